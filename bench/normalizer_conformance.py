@@ -1,0 +1,80 @@
+"""Score the normalizer on the NeMo Vietnamese TN cases (../shared/conformance/nemo-vi-tn).
+
+Prints the pass rate per file and overall, exact and with documented equivalences,
+then every remaining failure. Usage: python bench/normalizer_conformance.py [DIR]
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from broadcast.normalize import Normalizer
+
+DEFAULT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "conformance" / "nemo-vi-tn"
+
+# Documented equivalences: both readings are correct Vietnamese; they differ by convention.
+EQUIVALENCES = (
+    (r"\bkhông trăm linh (\w+ (?:nghìn|triệu|tỷ))", r"\1", "formal 'không trăm linh' in a non-final group (1.001.001)"),
+    (r"\bkhông trăm (?=\w)", "", "formal 'không trăm' in a zero hundreds group (2024 = hai nghìn [không trăm] hai mươi tư)"),
+    (r"\blẻ\b", "linh", "'lẻ' = 'linh' (105 = một trăm lẻ/linh năm)"),
+    (r"\bngàn\b", "nghìn", "'ngàn' (southern) = 'nghìn'"),
+    (r"\btỉ\b", "tỷ", "'tỉ' = 'tỷ' (spelling variant)"),
+)
+
+# Deliberate differences: NeMo leaves these for the engine, which would read them in English.
+REASONS = (
+    (r"(?i)\b(gmt|utc|cst|pst|est|jst)\b", "time-zone letters are spelled with Vietnamese letter names; NeMo keeps Latin letters an engine reads in English"),
+    (r"°", "degree letters are read by their Vietnamese names (độ xê), not left as a bare Latin letter"),
+    (r"(?i)\d\s*tb\b", "TB is read 'tê ra bai' (as NeMo itself does in the money cases), not the English 'terabyte'"),
+    (r"inch", "'inch' is read 'in', a Vietnamese syllable; the English word would switch the engine's language"),
+    (r"₹", "'rupee' respelled 'ru pi' so the engine stays in Vietnamese"),
+    (r"\d\s*\w*\s+x\s+\d", "'x' between dimensions is read 'nhân'; a bare 'x' would be read as the letter"),
+)
+
+
+def reason(written: str) -> str:
+    return next((why for pattern, why in REASONS if re.search(pattern, written)), "not yet handled")
+
+
+def canon(text: str, equivalences: bool) -> str:
+    text = re.sub(r"[,.;:!?]", " ", text.lower())
+    if equivalences:
+        for pattern, repl, _ in EQUIVALENCES:
+            text = re.sub(pattern, repl, text)
+    return " ".join(text.split())
+
+
+def score(folder: Path) -> int:
+    normalizer = Normalizer.for_station()
+    total = exact = equal = 0
+    failures = []
+    print(f"{'file':32} {'cases':>5} {'exact':>7} {'equiv':>7}")
+    for path in sorted(folder.glob("*.txt")):
+        rows = [line.split("~", 1) for line in path.read_text("utf-8").splitlines() if "~" in line]
+        n_exact = n_equal = 0
+        for written, spoken in rows:
+            got = normalizer.normalize(written)
+            if canon(got, False) == canon(spoken, False):
+                n_exact += 1
+            if canon(got, True) == canon(spoken, True):
+                n_equal += 1
+            else:
+                failures.append((path.name, written, spoken, got))
+        total += len(rows)
+        exact += n_exact
+        equal += n_equal
+        print(f"{path.name:32} {len(rows):5} {100 * n_exact / len(rows):6.1f}% {100 * n_equal / len(rows):6.1f}%")
+    print(f"{'overall':32} {total:5} {100 * exact / total:6.1f}% {100 * equal / total:6.1f}%")
+    print("\nequivalences applied:")
+    for _, _, why in EQUIVALENCES:
+        print(f"  - {why}")
+    print(f"\n{len(failures)} remaining failures (file | written | expected | ours | reason):")
+    for name, written, spoken, got in failures:
+        print(f"  {name} | {written} | {spoken} | {got} | {reason(written)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(score(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DIR))

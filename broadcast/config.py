@@ -1,0 +1,167 @@
+"""Station settings from station.yaml: loaded once, passed in, never global."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from broadcast import yamlfile
+from broadcast.errors import ConfigError, InputError
+from broadcast.topics import DEFAULT_TOPICS, Topic
+
+STATION_FILE = "station.yaml"
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    engines: tuple[str, ...] = ("espeak",)   # fallback chain, first available wins
+    voice: str = "vi"                        # espeak voice: vi, vi-VN-x-central, vi-VN-x-south
+    rate: int = 150                          # words per minute (espeak)
+    pitch: int = 50                          # 0-100 (espeak)
+    gtts_tld: str = "com.vn"
+    gtts_timeout: float = 10.0
+    piper_voice: str | None = None           # path to a station-supplied .onnx voice
+
+
+@dataclass(frozen=True)
+class MixSettings:
+    sample_rate: int = 22050
+    gap: float = 1.2                 # seconds between items
+    paragraph_pause: float = 0.7     # seconds between paragraphs of one item
+    title_pause: float = 0.8         # after a spoken title
+    speak_titles: bool = True
+    intro: str | None = "audio/jingles/intro.wav"
+    outro: str | None = "audio/jingles/outro.wav"
+    separator: str | None = "audio/jingles/separator.wav"
+    bed: str | None = None           # music bed under speech
+    bed_level: float = -20.0         # dB relative to full scale of the bed file, between speech
+    duck: float = 15.0               # dB the bed drops while speech plays (>= 12)
+    target_lufs: float = -16.0
+    true_peak: float = -1.0          # dBTP ceiling
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    format: str = "wav"              # wav | flac | mp3
+    mp3_bitrate: str = "64k"
+
+
+@dataclass(frozen=True)
+class Station:
+    root: Path
+    name: str = "Đài truyền thanh xã"
+    organisation: str = "ỦY BAN NHÂN DÂN XÃ"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
+    mix: MixSettings = field(default_factory=MixSettings)
+    output: OutputSettings = field(default_factory=OutputSettings)
+    topics: tuple[Topic, ...] = DEFAULT_TOPICS
+    lexicon: str | None = "lexicon.yaml"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def scripts_dir(self) -> Path:
+        return self.root / "scripts"
+
+    def path(self, relative: str | None) -> Path | None:
+        return None if relative is None else (self.root / relative)
+
+    def lexicon_path(self) -> Path | None:
+        found = self.path(self.lexicon)
+        return found if found is not None and found.exists() else None
+
+
+def _section(cls, raw: dict, located: yamlfile.Located, key: str):
+    """Build a settings dataclass from a mapping, rejecting unknown keys."""
+    if raw is None:
+        return cls()
+    if not isinstance(raw, dict):
+        raise located.error((key,), "expected a mapping of settings")
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for name, value in raw.items():
+        if name not in known:
+            raise located.error((key, name), "unknown setting", f"known: {', '.join(known)}")
+        default = getattr(cls(), name)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not value:
+                raise located.error((key, name), "expected a non-empty list")
+            value = tuple(value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise located.error((key, name), f"expected true or false, got {value!r}")
+        elif isinstance(default, (int, float)) and not isinstance(default, bool):
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise located.error((key, name), f"expected a number, got {value!r}")
+        values[name] = value
+    return cls(**values)
+
+
+def load_station(root: Path) -> Station:
+    """Load ROOT/station.yaml (all settings optional); defaults when the file is absent."""
+    root = Path(root).resolve()
+    path = root / STATION_FILE
+    if not path.exists():
+        return Station(root=root)
+    located = yamlfile.load(path)
+    raw = located.data or {}
+    if not isinstance(raw, dict):
+        raise InputError(path, 1, None, "expected a mapping of settings")
+    allowed = {"name", "organisation", "timezone", "speech", "mix", "output", "topics", "lexicon"}
+    for key in raw:
+        if key not in allowed:
+            raise located.error((key,), "unknown setting", f"known: {', '.join(sorted(allowed))}")
+    station = Station(
+        root=root,
+        speech=_section(SpeechSettings, raw.get("speech"), located, "speech"),
+        mix=_section(MixSettings, raw.get("mix"), located, "mix"),
+        output=_section(OutputSettings, raw.get("output"), located, "output"),
+    )
+    for key in ("name", "organisation", "timezone", "lexicon"):
+        if key in raw:
+            station = replace(station, **{key: raw[key]})
+    try:
+        ZoneInfo(station.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise located.error(("timezone",), f"unknown timezone {station.timezone!r}",
+                            "use an IANA name such as Asia/Ho_Chi_Minh") from exc
+    if "topics" in raw:
+        station = replace(station, topics=_topics(raw["topics"], located))
+    _check_station(station, located)
+    return station
+
+
+def _topics(raw, located: yamlfile.Located) -> tuple[Topic, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise located.error(("topics",), "expected a list of {code, label}")
+    out = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict) or not entry.get("code") or not entry.get("label"):
+            raise located.error(("topics", index), "each topic needs 'code' and 'label'")
+        out.append(Topic(str(entry["code"]), str(entry["label"]), str(entry.get("group", "khac"))))
+    return tuple(out)
+
+
+def _check_station(station: Station, located: yamlfile.Located) -> None:
+    if station.output.format not in ("wav", "flac", "mp3"):
+        raise located.error(("output", "format"), f"unknown format {station.output.format!r}",
+                            "use wav or flac for playout, mp3 for publishing")
+    if station.mix.duck < 12:
+        raise located.error(("mix", "duck"), "the bed must drop at least 12 dB under speech")
+    if station.mix.true_peak > 0:
+        raise located.error(("mix", "true_peak"), "the true-peak ceiling must be below 0 dBTP")
+    for engine in station.speech.engines:
+        if engine not in ("gtts", "piper", "espeak"):
+            raise located.error(("speech", "engines"), f"unknown engine {engine!r}",
+                                "known: gtts, piper, espeak")
+    if station.mix.sample_rate not in (16000, 22050, 24000, 44100, 48000):
+        raise ConfigError(f"{located.path}: mix.sample_rate {station.mix.sample_rate} unsupported",
+                          "use 22050 (speech) or 44100/48000")

@@ -1,0 +1,49 @@
+"""Errors that reach the officer. Each says where and what to do (gTTSError style)."""
+
+from __future__ import annotations
+
+
+class BroadcastError(Exception):
+    """Base error: message plus an optional hint on the probable cause or fix."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+
+class InputError(BroadcastError):
+    """A file the officer wrote is wrong: names the file, line and field."""
+
+    def __init__(self, path, line: int | None, field: str | None, problem: str,
+                 hint: str | None = None):
+        where = str(path) + (f" line {line}" if line else "")
+        what = f"{field}: {problem}" if field else problem
+        super().__init__(f"{where}: {what}", hint)
+        self.path, self.line, self.field, self.problem = path, line, field, problem
+
+
+class ScriptErrors(BroadcastError):
+    """Several problems found while checking scripts; each is an InputError."""
+
+    def __init__(self, problems: list[InputError]):
+        self.problems = problems
+        lines = "\n".join(str(p) for p in problems)
+        super().__init__(f"{len(problems)} problem(s) found:\n{lines}")
+
+
+class EngineError(BroadcastError):
+    """A speech engine could not produce audio."""
+
+
+class AudioError(BroadcastError):
+    """Decoding, mixing or encoding failed."""
+
+
+class ConfigError(BroadcastError):
+    """station.yaml or a schedule is wrong."""

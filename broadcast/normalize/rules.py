@@ -1,0 +1,348 @@
+"""The reading rules: ordered regex passes that turn written text into spoken words.
+
+Each pass replaces what it recognises with Vietnamese words (never digits), so a later
+pass cannot read the same characters twice. The order matters: phone numbers and
+document symbols before dates, dates before fractions, units before bare numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from broadcast.normalize.lexicon import Lexicon, has_diacritics, is_syllable, spell
+from broadcast.normalize.numbers import cardinal, decimal, digits, integer, month, ordinal, roman
+
+INT = r"\d{1,3}(?:\.\d{3})+(?!\d)|\d+"
+NUM = rf"(?:{INT})(?:,\d+)?"
+B = r"(?<![\w.,/])"          # left boundary of a number token
+E = r"(?![\w])"              # right boundary of a token
+DATE_CONTEXT = r"(?:ngày|hôm|từ|đến|hết|trước|sau|sáng|chiều|tối|trưa|đêm|mùng|mồng|và|hoặc)"
+
+UNITS = {  # written unit -> spoken; matched case-sensitively first, then lower-cased
+    "km²": "ki lô mét vuông", "km2": "ki lô mét vuông", "m²": "mét vuông", "m2": "mét vuông",
+    "cm²": "xăng ti mét vuông", "cm³": "xăng ti mét khối", "m³": "mét khối", "m3": "mét khối",
+    "km": "ki lô mét", "cm": "xăng ti mét", "mm": "mi li mét", "m": "mét",
+    "kg": "ki lô gam", "mg": "mi li gam", "g": "gam", "tấn": "tấn", "tạ": "tạ", "yến": "yến",
+    "ml": "mi li lít", "l": "lít", "lít": "lít", "ha": "héc ta", "inch": "in",
+    "gb": "gi ga bai", "Gb": "gi ga bai", "GB": "gi ga bai", "tb": "tê ra bai", "TB": "tê ra bai",
+    "Mb": "mê ga bai", "MB": "mê ga bai", "mb": "mê ga bai", "kb": "ki lô bai", "KB": "ki lô bai",
+    "°c": "độ xê", "°C": "độ xê", "°f": "độ ép", "°F": "độ ép", "°k": "độ ca", "°K": "độ ca", "°": "độ",
+    "v": "vôn", "V": "vôn", "kw": "ki lô oát", "kW": "ki lô oát", "mV": "mi li vôn", "mA": "mi li am pe",
+    "kwh": "ki lô oát giờ", "kWh": "ki lô oát giờ", "w": "oát", "W": "oát", "tw": "tê ra oát",
+    "hz": "hẹc", "Hz": "hẹc", "ghz": "gi ga hẹc", "GHz": "gi ga hẹc", "Mhz": "mê ga hẹc",
+    "MHz": "mê ga hẹc", "khz": "ki lô hẹc", "kHz": "ki lô hẹc", "hp": "mã lực",
+    "h": "giờ", "min": "phút", "s": "giây", "ngày": "ngày", "giờ": "giờ", "tháng": "tháng",
+    "người": "người", "hộ": "hộ",
+}
+CURRENCIES = {"đ": "đồng", "₫": "đồng", "đồng": "đồng", "$": "đô la", "€": "ơ rô",
+              "¥": "yên nhật", "£": "bảng anh", "₹": "ru pi"}
+CENTS = {"$", "€"}
+ROMAN_KEYWORDS = (r"thế kỉ|thế kỷ|chương|phần|mục|đoạn|khoản|phụ lục|khóa|khoá|số|thứ|quý|tập|bài|"
+                  r"kỳ|kì|lần|đợt|giai đoạn|đại hội|hội nghị|nhiệm kỳ|cấp|loại|hạng|vùng|năm")
+
+
+def _unit_pattern(units) -> str:
+    return "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+
+
+UNIT_RE = _unit_pattern(UNITS)
+
+
+def _unit(written: str) -> str:
+    return UNITS.get(written) or UNITS.get(written.lower(), written)
+
+
+def _sub(pattern: str, repl: Callable[[re.Match], str], flags: int = 0):
+    compiled = re.compile(pattern, flags)
+    return lambda text: compiled.sub(repl, text)
+
+
+# ---------------------------------------------------------------- cleaning
+def clean(text: str) -> str:
+    text = text.replace("\u00d0", "Đ").replace("\u0110", "Đ")
+    text = re.sub(r"[“”„\"«»]", "", text)
+    text = text.replace("…", ".").replace("\u00a0", " ")
+    text = re.sub(r"(?m)^\s*[-+•*]\s+", "", text)
+    text = re.sub(r"\s+[–—]\s+", ", ", text)
+    text = re.sub(r"(?<=[\d²³a-z])\s*[x×]\s*(?=\d)", " nhân ", text)
+    return text
+
+
+# ---------------------------------------------------------------- phone numbers
+PHONE_CONTEXT = r"(?:điện thoại|ĐT|SĐT|đường dây nóng|hotline|Hotline|số máy|gọi|Zalo|fax|Fax)"
+
+
+def _phone(m: re.Match) -> str:
+    raw = m.group("num")
+    prefix = ""
+    if raw.startswith("+84"):
+        prefix, raw = "cộng tám tư, ", raw[3:]
+    groups = [g for g in re.split(r"[\s.()-]+", raw) if g]
+    if len(groups) == 1 and len(groups[0]) >= 10:
+        g = groups[0]
+        groups = [g[:4], g[4:7], g[7:]]
+    return m.group("pre") + prefix + ", ".join(digits(g) for g in groups)
+
+
+phone_numbers = _sub(
+    rf"(?P<pre>(?<![\w.,])|{PHONE_CONTEXT}:?\s*)"
+    r"(?P<num>(?:\+84|\(0\d{2,3}\)|0\d)(?:[\s.-]?\d){7,10}|(?<=[:\s])1[089]00(?:[\s.]?\d){4,6})(?![\d,])",
+    lambda m: _phone(m) if _phone_like(m) else m.group(0))
+
+
+def _phone_like(m: re.Match) -> bool:
+    n = sum(c.isdigit() for c in m.group("num"))
+    return 8 <= n <= 12 and (n >= 10 or bool(m.group("pre").strip()))
+
+
+def context_digits(text: str) -> str:
+    """Short service numbers after a phone word: 'đường dây nóng 1022' -> digit by digit."""
+    return re.sub(rf"({PHONE_CONTEXT}:?\s+)(\d{{3,6}})(?![\d.,])",
+                  lambda m: m.group(1) + digits(m.group(2)), text)
+
+
+# ---------------------------------------------------------------- document symbols
+def document_symbols(lexicon: Lexicon) -> Callable[[str], str]:
+    part = r"[A-ZĐ][A-Za-zĐđƯư&]*"
+    pattern = re.compile(rf"(?<![\w/.,-])(\d+)(?:/(\d{{4}}))?([/-])({part}(?:[-/]{part})*)(?![\w/])")
+
+    def read(m: re.Match) -> str:
+        number, year, _, symbol = m.groups()
+        parts = re.split(r"[-/]", symbol)
+        doc_type = lexicon.document_types.get(parts[0])
+        issuers = parts[1:] if doc_type else parts
+        before = m.string[max(0, m.start() - 40): m.start()].lower()
+        spoken = integer(number)
+        if year:
+            spoken += " năm " + cardinal(int(year))
+        if doc_type and doc_type not in before and not re.search(r"số\s*$", before):
+            spoken = f"{doc_type} số {spoken}"
+        if issuers:
+            spoken += " của " + " ".join(lexicon.words.get(p) or spell(p) for p in issuers)
+        return spoken
+
+    return lambda text: pattern.sub(read, text)
+
+
+# ---------------------------------------------------------------- dates
+def _valid_date(d: int, m: int) -> bool:
+    return 1 <= d <= 31 and 1 <= m <= 12
+
+
+def _day_month(m: re.Match, day: str, mon: str, year: str | None = None) -> str:
+    d, mo = int(day), int(mon)
+    if not _valid_date(d, mo):
+        return m.group(0)
+    before = m.string[max(0, m.start() - 6): m.start()].lower()
+    lead = "" if re.search(r"(ngày|mùng|mồng)\s*$", before) else "ngày "
+    spoken = f"{lead}{cardinal(d)} tháng {month(mo)}"
+    return spoken + (f" năm {cardinal(int(year))}" if year else "")
+
+
+full_dates = _sub(r"(?<![\d/.,-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/]|[.,-]\d)",
+                  lambda m: _day_month(m, m.group(1), m.group(3), m.group(4)))
+
+day_ranges = _sub(rf"(?<=ngày )(\d{{1,2}})\s*-\s*(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?(?![\d/])",
+                  lambda m: (f"{cardinal(int(m.group(1)))} đến " + _day_month(m, m.group(2), m.group(3), m.group(4)))
+                  if _valid_date(int(m.group(2)), int(m.group(3))) else m.group(0))
+
+
+def _month_year(m: re.Match) -> str:
+    mo, year = int(m.group(2)), int(m.group(3))
+    if not 1 <= mo <= 12:
+        return m.group(0)
+    lead = "" if m.group(1) else "tháng "
+    return f"{m.group(1) or ''}{lead}{month(mo)} năm {cardinal(year)}"
+
+
+month_years = _sub(r"((?i:tháng)\s+)?(?<![\d/.,])(\d{1,2})/(\d{4})(?![\d/])", _month_year)
+
+
+def _short_date(m: re.Match) -> str:
+    day, sep, mon = m.group(2), m.group(3), m.group(4)
+    context = m.group(1)
+    padded = (day.startswith("0") or mon.startswith("0")) and sep == "/"
+    if not (context or padded) or not _valid_date(int(day), int(mon)):
+        return m.group(0)
+    return (context or "") + _day_month(m, day, mon).removeprefix("ngày " if context and
+                                                                  re.match(r"(?i)(ngày|mùng|mồng)", context) else "")
+
+
+short_dates = _sub(rf"((?i:{DATE_CONTEXT})\s+)?(?<![\d/.,])(\d{{1,2}})([/-])(\d{{1,2}})(?![\d/]|[.,]\d)",
+                   _short_date)
+month_words = _sub(r"((?i:tháng))\s+(\d{1,2})(?:\s+(\d{4}))?(?![\d/.,])",
+                   lambda m: (f"{m.group(1)} {month(int(m.group(2)))}" + (f" năm {cardinal(int(m.group(3)))}" if m.group(3) else ""))
+                   if 1 <= int(m.group(2)) <= 12 else m.group(0))
+
+
+# ---------------------------------------------------------------- times
+def _clock(h: str, mi: str | None = None, s: str | None = None) -> str:
+    spoken = f"{cardinal(int(h))} giờ"
+    if mi and int(mi):
+        spoken += f" {cardinal(int(mi))} phút"
+    if s and int(s):
+        spoken += f" {cardinal(int(s))} giây"
+    return spoken
+
+
+def _valid_clock(h: str, mi: str = "0", s: str | None = "0") -> bool:
+    return int(h) <= 24 and int(mi) < 60 and int(s or 0) < 60
+
+
+hm_times = _sub(r"(?<![\w:.,])(\d{1,2})[hgG](\d{2})(?:p|ph)?(?!\w)",
+                lambda m: _clock(m.group(1), m.group(2)) if _valid_clock(m.group(1), m.group(2)) else m.group(0))
+colon_times = _sub(r"(?<![\w:.,])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])",
+                   lambda m: _clock(*m.groups()) if _valid_clock(*m.groups()) else m.group(0))
+hour_times = _sub(r"(?<![\w:.,/])(\d{1,2})[hg](?!\w)",
+                  lambda m: _clock(m.group(1)) if int(m.group(1)) <= 24 else m.group(0))
+minute_seconds = _sub(r"(?<![\w:.,/])(\d{1,2})p(?:(\d{1,2})s)?(?!\w)",
+                      lambda m: f"{cardinal(int(m.group(1)))} phút"
+                      + (f" {cardinal(int(m.group(2)))} giây" if m.group(2) and int(m.group(2)) else ""))
+bare_seconds = _sub(r"(?<![\w:.,/])(\d{1,2})s(?!\w)", lambda m: f"{cardinal(int(m.group(1)))} giây")
+
+
+# ---------------------------------------------------------------- ranges
+ranges = _sub(r"(?<![\w/.,-])(\d[\w.,:%$€₫đ]*)\s?[-–]\s?(\d[\w.,:%$€₫đ]*)(?![\w/-])",
+              lambda m: f"{m.group(1)} đến {m.group(2)}")
+spaced_ranges = _sub(r"(?<=\d)\s+[-–]\s+(?=\d)", lambda m: " đến ")
+
+
+# ---------------------------------------------------------------- money and shorthand amounts
+SCALES = {"k": 1000, "tr": 1_000_000, "t": 1_000_000_000}
+
+
+def _shorthand(m: re.Match) -> str:
+    scale = SCALES[m.group(2)]
+    value = int(m.group(1)) * scale + (int(m.group(3)) * scale // 10 if m.group(3) else 0)
+    return cardinal(value)
+
+
+shorthand_amounts = _sub(r"(?<![\w.,])(\d+)(k|tr|t)(\d)?(?!\w)", _shorthand)
+CURRENCY_RE = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
+
+
+def _money(m: re.Match) -> str:
+    amount, symbol, per = m.group(1), m.group(2), m.group(3)
+    name = CURRENCIES[symbol]
+    whole, _, frac = amount.partition(",")
+    if symbol in CENTS and frac:
+        cents = int(frac.ljust(2, "0")[:2])
+        units = int(whole.replace(".", "") or 0)
+        spoken = (f"{integer(whole)} {name} " if units else "") + (f"{cardinal(cents)} xu" if cents else "")
+        spoken = spoken.strip() or f"không {name}"
+    else:
+        spoken = f"{decimal(amount)} {name}"
+    if per:
+        spoken += f" một {_unit(per)}" if (per in UNITS or per.lower() in UNITS) and per not in ("ngày", "giờ", "tháng", "h") \
+            else f" trên {_unit(per) if per in ('h',) else per}"
+    return spoken
+
+
+money = _sub(rf"(?<![\w.,])-?({NUM})\s?({CURRENCY_RE})(?:/([^\W\d_]+))?(?![\w])", _money)
+
+
+# ---------------------------------------------------------------- measures, percentages, fractions
+def _measure_parts(amount: str, unit: str, per: str | None) -> str:
+    spoken = f"{decimal(amount)} {_unit(unit)}"
+    return spoken + (f" trên {_unit(per)}" if per else "")
+
+
+def _measure(m: re.Match) -> str:
+    return _measure_parts(*m.groups())
+
+
+measures = _sub(rf"(?<![\w.,])(-?{NUM})({UNIT_RE})(?:/({UNIT_RE}))?(?![\w])", _measure)
+spaced_measures = _sub(
+    rf"(?<![\w.,])(-?{NUM})\s(?:((?:{_unit_pattern(u for u in UNITS if len(u) > 1 and u.isascii())}))"
+    rf"(?:/({UNIT_RE}))?|({UNIT_RE})/({UNIT_RE}))(?![\w])",
+    lambda m: _measure_parts(m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5)))
+percents = _sub(rf"(?<![\w.,])(-?{NUM})\s?%", lambda m: f"{decimal(m.group(1))} phần trăm")
+
+
+def _denominator(n: int) -> str:
+    return "tư" if n == 4 else cardinal(n)
+
+
+def _fraction(m: re.Match) -> str:
+    sign, whole, num, den, unit = m.groups()
+    if int(den) == 0:
+        return m.group(0)
+    before = m.string[max(0, m.start() - 6): m.start()].lower()
+    if 1900 <= int(den) <= 2100 and not whole and re.search(r"số\s*$", before):
+        return f"{integer(num)} năm {cardinal(int(den))}"
+    spoken = ("âm " if sign else "") + (f"{cardinal(int(whole))} và " if whole else "")
+    spoken += f"{cardinal(int(num))} phần {_denominator(int(den))}"
+    return spoken + (f" {_unit(unit)}" if unit else "")
+
+
+fractions = _sub(rf"(?<![\w/.,])(-?)(?:(\d+)\s)?(\d+)/(\d+)({UNIT_RE})?(?![\w/]|[.,]\d)", _fraction)
+
+
+# ---------------------------------------------------------------- ordinals and Roman numerals
+ordinals = _sub(r"(?<!\w)((?i:thứ))\s+(\d+)(?![\w.,/])", lambda m: f"{m.group(1)} {ordinal(int(m.group(2)))}")
+
+
+def _roman(m: re.Match) -> str:
+    value = roman(m.group(2))
+    keyword = m.group(1)
+    if value is None or (keyword.lower().startswith("năm") and len(m.group(2)) < 2):
+        return m.group(0)
+    spoken = f"{keyword}{cardinal(value)}"
+    return spoken + (f" năm {cardinal(int(m.group(3)))}" if m.group(3) else "")
+
+
+romans = _sub(rf"(?<!\w)((?i:{ROMAN_KEYWORDS})\s+)([IVXLCDMivxlcdm]+)(?:/(\d{{4}}))?(?![\w])", _roman)
+roman_headings = _sub(r"(?m)^(\s*)([IVXLC]+)([.)])(?=\s)",
+                      lambda m: f"{m.group(1)}{cardinal(roman(m.group(2)))}{m.group(3)}" if roman(m.group(2)) else m.group(0))
+
+
+# ---------------------------------------------------------------- plain numbers
+negatives = _sub(r"(?<![\w)])-(?=\d)", lambda m: "âm ")
+dotted = _sub(r"(?<![\w.,])(\d+)\.(\d+)(?:\.(\d+))*(?![\w]|[.,]\d)",
+              lambda m: " chấm ".join(cardinal(int(p)) for p in m.group(0).split(".")))
+numbers = _sub(rf"(?<![\w])({NUM})(?![\w])", lambda m: decimal(m.group(1)))
+leftover_digits = _sub(r"\d+", lambda m: " " + digits(m.group(0)) + " ")
+
+
+# ---------------------------------------------------------------- words
+def lexicon_words(lexicon: Lexicon) -> Callable[[str], str]:
+    exact = [k for k in lexicon.words if k != k.lower()]
+    folded = {k.lower(): v for k, v in lexicon.words.items() if k == k.lower()}
+    exact_re = re.compile(rf"(?<![\w])(?:{_unit_pattern(exact)})(?![\w])") if exact else None
+    folded_re = re.compile(rf"(?<![\w])(?:{_unit_pattern(folded)})(?![\w])", re.IGNORECASE) if folded else None
+
+    def apply(text: str) -> str:
+        if exact_re:
+            text = exact_re.sub(lambda m: lexicon.words[m.group(0)], text)
+        if folded_re:
+            text = folded_re.sub(lambda m: folded[m.group(0).lower()], text)
+        return text
+
+    return apply
+
+
+def _word(m: re.Match) -> str:
+    """Keep Vietnamese syllables; spell anything an engine would read in another language."""
+    word = m.group(0)
+    if is_syllable(word):
+        return word.lower() if len(word) > 1 and word.isupper() else word
+    if has_diacritics(word) and not word.isupper():
+        return word
+    return spell(word)
+
+
+unknown_words = _sub(r"[^\W\d_]+", _word)
+
+
+def symbols(text: str) -> str:
+    text = text.replace("%", " phần trăm").replace("&", " và ").replace("+", " cộng ")
+    text = text.replace("=", " bằng ").replace("@", " a còng ")
+    text = re.sub(r"(?<=\w)/(?=\w)", " trên ", text)
+    text = re.sub(r"(?<=\w)-(?=\w)", " ", text)
+    text = re.sub(r"[()\[\]{}]", ", ", text)
+    text = re.sub(r"[*_#~^|<>\\/]", " ", text)
+    text = re.sub(r"\s*,(\s*,)+", ",", text)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"(^|[.!?]\s*),\s*", r"\1", text)
+    return re.sub(r"[ \t]+", " ", text).strip()

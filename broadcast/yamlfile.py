@@ -1,0 +1,71 @@
+"""YAML loading that remembers line numbers, so errors can name file, line and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from broadcast.errors import InputError
+
+
+@dataclass
+class Located:
+    """Parsed YAML data plus the line of every key path (1-based)."""
+
+    path: Path
+    data: Any
+    lines: dict[tuple, int] = field(default_factory=dict)
+    line_offset: int = 0
+
+    def line(self, *keys) -> int | None:
+        while keys and keys not in self.lines:
+            keys = keys[:-1]
+        found = self.lines.get(keys)
+        return None if found is None else found + self.line_offset
+
+    def error(self, keys: tuple, problem: str, hint: str | None = None) -> InputError:
+        name = ".".join(str(k) for k in keys) if keys else None
+        return InputError(self.path, self.line(*keys), name, problem, hint)
+
+
+def _walk(node, keys: tuple, lines: dict) -> None:
+    lines.setdefault(keys, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            sub = keys + (key_node.value,)
+            lines[sub] = key_node.start_mark.line + 1
+            _walk(value_node, sub, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, keys + (index,), lines)
+
+
+def parse(text: str, path: Path, line_offset: int = 0) -> Located:
+    """Parse YAML text; a syntax error becomes an InputError with its line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 + line_offset if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(path, line, None, f"YAML syntax: {problem}",
+                         "check indentation and that 'key: value' pairs have a space after ':'") from exc
+    lines: dict[tuple, int] = {}
+    if node is not None:
+        _walk(node, (), lines)
+    return Located(Path(path), data, lines, line_offset)
+
+
+def load(path: Path) -> Located:
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(path, None, None, "file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(path, None, None, "not UTF-8 text", "save the file as UTF-8") from exc
+    return parse(text, path)
