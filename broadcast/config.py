@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadcast import yamlfile
 from broadcast.errors import ConfigError, InputError
+from broadcast.speech import ENGINE_NAMES
 from broadcast.topics import DEFAULT_TOPICS, Topic
 
 STATION_FILE = "station.yaml"
@@ -159,9 +160,9 @@ def _check_station(station: Station, located: yamlfile.Located) -> None:
     if station.mix.true_peak > 0:
         raise located.error(("mix", "true_peak"), "the true-peak ceiling must be below 0 dBTP")
     for engine in station.speech.engines:
-        if engine not in ("gtts", "piper", "espeak"):
+        if engine not in ENGINE_NAMES:
             raise located.error(("speech", "engines"), f"unknown engine {engine!r}",
-                                "known: gtts, piper, espeak")
+                                f"known: {', '.join(ENGINE_NAMES)}")
     if station.mix.sample_rate not in (16000, 22050, 24000, 44100, 48000):
         raise ConfigError(f"{located.path}: mix.sample_rate {station.mix.sample_rate} unsupported",
                           "use 22050 (speech) or 44100/48000")

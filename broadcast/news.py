@@ -10,12 +10,12 @@ from pathlib import Path
 
 from broadcast import yamlfile
 from broadcast.errors import InputError, ScriptErrors
+from broadcast.speech import ENGINE_NAMES as ENGINES
 from broadcast.topics import DEFAULT_TOPICS, Topic
 
 REQUIRED = ("id", "title", "topic", "valid_from", "valid_until")
 OPTIONAL = ("voice", "engine", "priority")
 PRIORITIES = ("normal", "priority", "emergency")
-ENGINES = ("gtts", "piper", "espeak")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from functools import lru_cache
+from subprocess import PIPE  # noqa: F401  (re-exported for callers of spawn)
 
 from broadcast.errors import AudioError
 

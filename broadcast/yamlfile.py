@@ -11,6 +11,16 @@ import yaml
 from broadcast.errors import InputError
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings: our own parsers give located errors."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass
 class Located:
     """Parsed YAML data plus the line of every key path (1-based)."""
@@ -46,8 +56,8 @@ def _walk(node, keys: tuple, lines: dict) -> None:
 def parse(text: str, path: Path, line_offset: int = 0) -> Located:
     """Parse YAML text; a syntax error becomes an InputError with its line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark else None

@@ -96,12 +96,13 @@ def load(station_lexicon: Path | None) -> Lexicon:
 
 def lost_diacritics(line: str) -> bool:
     """Heuristic: a line of Vietnamese that looks like OCR output without its accents."""
-    words = [w for w in re.findall(r"[^\W\d_]+", line) if w[0].islower()]
+    tokens = (t.strip(".,;:!?()\"'") for t in line.split())
+    words = [w for w in tokens if w.isalpha() and w[0].islower()]
     if len(words) < 5:
         return False
     bare = sum(1 for w in words if not has_diacritics(w))
     broken = sum(1 for w in words if not is_syllable(w) or _bad_tone_vowel(w))
-    return bare / len(words) >= 0.6 or broken >= 2
+    return bare / len(words) >= 0.6 or (broken >= 2 and broken / len(words) >= 0.15)
 
 
 def _bad_tone_vowel(word: str) -> bool:

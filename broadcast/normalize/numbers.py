@@ -60,8 +60,12 @@ def digits(text: str) -> str:
 
 
 def integer(text: str) -> str:
-    """Read an integer written with optional '.' thousands separators and leading zeros."""
-    return cardinal(int(text.replace(".", "")))
+    """Read an integer written with optional '.' thousands separators and leading zeros.
+
+    Beyond 19 digits nobody reads a quantity: read it digit by digit (an ID, a serial).
+    """
+    plain = text.replace(".", "")
+    return digits(plain) if len(plain) > 19 else cardinal(int(plain))
 
 
 def decimal(text: str) -> str:

@@ -1,0 +1,127 @@
+"""Render benchmark: a ~15-minute bulletin of 10 items, cold, MP3, warm, and the bare minimum.
+
+Each phase runs in its own process so that its peak RSS (and that of the ffmpeg it
+starts) is its own. Usage: python bench/render_bench.py
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_SECONDS = 15 * 60
+
+
+def make_station(root: Path) -> None:
+    """A station folder with 10 items built from the sample scripts, ~90 s each."""
+    import shutil
+
+    from broadcast.news import load_scripts
+
+    for name in ("station.yaml", "lexicon.yaml"):
+        shutil.copy(REPO / name, root / name)
+    shutil.copytree(REPO / "audio", root / "audio")
+    (root / "scripts").mkdir()
+    samples = load_scripts([REPO / "scripts"])
+    for index in range(10):
+        item = samples[index % len(samples)]
+        other = samples[(index + 3) % len(samples)]
+        paragraphs = list(item.paragraphs) + list(other.paragraphs)
+        body = "\n\n".join(paragraphs)
+        while len(body) < 1000:                           # ~90 s of espeak speech at 150 wpm
+            body += "\n\n" + paragraphs[len(body) % len(paragraphs)]
+        (root / "scripts" / f"tin-{index:02d}.md").write_text(
+            f"---\nid: tin-{index:02d}\ntitle: {item.title}\ntopic: {item.topic}\n"
+            f"valid_from: 2024-01-01\nvalid_until: 2024-12-31\n---\n{body}\n", encoding="utf-8")
+
+
+def rss_mib() -> dict:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"rss_mib": round(own, 1), "child_rss_mib": round(children, 1)}
+
+
+def phase(name: str, root: Path) -> dict:
+    started = time.perf_counter()
+    from broadcast.config import load_station
+    from broadcast.news import load_scripts
+    from broadcast.render import Renderer
+
+    station = load_station(root)
+    items = load_scripts([root / "scripts"])
+    imported = time.perf_counter()
+    out = root / "out" / "bulletin.wav"
+    if name in ("cold", "warm", "remix"):
+        if name == "remix":
+            import shutil
+
+            shutil.rmtree(root / "cache" / "bulletins", ignore_errors=True)
+        t = time.perf_counter()
+        result = Renderer(station).render(items, out)
+        took = time.perf_counter() - t
+        return {"seconds": took, "startup": imported - started, "audio": result.duration,
+                "lufs": result.loudness, "tp": result.true_peak, "reused": result.reused, **rss_mib()}
+    if name == "mp3":
+        renderer = Renderer(station)
+        t = time.perf_counter()
+        renderer.encode_mp3(out, out.with_suffix(".mp3"))
+        return {"seconds": time.perf_counter() - t, **rss_mib()}
+    if name == "bare":
+        import numpy as np
+
+        from broadcast import proc
+        from broadcast.normalize import Normalizer
+        from broadcast.speech.espeak import EspeakEngine
+
+        normalizer = Normalizer.for_station(station.lexicon_path())
+        texts = [normalizer.normalize(t) for i in items for t in (i.title, *i.paragraphs)]
+        engine = EspeakEngine()
+        engine.available()
+        t = time.perf_counter()
+        pcm = np.concatenate([engine.synthesize(text).samples for text in texts])
+        synth = time.perf_counter() - t
+        proc.ffmpeg(["-y", "-f", "s16le", "-ar", "22050", "-ac", "1", "-i", "pipe:0", "-c:a", "pcm_s16le",
+                     str(root / "bare.wav")], input=pcm.tobytes())
+        return {"seconds": time.perf_counter() - t, "synth": synth, **rss_mib()}
+    raise SystemExit(f"unknown phase {name}")
+
+
+def run_phase(name: str, root: Path) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--phase", name, str(root)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        make_station(root)
+        results = {name: run_phase(name, root) for name in ("cold", "mp3", "warm", "remix", "bare")}
+    cold, bare = results["cold"], results["bare"]
+    print(f"bulletin: {cold['audio'] / 60:.1f} min of audio, 10 items, "
+          f"{cold['lufs']:.2f} LUFS, {cold['tp']:.2f} dBTP")
+    print(f"{'phase':28} {'seconds':>8} {'peak RSS MiB (own / ffmpeg)':>30}")
+    rows = [("cold render to WAV", "cold"), ("extra for the MP3", "mp3"), ("warm (bulletin reused)", "warm"),
+            ("re-mix (speech cached)", "remix"), ("bare minimum (espeak+encode)", "bare")]
+    for label, key in rows:
+        r = results[key]
+        print(f"{label:28} {r['seconds']:8.2f} {r['rss_mib']:>20.0f} / {r['child_rss_mib']:.0f}")
+    print(f"  of which espeak synthesis alone: {bare['synth']:.2f} s; "
+          f"process start-up + imports before a render: {cold['startup']:.2f} s (not in the figures above)")
+    ratio = cold["seconds"] / bare["seconds"]
+    peak = max(r["rss_mib"] + r["child_rss_mib"] for r in results.values())
+    print(f"cold / bare minimum = {ratio:.2f} (target <= 1.3); cold <= 3 s: {cold['seconds'] <= 3}; "
+          f"warm <= 0.5 s: {results['warm']['seconds'] <= 0.5}; peak RSS {peak:.0f} MiB (target <= 250)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--phase":
+        print(json.dumps(phase(sys.argv[2], Path(sys.argv[3]))))
+    else:
+        main()

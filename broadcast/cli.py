@@ -1,0 +1,129 @@
+"""Command line: thin click commands over the library. `main` is the one place that
+turns errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from broadcast.config import Station, load_station
+from broadcast.errors import BroadcastError, ScriptErrors
+
+
+class Context:
+    def __init__(self, root: Path):
+        self.root = root
+        self._station: Station | None = None
+
+    @property
+    def station(self) -> Station:
+        if self._station is None:
+            self._station = load_station(self.root)
+        return self._station
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option("--station", "-S", "root", default=".", envvar="BROADCAST_STATION", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Station folder (holds station.yaml).")
+@click.option("--verbose", "-v", is_flag=True, help="Log what happens, including engine fallbacks.")
+@click.version_option(package_name="broadcast")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, verbose: bool) -> None:
+    """broadcast: radio automation for commune loudspeaker stations (Đài truyền thanh xã)."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Context(root)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@pass_ctx
+def check(ctx: Context, paths: tuple[Path, ...]) -> None:
+    """Validate news scripts (default: the station's scripts/ folder)."""
+    from broadcast.checks import check_news
+
+    result = check_news(ctx.station, list(paths) or [ctx.station.scripts_dir])
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if result.problems:
+        raise ScriptErrors(result.problems)
+    click.echo(f"{len(result.items)} script(s) OK")
+
+
+@cli.command()
+@click.argument("text", required=False)
+@pass_ctx
+def normalize(ctx: Context, text: str | None) -> None:
+    """Print TEXT as it will be read aloud; without TEXT, read stdin line by line."""
+    from broadcast.normalize import Normalizer
+
+    normalizer = Normalizer.for_station(ctx.station.lexicon_path())
+    if text is not None:
+        click.echo(normalizer.normalize(text))
+        return
+    for line in click.get_text_stream("stdin"):
+        click.echo(normalizer.normalize_line(line.rstrip("\n")))
+
+
+@cli.command()
+@click.argument("scripts", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file: .wav or .flac for playout, .mp3 for publishing.")
+@click.option("--mp3", is_flag=True, help="Also write an MP3 copy for publishing.")
+@pass_ctx
+def render(ctx: Context, scripts: tuple[Path, ...], out: Path, mp3: bool) -> None:
+    """Render one bulletin from SCRIPTS (files or folders) into OUT."""
+    from broadcast.news import load_scripts
+    from broadcast.render import Renderer
+
+    items = load_scripts(list(scripts), ctx.station.topics)
+    result = Renderer(ctx.station).render(items, out, mp3=mp3)
+    click.echo(format_render(result))
+
+
+def format_render(result) -> str:
+    lines = [f"{'item':32} {'engine':8} {'seconds':>8}  note"]
+    for item in result.items:
+        note = ("fallback: " + "; ".join(item.fallbacks)) if item.fallbacks else ("cached" if item.cached else "")
+        lines.append(f"{item.id:32} {item.engine:8} {item.duration:8.1f}  {note}")
+    lines.append(f"wrote {result.path} ({result.format}{', reused from cache' if result.reused else ''})")
+    lines.append(f"duration {result.duration:.1f} s, loudness {result.loudness:.1f} LUFS, "
+                 f"true peak {result.true_peak:.1f} dBTP")
+    if result.mp3:
+        lines.append(f"wrote {result.mp3} (mp3 for publishing)")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write into (default: the station's audio/jingles).")
+@pass_ctx
+def jingles(ctx: Context, out: Path | None) -> None:
+    """Regenerate the project's own jingles (intro, outro, separator, bed)."""
+    from broadcast.jingles import write_all
+
+    for path in write_all(out or ctx.station.root / "audio" / "jingles", ctx.station.mix.sample_rate):
+        click.echo(f"wrote {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        code = cli.main(args=argv, prog_name="broadcast", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except BroadcastError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,71 @@
+"""The engine chain: cache first, then each engine in the station's order, with fallback."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from broadcast.errors import EngineError
+from broadcast.speech.base import Engine, Speech
+from broadcast.speech.cache import SpeechCache
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Voiced:
+    speech: Speech
+    engine: str
+    cached: bool
+    fallbacks: list[str] = field(default_factory=list)   # why earlier engines were skipped
+
+
+class SpeechService:
+    """Turns normalized text into speech: cache hit, else the first engine that works."""
+
+    def __init__(self, engines: list[Engine], cache: SpeechCache):
+        if not engines:
+            raise EngineError("no speech engine configured", "set speech.engines in station.yaml, e.g. [espeak]")
+        self.engines = engines
+        self.cache = cache
+        self._availability: dict[str, object] = {}
+        self.synth_calls = 0
+
+    def _available(self, engine: Engine):
+        if engine.name not in self._availability:
+            self._availability[engine.name] = engine.available()
+        return self._availability[engine.name]
+
+    def _order(self, prefer: str | None) -> list[Engine]:
+        if prefer is None:
+            return self.engines
+        first = [e for e in self.engines if e.name == prefer]
+        return first + [e for e in self.engines if e.name != prefer]
+
+    def speak(self, text: str, voice: str | None = None, prefer: str | None = None) -> Voiced:
+        """Speech for already-normalized TEXT; raises EngineError only if every engine failed."""
+        reasons: list[str] = []
+        for engine in self._order(prefer):
+            engine_voice = voice if voice in engine.voices() else None
+            key = self.cache.key(text, engine.name, engine.settings(engine_voice))
+            hit = self.cache.get(key)
+            if hit is not None:
+                return Voiced(hit, engine.name, True, reasons)
+            availability = self._available(engine)
+            if not availability:
+                reasons.append(f"{engine.name}: {availability.reason}")
+                continue
+            try:
+                self.synth_calls += 1
+                speech = engine.synthesize(text, engine_voice)
+            except EngineError as exc:
+                reasons.append(f"{engine.name}: {exc.message}")
+                log.warning("engine %s failed, falling back: %s", engine.name, exc.message)
+                continue
+            if not len(speech.samples):
+                reasons.append(f"{engine.name}: produced no audio")
+                continue
+            self.cache.put(key, speech)
+            return Voiced(speech, engine.name, False, reasons)
+        raise EngineError("no speech engine could read the text: " + "; ".join(reasons),
+                          "espeak-ng is the offline fallback: keep 'espeak' last in speech.engines")

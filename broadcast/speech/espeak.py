@@ -1,0 +1,94 @@
+"""espeak-ng through the libespeak-ng that the espeakng-loader wheel ships (ctypes)."""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+
+import numpy as np
+
+from broadcast.errors import EngineError
+from broadcast.speech.base import Availability, Engine, Speech
+
+VOICES = ("vi", "vi-VN-x-central", "vi-VN-x-south")
+_AUDIO_OUTPUT_SYNCHRONOUS = 2
+_CHARS_UTF8 = 1
+_RATE, _PITCH = 1, 3
+_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+
+# libespeak-ng holds global state (voice, parameters, callback): one caller at a time.
+_LOCK = threading.Lock()
+
+
+class _Library:
+    """The loaded library, initialised once per process."""
+
+    def __init__(self):
+        import espeakng_loader
+
+        self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        self.lib.espeak_Initialize.restype = ctypes.c_int
+        self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        self.lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+                                          ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+        self.rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0,
+                                               espeakng_loader.get_data_path().encode(), 0)
+        if self.rate <= 0:
+            raise EngineError("espeak-ng failed to initialise", "reinstall the espeakng-loader package")
+        self.chunks: list[bytes] = []
+        self._callback = _CALLBACK(self._collect)   # keep a reference: C holds the pointer
+        self.lib.espeak_SetSynthCallback(self._callback)
+
+    def _collect(self, wav, count, events) -> int:
+        if count > 0:
+            self.chunks.append(ctypes.string_at(wav, count * 2))
+        return 0
+
+
+_library: _Library | None = None
+
+
+def _get_library() -> _Library:
+    global _library
+    if _library is None:
+        _library = _Library()
+    return _library
+
+
+class EspeakEngine(Engine):
+    name = "espeak"
+
+    def __init__(self, voice: str = "vi", rate: int = 150, pitch: int = 50):
+        self.voice, self.rate, self.pitch = voice, rate, pitch
+
+    def available(self) -> Availability:
+        try:
+            with _LOCK:
+                _get_library()
+        except (OSError, ImportError, EngineError) as exc:
+            return Availability(False, f"libespeak-ng cannot be loaded: {exc}")
+        return Availability(True)
+
+    def voices(self) -> list[str]:
+        return list(VOICES)
+
+    def settings(self, voice: str | None = None) -> dict:
+        return {"voice": voice or self.voice, "rate": self.rate, "pitch": self.pitch, "version": 1}
+
+    def synthesize(self, text: str, voice: str | None = None) -> Speech:
+        voice = voice or self.voice
+        if voice not in VOICES:
+            raise EngineError(f"espeak: unknown voice {voice!r}", f"known: {', '.join(VOICES)}")
+        data = text.encode("utf-8") + b"\0"
+        with _LOCK:
+            lib = _get_library()
+            if lib.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                raise EngineError(f"espeak: voice {voice!r} not found in espeak-ng-data")
+            lib.lib.espeak_SetParameter(_RATE, int(self.rate), 0)
+            lib.lib.espeak_SetParameter(_PITCH, int(self.pitch), 0)
+            lib.chunks = []
+            status = lib.lib.espeak_Synth(data, len(data), 0, 0, 0, _CHARS_UTF8, None, None)
+            pcm, lib.chunks = b"".join(lib.chunks), []
+        if status != 0:
+            raise EngineError(f"espeak: synthesis failed (status {status})")
+        return Speech(np.frombuffer(pcm, dtype=np.int16).copy(), lib.rate)

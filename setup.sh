@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up broadcast in ./.venv (idempotent). Works on a fresh Debian with Python 3.11+,
+# as root or as a user with sudo. Extra Debian packages are installed only when missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_apt=()
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "broadcast needs Python 3.11 or newer" >&2; exit 1; }
+python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
+if [ "${1:-}" = "--test" ]; then
+  # The playout tests use a real sound server with a null sink.
+  command -v pulseaudio >/dev/null || need_apt+=(pulseaudio pulseaudio-utils)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -c "import broadcast" 

@@ -1,0 +1,53 @@
+"""Fixtures that build real station folders, scripts and audio files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def station_dir(tmp_path: Path) -> Path:
+    """A station folder: the sample station.yaml, lexicon and jingles, no scripts yet."""
+    root = tmp_path / "station"
+    (root / "scripts").mkdir(parents=True)
+    shutil.copy(REPO / "station.yaml", root / "station.yaml")
+    shutil.copy(REPO / "lexicon.yaml", root / "lexicon.yaml")
+    shutil.copytree(REPO / "audio", root / "audio")
+    return root
+
+
+def write_script(folder: Path, name: str, body: str = "Kính thưa bà con nhân dân. Đây là bản tin thử.",
+                 **fields) -> Path:
+    front = {"id": name, "title": f"Tin {name}", "topic": "dich-vu-cong",
+             "valid_from": "2024-01-01", "valid_until": "2024-12-31", **fields}
+    lines = ["---"] + [f"{k}: {v}" for k, v in front.items() if v is not None] + ["---", textwrap.dedent(body).strip(), ""]
+    path = folder / f"{name}.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def ffmpeg() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def measure(ffmpeg: str, path: Path) -> dict:
+    """Loudness, true peak and duration measured by ffmpeg itself (independent of our code)."""
+    done = subprocess.run([ffmpeg, "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true",
+                           "-f", "null", "-"], capture_output=True, text=True, check=True)
+    summary = done.stderr[done.stderr.rindex("Summary:"):]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(re.search(r"Peak:\s+(-?[\d.inf]+) dBFS", summary).group(1))
+    duration = re.findall(r"time=(\d+):(\d+):([\d.]+)", done.stderr)[-1]
+    seconds = int(duration[0]) * 3600 + int(duration[1]) * 60 + float(duration[2])
+    return {"lufs": integrated, "true_peak": peak, "seconds": seconds}
