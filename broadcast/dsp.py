@@ -49,9 +49,11 @@ def compress_speech(x: np.ndarray, rate: int, *, level: float = -20.0, threshold
         coeff = a_att if t < g else a_rel
         g = coeff * g + (1.0 - coeff) * t
         smooth[i] = g
-    centres = np.arange(n_frames) * frame + frame / 2
-    gain_db = np.interp(np.arange(len(x)), centres, smooth).astype(np.float32)
-    return x * np.power(10.0, gain_db / 20.0, dtype=np.float32)
+    gains = np.power(10.0, smooth / 20.0).astype(np.float32)
+    step = np.diff(gains, append=gains[-1])
+    ramp = np.arange(frame, dtype=np.float32) / frame            # linear between frame gains
+    per_sample = (gains[:, None] + step[:, None] * ramp[None, :]).ravel()[: len(x)]
+    return x * per_sample
 
 
 # ---------------------------------------------------------------- BS.1770 loudness
@@ -94,28 +96,48 @@ class LoudnessMeter:
             self.quarters.append(y[:whole].reshape(-1, self.step).sum(axis=1))
         self.carry = y[whole:]
 
+    def energies(self) -> np.ndarray:
+        """K-weighted energy of each whole 100 ms quarter fed so far."""
+        return np.concatenate(self.quarters) if self.quarters else np.zeros(0)
+
     def integrated(self) -> float:
-        """LUFS; -inf for silence."""
-        if not self.quarters:
-            return -math.inf
-        q = np.concatenate(self.quarters)
-        if len(q) < 4:
-            return -math.inf
-        blocks = (q[:-3] + q[1:-2] + q[2:-1] + q[3:]) / (4 * self.step)
-        loud = -0.691 + 10 * np.log10(blocks + 1e-20)
-        gated = blocks[loud > -70.0]
-        if not len(gated):
-            return -math.inf
-        relative = -0.691 + 10 * np.log10(gated.mean()) - 10.0
-        final = blocks[(loud > -70.0) & (loud > relative)]
-        return float(-0.691 + 10 * np.log10(final.mean()))
+        return loudness_from_quarters(self.energies(), self.step)
 
 
-def integrated_loudness(x: np.ndarray, rate: int) -> float:
+def loudness_from_quarters(q: np.ndarray, step: int) -> float:
+    """Gated integrated loudness (LUFS, -inf for silence) from 100 ms quarter energies.
+
+    Quarter energies of stretches that start on the 100 ms grid can be concatenated,
+    so a programme can be measured from its parts without measuring it again.
+    """
+    if len(q) < 4:
+        return -math.inf
+    blocks = (q[:-3] + q[1:-2] + q[2:-1] + q[3:]) / (4 * step)
+    loud = -0.691 + 10 * np.log10(blocks + 1e-20)
+    gated = blocks[loud > -70.0]
+    if not len(gated):
+        return -math.inf
+    relative = -0.691 + 10 * np.log10(gated.mean()) - 10.0
+    final = blocks[(loud > -70.0) & (loud > relative)]
+    return float(-0.691 + 10 * np.log10(final.mean()))
+
+
+def quarter_energies(x: np.ndarray, rate: int) -> np.ndarray:
     meter = LoudnessMeter(rate)
     for start in range(0, len(x), BLOCK):
         meter.feed(x[start:start + BLOCK])
-    return meter.integrated()
+    return meter.energies()
+
+
+def integrated_loudness(x: np.ndarray, rate: int) -> float:
+    return loudness_from_quarters(quarter_energies(x, rate), rate // 10)
+
+
+def pad_to_grid(x: np.ndarray, rate: int) -> np.ndarray:
+    """Pad with silence to a whole number of 100 ms quarters."""
+    step = rate // 10
+    extra = -len(x) % step
+    return np.concatenate([x, np.zeros(extra, dtype=x.dtype)]) if extra else x
 
 
 # ---------------------------------------------------------------- true peak
@@ -132,29 +154,31 @@ def _interpolation_phases(taps_per_phase: int = 12, factor: int = 4) -> np.ndarr
 _PHASES = _interpolation_phases()
 
 
-def true_peak_db(x: np.ndarray, frame: int = 256, margin_db: float = 3.0) -> float:
-    """Peak of the 4x-oversampled signal in dBTP.
+def true_peak_db(x: np.ndarray, margin_db: float = 3.0) -> float:
+    """Peak of the 4x-oversampled signal in dBTP, block by block.
 
-    Inter-sample peaks exceed the sample peak by a few dB at most, so only frames whose
-    sample peak is within MARGIN_DB of the loudest are interpolated.
+    Inter-sample peaks exceed the neighbouring sample peaks by a few dB at most, so the
+    signal is interpolated only around samples within MARGIN_DB of the loudest one.
     """
-    if not len(x):
-        return -math.inf
-    taps = _PHASES.shape[1]
-    n = -(-len(x) // frame)
-    padded = np.zeros(n * frame + taps, dtype=np.float32)
-    padded[taps // 2: taps // 2 + len(x)] = x
-    peaks = np.abs(padded[: n * frame].reshape(n, frame)).max(axis=1)
-    top = float(np.abs(x).max())
+    top = max((float(np.abs(x[i:i + BLOCK]).max()) for i in range(0, len(x), BLOCK)), default=0.0)
     if top == 0:
         return -math.inf
+    taps = _PHASES.shape[1]
+    half = taps // 2
+    threshold = top * db_to_gain(-margin_db)
+    offsets = np.arange(taps)
     peak = top
-    hot = np.flatnonzero(peaks >= top * db_to_gain(-margin_db))
-    offsets = np.arange(frame + taps - 1)
-    for start in range(0, len(hot), 512):
-        rows = padded[hot[start:start + 512, None] * frame + offsets]
-        windows = np.lib.stride_tricks.sliding_window_view(rows, taps, axis=1)
-        peak = max(peak, float(np.abs(windows @ _PHASES.T).max()))
+    for start in range(0, len(x), BLOCK):
+        lo, hi = max(0, start - half), min(len(x), start + BLOCK + half)
+        padded = np.zeros(hi - lo + taps, np.float32)
+        padded[half: half + hi - lo] = x[lo:hi]
+        hot = np.abs(padded[half + start - lo: half + min(len(x), start + BLOCK) - lo]) >= threshold
+        hot[:-1] |= hot[1:]                     # the interval before a hot sample too
+        # window for the interval (i, i+1) is x[i-5 .. i+6]
+        for index in np.array_split(np.flatnonzero(hot) + (start - lo), max(1, int(hot.sum()) >> 16)):
+            if len(index):
+                windows = padded[index[:, None] + offsets + 1]
+                peak = max(peak, float(np.abs(windows @ _PHASES.T).max()))
     return 20 * math.log10(peak)
 
 
@@ -164,23 +188,34 @@ def limit(x: np.ndarray, ceiling_db: float, rate: int) -> int:
 
     The required gain r = min(1, ceiling/|x|) is min-filtered over a look-ahead window
     and then averaged over the same window, so the gain at every sample is at most what
-    that sample needs: the output never exceeds the ceiling.
+    that sample needs: the output never exceeds the ceiling. Only the runs of 64-sample
+    frames around overs are processed.
     """
     ceiling = db_to_gain(ceiling_db)
     span = max(3, int(rate * 0.003)) | 1               # 3 ms, odd
     half = span // 2
+    frame = 64
+    n = -(-len(x) // frame)
+    peaks = np.zeros(n, dtype=np.float32)
+    for start in range(0, n, BLOCK // frame):
+        chunk = x[start * frame:(start + BLOCK // frame) * frame]
+        full = len(chunk) // frame
+        peaks[start:start + full] = np.abs(chunk[: full * frame]).reshape(full, frame).max(axis=1)
+        if len(chunk) > full * frame:
+            peaks[start + full] = np.abs(chunk[full * frame:]).max()
+    hot = peaks > ceiling
+    if not hot.any():
+        return 0
+    reach = -(-2 * span // frame) + 1                   # frames the gain ramps may touch
+    grown = np.convolve(hot, np.ones(2 * reach + 1, dtype=bool), mode="same") > 0
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], grown.view(np.int8), [0]])))
     touched = 0
-    for start in range(0, len(x), BLOCK):
-        lo, hi = max(0, start - 2 * span), min(len(x), start + BLOCK + 2 * span)
+    for first, last in zip(edges[::2], edges[1::2]):
+        lo, hi = first * frame, min(len(x), last * frame)
         seg = x[lo:hi]
-        mag = np.abs(seg)
-        if mag.max(initial=0.0) <= ceiling:
-            continue
-        need = np.minimum(1.0, ceiling / np.maximum(mag, 1e-9)).astype(np.float32)
+        need = np.minimum(1.0, ceiling / np.maximum(np.abs(seg), 1e-9)).astype(np.float32)
         ahead = minimum_filter1d(need, span, origin=-half, mode="constant", cval=1.0)
-        gain = uniform_filter1d(ahead, span, origin=half, mode="constant", cval=1.0)
-        gain = np.minimum(gain, need)                    # guards float rounding
-        a, b = start - lo, min(len(x), start + BLOCK) - lo
-        touched += int(np.count_nonzero(gain[a:b] < 1.0))
-        x[start:start + (b - a)] = seg[a:b] * gain[a:b]
+        gain = np.minimum(uniform_filter1d(ahead, span, origin=half, mode="constant", cval=1.0), need)
+        touched += int(np.count_nonzero(gain < 1.0))
+        seg *= gain
     return touched

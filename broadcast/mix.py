@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -28,13 +29,29 @@ class Part:
     audio: np.ndarray | None = None
     seconds: float = 0.0
     owner: str | None = None        # the news item this part belongs to
+    source: Path | None = None      # float32 .npy, loaded only while it is laid down
+    frames: int = 0                 # length of the audio in `source`
+    quarters: np.ndarray | None = None   # K-weighted energy per 100 ms, when on the grid
 
     def length(self, rate: int) -> int:
-        return len(self.audio) if self.audio is not None else int(round(self.seconds * rate))
+        if self.audio is not None:
+            return len(self.audio)
+        if self.source is not None:
+            return self.frames
+        return int(round(self.seconds * 10)) * (rate // 10)     # silences stay on the 100 ms grid
+
+    def samples(self) -> np.ndarray | None:
+        return self.audio if self.source is None else np.load(self.source)
 
 
-def silence(seconds: float) -> Part:
-    return Part("silence", seconds=seconds)
+def silence(seconds: float, owner: str | None = None) -> Part:
+    return Part("silence", seconds=seconds, owner=owner)
+
+
+def audio_part(kind: str, samples: np.ndarray, rate: int, owner: str | None = None) -> Part:
+    """A part on the 100 ms grid with its loudness energies measured."""
+    samples = dsp.pad_to_grid(samples.astype(np.float32, copy=False), rate)
+    return Part(kind, samples, owner=owner, quarters=dsp.quarter_energies(samples, rate))
 
 
 @dataclass
@@ -42,6 +59,7 @@ class Timeline:
     samples: np.ndarray                          # float32, the whole programme
     speech_spans: list[tuple[int, int]]
     owner_samples: dict[str, int]                # samples per news item
+    quarters: np.ndarray | None = None           # loudness energies, when known from the parts
 
 
 def assemble(parts: list[Part], rate: int, bed: np.ndarray | None = None,
@@ -49,11 +67,21 @@ def assemble(parts: list[Part], rate: int, bed: np.ndarray | None = None,
     total = sum(p.length(rate) for p in parts)
     out = np.zeros(total, dtype=np.float32)
     spans, owners = [], {}
+    step = rate // 10
+    quarters: list[np.ndarray] | None = []
     at = 0
     for part in parts:
         n = part.length(rate)
-        if part.audio is not None:
-            out[at: at + n] += part.audio
+        audio = part.samples()
+        if audio is not None:
+            out[at: at + n] += audio
+        if quarters is not None:
+            if audio is None:
+                quarters.append(np.zeros(n // step))
+            elif part.quarters is not None and n % step == 0:
+                quarters.append(part.quarters)
+            else:
+                quarters = None
         if part.kind == "speech":
             spans.append((at, at + n))
         if part.owner:
@@ -61,7 +89,8 @@ def assemble(parts: list[Part], rate: int, bed: np.ndarray | None = None,
         at += n
     if bed is not None and spans and len(bed):
         _lay_bed(out, bed, spans, rate, bed_level_db, duck_db)
-    return Timeline(out, spans, owners)
+        quarters = None                               # the bed changes every quarter's energy
+    return Timeline(out, spans, owners, np.concatenate(quarters) if quarters else None)
 
 
 def _lay_bed(out: np.ndarray, bed: np.ndarray, spans: list[tuple[int, int]], rate: int,
@@ -93,9 +122,15 @@ class Mastered:
     limited_samples: int
 
 
-def master(x: np.ndarray, rate: int, target_lufs: float, true_peak_db: float) -> Mastered:
-    """Bring X (in place) to TARGET_LUFS within tolerance and under TRUE_PEAK_DB."""
-    measured = dsp.integrated_loudness(x, rate)
+def master(x: np.ndarray, rate: int, target_lufs: float, true_peak_db: float,
+           quarters: np.ndarray | None = None) -> Mastered:
+    """Bring X (in place) to TARGET_LUFS within tolerance and under TRUE_PEAK_DB.
+
+    QUARTERS, the programme's loudness energies when already known from its parts,
+    spare the first measurement; the result is always measured on the final audio.
+    """
+    measured = (dsp.loudness_from_quarters(quarters, rate // 10) if quarters is not None
+                else dsp.integrated_loudness(x, rate))
     if not math.isfinite(measured):
         raise AudioError("the bulletin is silent: nothing to master", "check that the speech engine produced audio")
     total_gain = 0.0

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
+import multiprocessing
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -13,12 +16,12 @@ import numpy as np
 
 from broadcast import audio, dsp
 from broadcast.config import Station
-from broadcast.errors import AudioError, ConfigError
-from broadcast.mix import Part, assemble, master, silence, to_int16
+from broadcast.errors import ConfigError
+from broadcast.mix import Part, assemble, audio_part, master, silence, to_int16
 from broadcast.news import NewsItem
 from broadcast.normalize import Normalizer
 from broadcast.speech.cache import SpeechCache
-from broadcast.speech.chain import SpeechService, Voiced
+from broadcast.speech.chain import SpeechService
 from broadcast.speech.registry import build_engines
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,7 @@ class RenderResult:
     items: list[ItemResult]
     reused: bool = False            # the whole bulletin came from the cache
     mp3: Path | None = None
+    synthesized: int = 0            # texts the engines had to speak (0: all from cache)
 
 
 def output_format(path: Path) -> str:
@@ -66,37 +70,36 @@ class Renderer:
         self.normalizer = normalizer or Normalizer.for_station(station.lexicon_path())
         self.speech = speech or SpeechService(build_engines(station), SpeechCache(station.cache_dir / "speech"))
         self.rate = station.mix.sample_rate
+        self._spoken: dict[str, str] = {}
 
     # ------------------------------------------------------------ speech
-    def _voice(self, text: str, item: NewsItem) -> Voiced:
-        return self.speech.speak(self.normalizer.normalize(text), item.voice, item.engine)
+    def spoken(self, text: str) -> str:
+        """Normalized text, memoized: the cache key, the cache check and the workers share it."""
+        if text not in self._spoken:
+            self._spoken[text] = self.normalizer.normalize(text)
+        return self._spoken[text]
 
-    def voice_item(self, item: NewsItem) -> tuple[list[Part], ItemResult]:
-        m = self.station.mix
-        parts: list[Part] = []
-        voiced: list[Voiced] = []
-        if m.speak_titles:
-            v = self._voice(item.title, item)
-            voiced.append(v)
-            parts += [self._speech_part(v, item.id), Part("silence", seconds=m.title_pause, owner=item.id)]
-        for index, paragraph in enumerate(item.paragraphs):
-            if index:
-                parts.append(Part("silence", seconds=m.paragraph_pause, owner=item.id))
-            v = self._voice(paragraph, item)
-            voiced.append(v)
-            parts.append(self._speech_part(v, item.id))
-        engines = sorted({v.engine for v in voiced})
-        fallbacks = sorted({r for v in voiced for r in v.fallbacks})
-        for reason in fallbacks:
-            log.warning("%s: fell back from %s", item.id, reason)
-        result = ItemResult(item.id, item.title, item.topic, "+".join(engines),
-                            sum(p.length(self.rate) for p in parts) / self.rate, item.content_hash,
-                            all(v.cached for v in voiced), fallbacks)
-        return parts, result
+    def _texts(self, item: NewsItem) -> list[str]:
+        return ([item.title] if self.station.mix.speak_titles else []) + list(item.paragraphs)
 
-    def _speech_part(self, voiced: Voiced, owner: str) -> Part:
+    def shape(self, job: "SpeechJob", folder: Path) -> "Shaped":
+        """Voice one text and shape it (level + compress); save the float32 result in FOLDER."""
+        voiced = self.speech.speak(self.spoken(job.text), job.voice, job.prefer)
         speech = audio.resample(voiced.speech, self.rate)
-        return Part("speech", dsp.compress_speech(speech.samples, self.rate), owner=owner)
+        shaped = dsp.pad_to_grid(dsp.compress_speech(speech.samples, self.rate), self.rate)
+        path = folder / f"{job.index:05d}.npy"
+        np.save(path, shaped)
+        return Shaped(path, len(shaped), voiced.engine, voiced.cached, voiced.fallbacks,
+                      dsp.quarter_energies(shaped, self.rate))
+
+    def voice_all(self, jobs: list["SpeechJob"], folder: Path) -> list["Shaped"]:
+        """Voice and shape every text, on all cores: synthesis and DSP run in worker processes."""
+        workers = min(len(jobs), os.cpu_count() or 1, 4)
+        if workers <= 1:
+            return [self.shape(job, folder) for job in jobs]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(self,)) as pool:
+            return list(pool.map(_shape_in_worker, jobs, [folder] * len(jobs)))
 
     # ------------------------------------------------------------ jingles
     def _jingle(self, relative: str | None) -> Part | None:
@@ -107,7 +110,7 @@ class Renderer:
             raise ConfigError(f"jingle {path} not found",
                               "run 'broadcast jingles' to regenerate the project's jingles, or fix the path in station.yaml")
         samples = audio.decode(path, self.rate).samples
-        return Part("jingle", samples.astype(np.float32) / 32768.0)
+        return audio_part("jingle", samples.astype(np.float32) / 32768.0, self.rate)
 
     def _bed(self) -> np.ndarray | None:
         path = self.station.path(self.station.mix.bed)
@@ -119,7 +122,7 @@ class Renderer:
         speech_keys = []
         for item in items:
             texts = ([item.title] if m.mix.speak_titles else []) + list(item.paragraphs)
-            speech_keys.append([self.normalizer.normalize(t) for t in texts] + [item.voice, item.engine])
+            speech_keys.append([self.spoken(t) for t in texts] + [item.voice, item.engine])
         files = []
         for rel in (m.mix.intro, m.mix.outro, m.mix.separator, m.mix.bed):
             path = m.path(rel)
@@ -144,8 +147,7 @@ class Renderer:
             result = self._from_cache(cached, meta, out, fmt)
         else:
             result = self._render_fresh(items, out, fmt)
-            with audio.atomic_path(cached) as tmp:
-                shutil.copyfile(out, tmp)
+            audio.link_or_copy(out, cached)
             with audio.atomic_path(meta) as tmp:
                 tmp.write_text(json.dumps(_to_json(result), ensure_ascii=False))
         if mp3 and fmt != "mp3":
@@ -156,15 +158,14 @@ class Renderer:
         """Cheap check that the speech cache still holds this item (cache may be pruned)."""
         texts = ([item.title] if self.station.mix.speak_titles else []) + list(item.paragraphs)
         for text in texts:
-            normalized = self.normalizer.normalize(text)
+            normalized = self.spoken(text)
             if not any(self.speech.cache.path(self.speech.cache.key(normalized, e.name, e.settings(
                     item.voice if item.voice in e.voices() else None))).exists() for e in self.speech.engines):
                 return False
         return True
 
     def _from_cache(self, cached: Path, meta: Path, out: Path, fmt: str) -> RenderResult:
-        with audio.atomic_path(out) as tmp:
-            shutil.copyfile(cached, tmp)
+        audio.link_or_copy(cached, out)
         data = json.loads(meta.read_text())
         items = [ItemResult(**{**i, "cached": True}) for i in data.pop("items")]
         data.update(path=out, format=fmt, items=items, reused=True, mp3=None)
@@ -172,25 +173,50 @@ class Renderer:
 
     def _render_fresh(self, items: list[NewsItem], out: Path, fmt: str) -> RenderResult:
         m = self.station.mix
-        parts: list[Part] = []
-        results: list[ItemResult] = []
+        texts = [(item, text) for item in items for text in self._texts(item)]
+        jobs = [SpeechJob(n, text, item.voice, item.engine, item.id) for n, (item, text) in enumerate(texts)]
         intro, outro, separator = self._jingle(m.intro), self._jingle(m.outro), self._jingle(m.separator)
-        if intro:
-            parts += [intro, silence(m.gap / 2)]
+        with tempfile.TemporaryDirectory(prefix="shaped-", dir=self._scratch()) as scratch:
+            shaped = self.voice_all(jobs, Path(scratch))
+            parts, results = self._lay_out(items, jobs, shaped, intro, outro, separator)
+            timeline = assemble(parts, self.rate, self._bed(), m.bed_level, m.duck)
+        del parts
+        mastered = master(timeline.samples, self.rate, m.target_lufs, m.true_peak, timeline.quarters)
+        self._write(timeline.samples, out, fmt)
+        return RenderResult(out, fmt, len(timeline.samples) / self.rate, mastered.loudness,
+                            mastered.true_peak, results, synthesized=sum(not s.cached for s in shaped))
+
+    def _scratch(self) -> Path:
+        folder = self.station.cache_dir / "tmp"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _lay_out(self, items, jobs, shaped, intro, outro, separator) -> tuple[list[Part], list[ItemResult]]:
+        """The programme as parts; speech parts point at memory-mapped shaped audio."""
+        m = self.station.mix
+        parts: list[Part] = [intro, silence(m.gap / 2)] if intro else []
+        results = []
+        by_item: dict[str, list[tuple[SpeechJob, Shaped]]] = {}
+        for job, result in zip(jobs, shaped):
+            by_item.setdefault(job.owner, []).append((job, result))
         for index, item in enumerate(items):
             if index:
                 parts += [silence(m.gap / 2), separator, silence(m.gap / 2)] if separator else [silence(m.gap)]
-            item_parts, result = self.voice_item(item)
-            parts += item_parts
-            results.append(result)
+            voiced = by_item[item.id]
+            for n, (_, s) in enumerate(voiced):
+                if n:
+                    pause = m.title_pause if (n == 1 and m.speak_titles) else m.paragraph_pause
+                    parts.append(silence(pause, owner=item.id))
+                parts.append(Part("speech", owner=item.id, source=s.path, frames=s.length, quarters=s.quarters))
+            seconds = sum(p.length(self.rate) for p in parts if p.owner == item.id) / self.rate
+            fallbacks = sorted({r for _, s in voiced for r in s.fallbacks})
+            for reason in fallbacks:
+                log.warning("%s: fell back from %s", item.id, reason)
+            results.append(ItemResult(item.id, item.title, item.topic, "+".join(sorted({s.engine for _, s in voiced})),
+                                      seconds, item.content_hash, all(s.cached for _, s in voiced), fallbacks))
         if outro:
             parts += [silence(m.gap / 2), outro]
-        timeline = assemble(parts, self.rate, self._bed(), m.bed_level, m.duck)
-        del parts
-        mastered = master(timeline.samples, self.rate, m.target_lufs, m.true_peak)
-        self._write(timeline.samples, out, fmt)
-        return RenderResult(out, fmt, len(timeline.samples) / self.rate, mastered.loudness,
-                            mastered.true_peak, results)
+        return parts, results
 
     def _write(self, samples: np.ndarray, out: Path, fmt: str) -> None:
         encoder = audio.Encoder(out, fmt, self.rate, self.station.output.mp3_bitrate)
@@ -207,7 +233,7 @@ class Renderer:
         from broadcast import proc
 
         with audio.atomic_path(target) as tmp:
-            proc.ffmpeg(["-y", "-i", str(source), "-ac", "1", "-c:a", "libmp3lame",
+            proc.ffmpeg(["-y", "-i", str(source), "-ac", "1", *audio.MP3_OPTIONS,
                          "-b:a", self.station.output.mp3_bitrate, "-f", "mp3", str(tmp)],
                         what=f"encoding {target.name}")
         return target
@@ -215,10 +241,37 @@ class Renderer:
 
 def _to_json(result: RenderResult) -> dict:
     data = asdict(result)
-    data.pop("path"), data.pop("mp3"), data.pop("reused"), data.pop("format")
+    for key in ("path", "mp3", "reused", "format", "synthesized"):
+        data.pop(key)
     return data
 
 
-def check_output_dir(out: Path) -> None:
-    if not Path(out).parent.exists():
-        raise AudioError(f"{out.parent}: folder does not exist", "create it or choose another -o path")
+@dataclass(frozen=True)
+class SpeechJob:
+    index: int
+    text: str
+    voice: str | None
+    prefer: str | None
+    owner: str
+
+
+@dataclass
+class Shaped:
+    path: Path
+    length: int
+    engine: str
+    cached: bool
+    fallbacks: list[str]
+    quarters: np.ndarray           # loudness energies, so the parent need not measure again
+
+
+_worker_renderer: Renderer | None = None
+
+
+def _adopt(renderer: Renderer) -> None:
+    global _worker_renderer
+    _worker_renderer = renderer
+
+
+def _shape_in_worker(job: SpeechJob, folder: Path) -> Shaped:
+    return _worker_renderer.shape(job, folder)

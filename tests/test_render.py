@@ -45,12 +45,21 @@ def test_mp3_copy_is_mono_64k_and_decodes(station_dir, items, ffmpeg):
     assert abs(measure(ffmpeg, result.mp3)["seconds"] - result.duration) < 0.2
 
 
+def test_remix_with_cached_speech_synthesizes_nothing(station_dir, items):
+    station = load_station(station_dir)
+    first = Renderer(station).render(items, station_dir / "1.wav")
+    assert first.synthesized == 5          # two titles and three paragraphs
+    for cached in (station_dir / "cache" / "bulletins").iterdir():
+        cached.unlink()
+    again = Renderer(station).render(items, station_dir / "2.wav")
+    assert again.synthesized == 0 and not again.reused and all(i.cached for i in again.items)
+
+
 def test_rerender_synthesizes_nothing_and_reuses_the_bulletin(station_dir, items):
     station = load_station(station_dir)
     Renderer(station).render(items, station_dir / "1.wav")
-    again = Renderer(station)
-    result = again.render(items, station_dir / "2.wav")
-    assert again.speech.synth_calls == 0 and result.reused
+    result = Renderer(station).render(items, station_dir / "2.wav")
+    assert result.synthesized == 0 and result.reused
     assert (station_dir / "1.wav").read_bytes() == (station_dir / "2.wav").read_bytes()
 
 
@@ -59,9 +68,8 @@ def test_changed_item_resynthesizes_only_that_item(station_dir, items):
     Renderer(station).render(items, station_dir / "1.wav")
     write_script(station_dir / "scripts", "tin-b", BODY_B + " Xin cảm ơn bà con.", topic="chi-so")
     changed = load_scripts([station_dir / "scripts"])
-    renderer = Renderer(station)
-    result = renderer.render(changed, station_dir / "2.wav")
-    assert renderer.speech.synth_calls == 1 and not result.reused
+    result = Renderer(station).render(changed, station_dir / "2.wav")
+    assert result.synthesized == 1 and not result.reused
     assert [i.cached for i in result.items] == [True, False]
 
 
