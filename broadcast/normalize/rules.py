@@ -8,6 +8,7 @@ document symbols before dates, dates before fractions, units before bare numbers
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 from broadcast.normalize.lexicon import Lexicon, has_diacritics, is_syllable, spell
@@ -148,29 +149,33 @@ day_ranges = _sub(rf"(?<=ngày )(\d{{1,2}})\s*-\s*(\d{{1,2}})/(\d{{1,2}})(?:/(\d
                   if _valid_date(int(m.group(2)), int(m.group(3))) else m.group(0))
 
 
+def _before(m: re.Match, pattern: str) -> re.Match | None:
+    """The context word right before a match (looked up only where a number matched)."""
+    return re.search(rf"(?i:{pattern})\s+$", m.string[max(0, m.start() - 12): m.start()])
+
+
 def _month_year(m: re.Match) -> str:
-    mo, year = int(m.group(2)), int(m.group(3))
+    mo, year = int(m.group(1)), int(m.group(2))
     if not 1 <= mo <= 12:
         return m.group(0)
-    lead = "" if m.group(1) else "tháng "
-    return f"{m.group(1) or ''}{lead}{month(mo)} năm {cardinal(year)}"
+    lead = "" if _before(m, "tháng") else "tháng "
+    return f"{lead}{month(mo)} năm {cardinal(year)}"
 
 
-month_years = _sub(r"((?i:tháng)\s+)?(?<![\d/.,])(\d{1,2})/(\d{4})(?![\d/])", _month_year)
+month_years = _sub(r"(?<![\d/.,])(\d{1,2})/(\d{4})(?![\d/])", _month_year)
 
 
 def _short_date(m: re.Match) -> str:
-    day, sep, mon = m.group(2), m.group(3), m.group(4)
-    context = m.group(1)
+    day, sep, mon = m.group(1), m.group(2), m.group(3)
+    context = _before(m, DATE_CONTEXT)
     padded = (day.startswith("0") or mon.startswith("0")) and sep == "/"
     if not (context or padded) or not _valid_date(int(day), int(mon)):
         return m.group(0)
-    return (context or "") + _day_month(m, day, mon).removeprefix("ngày " if context and
-                                                                  re.match(r"(?i)(ngày|mùng|mồng)", context) else "")
+    spoken = _day_month(m, day, mon)
+    return spoken.removeprefix("ngày ") if _before(m, "ngày|mùng|mồng") else spoken
 
 
-short_dates = _sub(rf"((?i:{DATE_CONTEXT})\s+)?(?<![\d/.,])(\d{{1,2}})([/-])(\d{{1,2}})(?![\d/]|[.,]\d)",
-                   _short_date)
+short_dates = _sub(r"(?<![\d/.,])(\d{1,2})([/-])(\d{1,2})(?![\d/]|[.,]\d)", _short_date)
 month_words = _sub(r"((?i:tháng))\s+(\d{1,2})(?:\s+(\d{4}))?(?![\d/.,])",
                    lambda m: (f"{m.group(1)} {month(int(m.group(2)))}" + (f" năm {cardinal(int(m.group(3)))}" if m.group(3) else ""))
                    if 1 <= int(m.group(2)) <= 12 else m.group(0))
@@ -323,8 +328,12 @@ def lexicon_words(lexicon: Lexicon) -> Callable[[str], str]:
 
 
 def _word(m: re.Match) -> str:
+    return _read_word(m.group(0))
+
+
+@lru_cache(maxsize=65536)
+def _read_word(word: str) -> str:
     """Keep Vietnamese syllables; spell anything an engine would read in another language."""
-    word = m.group(0)
     if is_syllable(word):
         return word.lower() if len(word) > 1 and word.isupper() else word
     if has_diacritics(word) and not word.isupper():
