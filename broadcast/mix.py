@@ -57,8 +57,6 @@ def audio_part(kind: str, samples: np.ndarray, rate: int, owner: str | None = No
 @dataclass
 class Timeline:
     samples: np.ndarray                          # float32, the whole programme
-    speech_spans: list[tuple[int, int]]
-    owner_samples: dict[str, int]                # samples per news item
     quarters: np.ndarray | None = None           # loudness energies, when known from the parts
 
 
@@ -66,7 +64,7 @@ def assemble(parts: list[Part], rate: int, bed: np.ndarray | None = None,
              bed_level_db: float = -20.0, duck_db: float = 15.0) -> Timeline:
     total = sum(p.length(rate) for p in parts)
     out = np.zeros(total, dtype=np.float32)
-    spans, owners = [], {}
+    spans = []
     step = rate // 10
     quarters: list[np.ndarray] | None = []
     at = 0
@@ -84,13 +82,11 @@ def assemble(parts: list[Part], rate: int, bed: np.ndarray | None = None,
                 quarters = None
         if part.kind == "speech":
             spans.append((at, at + n))
-        if part.owner:
-            owners[part.owner] = owners.get(part.owner, 0) + n
         at += n
     if bed is not None and spans and len(bed):
         _lay_bed(out, bed, spans, rate, bed_level_db, duck_db)
         quarters = None                               # the bed changes every quarter's energy
-    return Timeline(out, spans, owners, np.concatenate(quarters) if quarters else None)
+    return Timeline(out, np.concatenate(quarters) if quarters else None)
 
 
 def _lay_bed(out: np.ndarray, bed: np.ndarray, spans: list[tuple[int, int]], rate: int,

@@ -121,8 +121,7 @@ class Renderer:
         m = self.station
         speech_keys = []
         for item in items:
-            texts = ([item.title] if m.mix.speak_titles else []) + list(item.paragraphs)
-            speech_keys.append([self.spoken(t) for t in texts] + [item.voice, item.engine])
+            speech_keys.append([self.spoken(t) for t in self._texts(item)] + [item.voice, item.engine])
         files = []
         for rel in (m.mix.intro, m.mix.outro, m.mix.separator, m.mix.bed):
             path = m.path(rel)
@@ -156,13 +155,7 @@ class Renderer:
 
     def _speech_cached(self, item: NewsItem) -> bool:
         """Cheap check that the speech cache still holds this item (cache may be pruned)."""
-        texts = ([item.title] if self.station.mix.speak_titles else []) + list(item.paragraphs)
-        for text in texts:
-            normalized = self.spoken(text)
-            if not any(self.speech.cache.path(self.speech.cache.key(normalized, e.name, e.settings(
-                    item.voice if item.voice in e.voices() else None))).exists() for e in self.speech.engines):
-                return False
-        return True
+        return all(self.speech.is_cached(self.spoken(t), item.voice) for t in self._texts(item))
 
     def _from_cache(self, cached: Path, meta: Path, out: Path, fmt: str) -> RenderResult:
         audio.link_or_copy(cached, out)

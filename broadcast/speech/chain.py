@@ -42,12 +42,19 @@ class SpeechService:
         first = [e for e in self.engines if e.name == prefer]
         return first + [e for e in self.engines if e.name != prefer]
 
+    def _key(self, engine: Engine, text: str, voice: str | None) -> tuple[str, str | None]:
+        engine_voice = voice if voice in engine.voices() else None
+        return self.cache.key(text, engine.name, engine.settings(engine_voice)), engine_voice
+
+    def is_cached(self, text: str, voice: str | None = None) -> bool:
+        """True if some engine's rendering of TEXT is in the cache (nothing is read)."""
+        return any(self.cache.path(self._key(e, text, voice)[0]).exists() for e in self.engines)
+
     def speak(self, text: str, voice: str | None = None, prefer: str | None = None) -> Voiced:
         """Speech for already-normalized TEXT; raises EngineError only if every engine failed."""
         reasons: list[str] = []
         for engine in self._order(prefer):
-            engine_voice = voice if voice in engine.voices() else None
-            key = self.cache.key(text, engine.name, engine.settings(engine_voice))
+            key, engine_voice = self._key(engine, text, voice)
             hit = self.cache.get(key)
             if hit is not None:
                 return Voiced(hit, engine.name, True, reasons)
