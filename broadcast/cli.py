@@ -3,6 +3,7 @@ turns errors into messages and exit codes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from pathlib import Path
@@ -110,6 +111,117 @@ def jingles(ctx: Context, out: Path | None) -> None:
 
     for path in write_all(out or ctx.station.root / "audio" / "jingles", ctx.station.mix.sample_rate):
         click.echo(f"wrote {path}")
+
+
+def _now(station: Station) -> dt.datetime:
+    return dt.datetime.now(station.tz)
+
+
+WEEK_HELP = "Week to use: 2024-W12, or a date in it (default: this week)."
+
+
+@cli.group()
+def schedule() -> None:
+    """Check and show the weekly loudspeaker schedule (schedules/*.yaml)."""
+
+
+@schedule.command("check")
+@click.option("--week", "week", default=None, help=WEEK_HELP)
+@pass_ctx
+def schedule_check(ctx: Context, week: str | None) -> None:
+    """Find overlaps, overruns, unknown or expired scripts before they go on air."""
+    from broadcast import week as station_week
+
+    start, end = station_week.week_window(week, _now(ctx.station).date())
+    report = station_week.check(ctx.station, start, end)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if report.problems:
+        raise ScriptErrors(report.problems)
+    click.echo(f"schedule OK for {start} to {end - dt.timedelta(days=1)}: "
+               f"{len(report.occurrences)} program(s) on {len({o.zone for o in report.occurrences})} zone(s)")
+
+
+@schedule.command("show")
+@click.option("--week", "week", default=None, help=WEEK_HELP)
+@pass_ctx
+def schedule_show(ctx: Context, week: str | None) -> None:
+    """Print the week: day, time, zones, items, program length and free time."""
+    from broadcast import week as station_week
+
+    start, end = station_week.week_window(week, _now(ctx.station).date())
+    click.echo(format_week(station_week.show(ctx.station, start, end)))
+
+
+def _mmss(seconds: float) -> str:
+    sign, seconds = ("-" if seconds < 0 else ""), abs(int(round(seconds)))
+    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
+
+
+def format_week(rows) -> str:
+    if not rows:
+        return "nothing scheduled this week"
+    lines = [f"{'ngày':20} {'giờ':5}  {'slot':14} {'length':>6} {'free':>6}  zones / items"]
+    for row in rows:
+        lines.append(f"{row.weekday + ' ' + row.day.strftime('%d/%m/%Y'):20} {row.time:5}  {row.slot:14} "
+                     f"{_mmss(row.seconds):>6} {_mmss(row.length - row.seconds):>6}  {', '.join(row.zones)}")
+        lines.append(f"{'':58}items: {', '.join(row.items) or '(none)'}")
+    return "\n".join(lines)
+
+
+@cli.group("queue")
+def queue_group() -> None:
+    """The officer's queue: scripts to air in a slot, on a date, or in the next slot."""
+
+
+@queue_group.command("add")
+@click.argument("script")
+@click.option("--slot", default=None, help="Slot or event id (default: any slot).")
+@click.option("--date", "date", default=None, type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
+              help="Air on this date (default: the next matching slot).")
+@click.option("--priority", type=click.Choice(["normal", "priority", "emergency"]), default="normal",
+              show_default=True, help="priority: ahead of normal items; emergency: at once (playout).")
+@click.option("--zone", default=None, help="Only this zone (default: every zone of the slot).")
+@pass_ctx
+def queue_add(ctx: Context, script: str, slot: str | None, date, priority: str, zone: str | None) -> None:
+    """Queue SCRIPT (a script id) for broadcast."""
+    from broadcast import week as station_week
+
+    entry, targets = station_week.queue_add(ctx.station, script, _now(ctx.station), slot,
+                                            date.date() if date else None, zone, priority)
+    click.echo(format_queue([(entry, targets)]))
+
+
+@queue_group.command("list")
+@pass_ctx
+def queue_list(ctx: Context) -> None:
+    """List queued requests and where each will air."""
+    from broadcast import week as station_week
+
+    click.echo(format_queue(station_week.queue_list(ctx.station)))
+
+
+@queue_group.command("remove")
+@click.argument("entry_id", type=int)
+@pass_ctx
+def queue_remove(ctx: Context, entry_id: int) -> None:
+    """Remove queue entry ENTRY_ID (see 'queue list')."""
+    from broadcast import week as station_week
+
+    entry = station_week.queue_remove(ctx.station, entry_id)
+    click.echo(f"removed {entry.id}: {entry.script}")
+
+
+def format_queue(rows) -> str:
+    if not rows:
+        return "the queue is empty"
+    lines = [f"{'id':>4}  {'script':28} {'priority':9} {'slot':12} {'date':10} {'zone':14} airs in"]
+    for entry, targets in rows:
+        airs = ", ".join(targets) if targets else ("at once (playout)" if entry.priority == "emergency"
+                                                   else "no matching slot")
+        lines.append(f"{entry.id:>4}  {entry.script:28} {entry.priority:9} {entry.slot or 'next':12} "
+                     f"{entry.date.isoformat() if entry.date else '-':10} {entry.zone or 'all':14} {airs}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -72,6 +72,14 @@ class Station:
     def scripts_dir(self) -> Path:
         return self.root / "scripts"
 
+    @property
+    def schedules_dir(self) -> Path:
+        return self.root / "schedules"
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / "station.db"
+
     def path(self, relative: str | None) -> Path | None:
         return None if relative is None else (self.root / relative)
 

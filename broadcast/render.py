@@ -149,9 +149,18 @@ class Renderer:
             audio.link_or_copy(out, cached)
             with audio.atomic_path(meta) as tmp:
                 tmp.write_text(json.dumps(_to_json(result), ensure_ascii=False))
+        self._record_durations(items, result)
         if mp3 and fmt != "mp3":
             result.mp3 = self.encode_mp3(out, out.with_suffix(".mp3"))
         return result
+
+    def _record_durations(self, items: list[NewsItem], result: RenderResult) -> None:
+        """Remember each item's rendered length, so planning uses it instead of an estimate."""
+        from broadcast.durations import DurationBook, speech_key
+
+        seconds = {r.id: r.duration for r in result.items}
+        DurationBook(self.station.cache_dir / "durations.json").record(
+            {speech_key(self.station, item): seconds[item.id] for item in items if item.id in seconds})
 
     def _speech_cached(self, item: NewsItem) -> bool:
         """Cheap check that the speech cache still holds this item (cache may be pruned)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,16 @@ from broadcast.errors import InputError
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings: our own parsers give located errors."""
+    """SafeLoader that leaves dates and clock times as strings (YAML 1.1 reads 17:30 as the
+    sexagesimal number 1050): our own parsers read them and give located errors."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0] and _CLOCK.match(value):
+            return "tag:yaml.org,2002:str"
+        return super().resolve(kind, value, implicit)
 
 
+_CLOCK = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()

@@ -51,3 +51,48 @@ def measure(ffmpeg: str, path: Path) -> dict:
     duration = re.findall(r"time=(\d+):(\d+):([\d.]+)", done.stderr)[-1]
     seconds = int(duration[0]) * 3600 + int(duration[1]) * 60 + float(duration[2])
     return {"lufs": integrated, "true_peak": peak, "seconds": seconds}
+
+
+SCHEDULE = """\
+station:
+  name: Đài truyền thanh xã Thử
+  timezone: Asia/Ho_Chi_Minh
+zones:
+  thon-1: {name: Thôn 1, output: pulse}
+  thon-2: {name: Thôn 2, output: "file:out/thon-2"}
+slots:
+  - id: sang
+    days: [Thứ Hai, Thứ Tư, Thứ Sáu]
+    start: "06:00"
+    length: 15m
+    zones: all
+    program:
+      greeting: Xin kính chào bà con.
+      rules:
+        - order: rotate
+          max: 2
+  - id: chieu
+    days: hằng ngày
+    start: "17:00"
+    length: 10 phút
+    zones: [thon-1]
+    program:
+      items: [tin-a]
+"""
+
+
+def write_schedule(root: Path, text: str = SCHEDULE, name: str = "tuan.yaml") -> Path:
+    folder = root / "schedules"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def planned_station(station_dir: Path) -> Path:
+    """A station with four scripts and the two-slot schedule above."""
+    for name in ("tin-a", "tin-b", "tin-c", "tin-d"):
+        write_script(station_dir / "scripts", name)
+    write_schedule(station_dir)
+    return station_dir

@@ -1,0 +1,336 @@
+"""The weekly loudspeaker schedule: schedules/*.yaml become Schedule records.
+
+A schedule names the zones (loudspeaker clusters and their outputs), the weekly slots
+(days, start, maximum length, zones, program template) and one-off events on a date.
+Parsing checks everything that can be checked without knowing the scripts; the dated
+checks live in `schedule_check`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from broadcast import yamlfile
+from broadcast.errors import InputError, ScriptErrors
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+OUTPUT_SCHEMES = ("pulse", "file", "icecast")
+ORDERS = ("rotate", "newest")
+PRIORITIES = ("normal", "priority", "emergency")
+
+_DAY_NAMES = {
+    0: ("monday", "mon", "thứ hai", "thứ 2", "t2"),
+    1: ("tuesday", "tue", "thứ ba", "thứ 3", "t3"),
+    2: ("wednesday", "wed", "thứ tư", "thứ 4", "t4"),
+    3: ("thursday", "thu", "thứ năm", "thứ 5", "t5"),
+    4: ("friday", "fri", "thứ sáu", "thứ 6", "t6"),
+    5: ("saturday", "sat", "thứ bảy", "thứ 7", "t7"),
+    6: ("sunday", "sun", "chủ nhật", "cn"),
+}
+DAYS = {name: day for day, names in _DAY_NAMES.items() for name in names}
+DAY_GROUPS = {
+    "daily": tuple(range(7)), "every day": tuple(range(7)), "hằng ngày": tuple(range(7)),
+    "hàng ngày": tuple(range(7)), "weekdays": tuple(range(5)), "ngày thường": tuple(range(5)),
+    "thứ hai - thứ sáu": tuple(range(5)), "thứ hai - thứ bảy": tuple(range(6)),
+    "weekend": (5, 6), "cuối tuần": (5, 6),
+}
+VIETNAMESE_DAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+@dataclass(frozen=True)
+class Zone:
+    id: str
+    name: str
+    output: str          # pulse[:sink] | file:FOLDER | icecast://host:port/mount
+    line: int
+
+
+@dataclass(frozen=True)
+class ItemRule:
+    """Choose items by topic: newest first, or rotating so every valid item airs in turn."""
+
+    topics: tuple[str, ...] = ()     # empty: any topic
+    order: str = "rotate"
+    max: int = 3
+
+
+@dataclass(frozen=True)
+class Template:
+    intro: bool = True
+    greeting: str | None = None
+    items: tuple[str, ...] = ()      # script ids, aired in this order
+    rules: tuple[ItemRule, ...] = ()
+    outro: bool = True
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A weekly slot (days set) or a one-off event (date set)."""
+
+    id: str
+    start: dt.time
+    length: int                      # maximum program length, seconds
+    zones: tuple[str, ...]
+    template: Template
+    path: Path
+    line: int
+    days: tuple[int, ...] = ()       # 0 = Monday
+    date: dt.date | None = None
+    title: str = ""
+
+    @property
+    def is_event(self) -> bool:
+        return self.date is not None
+
+    def minutes(self) -> tuple[int, int]:
+        start = self.start.hour * 60 + self.start.minute
+        return start, start + -(-self.length // 60)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    timezone: str
+    voice: str | None
+    zones: dict[str, Zone]
+    slots: tuple[Slot, ...]
+    events: tuple[Slot, ...]
+    paths: tuple[Path, ...]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def slot(self, slot_id: str) -> Slot | None:
+        return next((s for s in self.slots + self.events if s.id == slot_id), None)
+
+
+# ---------------------------------------------------------------- small parsers
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text)).lower().split())
+
+
+def parse_days(value, located: yamlfile.Located, keys: tuple) -> tuple[int, ...]:
+    entries = value if isinstance(value, list) else [value]
+    days: set[int] = set()
+    for entry in entries:
+        name = _fold(entry)
+        if name in DAY_GROUPS:
+            days.update(DAY_GROUPS[name])
+        elif name in DAYS:
+            days.add(DAYS[name])
+        else:
+            raise located.error(keys, f"unknown day {entry!r}",
+                                "use Thứ Hai … Chủ nhật (or Monday … Sunday), or 'hằng ngày'")
+    if not days:
+        raise located.error(keys, "no days given", "list the days, e.g. [Thứ Hai, Thứ Tư, Thứ Sáu]")
+    return tuple(sorted(days))
+
+
+def parse_time(value, located: yamlfile.Located, keys: tuple) -> dt.time:
+    text = str(value).strip().lower()
+    m = re.fullmatch(r"(\d{1,2})(?::|h|g)(\d{2})?", text)
+    if m and int(m.group(1)) < 24 and int(m.group(2) or 0) < 60:
+        return dt.time(int(m.group(1)), int(m.group(2) or 0))
+    raise located.error(keys, f"impossible time {value!r}", "write the start as HH:MM, e.g. '06:00' or '17:30'")
+
+
+def parse_length(value, located: yamlfile.Located, keys: tuple) -> int:
+    """Seconds from 15 (minutes), '15m', '15 phút', '1h30m', '90s', '00:15:00'."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return int(round(value * 60))
+    text = _fold(value).replace("phút", "m").replace("giờ", "h").replace("giây", "s").replace(" ", "")
+    m = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m(?:in)?)?(?:(\d+)s)?", text)
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2}):(\d{2})", text)
+    seconds = 0
+    if clock:
+        seconds = int(clock.group(1)) * 3600 + int(clock.group(2)) * 60 + int(clock.group(3))
+    elif m and any(m.groups()):
+        seconds = int(m.group(1) or 0) * 3600 + int(m.group(2) or 0) * 60 + int(m.group(3) or 0)
+    if 0 < seconds <= 24 * 3600:
+        return seconds
+    raise located.error(keys, f"not a length: {value!r}", "write minutes, e.g. 15, '15m' or '15 phút'")
+
+
+def parse_date(value, located: yamlfile.Located, keys: tuple) -> dt.date:
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise located.error(keys, f"not a date: {value!r}", "write it as 2024-10-10 (or 10/10/2024)")
+
+
+def _str_list(value, located: yamlfile.Located, keys: tuple) -> tuple[str, ...]:
+    entries = value if isinstance(value, list) else [value]
+    if not all(isinstance(e, (str, int)) for e in entries):
+        raise located.error(keys, "expected a name or a list of names")
+    return tuple(str(e) for e in entries)
+
+
+def _keys_known(raw: dict, allowed: tuple[str, ...], located: yamlfile.Located, keys: tuple) -> None:
+    for key in raw:
+        if key not in allowed:
+            raise located.error(keys + (key,), "unknown field", f"known: {', '.join(allowed)}")
+
+
+# ---------------------------------------------------------------- sections
+def _zones(raw, located: yamlfile.Located) -> dict[str, Zone]:
+    if not isinstance(raw, dict) or not raw:
+        raise located.error(("zones",), "expected a mapping of zone id to {name, output}",
+                            "e.g. zones:\\n  thon-1: {name: Thôn 1, output: pulse}")
+    zones = {}
+    for zone_id, spec in raw.items():
+        keys = ("zones", zone_id)
+        if not ID_PATTERN.match(str(zone_id)):
+            raise located.error(keys, f"zone id {zone_id!r} is not file-safe", "use e.g. thon-1, trung-tam")
+        spec = spec or {}
+        if not isinstance(spec, dict):
+            raise located.error(keys, "expected {name, output}")
+        _keys_known(spec, ("name", "output"), located, keys)
+        output = str(spec.get("output", "pulse"))
+        scheme = output.split(":", 1)[0]
+        if scheme not in OUTPUT_SCHEMES:
+            raise located.error(keys + ("output",), f"unknown output {output!r}",
+                                "use pulse (or pulse:SINK), file:FOLDER, or icecast://host:port/mount")
+        zones[str(zone_id)] = Zone(str(zone_id), str(spec.get("name", zone_id)), output, located.line(*keys) or 0)
+    return zones
+
+
+def _template(raw, located: yamlfile.Located, keys: tuple) -> Template:
+    if raw is None:
+        raise located.error(keys, "missing program", "give the program: intro, greeting, items and/or rules, outro")
+    if not isinstance(raw, dict):
+        raise located.error(keys, "expected a mapping: intro, greeting, items, rules, outro")
+    _keys_known(raw, ("intro", "greeting", "items", "rules", "outro"), located, keys)
+    rules = []
+    for index, rule in enumerate(raw.get("rules") or []):
+        rkeys = keys + ("rules", index)
+        if not isinstance(rule, dict):
+            raise located.error(rkeys, "expected {topics, order, max}")
+        _keys_known(rule, ("topics", "order", "max"), located, rkeys)
+        order = str(rule.get("order", "rotate"))
+        if order not in ORDERS:
+            raise located.error(rkeys + ("order",), f"unknown order {order!r}", f"known: {', '.join(ORDERS)}")
+        limit = rule.get("max", 3)
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise located.error(rkeys + ("max",), f"expected a whole number >= 1, got {limit!r}")
+        topics = _str_list(rule["topics"], located, rkeys + ("topics",)) if rule.get("topics") else ()
+        rules.append(ItemRule(topics, order, limit))
+    items = _str_list(raw["items"], located, keys + ("items",)) if raw.get("items") else ()
+    if not items and not rules:
+        raise located.error(keys, "the program has no items", "name scripts under 'items' or choose them with 'rules'")
+    for flag in ("intro", "outro"):
+        if not isinstance(raw.get(flag, True), bool):
+            raise located.error(keys + (flag,), "expected true or false")
+    greeting = raw.get("greeting")
+    return Template(raw.get("intro", True), str(greeting).strip() if greeting else None, items, tuple(rules),
+                    raw.get("outro", True))
+
+
+def _slot(raw, located: yamlfile.Located, keys: tuple, zones: dict[str, Zone], event: bool) -> Slot:
+    if not isinstance(raw, dict):
+        raise located.error(keys, "expected a mapping")
+    allowed = ("id", "title", "date", "start", "length", "zones", "program") if event else \
+        ("id", "title", "days", "start", "length", "zones", "program")
+    _keys_known(raw, allowed, located, keys)
+    for key in allowed:
+        if key != "title" and raw.get(key) in (None, ""):
+            raise located.error(keys, f"missing field {key!r}", f"a {'event' if event else 'slot'} needs: "
+                                + ", ".join(k for k in allowed if k != "title"))
+    slot_id = str(raw["id"])
+    if not ID_PATTERN.match(slot_id):
+        raise located.error(keys + ("id",), f"{slot_id!r} is not file-safe", "use e.g. sang, chieu, cds-10-10")
+    zone_ids = tuple(zones) if _fold(raw["zones"]) in ("all", "tất cả") else \
+        _str_list(raw["zones"], located, keys + ("zones",))
+    for zone in zone_ids:
+        if zone not in zones:
+            raise located.error(keys + ("zones",), f"unknown zone {zone!r}", f"known: {', '.join(zones)}, or all")
+    return Slot(
+        id=slot_id, start=parse_time(raw["start"], located, keys + ("start",)),
+        length=parse_length(raw["length"], located, keys + ("length",)), zones=zone_ids,
+        template=_template(raw["program"], located, keys + ("program",)),
+        path=located.path, line=located.line(*keys) or 0,
+        days=() if event else parse_days(raw["days"], located, keys + ("days",)),
+        date=parse_date(raw["date"], located, keys + ("date",)) if event else None,
+        title=str(raw.get("title") or slot_id),
+    )
+
+
+# ---------------------------------------------------------------- files
+def schedule_paths(folder: Path) -> list[Path]:
+    return sorted(Path(folder).glob("*.yaml")) + sorted(Path(folder).glob("*.yml"))
+
+
+def load_schedule(folder: Path, default_timezone: str = "Asia/Ho_Chi_Minh", default_name: str = "") -> Schedule:
+    """Read every schedules/*.yaml into one Schedule; every problem is listed at once."""
+    paths = schedule_paths(folder)
+    if not paths:
+        raise InputError(folder, None, None, "no schedule files (*.yaml)",
+                         "copy the sample schedules/tuan.yaml from the broadcast repository and edit it")
+    problems: list[InputError] = []
+    parsed = []
+    for path in paths:
+        try:
+            located = yamlfile.load(path)
+            if not isinstance(located.data, dict):
+                raise InputError(path, 1, None, "expected sections: station, zones, slots, events")
+            _keys_known(located.data, ("station", "zones", "slots", "events"), located, ())
+            parsed.append(located)
+        except InputError as exc:
+            problems.append(exc)
+    name, timezone, voice = default_name, default_timezone, None
+    zones: dict[str, Zone] = {}
+    for located in parsed:
+        station = located.data.get("station") or {}
+        try:
+            if not isinstance(station, dict):
+                raise located.error(("station",), "expected {name, timezone, voice}")
+            _keys_known(station, ("name", "timezone", "voice"), located, ("station",))
+            name = str(station.get("name", name))
+            voice = station.get("voice", voice)
+            timezone = str(station.get("timezone", timezone))
+            try:
+                ZoneInfo(timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise located.error(("station", "timezone"), f"unknown timezone {timezone!r}",
+                                    "use an IANA name such as Asia/Ho_Chi_Minh") from None
+            if "zones" in located.data:
+                for zone in _zones(located.data["zones"], located).values():
+                    if zone.id in zones:
+                        raise located.error(("zones", zone.id), f"zone {zone.id!r} defined twice", "keep one")
+                    zones[zone.id] = zone
+        except InputError as exc:
+            problems.append(exc)
+    if parsed and not zones and not problems:
+        problems.append(InputError(paths[0], 1, "zones", "no zones defined",
+                                   "add zones:, e.g. thon-1: {name: Thôn 1, output: pulse}"))
+    slots: list[Slot] = []
+    events: list[Slot] = []
+    for located in parsed:
+        for section, target, event in (("slots", slots, False), ("events", events, True)):
+            raw = located.data.get(section) or []
+            if not isinstance(raw, list):
+                problems.append(located.error((section,), "expected a list"))
+                continue
+            for index, entry in enumerate(raw):
+                try:
+                    target.append(_slot(entry, located, (section, index), zones, event))
+                except InputError as exc:
+                    problems.append(exc)
+    seen: dict[str, Slot] = {}
+    for slot in slots + events:
+        if slot.id in seen:
+            first = seen[slot.id]
+            problems.append(InputError(slot.path, slot.line, "id", f"duplicate id {slot.id!r}, also at "
+                                       f"{first.path} line {first.line}", "give each slot and event its own id"))
+        seen[slot.id] = slot
+    if problems:
+        raise ScriptErrors(problems)
+    return Schedule(name, timezone, voice, zones, tuple(slots), tuple(events), tuple(paths))
