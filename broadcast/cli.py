@@ -224,6 +224,95 @@ def format_queue(rows) -> str:
     return "\n".join(lines)
 
 
+@cli.command()
+@click.option("--simulate", is_flag=True, help="Run on a simulated clock: log what would air, to a file sink.")
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="First day of the simulation (default: today).")
+@click.option("--days", type=click.IntRange(1, 366), default=7, show_default=True, help="Days to simulate.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out/simulation"),
+              show_default=True, help="Simulation output: as-run database and the file sink.")
+@pass_ctx
+def run(ctx: Context, simulate: bool, first, days: int, out: Path) -> None:
+    """Start the station daemon: air every program at its slot and log it (as-run)."""
+    if simulate:
+        from broadcast.playout import simulate as simulate_days
+
+        day = first.date() if first else _now(ctx.station).date()
+        result = simulate_days(ctx.station, day, days, out)
+        click.echo(format_simulation(result))
+        return
+    from broadcast.clock import RealClock
+    from broadcast.daemon import Daemon
+
+    Daemon(ctx.station, RealClock(ctx.station.tz)).run()
+
+
+def format_simulation(result) -> str:
+    from collections import Counter
+
+    from broadcast import asrun, db
+
+    conn = db.connect(result.db_path)
+    try:
+        rows = asrun.rows(conn)
+    finally:
+        conn.close()
+    counts = Counter(r.status for r in rows)
+    lines = [format_log(rows), "",
+             f"{len(rows)} airing(s): " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
+             f"as-run log: {result.db_path}", f"file sink: {result.sink}"]
+    return "\n".join(lines)
+
+
+@cli.command("play-now")
+@click.argument("what")
+@click.option("--zone", default=None, help="Only this zone (default: all zones).")
+@pass_ctx
+def play_now(ctx: Context, what: str, zone: str | None) -> None:
+    """Emergency: air WHAT (script id or audio file) at once, cutting what is playing."""
+    from broadcast.clock import RealClock
+    from broadcast.daemon import play_now as emergency
+
+    rows = emergency(ctx.station, what, zone, RealClock(ctx.station.tz))
+    click.echo(format_log(rows))
+
+
+@cli.command("log")
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), default=None, help="From this date.")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), default=None, help="To this date (inclusive).")
+@click.option("--zone", default=None, help="Only this zone.")
+@click.option("--status", type=click.Choice(["completed", "interrupted", "failed", "missed", "fallback", "playing"]),
+              default=None, help="Only rows with this status.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (for spreadsheets) instead of a table.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Another as-run database (e.g. a simulation's).")
+@pass_ctx
+def log_command(ctx: Context, first, last, zone, status, as_csv: bool, db_path: Path | None) -> None:
+    """Print the as-run log: what aired, when, where, and how it ended."""
+    from broadcast import asrun
+
+    tz = ctx.station.tz
+    start = dt.datetime.combine(first.date(), dt.time(0), tz) if first else None
+    end = dt.datetime.combine(last.date() + dt.timedelta(days=1), dt.time(0), tz) if last else None
+    rows = asrun.read(db_path or ctx.station.db_path, start, end, zone, status)
+    click.echo(asrun.to_csv(rows) if as_csv else format_log(rows), nl=not as_csv)
+
+
+def format_log(rows) -> str:
+    if not rows:
+        return "no as-run rows"
+    lines = [f"{'scheduled':16} {'started':8} {'zone':16} {'slot':14} {'status':11} {'played':>7}  items / note"]
+    for r in rows:
+        started = r.started.strftime("%H:%M:%S") if r.started else "-"
+        played = _mmss(r.played_seconds) if r.played_seconds is not None else "-"
+        note = ", ".join(i.script for i in r.items) or ""
+        if r.error:
+            note = (note + "; " if note else "") + r.error
+        lines.append(f"{r.scheduled:%Y-%m-%d %H:%M} {started:8} {r.zone:16} {r.slot:14} {r.status:11} "
+                     f"{played:>7}  {note}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         code = cli.main(args=argv, prog_name="broadcast", standalone_mode=False)

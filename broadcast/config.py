@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadcast import yamlfile
-from broadcast.errors import ConfigError, InputError
+from broadcast.errors import InputError
 from broadcast.speech import ENGINE_NAMES
 from broadcast.topics import DEFAULT_TOPICS, Topic
 
@@ -49,6 +49,18 @@ class OutputSettings:
 
 
 @dataclass(frozen=True)
+class PlayoutSettings:
+    grace: float = 600.0             # seconds after a slot's start it may still air (restart, late render)
+    restart: str = "from-start"      # from-start | resume: a program cut by a restart airs again ...
+    after_emergency: str = "resume"  # resume | requeue: what happens to a program an emergency cut
+    render_ahead: float = 24.0       # hours of programs rendered before they are due
+    render_timeout: float = 120.0    # seconds a missing program may take to render at airtime
+    standby: str | None = "audio/jingles/bed.wav"   # plays when a program's audio is unusable
+    catch_up_days: int = 7           # how far back a restart looks for occurrences to log as missed
+    pulse_server: str | None = None  # PulseAudio server (default: the session's)
+
+
+@dataclass(frozen=True)
 class Station:
     root: Path
     name: str = "Đài truyền thanh xã"
@@ -57,6 +69,7 @@ class Station:
     speech: SpeechSettings = field(default_factory=SpeechSettings)
     mix: MixSettings = field(default_factory=MixSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
+    playout: PlayoutSettings = field(default_factory=PlayoutSettings)
     topics: tuple[Topic, ...] = DEFAULT_TOPICS
     lexicon: str | None = "lexicon.yaml"
 
@@ -124,7 +137,7 @@ def load_station(root: Path) -> Station:
     raw = located.data or {}
     if not isinstance(raw, dict):
         raise InputError(path, 1, None, "expected a mapping of settings")
-    allowed = {"name", "organisation", "timezone", "speech", "mix", "output", "topics", "lexicon"}
+    allowed = {"name", "organisation", "timezone", "speech", "mix", "output", "playout", "topics", "lexicon"}
     for key in raw:
         if key not in allowed:
             raise located.error((key,), "unknown setting", f"known: {', '.join(sorted(allowed))}")
@@ -133,6 +146,7 @@ def load_station(root: Path) -> Station:
         speech=_section(SpeechSettings, raw.get("speech"), located, "speech"),
         mix=_section(MixSettings, raw.get("mix"), located, "mix"),
         output=_section(OutputSettings, raw.get("output"), located, "output"),
+        playout=_section(PlayoutSettings, raw.get("playout"), located, "playout"),
     )
     for key in ("name", "organisation", "timezone", "lexicon"):
         if key in raw:
@@ -172,5 +186,11 @@ def _check_station(station: Station, located: yamlfile.Located) -> None:
             raise located.error(("speech", "engines"), f"unknown engine {engine!r}",
                                 f"known: {', '.join(ENGINE_NAMES)}")
     if station.mix.sample_rate not in (16000, 22050, 24000, 44100, 48000):
-        raise ConfigError(f"{located.path}: mix.sample_rate {station.mix.sample_rate} unsupported",
-                          "use 22050 (speech) or 44100/48000")
+        raise located.error(("mix", "sample_rate"), f"{station.mix.sample_rate} unsupported",
+                            "use 22050 (speech) or 44100/48000")
+    if station.playout.restart not in ("from-start", "resume"):
+        raise located.error(("playout", "restart"), f"unknown policy {station.playout.restart!r}",
+                            "use from-start or resume")
+    if station.playout.after_emergency not in ("resume", "requeue"):
+        raise located.error(("playout", "after_emergency"), f"unknown policy {station.playout.after_emergency!r}",
+                            "use resume or requeue")

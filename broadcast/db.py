@@ -25,6 +25,29 @@ MIGRATIONS: list[tuple[str, str]] = [
             added_at TEXT NOT NULL
         );
     """),
+    ("0002_asrun", """
+        CREATE TABLE asrun (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            occurrence TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            slot TEXT NOT NULL,
+            zone TEXT NOT NULL,
+            output TEXT NOT NULL,
+            scheduled TEXT NOT NULL,
+            started TEXT,
+            ended TEXT,
+            planned_seconds REAL,
+            played_seconds REAL,
+            status TEXT NOT NULL CHECK (status IN
+                ('playing', 'completed', 'interrupted', 'failed', 'missed', 'fallback')),
+            items TEXT NOT NULL DEFAULT '[]',
+            audio TEXT,
+            error TEXT,
+            UNIQUE (occurrence, output, attempt)
+        );
+        CREATE INDEX asrun_scheduled ON asrun (scheduled);
+        CREATE INDEX asrun_occurrence ON asrun (occurrence, status)
+    """),
 ]
 
 
@@ -32,12 +55,14 @@ class DatabaseError(BroadcastError):
     """The station database cannot be opened or written."""
 
 
-def connect(path: Path, migrations: list[tuple[str, str]] | None = None) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the database at PATH."""
+def connect(path: Path, migrations: list[tuple[str, str]] | None = None,
+            check_same_thread: bool = True) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at PATH. With check_same_thread
+    False the caller serialises access itself (the daemon holds a lock around each call)."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=check_same_thread)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")

@@ -101,8 +101,8 @@ def slot_ordinal(slot: Slot, day: dt.date) -> int:
 
 
 def overlaps(a: Slot, b: Slot) -> bool:
-    a0, a1 = a.minutes()
-    b0, b1 = b.minutes()
+    a0, a1 = a.seconds()
+    b0, b1 = b.seconds()
     return a0 < b1 and b0 < a1
 
 

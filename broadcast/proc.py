@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from functools import lru_cache
-from subprocess import PIPE  # noqa: F401  (re-exported for callers of spawn)
+from subprocess import PIPE, TimeoutExpired  # noqa: F401  (re-exported for callers of spawn)
 
 from broadcast.errors import AudioError
 
@@ -32,9 +32,21 @@ def run(args: list[str], *, input: bytes | None = None, timeout: float | None = 
     return done
 
 
-def spawn(args: list[str], **kwargs) -> subprocess.Popen:
+def _die_with_parent() -> None:
+    """In the child: get SIGKILL when the parent dies, so a killed daemon leaves no player
+    sounding on its own (Linux prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+
+def spawn(args: list[str], die_with_parent: bool = False, **kwargs) -> subprocess.Popen:
     """Start a long-running process (encoder pipe, player)."""
-    return subprocess.Popen(args, **kwargs)
+    try:
+        return subprocess.Popen(args, preexec_fn=_die_with_parent if die_with_parent else None, **kwargs)
+    except FileNotFoundError as exc:
+        raise AudioError(f"{args[0]} not found", "reinstall with the README's setup command") from exc
 
 
 def ffmpeg(args: list[str], *, input: bytes | None = None, timeout: float | None = None,

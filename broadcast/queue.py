@@ -64,3 +64,24 @@ def remove(conn: sqlite3.Connection, entry_id: int) -> QueueEntry:
         raise QueueError(f"no queue entry {entry_id}", "see 'broadcast queue list' for the ids")
     conn.execute("DELETE FROM queue WHERE id = ?", (entry_id,))
     return _entry(row)
+
+
+def add_emergency(conn: sqlite3.Connection, what: str, zone: str | None, now: dt.datetime) -> QueueEntry:
+    """An emergency request: a script id or 'file:/path/to/audio', aired at once by the daemon."""
+    cur = conn.execute("INSERT INTO queue (script, zone, priority, added_at) VALUES (?, ?, 'emergency', ?)",
+                       (what, zone, now.isoformat()))
+    return _entry(conn.execute("SELECT * FROM queue WHERE id = ?", (cur.lastrowid,)).fetchone())
+
+
+def emergencies(conn: sqlite3.Connection) -> list[QueueEntry]:
+    return [_entry(r) for r in conn.execute("SELECT * FROM queue WHERE priority = 'emergency' ORDER BY id")]
+
+
+def remove_if_present(conn: sqlite3.Connection, entry_id: int) -> None:
+    conn.execute("DELETE FROM queue WHERE id = ?", (entry_id,))
+
+
+def requeue(conn: sqlite3.Connection, script: str, zone: str, now: dt.datetime) -> None:
+    """Queue SCRIPT again for the next slot on ZONE (a program an emergency cut)."""
+    conn.execute("INSERT INTO queue (script, zone, priority, added_at) VALUES (?, ?, 'normal', ?)",
+                 (script, zone, now.isoformat()))

@@ -27,6 +27,7 @@ from broadcast.speech.registry import build_engines
 log = logging.getLogger(__name__)
 FORMATS = ("wav", "flac", "mp3")
 MIX_VERSION = 1      # bump when mixing changes the audio, to invalidate bulletin caches
+GREETING = "(greeting)"   # owner of the station greeting's speech (never a script id: ids are lowercase)
 
 
 @dataclass
@@ -117,9 +118,9 @@ class Renderer:
         return None if path is None else audio.decode(path, self.rate).samples.astype(np.float32) / 32768.0
 
     # ------------------------------------------------------------ bulletin
-    def _cache_key(self, items: list[NewsItem], fmt: str) -> str:
+    def _cache_key(self, items: list[NewsItem], fmt: str, frame: "Frame") -> str:
         m = self.station
-        speech_keys = []
+        speech_keys: list = [self.spoken(frame.greeting) if frame.greeting else None, frame.intro, frame.outro]
         for item in items:
             speech_keys.append([self.spoken(t) for t in self._texts(item)] + [item.voice, item.engine])
         files = []
@@ -133,22 +134,26 @@ class Renderer:
                            "bitrate": m.output.mp3_bitrate}, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()
 
-    def render(self, items: list[NewsItem], out: Path, mp3: bool = False) -> RenderResult:
-        """Render ITEMS into one bulletin at OUT (format from its suffix)."""
+    def render(self, items: list[NewsItem], out: Path, mp3: bool = False, greeting: str | None = None,
+               intro: bool = True, outro: bool = True) -> RenderResult:
+        """Render ITEMS into one bulletin at OUT (format from its suffix), optionally after a
+        spoken station GREETING, with or without the intro and outro jingles."""
         if not items:
             raise ConfigError("nothing to render: no news items given")
         out = Path(out)
         fmt = output_format(out)
-        key = self._cache_key(items, fmt)
+        frame = Frame(greeting, intro, outro)
+        key = self._cache_key(items, fmt, frame)
         cached = self.station.cache_dir / "bulletins" / f"{key}.{fmt}"
         meta = cached.with_suffix(".json")
-        if cached.exists() and meta.exists() and all(self._speech_cached(i) for i in items):
+        greeted = not greeting or self.speech.is_cached(self.spoken(greeting), None)
+        if _intact(cached, meta) and greeted and all(self._speech_cached(i) for i in items):
             result = self._from_cache(cached, meta, out, fmt)
         else:
-            result = self._render_fresh(items, out, fmt)
+            result = self._render_fresh(items, out, fmt, frame)
             audio.link_or_copy(out, cached)
             with audio.atomic_path(meta) as tmp:
-                tmp.write_text(json.dumps(_to_json(result), ensure_ascii=False))
+                tmp.write_text(json.dumps({**_to_json(result), "bytes": out.stat().st_size}, ensure_ascii=False))
         self._record_durations(items, result)
         if mp3 and fmt != "mp3":
             result.mp3 = self.encode_mp3(out, out.with_suffix(".mp3"))
@@ -169,15 +174,20 @@ class Renderer:
     def _from_cache(self, cached: Path, meta: Path, out: Path, fmt: str) -> RenderResult:
         audio.link_or_copy(cached, out)
         data = json.loads(meta.read_text())
+        data.pop("bytes", None)
         items = [ItemResult(**{**i, "cached": True}) for i in data.pop("items")]
         data.update(path=out, format=fmt, items=items, reused=True, mp3=None)
         return RenderResult(**data)
 
-    def _render_fresh(self, items: list[NewsItem], out: Path, fmt: str) -> RenderResult:
+    def _render_fresh(self, items: list[NewsItem], out: Path, fmt: str, frame: "Frame") -> RenderResult:
         m = self.station.mix
-        texts = [(item, text) for item in items for text in self._texts(item)]
-        jobs = [SpeechJob(n, text, item.voice, item.engine, item.id) for n, (item, text) in enumerate(texts)]
-        intro, outro, separator = self._jingle(m.intro), self._jingle(m.outro), self._jingle(m.separator)
+        texts = [(item.id, item.voice, item.engine, text) for item in items for text in self._texts(item)]
+        if frame.greeting:
+            texts.insert(0, (GREETING, None, None, frame.greeting))
+        jobs = [SpeechJob(n, text, voice, engine, owner) for n, (owner, voice, engine, text) in enumerate(texts)]
+        intro = self._jingle(m.intro) if frame.intro else None
+        outro = self._jingle(m.outro) if frame.outro else None
+        separator = self._jingle(m.separator)
         with tempfile.TemporaryDirectory(prefix="shaped-", dir=self._scratch()) as scratch:
             shaped = self.voice_all(jobs, Path(scratch))
             parts, results = self._lay_out(items, jobs, shaped, intro, outro, separator)
@@ -201,6 +211,9 @@ class Renderer:
         by_item: dict[str, list[tuple[SpeechJob, Shaped]]] = {}
         for job, result in zip(jobs, shaped):
             by_item.setdefault(job.owner, []).append((job, result))
+        for _, s in by_item.get(GREETING, []):
+            parts += [Part("speech", owner=GREETING, source=s.path, frames=s.length, quarters=s.quarters),
+                      silence(m.gap)]
         for index, item in enumerate(items):
             if index:
                 parts += [silence(m.gap / 2), separator, silence(m.gap / 2)] if separator else [silence(m.gap)]
@@ -241,11 +254,28 @@ class Renderer:
         return target
 
 
+def _intact(cached: Path, meta: Path) -> bool:
+    """The cached bulletin exists and has the size it was written with (not truncated)."""
+    try:
+        return cached.stat().st_size == json.loads(meta.read_text()).get("bytes")
+    except (OSError, ValueError):
+        return False
+
+
 def _to_json(result: RenderResult) -> dict:
     data = asdict(result)
     for key in ("path", "mp3", "reused", "format", "synthesized"):
         data.pop(key)
     return data
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What surrounds the items in a program."""
+
+    greeting: str | None = None
+    intro: bool = True
+    outro: bool = True
 
 
 @dataclass(frozen=True)

@@ -87,9 +87,10 @@ class Slot:
     def is_event(self) -> bool:
         return self.date is not None
 
-    def minutes(self) -> tuple[int, int]:
-        start = self.start.hour * 60 + self.start.minute
-        return start, start + -(-self.length // 60)
+    def seconds(self) -> tuple[int, int]:
+        """Start and end as seconds after midnight."""
+        start = self.start.hour * 3600 + self.start.minute * 60 + self.start.second
+        return start, start + self.length
 
 
 @dataclass(frozen=True)
@@ -134,9 +135,9 @@ def parse_days(value, located: yamlfile.Located, keys: tuple) -> tuple[int, ...]
 
 def parse_time(value, located: yamlfile.Located, keys: tuple) -> dt.time:
     text = str(value).strip().lower()
-    m = re.fullmatch(r"(\d{1,2})(?::|h|g)(\d{2})?", text)
-    if m and int(m.group(1)) < 24 and int(m.group(2) or 0) < 60:
-        return dt.time(int(m.group(1)), int(m.group(2) or 0))
+    m = re.fullmatch(r"(\d{1,2})(?::|h|g)(\d{2})?(?::(\d{2}))?", text)
+    if m and int(m.group(1)) < 24 and int(m.group(2) or 0) < 60 and int(m.group(3) or 0) < 60:
+        return dt.time(int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0))
     raise located.error(keys, f"impossible time {value!r}", "write the start as HH:MM, e.g. '06:00' or '17:30'")
 
 

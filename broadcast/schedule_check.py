@@ -113,11 +113,11 @@ def _queue(schedule: Schedule, known: dict[str, NewsItem], queue: list[QueueEntr
     where = schedule.paths[0]
     for entry in queue:
         label = f"queue entry {entry.id} ({entry.script})"
+        if entry.priority == "emergency":
+            continue
         if entry.script not in known:
             report.problems.append(InputError(where, None, label, "script no longer exists",
                                               f"remove it: broadcast queue remove {entry.id}"))
-            continue
-        if entry.priority == "emergency":
             continue
         if entry.slot and schedule.slot(entry.slot) is None:
             report.problems.append(InputError(where, None, label, f"slot {entry.slot!r} is no longer in the schedule",
