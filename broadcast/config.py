@@ -58,6 +58,7 @@ class PlayoutSettings:
     standby: str | None = "audio/jingles/bed.wav"   # plays when a program's audio is unusable
     catch_up_days: int = 7           # how far back a restart looks for occurrences to log as missed
     pulse_server: str | None = None  # PulseAudio server (default: the session's)
+    pulse_client: str = "auto"       # auto (pacat if installed, else ffmpeg) | pacat | ffmpeg
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,9 @@ def _check_station(station: Station, located: yamlfile.Located) -> None:
     if station.playout.restart not in ("from-start", "resume"):
         raise located.error(("playout", "restart"), f"unknown policy {station.playout.restart!r}",
                             "use from-start or resume")
+    if station.playout.pulse_client not in ("auto", "pacat", "ffmpeg"):
+        raise located.error(("playout", "pulse_client"), f"unknown client {station.playout.pulse_client!r}",
+                            "use auto, pacat (pulseaudio-utils) or ffmpeg")
     if station.playout.after_emergency not in ("resume", "requeue"):
         raise located.error(("playout", "after_emergency"), f"unknown policy {station.playout.after_emergency!r}",
                             "use resume or requeue")

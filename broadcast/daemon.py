@@ -31,6 +31,7 @@ from broadcast.playout import Playout
 
 log = logging.getLogger("broadcast.daemon")
 PLAN_HORIZON = dt.timedelta(days=2)
+PREROLL = dt.timedelta(seconds=3)     # jobs fire this early: checks done, the player starts on the dot
 TICK_SECONDS = 10
 
 
@@ -159,7 +160,8 @@ class Daemon:
             self._shutdown()
 
     def sync_jobs(self) -> None:
-        """One date job per airing in the next two days; jobs the schedule dropped go."""
+        """One date job per airing in the next two days (firing PREROLL early; `Playout.air`
+        waits for the exact time); jobs the schedule dropped go."""
         now = self.clock.now()
         wanted = {a.key: a for a in self.playout.airings(now, now + PLAN_HORIZON)}
         for job in self.scheduler.get_jobs():
@@ -167,7 +169,7 @@ class Daemon:
                 job.remove()
         for key, airing in wanted.items():
             if self.scheduler.get_job(key) is None:
-                self.scheduler.add_job(self.fire, DateTrigger(run_date=airing.start), id=key, args=[key])
+                self.scheduler.add_job(self.fire, DateTrigger(run_date=airing.start - PREROLL), id=key, args=[key])
 
     def fire(self, key: str) -> None:
         start = dt.datetime.fromisoformat(key.split("|", 1)[0])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,7 +113,8 @@ class Playout:
     def player(self, output: str) -> Player:
         if output not in self._players:
             self._players[output] = make_player(output, self.station.root, self.realtime,
-                                                self.station.playout.pulse_server)
+                                                self.station.playout.pulse_server,
+                                                self.station.playout.pulse_client)
         return self._players[output]
 
     # ------------------------------------------------------------ database
@@ -217,14 +219,10 @@ class Playout:
         expected = self.store.seconds(path)
         offset = offset if fallback is None and offset < expected - 1 else 0.0
         with self.output_lock(airing.output):
-            rows = [self.db(asrun.begin, occurrence=o.id, attempt=self.db(asrun.next_attempt, o.id, airing.output),
-                            slot=o.slot, zone=o.zone, output=airing.output, scheduled=o.start,
-                            started=self.clock.now(), planned=expected, items=items, audio=str(path))
-                    for o in pending]
             stop = threading.Event()
             self.stops[airing.output], self.current[airing.output] = stop, airing
             try:
-                result = self._play(airing, path, expected, stop, offset, rows)
+                result, rows = self._play(airing, pending, path, expected, stop, offset, items)
             finally:
                 self.stops.pop(airing.output, None)
                 self.current.pop(airing.output, None)
@@ -238,25 +236,48 @@ class Playout:
             "%s: %s (%.1f of %.1f s)%s", airing.key, status, result.played, expected, f": {error}" if error else "")
         return Outcome(airing, status, result.played, error, rows)
 
-    def _play(self, airing: Airing, path: Path, expected: float, stop: threading.Event, offset: float,
-              rows: list[int]) -> PlayResult:
+    def _wait_until(self, when: dt.datetime) -> None:
+        """Pre-roll: everything is checked before the slot; start on the dot."""
+        while True:
+            remaining = (when - self.clock.now()).total_seconds()
+            if remaining <= 0:
+                return
+            if not self.realtime:
+                self.clock.advance_to(when)
+                return
+            time.sleep(remaining - 0.01 if remaining > 0.02 else min(remaining, 0.001))
+
+    def _play(self, airing: Airing, pending: list[Occurrence], path: Path, expected: float,
+              stop: threading.Event, offset: float, items) -> tuple[PlayResult, list[int]]:
+        """Start the player first, then log the attempt while the audio goes out."""
         player = self.player(airing.output)
+        rows: list[int] = []
         marks = {"at": 0.0}
 
         def progress(played: float) -> None:
             if played - marks["at"] >= 5.0:
                 marks["at"] = played
-                for row in rows:
+                for row in list(rows):
                     self.db(asrun.progress, row, played)
 
+        playing, failure = None, None
         try:
-            result = player.play(path, expected, stop, offset=offset, label=self._label(airing),
-                                 progress=progress)
+            cue = player.prepare(path, expected, offset=offset, label=self._label(airing), progress=progress)
+            self._wait_until(airing.start)
+            started = self.clock.now()
+            playing = cue.go()
         except (OSError, BroadcastError) as exc:
-            result = PlayResult(0.0, False, f"player could not start: {exc}")
+            started = self.clock.now()
+            failure = PlayResult(0.0, False, f"player could not start: {exc}")
+        log.info("%s: player started %+.1f ms from the scheduled time", airing.key,
+                 (started - airing.start).total_seconds() * 1000)
+        rows.extend(self.db(asrun.begin, occurrence=o.id, attempt=self.db(asrun.next_attempt, o.id, airing.output),
+                            slot=o.slot, zone=o.zone, output=airing.output, scheduled=o.start, started=started,
+                            planned=expected, items=items, audio=str(path)) for o in pending)
+        result = failure if playing is None else playing.wait(stop)
         if not self.realtime and result.completed:
             self.clock.wait(result.played - offset)
-        return result
+        return result, rows
 
     def _label(self, airing: Airing) -> str:
         return f"{airing.start:%Y%m%d-%H%M%S}_{airing.slot}_{airing.occurrences[0].zone}" + \
@@ -375,9 +396,11 @@ class Playout:
         for row in self.db(asrun.close_unfinished, now):
             log.warning("%s: was playing when the daemon stopped; logged interrupted", row.occurrence)
         last = self.db(asrun.last_scheduled)
-        since = now - dt.timedelta(days=self.station.playout.catch_up_days)
-        if last is not None:
-            since = max(since, last - dt.timedelta(days=1))
+        if last is None:                 # a new station: nothing was ever due before now
+            since = now - self.grace - dt.timedelta(seconds=1)
+        else:
+            # everything up to the newest row was handled when it was due; look from there on
+            since = max(now - dt.timedelta(days=self.station.playout.catch_up_days), last - dt.timedelta(seconds=1))
         outcomes = []
         for airing in self.airings(since, now + dt.timedelta(seconds=1)):
             if not self.pending(airing):

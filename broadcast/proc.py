@@ -18,10 +18,10 @@ def ffmpeg_exe() -> str:
 
 
 def run(args: list[str], *, input: bytes | None = None, timeout: float | None = None,
-        what: str = "command") -> subprocess.CompletedProcess:
+        what: str = "command", env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run a process to completion; raise AudioError with its stderr tail on failure."""
     try:
-        done = subprocess.run(args, input=input, capture_output=True, timeout=timeout)
+        done = subprocess.run(args, input=input, capture_output=True, timeout=timeout, env=env)
     except FileNotFoundError as exc:
         raise AudioError(f"{what}: {args[0]} not found", "reinstall with the README's setup command") from exc
     except subprocess.TimeoutExpired as exc:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import wave
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from broadcast.news import NewsItem
 from broadcast.plan import Program
 
 log = logging.getLogger(__name__)
+RENDER_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def render_job(station: Station, job: ProgramJob) -> Path:
 
 
 def _render_many(root: str, jobs: list[ProgramJob]) -> None:
+    os.nice(RENDER_NICENESS)          # playout (ffmpeg to the loudspeakers) keeps the CPU first
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s render: %(message)s")
     station = load_station(Path(root))
     for job in jobs:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.soundpath import start_pulse, stop_pulse
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -103,79 +105,6 @@ def planned_station(station_dir: Path) -> Path:
 def pulse(tmp_path_factory) -> dict:
     """A PulseAudio server with a null sink 'loa' (no sound card needed); yields its env.
     setup.sh --test installs pulseaudio; the tests start and stop their own server."""
-    import os
-    import shutil as sh
-    import time
-
-    binary = sh.which("pulseaudio")
-    assert binary, "pulseaudio is not installed: run ./setup.sh --test"
-    runtime = tmp_path_factory.mktemp("pulse")
-    runtime.chmod(0o700)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime)}
-    env.pop("PULSE_SERVER", None)
-    subprocess.run([binary, "-D", "-n", "--exit-idle-time=-1", "--disallow-exit=no", "--log-target=stderr",
-                    "--load=module-null-sink sink_name=loa rate=22050 channels=1",
-                    "--load=module-native-protocol-unix"], env=env, check=True, capture_output=True, timeout=30)
-    server = f"unix:{runtime}/pulse/native"
-    env["PULSE_SERVER"] = server
-    for _ in range(100):
-        if subprocess.run(["pactl", "list", "short", "sinks"], env=env, capture_output=True).returncode == 0:
-            break
-        time.sleep(0.1)
-    yield {"PULSE_SERVER": server, "XDG_RUNTIME_DIR": str(runtime)}
-    subprocess.run(["pactl", "exit"], env=env, capture_output=True, timeout=10)
-
-
-class Recorder:
-    """Records the null sink's monitor (what went out to the 'loudspeakers'), stamping time."""
-
-    RATE = 22050
-
-    def __init__(self, env: dict):
-        import os
-        import threading
-        import time
-
-        self._time = time
-        self.proc = subprocess.Popen(["parec", "-d", "loa.monitor", "--raw", "--format=s16le", "--channels=1",
-                                      f"--rate={self.RATE}", "--latency-msec=10"],
-                                     stdout=subprocess.PIPE, env={**os.environ, **env})
-        self.chunks: list[tuple[float, bytes]] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        while True:
-            data = self.proc.stdout.read1(4096)
-            if not data:
-                return
-            self.chunks.append((self._time.time(), data))
-
-    def stop(self):
-        import numpy as np
-
-        self.proc.terminate()
-        self.proc.wait(5)
-        self.reader.join(5)
-        samples = np.frombuffer(b"".join(c for _, c in self.chunks), dtype=np.int16)
-        # the wall time of sample 0: the first chunk arrived when its last sample was captured
-        first_time, first = self.chunks[0]
-        t0 = first_time - (len(first) // 2) / self.RATE
-        return samples, t0
-
-    def sounding(self, threshold: int = 300, window: float = 0.05) -> list[tuple[float, float]]:
-        """(start, end) wall times of stretches with audio, gaps shorter than 1.5 s merged."""
-        import numpy as np
-
-        samples, t0 = self.stop()
-        hop = int(self.RATE * window)
-        frames = len(samples) // hop
-        loud = np.abs(samples[:frames * hop].reshape(frames, hop)).max(axis=1) > threshold
-        spans: list[list[float]] = []
-        for n in np.flatnonzero(loud):
-            t = t0 + n * window
-            if spans and t - spans[-1][1] < 1.5:
-                spans[-1][1] = t + window
-            else:
-                spans.append([t, t + window])
-        return [(a, b) for a, b in spans]
+    env = start_pulse(tmp_path_factory.mktemp("pulse"))
+    yield env
+    stop_pulse(env)

@@ -217,3 +217,49 @@ def test_as_run_rows_are_idempotent_and_survive_reopening(tmp_path):
     conn.close()
     rows = _rows(path)
     assert len(rows) == 1 and rows[0].status == "completed" and rows[0].played_seconds == 60.0
+
+
+def test_a_wrong_clock_is_refused_until_it_is_sane(caplog):
+    import threading
+
+    from broadcast.daemon import wait_for_sane_clock
+
+    class BootedAt1970:
+        """A board without RTC battery: 1970 until NTP steps the clock (third look)."""
+
+        def __init__(self):
+            self.looks = 0
+
+        def now(self):
+            return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+        def sane(self):
+            self.looks += 1
+            return self.looks > 2
+
+        def wait(self, seconds, stop=None):
+            return False
+
+    clock = BootedAt1970()
+    with caplog.at_level(logging.WARNING, logger="broadcast.daemon"):
+        assert wait_for_sane_clock(clock, threading.Event(), poll=0) is True
+    assert clock.looks == 3 and "1970-01-01" in caplog.text and "waiting for a sane time" in caplog.text
+
+
+def test_cli_simulate_and_log(sim_station, capsys):
+    from broadcast.cli import main
+
+    out = sim_station / "out"
+    with pytest.raises(SystemExit) as done:
+        main(["-S", str(sim_station), "run", "--simulate", "--from", "2024-03-18", "--days", "2", "--out", str(out)])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "5 airing(s): 5 completed" in text and "2024-03-19 06:00" in text
+    with pytest.raises(SystemExit):
+        main(["-S", str(sim_station), "log", "--db", str(out / "asrun.db"), "--csv", "--zone", "thon-2"])
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["occurrence"] for r in rows] == ["2024-03-18/sang/thon-2", "2024-03-19/sang/thon-2"]
+    assert rows[0]["status"] == "completed" and float(rows[0]["played_seconds"]) > 0
