@@ -8,8 +8,9 @@ need_apt=()
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "broadcast needs Python 3.11 or newer" >&2; exit 1; }
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 if [ "${1:-}" = "--test" ]; then
-  # The playout tests use a real sound server with a null sink.
-  command -v pulseaudio >/dev/null || need_apt+=(pulseaudio pulseaudio-utils)
+  # The playout tests use a real sound server with a null sink, and its client tools.
+  command -v pulseaudio >/dev/null || need_apt+=(pulseaudio)
+  command -v pacat >/dev/null || need_apt+=(pulseaudio-utils)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

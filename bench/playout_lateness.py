@@ -135,7 +135,7 @@ def run_case(pulse: dict, count: int, spacing: float, busy: bool, scratch: Path)
         window = np.abs(samples[a:a + Recorder.RATE * 2].astype(np.int32))
         hits = np.flatnonzero(window > 500)       # silence on a null sink is digital zero
         if len(hits):
-            late.append(t0 + (a + hits[0]) / Recorder.RATE - start.timestamp())
+            late.append(recorder.time_of(a + int(hits[0])) - start.timestamp())
     return {"late_ms": [1000 * x for x in late], "completed": len(rows), "count": count, "idle": idle}
 
 

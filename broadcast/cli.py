@@ -313,6 +313,28 @@ def format_log(rows) -> str:
     return "\n".join(lines)
 
 
+@cli.command()
+@click.option("--period", required=True,
+              help="2024-Q1 (quarter), 2024-H1 (half-year), 2024 (year), 2024-03 or 2024-03-01..2024-03-31.")
+@click.option("--zone", default=None, help="Only this zone.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "html", "docx"]), default="table",
+              show_default=True, help="docx: the Nghị định 30 administrative form, ready to sign.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (required for docx).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Another as-run database (e.g. a simulation's).")
+@pass_ctx
+def report(ctx: Context, period: str, zone: str | None, fmt: str, out: Path | None, db_path: Path | None) -> None:
+    """Report what aired in a period (quarter, half-year, year) for the district."""
+    from broadcast.report import station_report
+    from broadcast.report_formats import render
+
+    if fmt == "docx" and out is None:
+        raise click.UsageError("--format docx needs -o FILE.docx")
+    built = station_report(ctx.station, period, zone, db_path)
+    click.echo(render(ctx.station, built, fmt, _now(ctx.station).date(), out), nl=fmt != "csv" or out is not None)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         code = cli.main(args=argv, prog_name="broadcast", standalone_mode=False)

@@ -62,6 +62,16 @@ class PlayoutSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    place: str = "Minh Đức"                          # địa danh in "Minh Đức, ngày … tháng … năm …"
+    number: str = "…/BC-UBND"                        # số và ký hiệu, e.g. 45/BC-UBND
+    signer: str = ""                                 # full name of the signer
+    signer_title: str = "CHỦ TỊCH"                   # e.g. CHỦ TỊCH, or KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
+    on_behalf: str = "TM. ỦY BAN NHÂN DÂN"           # thẩm quyền ký
+    recipients: tuple[str, ...] = ("UBND huyện (Phòng Nội vụ)", "Thường trực Đảng ủy, HĐND xã", "Lưu: VT")
+
+
+@dataclass(frozen=True)
 class Station:
     root: Path
     name: str = "Đài truyền thanh xã"
@@ -71,6 +81,7 @@ class Station:
     mix: MixSettings = field(default_factory=MixSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
     playout: PlayoutSettings = field(default_factory=PlayoutSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
     topics: tuple[Topic, ...] = DEFAULT_TOPICS
     lexicon: str | None = "lexicon.yaml"
 
@@ -138,7 +149,7 @@ def load_station(root: Path) -> Station:
     raw = located.data or {}
     if not isinstance(raw, dict):
         raise InputError(path, 1, None, "expected a mapping of settings")
-    allowed = {"name", "organisation", "timezone", "speech", "mix", "output", "playout", "topics", "lexicon"}
+    allowed = {"name", "organisation", "timezone", "speech", "mix", "output", "playout", "report", "topics", "lexicon"}
     for key in raw:
         if key not in allowed:
             raise located.error((key,), "unknown setting", f"known: {', '.join(sorted(allowed))}")
@@ -148,6 +159,7 @@ def load_station(root: Path) -> Station:
         mix=_section(MixSettings, raw.get("mix"), located, "mix"),
         output=_section(OutputSettings, raw.get("output"), located, "output"),
         playout=_section(PlayoutSettings, raw.get("playout"), located, "playout"),
+        report=_section(ReportSettings, raw.get("report"), located, "report"),
     )
     for key in ("name", "organisation", "timezone", "lexicon"):
         if key in raw:

@@ -75,14 +75,21 @@ class Recorder:
         self.proc.wait(5)
         self.reader.join(5)
         samples = np.frombuffer(b"".join(c for _, c in self.chunks), dtype=np.int16)
-        # the wall time of sample 0: a chunk arrives no earlier than its last sample was
-        # captured, so the least-delayed chunk bounds it best
-        t0, total = float("inf"), 0
-        for arrived, chunk in self.chunks:
-            total += len(chunk) // 2
-            t0 = min(t0, arrived - total / self.RATE)
-        self._result = samples, t0
+        ends = np.cumsum([len(c) // 2 for _, c in self.chunks])
+        # a chunk arrives no earlier than its last sample was captured: arrival - end/RATE
+        # bounds the wall time of sample 0 from above; the least-delayed chunk bounds it best
+        self._offsets = np.array([t for t, _ in self.chunks]) - ends / self.RATE
+        self._ends = ends
+        self._result = samples, float(self._offsets.min())
         return self._result
+
+    def time_of(self, n: int, around: float = 3.0) -> float:
+        """Wall time of sample N, from the chunks within AROUND seconds of it (the monitor's
+        clock drifts against the system clock over minutes)."""
+        self.stop()
+        near = np.abs(self._ends - n) < around * self.RATE
+        offsets = self._offsets[near] if near.any() else self._offsets
+        return float(offsets.min()) + n / self.RATE
 
     def peak(self, start: float, end: float) -> int:
         """Loudest sample between two wall times."""
