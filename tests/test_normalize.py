@@ -109,3 +109,16 @@ def test_stdin_gives_one_line_per_line(tmp_path):
 def test_throughput_is_not_pathological(n):
     """Catastrophic regex backtracking would make this hang (speed itself is in bench/)."""
     n.normalize("1" * 5000 + " " + "a-" * 3000 + " " + "./" * 3000)
+
+
+def test_lines_stay_lines_and_context_does_not_cross_them():
+    n = Normalizer.for_station()
+    out = n.normalize("I. Kết quả\n- Tỷ lệ 100%\n\nngày\n17/01, giai đoạn 2021 -\n2025")
+    assert out.split("\n") == ["một. Kết quả", "Tỷ lệ một trăm phần trăm", "", "ngày",
+                               "ngày mười bảy tháng một, giai đoạn hai nghìn không trăm hai mươi mốt",
+                               "hai nghìn không trăm hai mươi lăm"]
+
+
+def test_issuer_already_written_after_the_symbol_is_read_once():
+    n = Normalizer.for_station()
+    assert n.normalize("Chỉ thị số 32-CT/TU của Tỉnh ủy") == "Chỉ thị số ba mươi hai của Tỉnh ủy"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -9,59 +10,73 @@ from broadcast.normalize import rules
 from broadcast.normalize.lexicon import Lexicon, load as load_lexicon, lost_diacritics
 
 
+_DIGIT = re.compile(r"\d")
+
+
 class Normalizer:
     """Holds the compiled passes for one lexicon; `normalize` is pure and thread-safe."""
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
+        # (pass, reads digits): a pass that only reads numbers is skipped once no digit is left
         self.passes = (
-            rules.clean,
-            rules.phone_numbers,
-            rules.context_digits,
-            rules.document_symbols(lexicon),
-            rules.roman_headings,
-            rules.romans,
-            rules.full_dates,
-            rules.day_ranges,
-            rules.month_years,
-            rules.short_dates,
-            rules.month_words,
-            rules.ranges,
-            rules.spaced_ranges,
-            rules.hm_times,
-            rules.colon_times,
-            rules.shorthand_amounts,
-            rules.money,
-            rules.percents,
-            rules.fractions,
-            rules.measures,
-            rules.spaced_measures,
-            rules.hour_times,
-            rules.minute_seconds,
-            rules.bare_seconds,
-            rules.ordinals,
-            rules.lexicon_words(lexicon),
-            rules.negatives,
-            rules.dotted,
-            rules.numbers,
-            rules.leftover_digits,
-            rules.unknown_words,
-            rules.symbols,
+            (rules.clean, False),
+            (rules.phone_numbers, True),
+            (rules.context_digits, True),
+            (rules.document_symbols(lexicon), True),
+            (rules.roman_headings, False),
+            (rules.romans, False),
+            (rules.full_dates, True),
+            (rules.day_ranges, True),
+            (rules.month_years, True),
+            (rules.short_dates, True),
+            (rules.month_words, True),
+            (rules.ranges, True),
+            (rules.spaced_ranges, True),
+            (rules.negatives, True),        # "-5%" -> "âm 5%": the number passes then read the rest
+            (rules.hm_times, True),
+            (rules.colon_times, True),
+            (rules.shorthand_amounts, True),
+            (rules.money, True),
+            (rules.percents, True),
+            (rules.fractions, True),
+            (rules.measures, True),
+            (rules.spaced_measures, True),
+            (rules.hour_times, True),
+            (rules.minute_seconds, True),
+            (rules.bare_seconds, True),
+            (rules.ordinals, True),
+            (rules.lexicon_words(lexicon), False),
+            (rules.dotted, True),
+            (rules.numbers, True),
+            (rules.leftover_digits, True),
+            (rules.unknown_words, False),
+            (rules.symbols, False),
         )
 
     @classmethod
     def for_station(cls, station_lexicon: Path | None = None) -> "Normalizer":
         return cls(load_lexicon(station_lexicon))
 
-    def normalize_line(self, line: str) -> str:
-        text = unicodedata.normalize("NFC", line)
-        for step in self.passes:
-            text = step(text)
+    def normalize(self, text: str) -> str:
+        """The spoken form of TEXT; lines stay lines (headings, one output line per input line).
+
+        The whole text goes through each pass at once (no pattern matches across a newline):
+        one scan per pass instead of one per line and pass."""
+        text = unicodedata.normalize("NFC", text).replace("\r", "")
+        digits = _DIGIT.search(text) is not None
+        for step, reads_digits in self.passes:
+            if reads_digits:
+                if not digits:
+                    continue
+                text = step(text)
+                digits = _DIGIT.search(text) is not None
+            else:
+                text = step(text)
         return text
 
-    def normalize(self, text: str) -> str:
-        """Normalize each line on its own, so line structure (and headings) is kept."""
-        return "\n".join(self.normalize_line(line) for line in text.split("\n"))
+    def normalize_line(self, line: str) -> str:
+        return self.normalize(line.replace("\n", " "))
 
 
 __all__ = ["Normalizer", "lost_diacritics"]

@@ -16,8 +16,30 @@ from broadcast.normalize.numbers import cardinal, decimal, digits, integer, mont
 
 INT = r"\d{1,3}(?:\.\d{3})+(?!\d)|\d+"
 NUM = rf"(?:{INT})(?:,\d+)?"
-B = r"(?<![\w.,/])"          # left boundary of a number token
-E = r"(?![\w])"              # right boundary of a token
+# characters that may not precede a number of each kind
+AFTER_CLOCK = r"\w:.,"
+AFTER_CLOCK_OR_SLASH = r"\w:.,/"
+AFTER_DATE = r"\d/.,-"
+AFTER_DATE_PART = r"\d/.,"
+AFTER_FRACTION = r"\w/.,"
+AFTER_NUMBER = r"\w.,"
+AFTER_SYMBOL = r"\w/.,-"
+AFTER_WORD = r"\w"
+NUM_REST = r"(?:\d{0,2}(?:\.\d{3})+(?!\d)|\d*)(?:,\d+)?"   # NUM after its first digit
+
+
+def num(before: str) -> str:
+    """NUM, not preceded by a character of the class BEFORE.
+
+    Every number pattern starts by consuming a digit and checks what precedes it only then:
+    Python's re scans for a pattern's first character quickly, but not past a leading
+    look-behind (measured: 3.6x faster scans)."""
+    return rf"\d(?<![{before}]\d){NUM_REST}"
+
+
+def digits_from(before: str, more: str = "*") -> str:
+    """One or more digits (\\d+ for MORE='*', \\d{1,2} for '?'), not after class BEFORE."""
+    return rf"\d(?<![{before}]\d)\d{more}"
 DATE_CONTEXT = r"(?:ngày|hôm|từ|đến|hết|trước|sau|sáng|chiều|tối|trưa|đêm|mùng|mồng|và|hoặc)"
 
 UNITS = {  # written unit -> spoken; matched case-sensitively first, then lower-cased
@@ -54,19 +76,39 @@ def _unit(written: str) -> str:
     return UNITS.get(written) or UNITS.get(written.lower(), written)
 
 
+def line_before(m: re.Match, chars: int) -> str:
+    """Up to CHARS characters before the match, on its own line (the context of a reading)."""
+    return m.string[max(0, m.start() - chars): m.start()].rpartition("\n")[2]
+
+
 def _sub(pattern: str, repl: Callable[[re.Match], str], flags: int = 0):
     compiled = re.compile(pattern, flags)
     return lambda text: compiled.sub(repl, text)
 
 
 # ---------------------------------------------------------------- cleaning
+_QUOTES = re.compile(r"[“”„\"«»]")
+_BULLET = re.compile(r"(?m)^[^\S\n]*[-+•*][^\S\n]+")
+_DASH = re.compile(r"[^\S\n]+[–—][^\S\n]+")
+_TIMES = re.compile(r"[x×](?=[ \t]*\d)")
+
+
+def _times(m: re.Match) -> str:
+    """'2x3', '3 x 4m' -> nhân (only after a digit, ², ³ or a lowercase unit)."""
+    before = line_before(m, 3).rstrip(" \t")
+    return " nhân " if before and (before[-1] in "²³" or before[-1].isdigit() or "a" <= before[-1] <= "z") \
+        else m.group(0)
+
+
 def clean(text: str) -> str:
-    text = text.replace("\u00d0", "Đ").replace("\u0110", "Đ")
-    text = re.sub(r"[“”„\"«»]", "", text)
-    text = text.replace("…", ".").replace("\u00a0", " ")
-    text = re.sub(r"(?m)^\s*[-+•*]\s+", "", text)
-    text = re.sub(r"\s+[–—]\s+", ", ", text)
-    text = re.sub(r"(?<=[\d²³a-z])\s*[x×]\s*(?=\d)", " nhân ", text)
+    """Text may hold several lines; each pass keeps them apart (no pattern matches a newline)."""
+    text = text.replace("\u00d0", "Đ").replace("\u0110", "Đ").replace("…", ".").replace("\u00a0", " ")
+    text = _QUOTES.sub("", text)
+    text = _BULLET.sub("", text)
+    if "–" in text or "—" in text:
+        text = _DASH.sub(", ", text)
+    if "×" in text or "x" in text:
+        text = _TIMES.sub(_times, text)
     return text
 
 
@@ -86,10 +128,18 @@ def _phone(m: re.Match) -> str:
     return m.group("pre") + prefix + ", ".join(digits(g) for g in groups)
 
 
-phone_numbers = _sub(
-    rf"(?P<pre>(?<![\w.,])|{PHONE_CONTEXT}:?\s*)"
-    r"(?P<num>(?:\+84|\(0\d{2,3}\)|0\d)(?:[\s.-]?\d){7,10}|(?<=[:\s])1[089]00(?:[\s.]?\d){4,6})(?![\d,])",
-    lambda m: _phone(m) if _phone_like(m) else m.group(0))
+_PHONE_NUMBER = r"(?:\+84|\(0\d{2,3}\)|0\d)(?:[ \t.-]?\d){7,10}"
+_context_phones = re.compile(
+    rf"(?P<pre>{PHONE_CONTEXT}:?[^\S\n]*)(?P<num>{_PHONE_NUMBER}|(?<=[: \t])1[089]00(?:[ \t.]?\d){{4,6}})(?![\d,])")
+_bare_phones = re.compile(
+    r"(?P<pre>)(?P<num>(?:\+(?<![\w.,]\+)84|\((?<![\w.,]\()0\d{2,3}\)|0(?<![\w.,]0)\d)(?:[ \t.-]?\d){7,10})(?![\d,])")
+
+
+def phone_numbers(text: str) -> str:
+    def read(m: re.Match) -> str:
+        return _phone(m) if _phone_like(m) else m.group(0)
+
+    return _bare_phones.sub(read, _context_phones.sub(read, text))
 
 
 def _phone_like(m: re.Match) -> bool:
@@ -99,28 +149,31 @@ def _phone_like(m: re.Match) -> bool:
 
 def context_digits(text: str) -> str:
     """Short service numbers after a phone word: 'đường dây nóng 1022' -> digit by digit."""
-    return re.sub(rf"({PHONE_CONTEXT}:?\s+)(\d{{3,6}})(?![\d.,])",
+    return re.sub(rf"({PHONE_CONTEXT}:?[^\S\n]+)(\d{{3,6}})(?![\d.,])",
                   lambda m: m.group(1) + digits(m.group(2)), text)
 
 
 # ---------------------------------------------------------------- document symbols
 def document_symbols(lexicon: Lexicon) -> Callable[[str], str]:
     part = r"[A-ZĐ][A-Za-zĐđƯư&]*"
-    pattern = re.compile(rf"(?<![\w/.,-])(\d+)(?:/(\d{{4}}))?([/-])({part}(?:[-/]{part})*)(?![\w/])")
+    pattern = re.compile(rf"({digits_from(AFTER_SYMBOL)})(?:/(\d{{4}}))?([/-])({part}(?:[-/]{part})*)(?![\w/])")
 
     def read(m: re.Match) -> str:
         number, year, _, symbol = m.groups()
         parts = re.split(r"[-/]", symbol)
         doc_type = lexicon.document_types.get(parts[0])
         issuers = parts[1:] if doc_type else parts
-        before = m.string[max(0, m.start() - 40): m.start()].lower()
+        before = line_before(m, 40).lower()
         spoken = integer(number)
         if year:
             spoken += " năm " + cardinal(int(year))
-        if doc_type and doc_type not in before and not re.search(r"số\s*$", before):
+        if doc_type and doc_type not in before and not re.search(r"số[^\S\n]*$", before):
             spoken = f"{doc_type} số {spoken}"
         if issuers:
-            spoken += " của " + " ".join(lexicon.words.get(p) or spell(p) for p in issuers)
+            issuer = " của " + " ".join(lexicon.words.get(p) or spell(p) for p in issuers)
+            after = m.string[m.end(): m.end() + len(issuer) + 1].split("\n")[0].lower()
+            if not after.startswith(issuer.lower()):     # "32-CT/TU của Tỉnh ủy": say it once
+                spoken += issuer
         return spoken
 
     return lambda text: pattern.sub(read, text)
@@ -135,23 +188,23 @@ def _day_month(m: re.Match, day: str, mon: str, year: str | None = None) -> str:
     d, mo = int(day), int(mon)
     if not _valid_date(d, mo):
         return m.group(0)
-    before = m.string[max(0, m.start() - 6): m.start()].lower()
-    lead = "" if re.search(r"(ngày|mùng|mồng)\s*$", before) else "ngày "
+    before = line_before(m, 6).lower()
+    lead = "" if re.search(r"(ngày|mùng|mồng)[^\S\n]*$", before) else "ngày "
     spoken = f"{lead}{cardinal(d)} tháng {month(mo)}"
     return spoken + (f" năm {cardinal(int(year))}" if year else "")
 
 
-full_dates = _sub(r"(?<![\d/.,-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/]|[.,-]\d)",
+full_dates = _sub(rf"({digits_from(AFTER_DATE, '?')})([/.-])(\d{{1,2}})\2(\d{{4}})(?![\d/]|[.,-]\d)",
                   lambda m: _day_month(m, m.group(1), m.group(3), m.group(4)))
 
-day_ranges = _sub(rf"(?<=ngày )(\d{{1,2}})\s*-\s*(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?(?![\d/])",
+day_ranges = _sub(rf"(\d(?<=ngày \d)\d?)[^\S\n]*-[^\S\n]*(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?(?![\d/])",
                   lambda m: (f"{cardinal(int(m.group(1)))} đến " + _day_month(m, m.group(2), m.group(3), m.group(4)))
                   if _valid_date(int(m.group(2)), int(m.group(3))) else m.group(0))
 
 
 def _before(m: re.Match, pattern: str) -> re.Match | None:
     """The context word right before a match (looked up only where a number matched)."""
-    return re.search(rf"(?i:{pattern})\s+$", m.string[max(0, m.start() - 12): m.start()])
+    return re.search(rf"(?i:{pattern})[^\S\n]+$", line_before(m, 12))
 
 
 def _month_year(m: re.Match) -> str:
@@ -162,7 +215,7 @@ def _month_year(m: re.Match) -> str:
     return f"{lead}{month(mo)} năm {cardinal(year)}"
 
 
-month_years = _sub(r"(?<![\d/.,])(\d{1,2})/(\d{4})(?![\d/])", _month_year)
+month_years = _sub(rf"({digits_from(AFTER_DATE_PART, '?')})/(\d{{4}})(?![\d/])", _month_year)
 
 
 def _short_date(m: re.Match) -> str:
@@ -175,8 +228,8 @@ def _short_date(m: re.Match) -> str:
     return spoken.removeprefix("ngày ") if _before(m, "ngày|mùng|mồng") else spoken
 
 
-short_dates = _sub(r"(?<![\d/.,])(\d{1,2})([/-])(\d{1,2})(?![\d/]|[.,]\d)", _short_date)
-month_words = _sub(r"((?i:tháng))\s+(\d{1,2})(?:\s+(\d{4}))?(?![\d/.,])",
+short_dates = _sub(rf"({digits_from(AFTER_DATE_PART, '?')})([/-])(\d{{1,2}})(?![\d/]|[.,]\d)", _short_date)
+month_words = _sub(r"([Tt](?i:háng))[^\S\n]+(\d{1,2})(?:[^\S\n]+(\d{4}))?(?![\d/.,])",
                    lambda m: (f"{m.group(1)} {month(int(m.group(2)))}" + (f" năm {cardinal(int(m.group(3)))}" if m.group(3) else ""))
                    if 1 <= int(m.group(2)) <= 12 else m.group(0))
 
@@ -195,22 +248,22 @@ def _valid_clock(h: str, mi: str = "0", s: str | None = "0") -> bool:
     return int(h) <= 24 and int(mi) < 60 and int(s or 0) < 60
 
 
-hm_times = _sub(r"(?<![\w:.,])(\d{1,2})[hgG](\d{2})(?:p|ph)?(?!\w)",
+hm_times = _sub(rf"({digits_from(AFTER_CLOCK, '?')})[hgG](\d{{2}})(?:p|ph)?(?!\w)",
                 lambda m: _clock(m.group(1), m.group(2)) if _valid_clock(m.group(1), m.group(2)) else m.group(0))
-colon_times = _sub(r"(?<![\w:.,])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])",
+colon_times = _sub(rf"({digits_from(AFTER_CLOCK, '?')}):(\d{{2}})(?::(\d{{2}}))?(?![\d:])",
                    lambda m: _clock(*m.groups()) if _valid_clock(*m.groups()) else m.group(0))
-hour_times = _sub(r"(?<![\w:.,/])(\d{1,2})[hg](?!\w)",
+hour_times = _sub(rf"({digits_from(AFTER_CLOCK_OR_SLASH, '?')})[hg](?!\w)",
                   lambda m: _clock(m.group(1)) if int(m.group(1)) <= 24 else m.group(0))
-minute_seconds = _sub(r"(?<![\w:.,/])(\d{1,2})p(?:(\d{1,2})s)?(?!\w)",
+minute_seconds = _sub(rf"({digits_from(AFTER_CLOCK_OR_SLASH, '?')})p(?:(\d{{1,2}})s)?(?!\w)",
                       lambda m: f"{cardinal(int(m.group(1)))} phút"
                       + (f" {cardinal(int(m.group(2)))} giây" if m.group(2) and int(m.group(2)) else ""))
-bare_seconds = _sub(r"(?<![\w:.,/])(\d{1,2})s(?!\w)", lambda m: f"{cardinal(int(m.group(1)))} giây")
+bare_seconds = _sub(rf"({digits_from(AFTER_CLOCK_OR_SLASH, '?')})s(?!\w)", lambda m: f"{cardinal(int(m.group(1)))} giây")
 
 
 # ---------------------------------------------------------------- ranges
-ranges = _sub(r"(?<![\w/.,-])(\d[\w.,:%$€₫đ]*)\s?[-–]\s?(\d[\w.,:%$€₫đ]*)(?![\w/-])",
+ranges = _sub(r"(\d(?<![\w/.,-]\d)[\w.,:%$€₫đ]*)[^\S\n]?[-–][^\S\n]?(\d[\w.,:%$€₫đ]*)(?![\w/-])",
               lambda m: f"{m.group(1)} đến {m.group(2)}")
-spaced_ranges = _sub(r"(?<=\d)\s+[-–]\s+(?=\d)", lambda m: " đến ")
+spaced_ranges = _sub(r"(?<=\d)[^\S\n]+[-–][^\S\n]+(?=\d)", lambda m: " đến ")
 
 
 # ---------------------------------------------------------------- money and shorthand amounts
@@ -223,7 +276,7 @@ def _shorthand(m: re.Match) -> str:
     return cardinal(value)
 
 
-shorthand_amounts = _sub(r"(?<![\w.,])(\d+)(k|tr|t)(\d)?(?!\w)", _shorthand)
+shorthand_amounts = _sub(rf"({digits_from(AFTER_NUMBER)})(k|tr|t)(\d)?(?!\w)", _shorthand)
 CURRENCY_RE = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
 
 
@@ -244,7 +297,7 @@ def _money(m: re.Match) -> str:
     return spoken
 
 
-money = _sub(rf"(?<![\w.,])-?({NUM})\s?({CURRENCY_RE})(?:/([^\W\d_]+))?(?![\w])", _money)
+money = _sub(rf"({num(AFTER_NUMBER)})[^\S\n]?({CURRENCY_RE})(?:/([^\W\d_]+))?(?![\w])", _money)
 
 
 # ---------------------------------------------------------------- measures, percentages, fractions
@@ -257,12 +310,12 @@ def _measure(m: re.Match) -> str:
     return _measure_parts(*m.groups())
 
 
-measures = _sub(rf"(?<![\w.,])(-?{NUM})({UNIT_RE})(?:/({UNIT_RE}))?(?![\w])", _measure)
+measures = _sub(rf"({num(AFTER_NUMBER)})({UNIT_RE})(?:/({UNIT_RE}))?(?![\w])", _measure)
 spaced_measures = _sub(
-    rf"(?<![\w.,])(-?{NUM})\s(?:((?:{_unit_pattern(u for u in UNITS if len(u) > 1 and u.isascii())}))"
+    rf"({num(AFTER_NUMBER)})[^\S\n](?:((?:{_unit_pattern(u for u in UNITS if len(u) > 1 and u.isascii())}))"
     rf"(?:/({UNIT_RE}))?|({UNIT_RE})/({UNIT_RE}))(?![\w])",
     lambda m: _measure_parts(m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5)))
-percents = _sub(rf"(?<![\w.,])(-?{NUM})\s?%", lambda m: f"{decimal(m.group(1))} phần trăm")
+percents = _sub(rf"({num(AFTER_NUMBER)})[^\S\n]?%", lambda m: f"{decimal(m.group(1))} phần trăm")
 
 
 def _denominator(n: int) -> str:
@@ -270,65 +323,77 @@ def _denominator(n: int) -> str:
 
 
 def _fraction(m: re.Match) -> str:
-    sign, whole, num, den, unit = m.groups()
+    first, second, den, unit = m.groups()
+    whole, numerator = (first, second) if second else (None, first)
     if int(den) == 0:
         return m.group(0)
-    before = m.string[max(0, m.start() - 6): m.start()].lower()
-    if 1900 <= int(den) <= 2100 and not whole and re.search(r"số\s*$", before):
-        return f"{integer(num)} năm {cardinal(int(den))}"
-    spoken = ("âm " if sign else "") + (f"{cardinal(int(whole))} và " if whole else "")
-    spoken += f"{cardinal(int(num))} phần {_denominator(int(den))}"
+    before = line_before(m, 6).lower()
+    if 1900 <= int(den) <= 2100 and not whole and re.search(r"số[^\S\n]*$", before):
+        return f"{integer(numerator)} năm {cardinal(int(den))}"
+    spoken = f"{cardinal(int(whole))} và " if whole else ""
+    spoken += f"{cardinal(int(numerator))} phần {_denominator(int(den))}"
     return spoken + (f" {_unit(unit)}" if unit else "")
 
 
-fractions = _sub(rf"(?<![\w/.,])(-?)(?:(\d+)\s)?(\d+)/(\d+)({UNIT_RE})?(?![\w/]|[.,]\d)", _fraction)
+fractions = _sub(rf"({digits_from(AFTER_FRACTION)})(?:[^\S\n](\d+))?/(\d+)({UNIT_RE})?(?![\w/]|[.,]\d)", _fraction)
 
 
 # ---------------------------------------------------------------- ordinals and Roman numerals
-ordinals = _sub(r"(?<!\w)((?i:thứ))\s+(\d+)(?![\w.,/])", lambda m: f"{m.group(1)} {ordinal(int(m.group(2)))}")
+ordinals = _sub(r"([Tt](?<!\w[Tt])(?i:hứ))[^\S\n]+(\d+)(?![\w.,/])", lambda m: f"{m.group(1)} {ordinal(int(m.group(2)))}")
 
 
 def _roman(m: re.Match) -> str:
     value = roman(m.group(2))
     keyword = m.group(1)
-    if value is None or (keyword.lower().startswith("năm") and len(m.group(2)) < 2):
+    if value is None or (keyword.lower().startswith("năm") and len(m.group(2)) < 2) or _after_word(m):
         return m.group(0)
     spoken = f"{keyword}{cardinal(value)}"
     return spoken + (f" năm {cardinal(int(m.group(3)))}" if m.group(3) else "")
 
 
-romans = _sub(rf"(?<!\w)((?i:{ROMAN_KEYWORDS})\s+)([IVXLCDMivxlcdm]+)(?:/(\d{{4}}))?(?![\w])", _roman)
-roman_headings = _sub(r"(?m)^(\s*)([IVXLC]+)([.)])(?=\s)",
+def _after_word(m: re.Match) -> bool:
+    """The match starts inside a word (checked here, not by a leading look-behind: see num())."""
+    return m.start() > 0 and (m.string[m.start() - 1].isalnum() or m.string[m.start() - 1] == "_")
+
+
+def case_variants(words) -> str:
+    """An alternation of WORDS as written, Capitalized, Title Case and UPPER: literal first characters
+    let re scan fast, where (?i:...) would not."""
+    forms = {f for w in words for f in (w, w[:1].upper() + w[1:], w.title(), w.upper())}
+    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+
+romans = _sub(rf"((?:{case_variants(ROMAN_KEYWORDS.split('|'))})[^\S\n]+)([IVXLCDMivxlcdm]+)(?:/(\d{{4}}))?(?![\w])",
+              _roman)
+roman_headings = _sub(r"(?m)^([^\S\n]*)([IVXLC]+)([.)])(?=[^\S\n])",
                       lambda m: f"{m.group(1)}{cardinal(roman(m.group(2)))}{m.group(3)}" if roman(m.group(2)) else m.group(0))
 
 
 # ---------------------------------------------------------------- plain numbers
 negatives = _sub(r"(?<![\w)])-(?=\d)", lambda m: "âm ")
-dotted = _sub(r"(?<![\w.,])(\d+)\.(\d+)(?:\.(\d+))*(?![\w]|[.,]\d)",
+dotted = _sub(rf"({digits_from(AFTER_NUMBER)})\.(\d+)(?:\.(\d+))*(?![\w]|[.,]\d)",
               lambda m: " chấm ".join(cardinal(int(p)) for p in m.group(0).split(".")))
-numbers = _sub(rf"(?<![\w])({NUM})(?![\w])", lambda m: decimal(m.group(1)))
+numbers = _sub(rf"({num(AFTER_WORD)})(?![\w])", lambda m: decimal(m.group(1)))
 leftover_digits = _sub(r"\d+", lambda m: " " + digits(m.group(0)) + " ")
 
 
 # ---------------------------------------------------------------- words
 def lexicon_words(lexicon: Lexicon) -> Callable[[str], str]:
+    """Capitalised keys match exactly; lowercase keys in any of their usual casings."""
     exact = [k for k in lexicon.words if k != k.lower()]
     folded = {k.lower(): v for k, v in lexicon.words.items() if k == k.lower()}
-    exact_re = re.compile(rf"(?<![\w])(?:{_unit_pattern(exact)})(?![\w])") if exact else None
-    folded_re = re.compile(rf"(?<![\w])(?:{_unit_pattern(folded)})(?![\w])", re.IGNORECASE) if folded else None
+    keys = "|".join(filter(None, (_unit_pattern(exact) if exact else "", case_variants(folded) if folded else "")))
+    if not keys:
+        return lambda text: text
+    pattern = re.compile(rf"(?:{keys})(?![\w])")
 
-    def apply(text: str) -> str:
-        if exact_re:
-            text = exact_re.sub(lambda m: lexicon.words[m.group(0)], text)
-        if folded_re:
-            text = folded_re.sub(lambda m: folded[m.group(0).lower()], text)
-        return text
+    def read(m: re.Match) -> str:
+        word = m.group(0)
+        if _after_word(m):
+            return word
+        return lexicon.words.get(word) or folded.get(word.lower(), word)
 
-    return apply
-
-
-def _word(m: re.Match) -> str:
-    return _read_word(m.group(0))
+    return lambda text: pattern.sub(read, text)
 
 
 @lru_cache(maxsize=65536)
@@ -341,17 +406,56 @@ def _read_word(word: str) -> str:
     return spell(word)
 
 
-unknown_words = _sub(r"[^\W\d_]+", _word)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+_PLAIN: set[str] = set()      # tokens seen to be read as written (a set difference skips them in C)
+
+
+def unknown_words(text: str) -> str:
+    """Find the words first (fast); substitute only the few that change."""
+    changes = {}
+    for token in set(text.split()) - _PLAIN:
+        plain = True
+        for word in _WORD.findall(token):
+            spoken = _read_word(word)
+            if spoken != word:
+                changes[word] = spoken
+                plain = False
+        if plain and len(_PLAIN) < 200_000:
+            _PLAIN.add(token)
+    if not changes:
+        return text
+    pattern = re.compile(rf"(?<!\w)(?:{_unit_pattern(changes)})(?!\w)")
+    return pattern.sub(lambda m: changes[m.group(0)], text)
+
+
+_SLASH = re.compile(r"/(?<=\w/)(?=\w)")
+_HYPHEN = re.compile(r"-(?<=\w-)(?=\w)")
+_BRACKETS = re.compile(r"[()\[\]{}]")
+_LONE_DASH = re.compile(r"(?m)[ \t]+-+(?=[ \t]|$)")     # a dash left alone ("2021 -" at a line end)
+_STRAY = re.compile(r"[*_#~^|<>\\/]")
+_COMMAS = re.compile(r",(?:[^\S\n]*,)+")
+_SPACE_BEFORE = re.compile(r"[ \t]+([,.;:!?])")
+_LEADING_COMMA = re.compile(r"(?m)(^[^\S\n]*|[.!?][^\S\n]*),[^\S\n]*")
+_SPACES = re.compile(r"[ \t]{2,}|\t")
 
 
 def symbols(text: str) -> str:
     text = text.replace("%", " phần trăm").replace("&", " và ").replace("+", " cộng ")
     text = text.replace("=", " bằng ").replace("@", " a còng ")
-    text = re.sub(r"(?<=\w)/(?=\w)", " trên ", text)
-    text = re.sub(r"(?<=\w)-(?=\w)", " ", text)
-    text = re.sub(r"[()\[\]{}]", ", ", text)
-    text = re.sub(r"[*_#~^|<>\\/]", " ", text)
-    text = re.sub(r"\s*,(\s*,)+", ",", text)
-    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
-    text = re.sub(r"(^|[.!?]\s*),\s*", r"\1", text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    text = _SLASH.sub(" trên ", text)
+    text = _HYPHEN.sub(" ", text)
+    text = _BRACKETS.sub(", ", text)
+    text = _STRAY.sub(" ", text)
+    if " -" in text:
+        text = _LONE_DASH.sub(" ", text)
+    if ",," in text or ", ," in text:
+        text = _COMMAS.sub(",", text)
+    if any(c in text for c in (" ,", " .", " ;", " :", " !", " ?", "\t")):
+        text = _SPACE_BEFORE.sub(r"\1", text)
+    if "," in text:
+        text = _LEADING_COMMA.sub(r"\1", text)
+    if "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip(" \t") if "\n" not in text else "\n".join(line.strip(" \t") for line in text.split("\n"))
