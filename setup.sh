@@ -11,6 +11,8 @@ if [ "${1:-}" = "--test" ]; then
   # The playout tests use a real sound server with a null sink, and its client tools.
   command -v pulseaudio >/dev/null || need_apt+=(pulseaudio)
   command -v pacat >/dev/null || need_apt+=(pulseaudio-utils)
+  # The Icecast tests run a real server on loopback.
+  command -v icecast2 >/dev/null || need_apt+=(icecast2)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

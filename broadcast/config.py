@@ -59,6 +59,10 @@ class PlayoutSettings:
     catch_up_days: int = 7           # how far back a restart looks for occurrences to log as missed
     pulse_server: str | None = None  # PulseAudio server (default: the session's)
     pulse_client: str = "auto"       # auto (pacat if installed, else ffmpeg) | pacat | ffmpeg
+    icecast_password_file: str | None = None          # file holding the mount's source password
+    icecast_password_env: str = "BROADCAST_ICECAST_PASSWORD"   # else this environment variable
+    icecast_bitrate: str = "64k"
+    icecast_keepalive: str = "silence"                # silence | standby: what the mount carries between programs
 
 
 @dataclass(frozen=True)
@@ -207,6 +211,9 @@ def _check_station(station: Station, located: yamlfile.Located) -> None:
     if station.playout.pulse_client not in ("auto", "pacat", "ffmpeg"):
         raise located.error(("playout", "pulse_client"), f"unknown client {station.playout.pulse_client!r}",
                             "use auto, pacat (pulseaudio-utils) or ffmpeg")
+    if station.playout.icecast_keepalive not in ("silence", "standby"):
+        raise located.error(("playout", "icecast_keepalive"), f"unknown {station.playout.icecast_keepalive!r}",
+                            "use silence or standby")
     if station.playout.after_emergency not in ("resume", "requeue"):
         raise located.error(("playout", "after_emergency"), f"unknown policy {station.playout.after_emergency!r}",
                             "use resume or requeue")

@@ -140,6 +140,7 @@ class Daemon:
 
     def _serve(self) -> None:
         self.playout = Playout(self.station, self.clock)
+        self.playout.open_streams()
         self._seen = _fingerprint(self.station)
         tz = self.playout.plan.schedule.tz
         self.scheduler = BackgroundScheduler(

@@ -50,7 +50,10 @@ class Playing(ABC):
 
 
 class Cue(ABC):
-    """A play made ready before its time (process started, device open); `go` starts the audio."""
+    """A play made ready before its time (process started, device open); `go` starts the audio.
+    `lead`: seconds before airtime to call `go`, for outputs that buffer ahead (a stream)."""
+
+    lead = 0.0
 
     @abstractmethod
     def go(self) -> Playing: ...
@@ -88,6 +91,9 @@ class Player(ABC):
 
     def play(self, path: Path, expected: float, stop: threading.Event, **kwargs) -> PlayResult:
         return self.start(path, expected, **kwargs).wait(stop)
+
+    def close(self) -> None:
+        """Release what the player holds open between plays."""
 
 
 def _outcome(code: int | None, played: float, expected: float, stopped: bool, stderr: str) -> PlayResult:
@@ -370,12 +376,21 @@ class FileSink(Player):
         return _FilePlaying(data, rate, channels, tmp, target, expected, offset, progress, self.realtime)
 
 
-def make_player(spec: str, root: Path, realtime: bool, pulse_server: str | None = None,
-                pulse_client: str = "auto") -> Player:
+def make_player(spec: str, station, realtime: bool) -> Player:
+    """The player for one output spec of STATION's schedule."""
     scheme = spec.split(":", 1)[0]
+    settings = station.playout
     if scheme == "pulse":
-        return PulsePlayer(spec, pulse_server, {"auto": None, "pacat": True, "ffmpeg": False}[pulse_client])
+        client = {"auto": None, "pacat": True, "ffmpeg": False}[settings.pulse_client]
+        return PulsePlayer(spec, settings.pulse_server, client)
     if scheme == "file":
         folder = Path(spec.partition(":")[2] or "out/sink")
-        return FileSink(spec, folder if folder.is_absolute() else root / folder, realtime)
-    raise AudioError(f"unknown output {spec!r}", "use pulse, pulse:SINK, file:FOLDER or icecast://…")
+        return FileSink(spec, folder if folder.is_absolute() else station.root / folder, realtime)
+    if scheme == "icecast":
+        from broadcast.icecast import IcecastPlayer, read_password
+
+        keepalive = station.path(settings.standby) if settings.icecast_keepalive == "standby" else None
+        return IcecastPlayer(spec, read_password(settings.icecast_password_file, settings.icecast_password_env,
+                                                 station.root),
+                             settings.icecast_bitrate, keepalive, station.name)
+    raise AudioError(f"unknown output {spec!r}", "use pulse, pulse:SINK, file:FOLDER or icecast://host:port/mount")

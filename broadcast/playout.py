@@ -112,9 +112,7 @@ class Playout:
 
     def player(self, output: str) -> Player:
         if output not in self._players:
-            self._players[output] = make_player(output, self.station.root, self.realtime,
-                                                self.station.playout.pulse_server,
-                                                self.station.playout.pulse_client)
+            self._players[output] = make_player(output, self.station, self.realtime)
         return self._players[output]
 
     # ------------------------------------------------------------ database
@@ -263,7 +261,7 @@ class Playout:
         playing, failure = None, None
         try:
             cue = player.prepare(path, expected, offset=offset, label=self._label(airing), progress=progress)
-            self._wait_until(airing.start)
+            self._wait_until(airing.start - dt.timedelta(seconds=cue.lead))
             started = self.clock.now()
             playing = cue.go()
         except (OSError, BroadcastError) as exc:
@@ -433,7 +431,19 @@ class Playout:
         self.clock.advance_to(end)
         return outcomes
 
+    def open_streams(self) -> None:
+        """Connect every Icecast output now, so its mount is alive before the first program."""
+        for zone in self.plan.schedule.zones:
+            output = self.output_of(zone)
+            if output.startswith("icecast:"):
+                try:
+                    self.player(output).streamer()
+                except BroadcastError as exc:
+                    log.error("%s: %s", zone, exc)
+
     def close(self) -> None:
+        for player in self._players.values():
+            player.close()
         self.conn.close()
 
 

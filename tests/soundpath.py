@@ -111,3 +111,146 @@ class Recorder:
             else:
                 spans.append([t, t + window])
         return [(a, b) for a, b in spans]
+
+
+# ---------------------------------------------------------------- Icecast
+ICECAST_CONFIG = """<icecast>
+  <location>loopback</location><admin>test@localhost</admin>
+  <limits><clients>{clients}</clients><sources>8</sources><queue-size>524288</queue-size>
+    <client-timeout>30</client-timeout><header-timeout>15</header-timeout><source-timeout>5</source-timeout>
+    <burst-on-connect>0</burst-on-connect><burst-size>0</burst-size></limits>
+  <authentication><source-password>{password}</source-password><relay-password>{password}</relay-password>
+    <admin-user>admin</admin-user><admin-password>{password}</admin-password></authentication>
+  <hostname>127.0.0.1</hostname>
+  <listen-socket><port>{port}</port><bind-address>127.0.0.1</bind-address></listen-socket>
+  <fileserve>1</fileserve>
+  <paths><basedir>/usr/share/icecast2</basedir><logdir>{logs}</logdir><webroot>/usr/share/icecast2/web</webroot>
+    <adminroot>/usr/share/icecast2/admin</adminroot></paths>
+  <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>2</loglevel></logging>
+  <security><chroot>0</chroot>{owner}</security>
+</icecast>
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Icecast:
+    """A real icecast2 server on loopback (as root it must drop to nobody:nogroup)."""
+
+    def __init__(self, folder: Path, password: str = "hackme-thu", clients: int = 100):
+        binary = shutil.which("icecast2")
+        if binary is None:
+            raise RuntimeError("icecast2 is not installed: run ./setup.sh --test")
+        self.binary, self.password, self.port = binary, password, free_port()
+        import tempfile
+
+        # icecast2 drops to nobody when run as root: its log folder must be reachable by nobody
+        logs = Path(tempfile.mkdtemp(prefix="icecast-logs-"))
+        logs.chmod(0o777)
+        self.logs = logs
+        owner = "<changeowner><user>nobody</user><group>nogroup</group></changeowner>" if os.geteuid() == 0 else ""
+        self.config = folder / "icecast.xml"
+        self.config.write_text(ICECAST_CONFIG.format(port=self.port, password=password, logs=logs, owner=owner,
+                                                     clients=clients))
+        self.config.chmod(0o644)
+        self.proc = None
+        self.start()
+
+    def start(self) -> None:
+        import socket
+
+        self.proc = subprocess.Popen([self.binary, "-c", str(self.config)], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("icecast2 did not start")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.logs, ignore_errors=True)
+
+    def url(self, mount: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{mount}"
+
+    def wait_mount(self, mount: str, timeout: float = 15.0) -> bool:
+        """Wait until a source streams to MOUNT (the server answers 200 for it)."""
+        import urllib.error
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url(mount), timeout=2) as answer:
+                    if answer.status == 200 and answer.read(64):
+                        return True
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        return False
+
+
+class StreamClient:
+    """A listener: ffmpeg pulls the mount and decodes it; samples are stamped on arrival."""
+
+    RATE = 22050
+
+    def __init__(self, url: str):
+        from broadcast.proc import ffmpeg_exe
+
+        self.proc = subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-fflags", "nobuffer",
+                                      "-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_delay_max", "2",
+                                      "-i", url, "-f", "s16le", "-ar", str(self.RATE), "-ac", "1", "pipe:1"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.chunks: list[tuple[float, bytes]] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while True:
+            data = self.proc.stdout.read1(4096)
+            if not data:
+                return
+            self.chunks.append((time.time(), data))
+
+    def wait_for_data(self, timeout: float = 15.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while not self.chunks and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return bool(self.chunks)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(5)
+        self.reader.join(5)
+
+    def loud_spans(self, threshold: int = 2000, window: float = 0.05, merge: float = 1.0):
+        """(arrival time of the first loud sample, arrival time of the last) per loud stretch."""
+        spans: list[list[float]] = []
+        position = 0
+        for arrived, data in self.chunks:
+            samples = np.frombuffer(data[: len(data) // 2 * 2], dtype=np.int16)
+            loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > threshold)
+            if len(loud):
+                first = arrived - (len(samples) - loud[0]) / self.RATE
+                last = arrived - (len(samples) - loud[-1]) / self.RATE
+                if spans and first - spans[-1][1] < merge:
+                    spans[-1][1] = last
+                else:
+                    spans.append([first, last])
+            position += len(samples)
+        return [(a, b) for a, b in spans]
