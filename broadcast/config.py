@@ -21,7 +21,11 @@ class SpeechSettings:
     rate: int = 150                          # words per minute (espeak)
     pitch: int = 50                          # 0-100 (espeak)
     gtts_tld: str = "com.vn"
-    gtts_timeout: float = 10.0
+    gtts_timeout: float = 10.0               # read timeout per request, seconds
+    gtts_connect_timeout: float = 3.0
+    gtts_retries: int = 3
+    gtts_budget: float = 30.0                # seconds one text may take, retries included
+    gtts_endpoint: str | None = None         # a mirror or proxy of translate.google (default: Google)
     piper_voice: str | None = None           # path to a station-supplied .onnx voice
 
 

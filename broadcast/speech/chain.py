@@ -28,13 +28,11 @@ class SpeechService:
             raise EngineError("no speech engine configured", "set speech.engines in station.yaml, e.g. [espeak]")
         self.engines = engines
         self.cache = cache
-        self._availability: dict[str, object] = {}
         self.synth_calls = 0
 
     def _available(self, engine: Engine):
-        if engine.name not in self._availability:
-            self._availability[engine.name] = engine.available()
-        return self._availability[engine.name]
+        """Asked each time: an online engine comes and goes with the network."""
+        return engine.available()
 
     def _order(self, prefer: str | None) -> list[Engine]:
         if prefer is None:

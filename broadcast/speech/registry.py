@@ -5,11 +5,15 @@ from __future__ import annotations
 from broadcast.config import Station
 from broadcast.speech.base import Engine
 from broadcast.speech.espeak import EspeakEngine
+from broadcast.speech.gtts_engine import GttsEngine
 
 
 def build_engines(station: Station) -> list[Engine]:
     s = station.speech
     makers = {
+        "gtts": lambda: GttsEngine(station.cache_dir / "gtts", tld=s.gtts_tld, timeout=s.gtts_timeout,
+                                   connect_timeout=s.gtts_connect_timeout, retries=s.gtts_retries,
+                                   budget=s.gtts_budget, endpoint=s.gtts_endpoint),
         "espeak": lambda: EspeakEngine(voice=s.voice if s.voice in EspeakEngine().voices() else "vi",
                                        rate=s.rate, pitch=s.pitch),
     }
