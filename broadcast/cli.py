@@ -73,19 +73,50 @@ def normalize(ctx: Context, text: str | None) -> None:
 
 
 @cli.command()
-@click.argument("scripts", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("scripts", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Output file: .wav or .flac for playout, .mp3 for publishing.")
 @click.option("--mp3", is_flag=True, help="Also write an MP3 copy for publishing.")
+@click.option("--week", "week", is_flag=False, flag_value="this", default=None,
+              help="Instead: render every program the schedule airs that week (2024-W12, a date, or this week).")
 @pass_ctx
-def render(ctx: Context, scripts: tuple[Path, ...], out: Path, mp3: bool) -> None:
-    """Render one bulletin from SCRIPTS (files or folders) into OUT."""
+def render(ctx: Context, scripts: tuple[Path, ...], out: Path | None, mp3: bool, week: str | None) -> None:
+    """Render one bulletin from SCRIPTS (files or folders) into OUT, or a week's programs."""
+    if week is not None:
+        from broadcast import week as station_week
+        from broadcast.programs import render_week
+
+        start, end = station_week.week_window(None if week == "this" else week, _now(ctx.station).date())
+        with click.progressbar(length=1, label=f"rendering {start} to {end - dt.timedelta(days=1)}",
+                               file=sys.stderr) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            rendered = render_week(ctx.station, start, end, progress)
+        click.echo(format_week_render(rendered))
+        return
+    if not scripts or out is None:
+        raise click.UsageError("give SCRIPTS and -o OUT, or --week")
     from broadcast.news import load_scripts
     from broadcast.render import Renderer
 
     items = load_scripts(list(scripts), ctx.station.topics)
     result = Renderer(ctx.station).render(items, out, mp3=mp3)
     click.echo(format_render(result))
+
+
+def format_week_render(rendered) -> str:
+    if not rendered:
+        return "no program to render that week"
+    lines = [f"{'first airs':16} {'slot':14} {'zones':>5} {'length':>7}  items (engine)"]
+    for program in rendered:
+        items = ", ".join(f"{i['id']} ({i['engine']})" for i in program.items) or program.problem
+        lines.append(f"{program.first:%Y-%m-%d %H:%M} {program.slot:14} {program.zones:>5} "
+                     f"{_mmss(program.seconds):>7}  {items}")
+    fresh = sum(1 for p in rendered if p.fresh)
+    lines.append(f"{len(rendered)} program(s): {fresh} rendered now, {len(rendered) - fresh} already in the cache")
+    return "\n".join(lines)
 
 
 def format_render(result) -> str:
@@ -333,6 +364,50 @@ def report(ctx: Context, period: str, zone: str | None, fmt: str, out: Path | No
         raise click.UsageError("--format docx needs -o FILE.docx")
     built = station_report(ctx.station, period, zone, db_path)
     click.echo(render(ctx.station, built, fmt, _now(ctx.station).date(), out), nl=fmt != "csv" or out is not None)
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def voices(click_ctx: click.Context) -> None:
+    """List speech engines and voices, and whether each can be used now (and why not)."""
+    if click_ctx.invoked_subcommand is None:
+        from broadcast.speech.registry import all_engines
+
+        ctx = click_ctx.find_object(Context)
+        chain = ctx.station.speech.engines
+        lines = [f"{'engine':8} {'in chain':9} {'available':10} voices / why not"]
+        for engine in all_engines(ctx.station):
+            ok = engine.available()
+            position = str(chain.index(engine.name) + 1) if engine.name in chain else "-"
+            lines.append(f"{engine.name:8} {position:9} {'yes' if ok else 'no':10} "
+                         f"{', '.join(engine.voices()) if ok else ok.reason}")
+        click.echo("\n".join(lines))
+
+
+@voices.command("add")
+@click.argument("model", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def voices_add(ctx: Context, model: Path) -> None:
+    """Check a piper voice (MODEL.onnx + MODEL.onnx.json) and install it in voices/."""
+    from broadcast.speech.piper import install_voice
+
+    installed = install_voice(model, ctx.station.root)
+    click.echo(f"installed {installed.relative_to(ctx.station.root)}; to use it, set in station.yaml:\n"
+               f"speech:\n  engines: [piper, espeak]\n  piper_voice: {installed.relative_to(ctx.station.root)}")
+
+
+@voices.command("try")
+@click.argument("engine_voice")
+@click.argument("text")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/thu-giong.wav"),
+              show_default=True, help="Where to write the sample.")
+@pass_ctx
+def voices_try(ctx: Context, engine_voice: str, text: str, out: Path) -> None:
+    """Render TEXT with ENGINE[:VOICE] (e.g. espeak:vi-VN-x-south) to a WAV file."""
+    from broadcast.speech.try_voice import try_voice
+
+    result = try_voice(ctx.station, engine_voice, text, out)
+    click.echo(f"wrote {result.path} ({result.engine}, {result.seconds:.1f} s, synthesized in {result.took:.2f} s)")
 
 
 def main(argv: list[str] | None = None) -> None:

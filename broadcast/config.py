@@ -22,7 +22,7 @@ class SpeechSettings:
     pitch: int = 50                          # 0-100 (espeak)
     gtts_tld: str = "com.vn"
     gtts_timeout: float = 10.0               # read timeout per request, seconds
-    gtts_connect_timeout: float = 3.0
+    gtts_connect_timeout: float = 0.8        # TCP connect and DNS; beyond it the network counts as down
     gtts_retries: int = 3
     gtts_budget: float = 30.0                # seconds one text may take, retries included
     gtts_endpoint: str | None = None         # a mirror or proxy of translate.google (default: Google)

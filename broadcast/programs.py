@@ -123,3 +123,46 @@ def record(path: Path) -> dict:
         return json.loads(path.with_suffix(".json").read_text())
     except (OSError, ValueError):
         return {}
+
+
+@dataclass
+class RenderedProgram:
+    first: "object"          # datetime of its first airing in the window
+    slot: str
+    zones: int               # airings (zones x days) that use it
+    seconds: float
+    items: list[dict]
+    fresh: bool
+    problem: str = ""
+
+
+def render_week(station: Station, start, end, progress=None) -> list[RenderedProgram]:
+    """Render every distinct program airing in [start, end) (reusing the cache), in order."""
+    from broadcast import week
+
+    plan = week.load(station)
+    store = ProgramStore(station)
+    items = {i.id: i for i in plan.items}
+    programs: dict[Path, RenderedProgram] = {}
+    jobs: dict[Path, ProgramJob] = {}
+    for occ in plan.occurrences(start, end):
+        if not occ.program.items:
+            continue
+        job = store.job(occ.program, items)
+        if job.path not in programs:
+            programs[job.path] = RenderedProgram(occ.start, occ.slot, 0, 0.0, [], False)
+            jobs[job.path] = job
+        programs[job.path].zones += 1
+    for n, (path, job) in enumerate(jobs.items()):
+        program = programs[path]
+        if store.problem(path) is not None:
+            try:
+                render_job(station, job)
+                program.fresh = True
+            except Exception as exc:          # one program's failure must not stop the week
+                program.problem = f"failed: {exc}"
+        data = record(path)
+        program.items, program.seconds = data.get("items", []), data.get("seconds", 0.0)
+        if progress:
+            progress(n + 1, len(jobs))
+    return list(programs.values())

@@ -110,3 +110,33 @@ def test_network_down_falls_back_to_espeak_in_under_a_second(tmp_path):
     assert not gtts.available() and "network down" in gtts.available().reason
     with pytest.raises(NetworkDown):
         gtts.synthesize("xin chào")
+
+
+def test_unresolvable_host_is_network_down_quickly(tmp_path):
+    gtts = _engine(tmp_path, "http://translate.google.invalid")
+    started = time.monotonic()
+    with pytest.raises(NetworkDown) as caught:
+        gtts.synthesize("xin chào")
+    assert time.monotonic() - started < 1.0
+    assert "DNS" in str(caught.value)
+
+
+def test_dropped_packets_count_as_network_down_within_a_second(tmp_path):
+    import socket
+
+    hole = socket.socket()                     # a full accept queue: new SYNs are dropped
+    hole.bind(("127.0.0.1", 0))
+    hole.listen(0)
+    fillers = []
+    for _ in range(3):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(hole.getsockname())
+        fillers.append(s)
+    gtts = _engine(tmp_path, f"http://127.0.0.1:{hole.getsockname()[1]}")
+    service = SpeechService([gtts, EspeakEngine()], SpeechCache(tmp_path / "speech"))
+    started = time.monotonic()
+    assert service.speak("xin chào bà con").engine == "espeak"
+    assert time.monotonic() - started < 1.5
+    for s in fillers + [hole]:
+        s.close()

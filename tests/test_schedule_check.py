@@ -84,3 +84,18 @@ def test_bad_week_is_a_clear_error():
     with pytest.raises(Exception) as caught:
         week_window("2024-W60", dt.date(2024, 1, 1))
     assert "no such ISO week" in str(caught.value)
+
+
+def test_render_week_renders_each_distinct_program_once(planned_station, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["-S", str(planned_station), "render", "--week", "2024-W12"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "program(s):" in out and "(espeak)" in out
+    first = out.strip().splitlines()[-1]
+    with pytest.raises(SystemExit):
+        main(["-S", str(planned_station), "render", "--week", "2024-W12"])
+    again = capsys.readouterr().out.strip().splitlines()[-1]
+    count = int(first.split()[0])
+    assert first.endswith(f"{count} rendered now, 0 already in the cache")
+    assert again.endswith(f"0 rendered now, {count} already in the cache")

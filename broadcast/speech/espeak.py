@@ -92,3 +92,24 @@ class EspeakEngine(Engine):
         if status != 0:
             raise EngineError(f"espeak: synthesis failed (status {status})")
         return Speech(np.frombuffer(pcm, dtype=np.int16).copy(), lib.rate)
+
+
+_PHONEMES_IPA = 0x02
+
+
+def ipa_phonemes(text: str, voice: str = "vi") -> list[str]:
+    """espeak-ng's IPA phonemes of TEXT, one string per clause (what piper voices expect)."""
+    buffer = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+    pointer = ctypes.c_char_p(ctypes.addressof(buffer))
+    clauses = []
+    with _LOCK:
+        lib = _get_library().lib
+        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+        if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise EngineError(f"espeak: voice {voice!r} not found in espeak-ng-data")
+        while pointer.value:
+            result = lib.espeak_TextToPhonemes(ctypes.byref(pointer), _CHARS_UTF8, _PHONEMES_IPA)
+            if result:
+                clauses.append(result.decode("utf-8").strip())
+    return [c for c in clauses if c]

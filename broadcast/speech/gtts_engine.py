@@ -18,8 +18,11 @@ import hashlib
 import logging
 import random
 import re
+import socket
+import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -85,7 +88,7 @@ class NetworkDown(EngineError):
 class GttsEngine(Engine):
     name = "gtts"
 
-    def __init__(self, cache_dir: Path, tld: str = "com.vn", timeout: float = 10.0, connect_timeout: float = 3.0,
+    def __init__(self, cache_dir: Path, tld: str = "com.vn", timeout: float = 10.0, connect_timeout: float = 0.8,
                  retries: int = 3, budget: float = 30.0, endpoint: str | None = None, down_for: float = 60.0):
         self.cache_dir = Path(cache_dir)
         self.tld, self.timeout, self.connect_timeout = tld, timeout, connect_timeout
@@ -153,10 +156,26 @@ class GttsEngine(Engine):
             prepared.url = self.endpoint.rstrip("/") + API_PATH + prepared.url.partition(API_PATH)[2]
         return prepared
 
+    def _resolve(self, url: str) -> None:
+        """Name resolution with a time limit: requests' timeouts do not cover DNS, and a dead
+        4G link can make getaddrinfo hang for many seconds."""
+        host = urlsplit(url).hostname
+        done: list = []
+        worker = threading.Thread(target=lambda: done.append(_try_resolve(host)), daemon=True)
+        worker.start()
+        worker.join(self.connect_timeout)
+        problem = done[0] if done else f"no DNS answer for {host} within {self.connect_timeout:.1f} s"
+        if problem:
+            self._down_until = time.monotonic() + self.down_for
+            self._down_reason = problem
+            raise NetworkDown(f"cannot reach Google ({problem})",
+                              f"the bulletin falls back to the next engine; gTTS is tried again in {self.down_for:.0f} s")
+
     def _fetch(self, chunk: str, deadline: float) -> bytes:
         import requests
 
         prepared = self._request(chunk)
+        self._resolve(prepared.url)
         problem = "no attempt"
         with requests.Session() as session:
             for attempt in range(self.retries + 1):
@@ -168,7 +187,7 @@ class GttsEngine(Engine):
                     self.requests_sent += 1
                     answer = session.send(prepared, timeout=(min(self.connect_timeout, left), min(self.timeout, left)))
                 except requests.ConnectionError as exc:
-                    if any(sign in str(exc) for sign in _DOWN):
+                    if isinstance(exc, requests.ConnectTimeout) or any(sign in str(exc) for sign in _DOWN):
                         self._down_until = time.monotonic() + self.down_for
                         self._down_reason = _short(exc)
                         raise NetworkDown(f"cannot reach Google ({self._down_reason})",
@@ -198,6 +217,14 @@ class GttsEngine(Engine):
         raise EngineError(f"gTTS failed after {attempt + 1} attempt(s): {problem}")
 
 
+def _try_resolve(host: str | None) -> str | None:
+    try:
+        socket.getaddrinfo(host, 443)
+        return None
+    except OSError as exc:
+        return f"DNS: {exc.strerror or exc}"
+
+
 def _retry_after(value: str | None) -> float:
     try:
         return min(60.0, max(0.0, float(value)))
@@ -207,6 +234,8 @@ def _retry_after(value: str | None) -> float:
 
 def _short(exc: Exception) -> str:
     text = str(exc)
+    if "timed out" in text and "connect" in text.lower():
+        return "no TCP connection within the connect timeout"
     for sign in _DOWN:
         if sign in text:
             return sign
