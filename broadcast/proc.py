@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 from functools import lru_cache
-from subprocess import PIPE, TimeoutExpired  # noqa: F401  (re-exported for callers of spawn)
+from subprocess import PIPE, TimeoutExpired
+
+__all__ = ["PIPE", "TimeoutExpired", "ffmpeg", "ffmpeg_exe", "run", "spawn"]   # PIPE etc. for callers of spawn
 
 from broadcast.errors import AudioError
 

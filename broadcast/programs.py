@@ -63,7 +63,7 @@ class ProgramStore:
             return "not rendered"
         try:
             with wave.open(str(path), "rb") as w:
-                frames, rate, width, channels = w.getnframes(), w.getframerate(), w.getsampwidth(), w.getnchannels()
+                frames, width, channels = w.getnframes(), w.getsampwidth(), w.getnchannels()
         except (wave.Error, EOFError, OSError) as exc:
             return f"unreadable WAV ({exc})"
         size = path.stat().st_size

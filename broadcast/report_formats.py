@@ -191,7 +191,7 @@ def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> N
             p.alignment = align
         return p
 
-    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    center = WD_ALIGN_PARAGRAPH.CENTER
     head = doc.add_table(rows=1, cols=2)
     left_cell, right_cell = head.rows[0].cells
     left_cell.width, right_cell.width = Mm(65), Mm(100)

@@ -128,7 +128,7 @@ def test_kill_9_mid_program_then_restart(station_dir, pulse, tmp_path, inside_gr
         restarted_at = time.time()
         daemon = _daemon(station_dir, pulse, log)
         try:
-            rows = _wait(lambda: [r for r in _rows(station) if r.status not in ("playing", "interrupted")], 40)
+            _wait(lambda: [r for r in _rows(station) if r.status not in ("playing", "interrupted")], 40)
         finally:
             _stop(daemon)
     statuses = [r.status for r in _rows(station)]

@@ -73,7 +73,6 @@ def test_csv_reads_back_to_the_same_figures(logged):
 
 def test_docx_has_the_administrative_form_and_the_figures(logged, tmp_path):
     from docx import Document
-    from docx.shared import Mm
 
     station = load_station(logged)
     out = tmp_path / "bao-cao.docx"

@@ -197,7 +197,7 @@ def _day_month(m: re.Match, day: str, mon: str, year: str | None = None) -> str:
 full_dates = _sub(rf"({digits_from(AFTER_DATE, '?')})([/.-])(\d{{1,2}})\2(\d{{4}})(?![\d/]|[.,-]\d)",
                   lambda m: _day_month(m, m.group(1), m.group(3), m.group(4)))
 
-day_ranges = _sub(rf"(\d(?<=ngày \d)\d?)[^\S\n]*-[^\S\n]*(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?(?![\d/])",
+day_ranges = _sub(r"(\d(?<=ngày \d)\d?)[^\S\n]*-[^\S\n]*(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])",
                   lambda m: (f"{cardinal(int(m.group(1)))} đến " + _day_month(m, m.group(2), m.group(3), m.group(4)))
                   if _valid_date(int(m.group(2)), int(m.group(3))) else m.group(0))
 

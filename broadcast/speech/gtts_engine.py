@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import logging
 import random
 import re
@@ -98,10 +99,7 @@ class GttsEngine(Engine):
         self.requests_sent = 0
 
     def available(self) -> Availability:
-        try:
-            import gtts  # noqa: F401
-            import requests  # noqa: F401
-        except ImportError:
+        if importlib.util.find_spec("gtts") is None or importlib.util.find_spec("requests") is None:
             return Availability(False, "gtts is not installed")
         if time.monotonic() < self._down_until:
             return Availability(False, f"network down ({self._down_reason}); trying again in "

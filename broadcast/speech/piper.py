@@ -6,6 +6,7 @@ ids from the voice's phoneme_id_map. Nothing is downloaded: the voice file is th
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import shutil
 import threading
@@ -77,9 +78,7 @@ class PiperEngine(Engine):
         config = self.model.with_name(self.model.name + ".json")
         if not config.exists():
             return Availability(False, f"voice config {config.name} not found beside the model")
-        try:
-            import onnxruntime  # noqa: F401
-        except ImportError:
+        if importlib.util.find_spec("onnxruntime") is None:
             return Availability(False, "onnxruntime is not installed")
         return Availability(True)
 
