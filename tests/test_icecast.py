@@ -120,3 +120,13 @@ slots:
     spans = client.loud_spans(threshold=1500)
     assert spans and -0.5 < spans[0][0] - start.timestamp() < 2.0
     assert PASSWORD not in caplog.text
+
+
+def test_a_password_in_the_schedule_is_refused_and_a_missing_one_explained():
+    from broadcast.errors import AudioError
+
+    with pytest.raises(AudioError) as caught:
+        IcecastPlayer("icecast://source:lo-ra@127.0.0.1:8000/xa", None)
+    assert "password was written in the schedule" in str(caught.value) and "lo-ra" not in str(caught.value)
+    missing = IcecastPlayer("icecast://127.0.0.1:8000/xa", None).available()
+    assert not missing and "BROADCAST_ICECAST_PASSWORD" in missing.reason

@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 import os
 import resource
+import time
 import signal
 import subprocess
 import wave
@@ -263,3 +264,50 @@ def test_cli_simulate_and_log(sim_station, capsys):
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["occurrence"] for r in rows] == ["2024-03-18/sang/thon-2", "2024-03-19/sang/thon-2"]
     assert rows[0]["status"] == "completed" and float(rows[0]["played_seconds"]) > 0
+
+
+def test_emergency_with_requeue_policy_queues_the_cut_items(station_dir):
+    """Real clock, real-time file sink: an emergency cuts a program; its items go back in the queue."""
+    import threading
+
+    from broadcast import queue as officer_queue
+    from broadcast.clock import RealClock
+
+    write_script(station_dir / "scripts", "tin-dai", body="Kính thưa bà con nhân dân, xã tổ chức họp dân. " * 4,
+                 valid_from="2026-01-01", valid_until="2099-12-31")
+    write_script(station_dir / "scripts", "tin-khan", body="Thông báo khẩn.", valid_from="2026-01-01",
+                 valid_until="2099-12-31")
+    start = (dt.datetime.now(TZ) + dt.timedelta(seconds=3)).replace(microsecond=0)
+    write_schedule(station_dir, f"""\
+zones:
+  thon-1: {{name: Thôn 1, output: "file:sink"}}
+slots:
+  - id: ngay
+    days: hằng ngày
+    start: "{start:%H:%M:%S}"
+    length: 2m
+    zones: all
+    program: {{intro: false, outro: false, items: [tin-dai]}}
+""")
+    (station_dir / "station.yaml").write_text((station_dir / "station.yaml").read_text(encoding="utf-8")
+                                              + "playout:\n  after_emergency: requeue\n", encoding="utf-8")
+    playout = Playout(load_station(station_dir), RealClock(TZ))
+    playout.render_ahead(playout.clock.now(), 1).join()
+    [airing] = playout.airings(start - dt.timedelta(seconds=1), start + dt.timedelta(seconds=1))
+    aired = threading.Thread(target=playout.air, args=(airing,))
+    aired.start()
+    while not playout.stops:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    entry = playout.db(officer_queue.add_emergency, "tin-khan", None, playout.clock.now())
+    playout.emergency(entry)
+    aired.join(30)
+    rows = sorted(playout.db(asrun.rows), key=lambda r: r.id)
+    assert [(r.slot, r.status) for r in rows] == [("ngay", "interrupted"), ("emergency", "completed"),
+                                                 ("ngay", "missed")]
+    assert "queued for the next slot" in rows[-1].error
+    requeued = playout.db(officer_queue.entries)
+    assert [(q.script, q.priority, q.zone) for q in requeued] == [("tin-dai", "normal", "thon-1")]
+    with wave.open(str(station_dir / "sink" / "emergency-1.wav")) as w:
+        assert w.getnframes() > 0
+    playout.close()
