@@ -31,7 +31,7 @@ from broadcast.speech.piper import PiperEngine  # noqa: E402
 from tests import fake_gtts  # noqa: E402
 from tests.fake_gtts import FakeGoogle  # noqa: E402
 from tests.piper_model import write_tiny_voice  # noqa: E402
-from tests.soundpath import free_port  # noqa: E402
+from tests.soundpath import DroppedSyn, free_port  # noqa: E402
 
 
 def _texts() -> list[str]:
@@ -81,20 +81,10 @@ def main() -> None:
         rtf, audio = _rtf(PiperEngine(write_tiny_voice(folder / "voice")), texts)
         print(f"piper (tiny test voice): RTF {rtf:.4f} ({audio:.0f} s of output)")
 
-        import socket
-
-        blackhole = socket.socket()           # a full accept queue: further SYNs are dropped
-        blackhole.bind(("127.0.0.1", 0))
-        blackhole.listen(0)
-        fillers = []
-        for _ in range(3):
-            s = socket.socket()
-            s.setblocking(False)
-            s.connect_ex(blackhole.getsockname())
-            fillers.append(s)
+        hole = DroppedSyn()
         for label, url in (("connection refused", f"http://127.0.0.1:{free_port()}"),
                            ("no DNS name", "http://translate.google.invalid"),
-                           ("packets dropped", f"http://127.0.0.1:{blackhole.getsockname()[1]}")):
+                           ("packets dropped", hole.url)):
             service = SpeechService([GttsEngine(folder / f"g-{free_port()}", endpoint=url), EspeakEngine()],
                                     SpeechCache(folder / f"s-{free_port()}"))
             began = time.perf_counter()

@@ -21,28 +21,16 @@ import sys
 import tempfile
 import threading
 import time
-import wave
 from pathlib import Path
 
-import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from broadcast.icecast import IcecastPlayer  # noqa: E402
-from tests.soundpath import Icecast, StreamClient  # noqa: E402
+from tests.soundpath import Icecast, StreamClient, write_tone  # noqa: E402
 
 PASSWORD = "bench-only"
-
-
-def _tone(path: Path, seconds: float) -> Path:
-    samples = (12000 * np.sin(2 * np.pi * 440 * np.arange(int(22050 * seconds)) / 22050)).astype(np.int16)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(22050)
-        w.writeframes(samples.tobytes())
-    return path
 
 
 def lateness(server: Icecast, folder: Path, programs: int) -> list[float]:
@@ -52,7 +40,7 @@ def lateness(server: Icecast, folder: Path, programs: int) -> list[float]:
     client = StreamClient(server.url("lateness"))
     client.wait_for_data()
     time.sleep(2)
-    tone = _tone(folder / "tone.wav", 1.0)
+    tone = write_tone(folder / "tone.wav", 1.0)
     scheduled = []
     for n in range(programs):
         due = time.time() + 2.0

@@ -12,6 +12,7 @@ import click
 
 from broadcast.config import Station, load_station
 from broadcast.errors import BroadcastError, ScriptErrors
+from broadcast.schedule_check import mmss
 
 
 class Context:
@@ -113,7 +114,7 @@ def format_week_render(rendered) -> str:
     for program in rendered:
         items = ", ".join(f"{i['id']} ({i['engine']})" for i in program.items) or program.problem
         lines.append(f"{program.first:%Y-%m-%d %H:%M} {program.slot:14} {program.zones:>5} "
-                     f"{_mmss(program.seconds):>7}  {items}")
+                     f"{mmss(program.seconds):>7}  {items}")
     fresh = sum(1 for p in rendered if p.fresh)
     lines.append(f"{len(rendered)} program(s): {fresh} rendered now, {len(rendered) - fresh} already in the cache")
     return "\n".join(lines)
@@ -184,18 +185,13 @@ def schedule_show(ctx: Context, week: str | None) -> None:
     click.echo(format_week(station_week.show(ctx.station, start, end)))
 
 
-def _mmss(seconds: float) -> str:
-    sign, seconds = ("-" if seconds < 0 else ""), abs(int(round(seconds)))
-    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
-
-
 def format_week(rows) -> str:
     if not rows:
         return "nothing scheduled this week"
     lines = [f"{'ngày':20} {'giờ':5}  {'slot':14} {'length':>6} {'free':>6}  zones / items"]
     for row in rows:
         lines.append(f"{row.weekday + ' ' + row.day.strftime('%d/%m/%Y'):20} {row.time:5}  {row.slot:14} "
-                     f"{_mmss(row.seconds):>6} {_mmss(row.length - row.seconds):>6}  {', '.join(row.zones)}")
+                     f"{mmss(row.seconds):>6} {mmss(row.length - row.seconds):>6}  {', '.join(row.zones)}")
         lines.append(f"{'':58}items: {', '.join(row.items) or '(none)'}")
     return "\n".join(lines)
 
@@ -335,7 +331,7 @@ def format_log(rows) -> str:
     lines = [f"{'scheduled':16} {'started':8} {'zone':16} {'slot':14} {'status':11} {'played':>7}  items / note"]
     for r in rows:
         started = r.started.strftime("%H:%M:%S") if r.started else "-"
-        played = _mmss(r.played_seconds) if r.played_seconds is not None else "-"
+        played = mmss(r.played_seconds) if r.played_seconds is not None else "-"
         note = ", ".join(i.script for i in r.items) or ""
         if r.error:
             note = (note + "; " if note else "") + r.error

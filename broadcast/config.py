@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -112,6 +112,12 @@ class Station:
     @property
     def db_path(self) -> Path:
         return self.root / "station.db"
+
+    def sound_settings(self) -> dict:
+        """Every setting that changes how a program sounds (for cache keys); not timeouts."""
+        s = self.speech
+        return {"engines": list(s.engines), "voice": s.voice, "rate": s.rate, "pitch": s.pitch,
+                "piper_voice": s.piper_voice, "gtts_tld": s.gtts_tld, "mix": asdict(self.mix)}
 
     def path(self, relative: str | None) -> Path | None:
         return None if relative is None else (self.root / relative)

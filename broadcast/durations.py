@@ -25,9 +25,7 @@ PAUSE_SECONDS = 0.3     # per , . ; : ! ?
 
 
 def speech_key(station: Station, item: NewsItem) -> str:
-    s, m = station.speech, station.mix
-    blob = json.dumps([item.content_hash, item.voice, item.engine, s.engines, s.voice, s.rate, s.pitch,
-                       m.speak_titles, m.title_pause, m.paragraph_pause, m.sample_rate])
+    blob = json.dumps([item.content_hash, item.voice, item.engine, station.sound_settings()], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 

@@ -15,13 +15,13 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from broadcast import proc
 from broadcast.errors import AudioError
-from broadcast.players import Cue, Player, Playing, PlayResult, Progress, _pcm16
+from broadcast.players import Cue, Player, Playing, PlayResult, Progress, pcm16
 from broadcast.speech.base import Availability
 
 log = logging.getLogger("broadcast.icecast")
@@ -39,11 +39,8 @@ class _Program:
     progress: Progress | None
     written: int = 0
     lost: float = 0.0        # seconds fed while the stream was down
-    done: threading.Event = None
-    stop: threading.Event = None
-
-    def __post_init__(self):
-        self.done = threading.Event()
+    done: threading.Event = field(default_factory=threading.Event)
+    stop: threading.Event | None = None
 
 
 class Streamer:
@@ -220,13 +217,13 @@ class IcecastPlayer(Player):
         if self._streamer is None:
             if not self.password:
                 raise AudioError(self.available().reason)
-            keep = _pcm16(self.keepalive_path, 0.0)[0] if self.keepalive_path and self.keepalive_path.exists() \
+            keep = pcm16(self.keepalive_path, 0.0)[0] if self.keepalive_path and self.keepalive_path.exists() \
                 else b""
             self._streamer = Streamer(self.spec, self.password, self.bitrate, keep, self.name)
         return self._streamer
 
     def prepare(self, path, expected, *, offset=0.0, label="broadcast", progress=None) -> Cue:
-        data, rate, channels = _pcm16(Path(path), offset)
+        data, rate, channels = pcm16(Path(path), offset)
         if rate != RATE or channels != 1:
             from broadcast.audio import decode
 

@@ -222,7 +222,7 @@ class PulsePlayer(FfmpegPlayer):
         return Availability(True, "")
 
 
-def _pcm16(path: Path, offset: float) -> tuple[bytes, int, int]:
+def pcm16(path: Path, offset: float) -> tuple[bytes, int, int]:
     """(samples from OFFSET as s16le bytes, rate, channels); other formats are decoded by ffmpeg."""
     try:
         with wave.open(str(path), "rb") as w:
@@ -245,7 +245,7 @@ PIPE_BYTES = 4096       # a small pipe: progress is exact to ~0.1 s and a stop i
 class _PacatCue(Cue):
     def __init__(self, player: PulsePlayer, path: Path, expected: float, offset: float, label: str,
                  progress: Progress | None):
-        self.data, rate, channels = _pcm16(path, offset)
+        self.data, rate, channels = pcm16(path, offset)
         self.bytes_per_second = rate * channels * 2
         self.expected, self.offset, self.progress = expected, offset, progress
         args = [player.pacat, "--playback", *([f"--device={player.sink}"] if player.sink else []),
@@ -372,7 +372,7 @@ class FileSink(Player):
             link_or_copy(path, target)
             return _Finished(PlayResult(expected, True))
         tmp = target.with_name(f".{target.name}.part")
-        data, rate, channels = _pcm16(Path(path), offset)
+        data, rate, channels = pcm16(Path(path), offset)
         return _FilePlaying(data, rate, channels, tmp, target, expected, offset, progress, self.realtime)
 
 

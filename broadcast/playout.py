@@ -57,6 +57,16 @@ def group_airings(occurrences: list[Occurrence], outputs: dict[str, str]) -> lis
             for (start, output, slot, _), occs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1]))]
 
 
+def _attempts(occurrences: list[Occurrence]) -> list[tuple[str, str, str, dt.datetime]]:
+    return [(o.id, o.slot, o.zone, o.start) for o in occurrences]
+
+
+def aired_items(path: Path) -> list[AiredItem]:
+    """The items of a rendered program, from its render record."""
+    return [AiredItem(i["id"], i["title"], i["topic"], i["content_hash"], i["engine"], i["duration"])
+            for i in record(path).get("items", [])]
+
+
 @dataclass
 class Outcome:
     airing: Airing | None
@@ -211,9 +221,7 @@ class Playout:
         path, fallback = self.audio_for(airing)
         if path is None:
             return self._fail_all(pending, airing, fallback)
-        meta = record(path) if fallback is None else {}
-        items = [AiredItem(i["id"], i["title"], i["topic"], i["content_hash"], i["engine"], i["duration"])
-                 for i in meta.get("items", [])]
+        items = aired_items(path) if fallback is None else []
         expected = self.store.seconds(path)
         offset = offset if fallback is None and offset < expected - 1 else 0.0
         with self.output_lock(airing.output):
@@ -269,13 +277,18 @@ class Playout:
             failure = PlayResult(0.0, False, f"player could not start: {exc}")
         log.info("%s: player started %+.1f ms from the scheduled time", airing.key,
                  (started - airing.start).total_seconds() * 1000)
-        rows.extend(self.db(asrun.begin, occurrence=o.id, attempt=self.db(asrun.next_attempt, o.id, airing.output),
-                            slot=o.slot, zone=o.zone, output=airing.output, scheduled=o.start, started=started,
-                            planned=expected, items=items, audio=str(path)) for o in pending)
+        rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items, str(path)))
         result = failure if playing is None else playing.wait(stop)
         if not self.realtime and result.completed:
             self.clock.wait(result.played - offset)
         return result, rows
+
+    def _begin(self, attempts: list[tuple[str, str, str, dt.datetime]], output: str, started: dt.datetime,
+               planned: float, items: list[AiredItem], audio: str | None) -> list[int]:
+        """A `playing` row per (occurrence, slot, zone, scheduled time), each at its next attempt."""
+        return [self.db(asrun.begin, occurrence=oid, attempt=self.db(asrun.next_attempt, oid, output), slot=slot,
+                        zone=zone, output=output, scheduled=scheduled, started=started, planned=planned,
+                        items=items, audio=audio) for oid, slot, zone, scheduled in attempts]
 
     def _label(self, airing: Airing) -> str:
         return f"{airing.start:%Y%m%d-%H%M%S}_{airing.slot}_{airing.occurrences[0].zone}" + \
@@ -283,10 +296,7 @@ class Playout:
 
     def _fail_all(self, pending: list[Occurrence], airing: Airing, reason: str) -> Outcome:
         now = self.clock.now()
-        for occ in pending:
-            row = self.db(asrun.begin, occurrence=occ.id, attempt=self.db(asrun.next_attempt, occ.id, airing.output),
-                          slot=occ.slot, zone=occ.zone, output=airing.output, scheduled=occ.start, started=now,
-                          planned=occ.program.seconds, items=[], audio=None)
+        for row in self._begin(_attempts(pending), airing.output, now, airing.program.seconds, [], None):
             self.db(asrun.finish, row, "failed", now, 0.0, reason)
         log.error("%s: failed: %s", airing.key, reason)
         return Outcome(airing, "failed", error=reason)
@@ -344,22 +354,15 @@ class Playout:
             stop.set()
         with self.output_lock(output):
             now = self.clock.now()
-            ids = [f"emergency/{entry.id}/{zone}" for zone in zones]
+            attempts = [(f"emergency/{entry.id}/{zone}", "emergency", zone, entry.added_at) for zone in zones]
             if path is None:
-                rows = [self.db(asrun.begin, occurrence=oid, attempt=self.db(asrun.next_attempt, oid, output),
-                                slot="emergency", zone=zone, output=output, scheduled=entry.added_at, started=now,
-                                planned=0.0, items=[], audio=None) for oid, zone in zip(ids, zones)]
+                rows = self._begin(attempts, output, now, 0.0, [], None)
                 for row in rows:
                     self.db(asrun.finish, row, "failed", now, 0.0, problem)
                 log.error("emergency %d on %s failed: %s", entry.id, output, problem)
                 return Outcome(None, "failed", error=problem, rows=rows)
             expected = self.store.seconds(path)
-            meta = record(path)
-            items = [AiredItem(i["id"], i["title"], i["topic"], i["content_hash"], i["engine"], i["duration"])
-                     for i in meta.get("items", [])]
-            rows = [self.db(asrun.begin, occurrence=oid, attempt=self.db(asrun.next_attempt, oid, output),
-                            slot="emergency", zone=zone, output=output, scheduled=entry.added_at, started=now,
-                            planned=expected, items=items, audio=str(path)) for oid, zone in zip(ids, zones)]
+            rows = self._begin(attempts, output, now, expected, aired_items(path), str(path))
             halt = threading.Event()
             self.stops[output] = halt
             try:

@@ -51,7 +51,7 @@ class ProgramStore:
             files.append([rel, path.stat().st_size, path.stat().st_mtime_ns] if path and path.exists() else None)
         blob = json.dumps({"items": [(i.id, i.content_hash, i.voice, i.engine) for i in chosen],
                            "greeting": program.greeting, "intro": program.intro, "outro": program.outro,
-                           "speech": asdict(s.speech), "mix": asdict(s.mix), "files": files}, sort_keys=True)
+                           "sound": s.sound_settings(), "files": files}, sort_keys=True)
         key = hashlib.sha256(blob.encode()).hexdigest()[:24]
         return ProgramJob(self.folder / f"{key}.wav", chosen, program.greeting, program.intro, program.outro)
 

@@ -129,9 +129,7 @@ class Renderer:
             files.append(None if path is None or not path.exists() else
                          hashlib.sha256(path.read_bytes()).hexdigest())
         blob = json.dumps({"v": MIX_VERSION, "speech": speech_keys, "files": files, "fmt": fmt,
-                           "mix": asdict(m.mix), "engines": m.speech.engines, "voice": m.speech.voice,
-                           "rate": m.speech.rate, "pitch": m.speech.pitch,
-                           "bitrate": m.output.mp3_bitrate}, sort_keys=True, default=str, ensure_ascii=False)
+                           "sound": m.sound_settings(), "bitrate": m.output.mp3_bitrate}, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def render(self, items: list[NewsItem], out: Path, mp3: bool = False, greeting: str | None = None,

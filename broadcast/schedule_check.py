@@ -28,9 +28,9 @@ def _at(slot: Slot, fieldname: str, problem: str, hint: str | None = None) -> In
     return InputError(slot.path, slot.line, f"{slot.id}.{fieldname}", problem, hint)
 
 
-def _mmss(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
+def mmss(seconds: float) -> str:
+    sign, seconds = ("-" if seconds < 0 else ""), abs(int(round(seconds)))
+    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
 def check_schedule(schedule: Schedule, items: list[NewsItem], queue: list[QueueEntry],
@@ -79,8 +79,8 @@ def _static(slot: Slot, known: dict[str, NewsItem], timing: Timing, report: Chec
     named = [known[s] for s in t.items if s in known]
     seconds = timing.program(t.intro, t.greeting, named, t.outro)
     if named and seconds > slot.length:
-        report.problems.append(_at(slot, "length", f"program is {_mmss(seconds)} long, the slot is "
-                                   f"{_mmss(slot.length)}", "lengthen the slot or name fewer items"))
+        report.problems.append(_at(slot, "length", f"program is {mmss(seconds)} long, the slot is "
+                                   f"{mmss(slot.length)}", "lengthen the slot or name fewer items"))
 
 
 def _dated(schedule: Schedule, known: dict[str, NewsItem], occurrences: list[Occurrence],
@@ -100,8 +100,8 @@ def _dated(schedule: Schedule, known: dict[str, NewsItem], occurrences: list[Occ
                                            f"(valid {item.valid_from} to {item.valid_until})",
                                            "take it out of the slot or change the script's valid dates"))
         if occ.program.seconds > occ.length:
-            report.problems.append(_at(slot, "length", f"on {occ.date} the program is {_mmss(occ.program.seconds)}"
-                                       f" long, the slot is {_mmss(occ.length)}",
+            report.problems.append(_at(slot, "length", f"on {occ.date} the program is {mmss(occ.program.seconds)}"
+                                       f" long, the slot is {mmss(occ.length)}",
                                        "lengthen the slot, or queue fewer items for it"))
         if not occ.program.items:
             report.warnings.append(_at(slot, "program", f"on {occ.date} no valid item to air",

@@ -91,6 +91,21 @@ def write_schedule(root: Path, text: str = SCHEDULE, name: str = "tuan.yaml") ->
     return path
 
 
+def one_slot_schedule(root: Path, start, output: str, item: str, zone: str = "thon-1") -> Path:
+    """A schedule with one zone and one daily slot at START (a datetime, to the second)."""
+    return write_schedule(root, f"""\
+zones:
+  {zone}: {{name: {zone}, output: "{output}"}}
+slots:
+  - id: ngay
+    days: hằng ngày
+    start: "{start:%H:%M:%S}"
+    length: 2m
+    zones: all
+    program: {{intro: false, outro: false, items: [{item}]}}
+""")
+
+
 @pytest.fixture
 def planned_station(station_dir: Path) -> Path:
     """A station with four scripts and the two-slot schedule above."""

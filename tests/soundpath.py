@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import threading
 import time
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -37,18 +39,63 @@ def stop_pulse(pulse: dict) -> None:
     subprocess.run(["pactl", "exit"], env={**os.environ, **pulse}, capture_output=True, timeout=10)
 
 
-class Recorder:
+def write_tone(path: Path, seconds: float, amplitude: int = 12000, frequency: float = 440.0) -> Path:
+    """A 22.05 kHz mono WAV tone that starts on its first sample (easy to find when heard)."""
+    samples = (amplitude * np.sin(2 * np.pi * frequency * np.arange(int(22050 * seconds)) / 22050)).astype(np.int16)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(samples.tobytes())
+    return path
+
+
+class DroppedSyn:
+    """A loopback port whose accept queue is full, so new connections hang as on a dead link."""
+
+    def __init__(self):
+        self.hole = socket.socket()
+        self.hole.bind(("127.0.0.1", 0))
+        self.hole.listen(0)
+        self.fillers = []
+        for _ in range(3):
+            s = socket.socket()
+            s.setblocking(False)
+            s.connect_ex(self.hole.getsockname())
+            self.fillers.append(s)
+        self.url = f"http://127.0.0.1:{self.hole.getsockname()[1]}"
+
+    def close(self) -> None:
+        for s in self.fillers + [self.hole]:
+            s.close()
+
+
+class _Stamped:
+    """Reads a child's stdout and stamps each chunk with the wall time it arrived."""
+
+    def _start_reading(self, proc: subprocess.Popen) -> None:
+        self.proc = proc
+        self.chunks: list[tuple[float, bytes]] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while True:
+            data = self.proc.stdout.read1(4096)
+            if not data:
+                return
+            self.chunks.append((time.time(), data))
+
+
+class Recorder(_Stamped):
     """Records the null sink's monitor (what went out to the 'loudspeakers'), stamping time."""
 
     RATE = 22050
 
     def __init__(self, env: dict):
-        self.proc = subprocess.Popen(["parec", "-d", "loa.monitor", "--raw", "--format=s16le", "--channels=1",
-                                      f"--rate={self.RATE}", "--latency-msec=10"],
-                                     stdout=subprocess.PIPE, env={**os.environ, **env})
-        self.chunks: list[tuple[float, bytes]] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+        self._start_reading(subprocess.Popen(["parec", "-d", "loa.monitor", "--raw", "--format=s16le",
+                                              "--channels=1", f"--rate={self.RATE}", "--latency-msec=10"],
+                                             stdout=subprocess.PIPE, env={**os.environ, **env}))
 
     def ready(self, timeout: float = 10.0) -> "Recorder":
         """Wait until the recording runs (parec takes up to ~2 s to deliver its first samples;
@@ -60,13 +107,6 @@ class Recorder:
             raise RuntimeError("parec delivered nothing: is the PulseAudio server running?")
         time.sleep(0.3)
         return self
-
-    def _read(self) -> None:
-        while True:
-            data = self.proc.stdout.read1(4096)
-            if not data:
-                return
-            self.chunks.append((time.time(), data))
 
     def stop(self):
         if hasattr(self, "_result"):
@@ -133,8 +173,6 @@ ICECAST_CONFIG = """<icecast>
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -204,7 +242,7 @@ class Icecast:
         return False
 
 
-class StreamClient:
+class StreamClient(_Stamped):
     """A listener: ffmpeg pulls the mount and decodes it; samples are stamped on arrival."""
 
     RATE = 22050
@@ -212,20 +250,10 @@ class StreamClient:
     def __init__(self, url: str):
         from broadcast.proc import ffmpeg_exe
 
-        self.proc = subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-fflags", "nobuffer",
-                                      "-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_delay_max", "2",
-                                      "-i", url, "-f", "s16le", "-ar", str(self.RATE), "-ac", "1", "pipe:1"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.chunks: list[tuple[float, bytes]] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        while True:
-            data = self.proc.stdout.read1(4096)
-            if not data:
-                return
-            self.chunks.append((time.time(), data))
+        self._start_reading(subprocess.Popen(
+            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-fflags", "nobuffer", "-reconnect", "1",
+             "-reconnect_streamed", "1", "-reconnect_delay_max", "2", "-i", url, "-f", "s16le",
+             "-ar", str(self.RATE), "-ac", "1", "pipe:1"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
 
     def wait_for_data(self, timeout: float = 15.0) -> bool:
         deadline = time.monotonic() + timeout

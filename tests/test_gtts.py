@@ -10,7 +10,7 @@ from broadcast.speech.chain import SpeechService
 from broadcast.speech.espeak import EspeakEngine
 from broadcast.speech.gtts_engine import GttsEngine, NetworkDown, split_chunks
 from tests.fake_gtts import FakeGoogle
-from tests.soundpath import free_port
+from tests.soundpath import DroppedSyn, free_port
 
 TEXT = ("Kính thưa bà con nhân dân, năm hai nghìn không trăm hai mươi tư, xã Minh Đức đã tiếp nhận "
         "một nghìn hai trăm ba mươi tư hồ sơ trực tuyến, đạt chín mươi tám phẩy năm phần trăm.")
@@ -122,21 +122,10 @@ def test_unresolvable_host_is_network_down_quickly(tmp_path):
 
 
 def test_dropped_packets_count_as_network_down_within_a_second(tmp_path):
-    import socket
-
-    hole = socket.socket()                     # a full accept queue: new SYNs are dropped
-    hole.bind(("127.0.0.1", 0))
-    hole.listen(0)
-    fillers = []
-    for _ in range(3):
-        s = socket.socket()
-        s.setblocking(False)
-        s.connect_ex(hole.getsockname())
-        fillers.append(s)
-    gtts = _engine(tmp_path, f"http://127.0.0.1:{hole.getsockname()[1]}")
+    hole = DroppedSyn()
+    gtts = _engine(tmp_path, hole.url)
     service = SpeechService([gtts, EspeakEngine()], SpeechCache(tmp_path / "speech"))
     started = time.monotonic()
     assert service.speak("xin chào bà con").engine == "espeak"
     assert time.monotonic() - started < 1.5
-    for s in fillers + [hole]:
-        s.close()
+    hole.close()

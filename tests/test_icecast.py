@@ -4,10 +4,8 @@ import datetime as dt
 import logging
 import threading
 import time
-import wave
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pytest
 
 from broadcast import asrun
@@ -15,8 +13,8 @@ from broadcast.clock import RealClock
 from broadcast.config import load_station
 from broadcast.icecast import IcecastPlayer
 from broadcast.playout import Playout
-from tests.conftest import write_schedule, write_script
-from tests.soundpath import Icecast, StreamClient
+from tests.conftest import one_slot_schedule, write_script
+from tests.soundpath import Icecast, StreamClient, write_tone
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PASSWORD = "mat-khau-thu-9371"
@@ -31,14 +29,7 @@ def icecast(tmp_path_factory):
 
 @pytest.fixture
 def tone(tmp_path):
-    path = tmp_path / "tone.wav"
-    samples = (12000 * np.sin(2 * np.pi * 440 * np.arange(22050 * 4) / 22050)).astype(np.int16)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(22050)
-        w.writeframes(samples.tobytes())
-    return path
+    return write_tone(tmp_path / "tone.wav", 4.0)
 
 
 def test_stream_carries_the_program_to_the_end_and_stays_up(icecast, tone):
@@ -88,17 +79,7 @@ def test_daemon_path_logs_per_output_and_never_the_password(icecast, station_dir
     write_script(station_dir / "scripts", "tin-a", body="Kính thưa bà con, xã tổ chức họp dân.",
                  valid_from="2026-01-01", valid_until="2099-12-31")
     start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
-    write_schedule(station_dir, f"""\
-zones:
-  thon-3: {{name: Thôn 3, output: "icecast://127.0.0.1:{icecast.port}/xa-thu-thon-3"}}
-slots:
-  - id: ngay
-    days: hằng ngày
-    start: "{start:%H:%M:%S}"
-    length: 2m
-    zones: all
-    program: {{intro: false, outro: false, items: [tin-a]}}
-""")
+    one_slot_schedule(station_dir, start, f"icecast://127.0.0.1:{icecast.port}/xa-thu-thon-3", "tin-a", "thon-3")
     station = load_station(station_dir)
     with caplog.at_level(logging.INFO):
         playout = Playout(station, RealClock(TZ))

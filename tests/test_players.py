@@ -4,23 +4,15 @@ import threading
 import time
 import wave
 
-import numpy as np
 import pytest
 
 from broadcast.players import FileSink, PulsePlayer
-from tests.soundpath import Recorder
+from tests.soundpath import Recorder, write_tone
 
 
 @pytest.fixture
 def tone(tmp_path):
-    path = tmp_path / "tone.wav"
-    samples = (12000 * np.sin(2 * np.pi * 440 * np.arange(22050 * 2) / 22050)).astype(np.int16)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(22050)
-        w.writeframes(samples.tobytes())
-    return path
+    return write_tone(tmp_path / "tone.wav", 2.0)
 
 
 @pytest.mark.parametrize("use_pacat", [True, False], ids=["pacat", "ffmpeg"])

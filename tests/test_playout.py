@@ -16,7 +16,7 @@ from broadcast import asrun, db
 from broadcast.clock import SimulatedClock
 from broadcast.config import load_station
 from broadcast.playout import Playout, simulate
-from tests.conftest import write_schedule, write_script
+from tests.conftest import one_slot_schedule, write_schedule, write_script
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = dt.date(2024, 3, 18)
@@ -278,17 +278,7 @@ def test_emergency_with_requeue_policy_queues_the_cut_items(station_dir):
     write_script(station_dir / "scripts", "tin-khan", body="Thông báo khẩn.", valid_from="2026-01-01",
                  valid_until="2099-12-31")
     start = (dt.datetime.now(TZ) + dt.timedelta(seconds=3)).replace(microsecond=0)
-    write_schedule(station_dir, f"""\
-zones:
-  thon-1: {{name: Thôn 1, output: "file:sink"}}
-slots:
-  - id: ngay
-    days: hằng ngày
-    start: "{start:%H:%M:%S}"
-    length: 2m
-    zones: all
-    program: {{intro: false, outro: false, items: [tin-dai]}}
-""")
+    one_slot_schedule(station_dir, start, "file:sink", "tin-dai")
     (station_dir / "station.yaml").write_text((station_dir / "station.yaml").read_text(encoding="utf-8")
                                               + "playout:\n  after_emergency: requeue\n", encoding="utf-8")
     playout = Playout(load_station(station_dir), RealClock(TZ))
