@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from broadcast.news import load_scripts  # noqa: E402
+from broadcast.news.scripts import load_scripts  # noqa: E402
 from broadcast.normalize import Normalizer  # noqa: E402
 from broadcast.speech.cache import SpeechCache  # noqa: E402
 from broadcast.speech.chain import SpeechService  # noqa: E402

@@ -23,11 +23,10 @@ import threading
 import time
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from broadcast.icecast import IcecastPlayer  # noqa: E402
+from broadcast.playout.icecast import IcecastPlayer  # noqa: E402
 from tests.soundpath import Icecast, StreamClient, write_tone  # noqa: E402
 
 PASSWORD = "bench-only"

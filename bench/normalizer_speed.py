@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from broadcast.news import load_scripts
+from broadcast.news.scripts import load_scripts
 from broadcast.normalize import Normalizer
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,9 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from broadcast.news import load_scripts
-from broadcast.plan import QueueEntry, Timing, plan
-from broadcast.schedule import load_schedule
+from broadcast.news.scripts import load_scripts
+from broadcast.schedule.plan import QueueEntry, Timing, plan
+from broadcast.schedule.weekly import load_schedule
 
 REPO = Path(__file__).resolve().parents[1]
 ZONES = 20

@@ -33,10 +33,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from broadcast import asrun  # noqa: E402
 from broadcast.clock import RealClock  # noqa: E402
-from broadcast.config import load_station  # noqa: E402
-from broadcast.playout import Playout  # noqa: E402
+from broadcast.playout.airing import Playout  # noqa: E402
+from broadcast.records import asrun  # noqa: E402
+from broadcast.station.settings import load_station  # noqa: E402
 from tests.soundpath import Recorder, start_pulse, stop_pulse  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -11,10 +11,10 @@ import os
 import re
 import resource
 import shutil
-import threading
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -24,7 +24,7 @@ TARGET_SECONDS = 15 * 60
 
 def make_station(root: Path) -> None:
     """A station folder with 10 items built from the sample scripts, ~90 s each."""
-    from broadcast.news import load_scripts
+    from broadcast.news.scripts import load_scripts
 
     for name in ("station.yaml", "lexicon.yaml"):
         shutil.copy(REPO / name, root / name)
@@ -96,9 +96,9 @@ def rss_mib() -> dict:
 
 def phase(name: str, root: Path) -> dict:
     started = time.perf_counter()
-    from broadcast.config import load_station
-    from broadcast.news import load_scripts
-    from broadcast.render import Renderer
+    from broadcast.news.scripts import load_scripts
+    from broadcast.render.bulletin import Renderer
+    from broadcast.station.settings import load_station
 
     station = load_station(root)
     items = load_scripts([root / "scripts"])

@@ -11,11 +11,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from broadcast import asrun, db
-from broadcast.asrun import AiredItem
-from broadcast.config import load_station
-from broadcast.report import station_report
-from broadcast.report_formats import render
+from broadcast.records import asrun
+from broadcast.records.asrun import AiredItem
+from broadcast.records.formats import render
+from broadcast.records.report import station_report
+from broadcast.station import db
+from broadcast.station.settings import load_station
 
 REPO = Path(__file__).resolve().parents[1]
 ZONES = [f"thon-{n}" for n in range(1, 15)]

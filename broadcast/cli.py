@@ -10,9 +10,10 @@ from pathlib import Path
 
 import click
 
-from broadcast.config import Station, load_station
+from broadcast import service
 from broadcast.errors import BroadcastError, ScriptErrors
-from broadcast.schedule_check import mmss
+from broadcast.schedule.checks import mmss
+from broadcast.station.settings import Station
 
 
 class Context:
@@ -23,7 +24,7 @@ class Context:
     @property
     def station(self) -> Station:
         if self._station is None:
-            self._station = load_station(self.root)
+            self._station = service.station.open_station(self.root)
         return self._station
 
 
@@ -48,9 +49,7 @@ def cli(ctx: click.Context, root: Path, verbose: bool) -> None:
 @pass_ctx
 def check(ctx: Context, paths: tuple[Path, ...]) -> None:
     """Validate news scripts (default: the station's scripts/ folder)."""
-    from broadcast.checks import check_news
-
-    result = check_news(ctx.station, list(paths) or [ctx.station.scripts_dir])
+    result = service.scripts.lint_scripts(ctx.station, list(paths))
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if result.problems:
@@ -63,9 +62,7 @@ def check(ctx: Context, paths: tuple[Path, ...]) -> None:
 @pass_ctx
 def normalize(ctx: Context, text: str | None) -> None:
     """Print TEXT as it will be read aloud; without TEXT, read stdin line by line."""
-    from broadcast.normalize import Normalizer
-
-    normalizer = Normalizer.for_station(ctx.station.lexicon_path())
+    normalizer = service.reading.normalizer(ctx.station)
     if text is not None:
         click.echo(normalizer.normalize(text))
         return
@@ -84,27 +81,19 @@ def normalize(ctx: Context, text: str | None) -> None:
 def render(ctx: Context, scripts: tuple[Path, ...], out: Path | None, mp3: bool, week: str | None) -> None:
     """Render one bulletin from SCRIPTS (files or folders) into OUT, or a week's programs."""
     if week is not None:
-        from broadcast import week as station_week
-        from broadcast.programs import render_week
-
-        start, end = station_week.week_window(None if week == "this" else week, _now(ctx.station).date())
-        with click.progressbar(length=1, label=f"rendering {start} to {end - dt.timedelta(days=1)}",
-                               file=sys.stderr) as bar:
+        with click.progressbar(length=1, label="rendering the week", file=sys.stderr) as bar:
             def progress(done: int, total: int) -> None:
                 bar.length = max(total, 1)
                 bar.update(done - bar.pos)
 
-            rendered = render_week(ctx.station, start, end, progress)
+            start, end, rendered = service.render.render_week(ctx.station, None if week == "this" else week,
+                                                              _now(ctx.station).date(), progress)
+        click.echo(f"{start} to {end - dt.timedelta(days=1)}")
         click.echo(format_week_render(rendered))
         return
     if not scripts or out is None:
         raise click.UsageError("give SCRIPTS and -o OUT, or --week")
-    from broadcast.news import load_scripts
-    from broadcast.render import Renderer
-
-    items = load_scripts(list(scripts), ctx.station.topics)
-    result = Renderer(ctx.station).render(items, out, mp3=mp3)
-    click.echo(format_render(result))
+    click.echo(format_render(service.render.render_bulletin(ctx.station, list(scripts), out, mp3)))
 
 
 def format_week_render(rendered) -> str:
@@ -139,14 +128,12 @@ def format_render(result) -> str:
 @pass_ctx
 def jingles(ctx: Context, out: Path | None) -> None:
     """Regenerate the project's own jingles (intro, outro, separator, bed)."""
-    from broadcast.jingles import write_all
-
-    for path in write_all(out or ctx.station.root / "audio" / "jingles", ctx.station.mix.sample_rate):
+    for path in service.render.write_jingles(ctx.station, out):
         click.echo(f"wrote {path}")
 
 
 def _now(station: Station) -> dt.datetime:
-    return dt.datetime.now(station.tz)
+    return service.station.now(station)
 
 
 WEEK_HELP = "Week to use: 2024-W12, or a date in it (default: this week)."
@@ -162,15 +149,13 @@ def schedule() -> None:
 @pass_ctx
 def schedule_check(ctx: Context, week: str | None) -> None:
     """Find overlaps, overruns, unknown or expired scripts before they go on air."""
-    from broadcast import week as station_week
-
-    start, end = station_week.week_window(week, _now(ctx.station).date())
-    report = station_week.check(ctx.station, start, end)
+    plan = service.week.plan_week(ctx.station, week, _now(ctx.station).date())
+    report = plan.check
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if report.problems:
         raise ScriptErrors(report.problems)
-    click.echo(f"schedule OK for {start} to {end - dt.timedelta(days=1)}: "
+    click.echo(f"schedule OK for {plan.start} to {plan.last_day}: "
                f"{len(report.occurrences)} program(s) on {len({o.zone for o in report.occurrences})} zone(s)")
 
 
@@ -179,10 +164,7 @@ def schedule_check(ctx: Context, week: str | None) -> None:
 @pass_ctx
 def schedule_show(ctx: Context, week: str | None) -> None:
     """Print the week: day, time, zones, items, program length and free time."""
-    from broadcast import week as station_week
-
-    start, end = station_week.week_window(week, _now(ctx.station).date())
-    click.echo(format_week(station_week.show(ctx.station, start, end)))
+    click.echo(format_week(service.week.plan_week(ctx.station, week, _now(ctx.station).date()).rows))
 
 
 def format_week(rows) -> str:
@@ -212,20 +194,16 @@ def queue_group() -> None:
 @pass_ctx
 def queue_add(ctx: Context, script: str, slot: str | None, date, priority: str, zone: str | None) -> None:
     """Queue SCRIPT (a script id) for broadcast."""
-    from broadcast import week as station_week
-
-    entry, targets = station_week.queue_add(ctx.station, script, _now(ctx.station), slot,
-                                            date.date() if date else None, zone, priority)
-    click.echo(format_queue([(entry, targets)]))
+    queued = service.week.queue_add(ctx.station, script, _now(ctx.station), slot,
+                                    date.date() if date else None, zone, priority)
+    click.echo(format_queue([queued]))
 
 
 @queue_group.command("list")
 @pass_ctx
 def queue_list(ctx: Context) -> None:
     """List queued requests and where each will air."""
-    from broadcast import week as station_week
-
-    click.echo(format_queue(station_week.queue_list(ctx.station)))
+    click.echo(format_queue(service.week.queue_list(ctx.station)))
 
 
 @queue_group.command("remove")
@@ -233,9 +211,7 @@ def queue_list(ctx: Context) -> None:
 @pass_ctx
 def queue_remove(ctx: Context, entry_id: int) -> None:
     """Remove queue entry ENTRY_ID (see 'queue list')."""
-    from broadcast import week as station_week
-
-    entry = station_week.queue_remove(ctx.station, entry_id)
+    entry = service.week.queue_remove(ctx.station, entry_id)
     click.echo(f"removed {entry.id}: {entry.script}")
 
 
@@ -243,7 +219,8 @@ def format_queue(rows) -> str:
     if not rows:
         return "the queue is empty"
     lines = [f"{'id':>4}  {'script':28} {'priority':9} {'slot':12} {'date':10} {'zone':14} airs in"]
-    for entry, targets in rows:
+    for queued in rows:
+        entry, targets = queued.entry, queued.airs_in
         airs = ", ".join(targets) if targets else ("at once (playout)" if entry.priority == "emergency"
                                                    else "no matching slot")
         lines.append(f"{entry.id:>4}  {entry.script:28} {entry.priority:9} {entry.slot or 'next':12} "
@@ -262,31 +239,15 @@ def format_queue(rows) -> str:
 def run(ctx: Context, simulate: bool, first, days: int, out: Path) -> None:
     """Start the station daemon: air every program at its slot and log it (as-run)."""
     if simulate:
-        from broadcast.playout import simulate as simulate_days
-
         day = first.date() if first else _now(ctx.station).date()
-        result = simulate_days(ctx.station, day, days, out)
-        click.echo(format_simulation(result))
+        click.echo(format_simulation(service.playout.simulate(ctx.station, day, days, out)))
         return
-    from broadcast.clock import RealClock
-    from broadcast.daemon import Daemon
-
-    Daemon(ctx.station, RealClock(ctx.station.tz)).run()
+    service.playout.run_daemon(ctx.station)
 
 
 def format_simulation(result) -> str:
-    from collections import Counter
-
-    from broadcast import asrun, db
-
-    conn = db.connect(result.db_path)
-    try:
-        rows = asrun.rows(conn)
-    finally:
-        conn.close()
-    counts = Counter(r.status for r in rows)
-    lines = [format_log(rows), "",
-             f"{len(rows)} airing(s): " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
+    lines = [format_log(result.rows), "",
+             f"{len(result.rows)} airing(s): " + ", ".join(f"{n} {status}" for status, n in result.counts.items()),
              f"as-run log: {result.db_path}", f"file sink: {result.sink}"]
     return "\n".join(lines)
 
@@ -297,11 +258,7 @@ def format_simulation(result) -> str:
 @pass_ctx
 def play_now(ctx: Context, what: str, zone: str | None) -> None:
     """Emergency: air WHAT (script id or audio file) at once, cutting what is playing."""
-    from broadcast.clock import RealClock
-    from broadcast.daemon import play_now as emergency
-
-    rows = emergency(ctx.station, what, zone, RealClock(ctx.station.tz))
-    click.echo(format_log(rows))
+    click.echo(format_log(service.playout.emergency(ctx.station, what, zone)))
 
 
 @cli.command("log")
@@ -316,13 +273,9 @@ def play_now(ctx: Context, what: str, zone: str | None) -> None:
 @pass_ctx
 def log_command(ctx: Context, first, last, zone, status, as_csv: bool, db_path: Path | None) -> None:
     """Print the as-run log: what aired, when, where, and how it ended."""
-    from broadcast import asrun
-
-    tz = ctx.station.tz
-    start = dt.datetime.combine(first.date(), dt.time(0), tz) if first else None
-    end = dt.datetime.combine(last.date() + dt.timedelta(days=1), dt.time(0), tz) if last else None
-    rows = asrun.read(db_path or ctx.station.db_path, start, end, zone, status)
-    click.echo(asrun.to_csv(rows) if as_csv else format_log(rows), nl=not as_csv)
+    query = service.records.LogQuery(first.date() if first else None, last.date() if last else None, zone, status, db_path)
+    rows = service.records.as_run(ctx.station, query).rows
+    click.echo(service.records.as_run_csv(rows) if as_csv else format_log(rows), nl=not as_csv)
 
 
 def format_log(rows) -> str:
@@ -353,13 +306,11 @@ def format_log(rows) -> str:
 @pass_ctx
 def report(ctx: Context, period: str, zone: str | None, fmt: str, out: Path | None, db_path: Path | None) -> None:
     """Report what aired in a period (quarter, half-year, year) for the district."""
-    from broadcast.report import station_report
-    from broadcast.report_formats import render
-
     if fmt == "docx" and out is None:
         raise click.UsageError("--format docx needs -o FILE.docx")
-    built = station_report(ctx.station, period, zone, db_path)
-    click.echo(render(ctx.station, built, fmt, _now(ctx.station).date(), out), nl=fmt != "csv" or out is not None)
+    built = service.records.build_report(ctx.station, period, zone, db_path)
+    click.echo(service.records.write_report(ctx.station, built, fmt, _now(ctx.station).date(), out),
+               nl=fmt != "csv" or out is not None)
 
 
 @cli.group(invoke_without_command=True)
@@ -367,16 +318,11 @@ def report(ctx: Context, period: str, zone: str | None, fmt: str, out: Path | No
 def voices(click_ctx: click.Context) -> None:
     """List speech engines and voices, and whether each can be used now (and why not)."""
     if click_ctx.invoked_subcommand is None:
-        from broadcast.speech.registry import all_engines
-
         ctx = click_ctx.find_object(Context)
-        chain = ctx.station.speech.engines
         lines = [f"{'engine':8} {'in chain':9} {'available':10} voices / why not"]
-        for engine in all_engines(ctx.station):
-            ok = engine.available()
-            position = str(chain.index(engine.name) + 1) if engine.name in chain else "-"
-            lines.append(f"{engine.name:8} {position:9} {'yes' if ok else 'no':10} "
-                         f"{', '.join(engine.voices()) if ok else ok.reason}")
+        for engine in service.voices.list_voices(ctx.station):
+            lines.append(f"{engine.name:8} {engine.position or '-':<9} {'yes' if engine.available else 'no':10} "
+                         f"{', '.join(engine.voices) if engine.available else engine.reason}")
         click.echo("\n".join(lines))
 
 
@@ -385,11 +331,9 @@ def voices(click_ctx: click.Context) -> None:
 @pass_ctx
 def voices_add(ctx: Context, model: Path) -> None:
     """Check a piper voice (MODEL.onnx + MODEL.onnx.json) and install it in voices/."""
-    from broadcast.speech.piper import install_voice
-
-    installed = install_voice(model, ctx.station.root)
-    click.echo(f"installed {installed.relative_to(ctx.station.root)}; to use it, set in station.yaml:\n"
-               f"speech:\n  engines: [piper, espeak]\n  piper_voice: {installed.relative_to(ctx.station.root)}")
+    installed = service.voices.add_voice(ctx.station, model)
+    click.echo(f"installed {installed}; to use it, set in station.yaml:\n"
+               f"speech:\n  engines: [piper, espeak]\n  piper_voice: {installed}")
 
 
 @voices.command("try")
@@ -400,9 +344,7 @@ def voices_add(ctx: Context, model: Path) -> None:
 @pass_ctx
 def voices_try(ctx: Context, engine_voice: str, text: str, out: Path) -> None:
     """Render TEXT with ENGINE[:VOICE] (e.g. espeak:vi-VN-x-south) to a WAV file."""
-    from broadcast.speech.try_voice import try_voice
-
-    result = try_voice(ctx.station, engine_voice, text, out)
+    result = service.voices.sample_voice(ctx.station, engine_voice, text, out)
     click.echo(f"wrote {result.path} ({result.engine}, {result.seconds:.1f} s, synthesized in {result.took:.2f} s)")
 
 

@@ -7,8 +7,8 @@ import unicodedata
 from pathlib import Path
 
 from broadcast.normalize import rules
-from broadcast.normalize.lexicon import Lexicon, load as load_lexicon, lost_diacritics
-
+from broadcast.normalize.lexicon import Lexicon, lost_diacritics
+from broadcast.normalize.lexicon import load as load_lexicon
 
 _DIGIT = re.compile(r"\d")
 

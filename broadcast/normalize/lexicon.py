@@ -81,6 +81,11 @@ def _read(located: yamlfile.Located) -> Lexicon:
     return Lexicon(sections["words"], sections["document_types"])
 
 
+def from_text(text: str, path: Path) -> Lexicon:
+    """A lexicon file's text (that is, or will be, at PATH), validated."""
+    return _read(yamlfile.parse(text, path))
+
+
 def builtin() -> Lexicon:
     text = resources.files("broadcast.normalize").joinpath("lexicon.yaml").read_text("utf-8")
     return _read(yamlfile.parse(text, Path("<built-in lexicon.yaml>")))

@@ -3,30 +3,9 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 
-import numpy as np
-
-
-@dataclass(frozen=True)
-class Availability:
-    ok: bool
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-
-@dataclass(frozen=True)
-class Speech:
-    """Mono 16-bit PCM."""
-
-    samples: np.ndarray
-    rate: int
-
-    @property
-    def duration(self) -> float:
-        return len(self.samples) / self.rate
+from broadcast.availability import Availability
+from broadcast.sound.pcm import Speech
 
 
 class Engine(ABC):

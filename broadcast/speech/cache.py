@@ -7,9 +7,9 @@ import json
 import logging
 from pathlib import Path
 
-from broadcast.audio import read_wav, write_wav
 from broadcast.errors import AudioError
-from broadcast.speech.base import Speech
+from broadcast.sound.audio import read_wav, write_wav
+from broadcast.sound.pcm import Speech
 
 log = logging.getLogger(__name__)
 

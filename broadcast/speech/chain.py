@@ -6,7 +6,8 @@ import logging
 from dataclasses import dataclass, field
 
 from broadcast.errors import EngineError
-from broadcast.speech.base import Engine, Speech
+from broadcast.sound.pcm import Speech
+from broadcast.speech.base import Engine
 from broadcast.speech.cache import SpeechCache
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,10 @@ import threading
 
 import numpy as np
 
+from broadcast.availability import Availability
 from broadcast.errors import EngineError
-from broadcast.speech.base import Availability, Engine, Speech
+from broadcast.sound.pcm import Speech
+from broadcast.speech.base import Engine
 
 VOICES = ("vi", "vi-VN-x-central", "vi-VN-x-south")
 _AUDIO_OUTPUT_SYNCHRONOUS = 2

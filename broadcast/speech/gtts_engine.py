@@ -28,9 +28,11 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from broadcast import proc
-from broadcast.audio import atomic_path
+from broadcast.availability import Availability
 from broadcast.errors import AudioError, EngineError
-from broadcast.speech.base import Availability, Engine, Speech
+from broadcast.files import atomic_path
+from broadcast.sound.pcm import Speech
+from broadcast.speech.base import Engine
 
 log = logging.getLogger(__name__)
 RATE = 24000                       # gTTS answers 24 kHz mono MP3

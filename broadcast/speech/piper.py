@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from broadcast.availability import Availability
 from broadcast.errors import EngineError, InputError
-from broadcast.speech.base import Availability, Engine, Speech
+from broadcast.sound.pcm import Speech
+from broadcast.speech.base import Engine
 
 PAD, BOS, EOS = "_", "^", "$"
 REQUIRED_INPUTS = ("input", "input_lengths", "scales")

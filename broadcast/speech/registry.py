@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from broadcast.config import Station
+from dataclasses import replace
+
 from broadcast.speech.base import Engine
 from broadcast.speech.espeak import EspeakEngine
 from broadcast.speech.gtts_engine import GttsEngine
 from broadcast.speech.piper import PiperEngine
+from broadcast.station.settings import ENGINE_NAMES, Station
 
 
 def build_engines(station: Station) -> list[Engine]:
@@ -24,9 +26,5 @@ def build_engines(station: Station) -> list[Engine]:
 
 def all_engines(station: Station) -> list[Engine]:
     """Every engine this build knows, configured from the station (for `broadcast voices`)."""
-    from dataclasses import replace
-
-    from broadcast.speech import ENGINE_NAMES
-
     everything = replace(station, speech=replace(station.speech, engines=ENGINE_NAMES))
     return build_engines(everything)

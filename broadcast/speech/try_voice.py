@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcast.audio import write_wav
-from broadcast.config import Station
 from broadcast.errors import EngineError
 from broadcast.normalize import Normalizer
+from broadcast.sound.audio import write_wav
+from broadcast.station.settings import Station
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,25 @@
+"""Script checks that need the station: validation plus reading-quality warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from broadcast.errors import InputError
+from broadcast.news.scripts import CheckResult, NewsItem, check_scripts
+from broadcast.normalize import lost_diacritics
+from broadcast.station.settings import Station
+
+
+def diacritics_warnings(item: NewsItem) -> list[InputError]:
+    """Lines that look like OCR output without accents: they would be read as nonsense."""
+    warnings = []
+    lines = item.path.read_text("utf-8-sig").splitlines()
+    for number, line in enumerate(lines[item.body_line - 1:], start=item.body_line):
+        if lost_diacritics(line):
+            warnings.append(InputError(item.path, number, "body", "text looks like it lost its diacritics (dấu)",
+                                       "retype the line with Vietnamese accents (Unikey, Telex)"))
+    return warnings
+
+
+def check_news(station: Station, paths: list[Path]) -> CheckResult:
+    return check_scripts(paths, station.topics, warn=diacritics_warnings)

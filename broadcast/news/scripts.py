@@ -1,0 +1,200 @@
+"""News scripts: Markdown files with YAML front matter become NewsItem records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadcast import yamlfile
+from broadcast.errors import InputError, ScriptErrors
+from broadcast.station.settings import ENGINE_NAMES as ENGINES
+from broadcast.station.topics import DEFAULT_TOPICS, Topic
+
+REQUIRED = ("id", "title", "topic", "valid_from", "valid_until")
+OPTIONAL = ("voice", "engine", "priority")
+PRIORITIES = ("normal", "priority", "emergency")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    id: str
+    title: str
+    topic: str
+    valid_from: dt.date
+    valid_until: dt.date
+    paragraphs: tuple[str, ...]
+    path: Path
+    body_line: int
+    voice: str | None = None
+    engine: str | None = None
+    priority: str = "normal"
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def content_hash(self) -> str:
+        text = "\x1f".join((self.title, *self.paragraphs))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day <= self.valid_until
+
+
+def _split(text: str, path: Path) -> tuple[str, str, int]:
+    """Return (front matter, body, line where the body starts)."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise InputError(path, 1, None, "no front matter",
+                         "start the file with a line '---', the fields, then another '---'")
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            return "\n".join(lines[1:number - 1]), "\n".join(lines[number:]), number + 1
+    raise InputError(path, 1, None, "front matter is not closed", "add a line '---' after the fields")
+
+
+def _paragraphs(body: str) -> tuple[str, ...]:
+    blocks = re.split(r"\n\s*\n", body.strip())
+    return tuple(" ".join(line.strip() for line in b.splitlines() if line.strip()) for b in blocks if b.strip())
+
+
+def _date(value, located: yamlfile.Located, key: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+            try:
+                return dt.datetime.strptime(value.strip(), fmt).date()
+            except ValueError:
+                pass
+    raise located.error((key,), f"not a date: {value!r}", "write it as 2024-03-18 (or 18/03/2024)")
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(path, line, None, f"not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                         "save the file as UTF-8 (Unicode); in Notepad choose 'UTF-8' when saving") from exc
+
+
+def parse_script(path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS) -> NewsItem:
+    """Read and validate one script; raise ScriptErrors listing every problem in it."""
+    path = Path(path)
+    return parse_text(_decode(path.read_bytes(), path), path, topics)
+
+
+def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS) -> NewsItem:
+    """Validate the text of a script that is (or will be) at PATH."""
+    front, body, body_line = _split(text, path)
+    located = yamlfile.parse(front, path, line_offset=1)
+    data = located.data
+    if not isinstance(data, dict):
+        raise InputError(path, 2, None, "front matter must be 'field: value' lines")
+    problems: list[InputError] = []
+    for key in REQUIRED:
+        if data.get(key) in (None, ""):
+            problems.append(InputError(path, 1, key, "missing field", f"add a line '{key}: …' to the front matter"))
+    for key in data:
+        if key not in REQUIRED + OPTIONAL:
+            problems.append(located.error((key,), "unknown field", f"known: {', '.join(REQUIRED + OPTIONAL)}"))
+    item_id = str(data.get("id", "") or "")
+    if item_id and not ID_PATTERN.match(item_id):
+        problems.append(located.error(("id",), f"{item_id!r} is not file-safe",
+                                      "use lowercase letters without accents, digits and '-', e.g. dvc-truc-tuyen-2024"))
+    topic = str(data.get("topic", "") or "")
+    if topic and topic not in {t.code for t in topics}:
+        problems.append(located.error(("topic",), f"{topic!r} unknown",
+                                      f"known: {', '.join(t.code for t in topics)}"))
+    dates = {}
+    for key in ("valid_from", "valid_until"):
+        if data.get(key) not in (None, ""):
+            try:
+                dates[key] = _date(data[key], located, key)
+            except InputError as exc:
+                problems.append(exc)
+    if len(dates) == 2 and dates["valid_until"] < dates["valid_from"]:
+        problems.append(located.error(("valid_until",), f"{dates['valid_until']} is before valid_from {dates['valid_from']}",
+                                      "swap the two dates"))
+    priority = str(data.get("priority", "normal"))
+    if priority not in PRIORITIES:
+        problems.append(located.error(("priority",), f"{priority!r} unknown", f"known: {', '.join(PRIORITIES)}"))
+    engine = data.get("engine")
+    if engine is not None and engine not in ENGINES:
+        problems.append(located.error(("engine",), f"{engine!r} unknown", f"known: {', '.join(ENGINES)}"))
+    paragraphs = _paragraphs(body)
+    if not paragraphs:
+        problems.append(InputError(path, body_line, "body", "empty: nothing to read on air",
+                                   "write the news text after the closing '---'"))
+    if problems:
+        raise ScriptErrors(problems)
+    return NewsItem(
+        id=item_id, title=str(data["title"]).strip(), topic=topic,
+        valid_from=dates["valid_from"], valid_until=dates["valid_until"],
+        paragraphs=paragraphs, path=path, body_line=body_line,
+        voice=data.get("voice"), engine=engine, priority=priority,
+    )
+
+
+def script_paths(paths: list[Path]) -> list[Path]:
+    """Expand folders to their *.md files, sorted; keep files as given."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        found.extend(sorted(p.glob("*.md")) if p.is_dir() else [p])
+    return found
+
+
+@dataclass
+class CheckResult:
+    items: list[NewsItem]
+    problems: list[InputError]
+    warnings: list[InputError]
+
+
+def check_scripts(paths: list[Path], topics: tuple[Topic, ...] = DEFAULT_TOPICS,
+                  warn=None) -> CheckResult:
+    """Validate every script; collect problems (including duplicate ids) instead of stopping.
+
+    `warn(item)` may return InputErrors that are only warnings (e.g. lost diacritics).
+    """
+    items: list[NewsItem] = []
+    problems: list[InputError] = []
+    warnings: list[InputError] = []
+    seen: dict[str, NewsItem] = {}
+    for path in script_paths(paths):
+        try:
+            item = parse_script(path, topics)
+        except ScriptErrors as exc:
+            problems.extend(exc.problems)
+            continue
+        except InputError as exc:
+            problems.append(exc)
+            continue
+        except OSError as exc:
+            problems.append(InputError(path, None, None, f"cannot read: {exc.strerror}"))
+            continue
+        if item.id in seen:
+            problems.append(InputError(path, 2, "id", f"duplicate id {item.id!r}, also in {seen[item.id].path}",
+                                       "give each script its own id"))
+            continue
+        seen[item.id] = item
+        items.append(item)
+        if warn is not None:
+            warnings.extend(warn(item))
+    return CheckResult(items, problems, warnings)
+
+
+def load_scripts(paths: list[Path], topics: tuple[Topic, ...] = DEFAULT_TOPICS) -> list[NewsItem]:
+    """Load scripts for rendering; any problem stops with every problem listed."""
+    result = check_scripts(paths, topics)
+    if result.problems:
+        raise ScriptErrors(result.problems)
+    return result.items

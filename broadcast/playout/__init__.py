@@ -1,0 +1,1 @@
+"""Playout: outputs behind one interface, the airing path, the daemon."""

@@ -1,0 +1,308 @@
+"""`broadcast run`: the station daemon. APScheduler fires each airing at its time; a tick
+reloads a changed schedule, re-plans the next two days and renders ahead in a worker
+process; emergency requests are picked up at once (SIGUSR1) or within a second.
+
+APScheduler 3.x pitfalls designed around: jobs live in memory only and are rebuilt from
+the schedule file (no pickled job store to lose silently); misfire_grace_time=None so a
+late job still runs and `Playout.air` itself decides, from the as-run log, whether it is
+still inside the grace window or is logged missed; one process per station (a lock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import logging
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from broadcast.clock import BUILD_DATE
+from broadcast.errors import BroadcastError
+from broadcast.playout import status
+from broadcast.playout.airing import Playout
+from broadcast.records import asrun
+from broadcast.render.programs import ProgramStore, render_job
+from broadcast.schedule import queue, week
+from broadcast.schedule.plan import PlannedItem, Program
+from broadcast.station import db
+from broadcast.station.settings import Station
+
+log = logging.getLogger("broadcast.daemon")
+PLAN_HORIZON = dt.timedelta(days=2)
+PREROLL = dt.timedelta(seconds=3)     # jobs fire this early: checks done, the player starts on the dot
+TICK_SECONDS = 2       # a saved script, schedule or queue entry is taken within a few seconds
+SETTLE_NS = 1_000_000_000
+
+
+class AlreadyRunning(BroadcastError):
+    """Another daemon holds the station."""
+
+
+class StationLock:
+    """One daemon per station: an exclusive lock on ROOT/run.lock holding the owner's pid."""
+
+    def __init__(self, station: Station):
+        self.path = station.root / "run.lock"
+        self._fd: int | None = None
+
+    def acquire(self) -> "StationLock":
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise AlreadyRunning(f"another 'broadcast run' is already running for {self.path.parent} "
+                                 f"(pid {self.owner() or 'unknown'})",
+                                 "stop it first (systemctl stop broadcast), or use 'broadcast play-now' "
+                                 "to air something at once") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+        return self
+
+    def owner(self) -> int | None:
+        try:
+            return int(self.path.read_text().strip() or 0) or None
+        except (OSError, ValueError):
+            return None
+
+    def held_elsewhere(self) -> bool:
+        try:
+            self.acquire()
+        except AlreadyRunning:
+            return True
+        self.release()
+        return False
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def wait_for_sane_clock(clock, stop: threading.Event, poll: float = 30.0) -> bool:
+    """Refuse a clock before the build date (a board booted at 1970); wait for NTP or the RTC.
+    Returns False if stopped while waiting."""
+    warned = False
+    while not clock.sane():
+        if not warned:
+            log.error("the clock says %s, before %s: it is wrong; waiting for a sane time (check NTP or "
+                      "the RTC battery)", clock.now().isoformat(timespec="seconds"), BUILD_DATE.date())
+            warned = True
+        if clock.wait(poll, stop):
+            return False
+    if warned:
+        log.warning("the clock is sane again: %s", clock.now().isoformat(timespec="seconds"))
+    return True
+
+
+def _files(station: Station) -> tuple:
+    """(path, mtime, size) of every schedule and script: changes when any is saved or removed."""
+    files = sorted(station.schedules_dir.glob("*.y*ml")) + sorted(station.scripts_dir.glob("*.md"))
+    out = []
+    for path in files:
+        try:
+            st = path.stat()
+            out.append((str(path), st.st_mtime_ns, st.st_size))
+        except OSError:
+            pass
+    return tuple(out)
+
+
+def _settled(files: tuple, now_ns: int) -> bool:
+    """No file changed in the last SETTLE: a file written in place by a text editor is read only
+    once it is whole (saves from broadcast itself are atomic renames anyway)."""
+    return all(now_ns - mtime >= SETTLE_NS for _, mtime, _ in files)
+
+
+class Daemon:
+    def __init__(self, station: Station, clock, stop: threading.Event | None = None):
+        self.station = station
+        self.clock = clock
+        self.stop = stop or threading.Event()
+        self.wake = threading.Event()
+        self.playout: Playout | None = None
+        self.scheduler: BackgroundScheduler | None = None
+        self._render = None
+        self._seen = ()
+        self._emergencies: set[int] = set()
+
+    def run(self) -> None:
+        lock = StationLock(self.station).acquire()
+        try:
+            self._install_signals()
+            if not wait_for_sane_clock(self.clock, self.stop):
+                return
+            self._serve()
+        finally:
+            lock.release()
+
+    def _install_signals(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        signal.signal(signal.SIGTERM, lambda *_: self.stop.set())
+        signal.signal(signal.SIGINT, lambda *_: self.stop.set())
+        signal.signal(signal.SIGUSR1, lambda *_: self.wake.set())
+
+    def _serve(self) -> None:
+        self.playout = Playout(self.station, self.clock)
+        self.playout.open_streams()
+        self._seen = self._fingerprint()
+        tz = self.playout.plan.schedule.tz
+        self.scheduler = BackgroundScheduler(
+            timezone=tz, executors={"default": ThreadPoolExecutor(32)},
+            job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1})
+        self.scheduler.start()
+        log.info("station daemon started for %s (pid %d)", self.station.root, os.getpid())
+        self.scheduler.add_job(self.playout.catch_up, id="catch-up")
+        self.sync_jobs()
+        self.scheduler.add_job(self.tick, IntervalTrigger(seconds=TICK_SECONDS), id="tick")
+        self.tick()
+        try:
+            while not self.stop.is_set():
+                self.wake.wait(1.0)
+                self.wake.clear()
+                self.emergencies()
+        finally:
+            self._shutdown()
+
+    def sync_jobs(self) -> None:
+        """One date job per airing in the next two days (firing PREROLL early; `Playout.air`
+        waits for the exact time); jobs the schedule dropped go."""
+        now = self.clock.now()
+        wanted = {a.key: a for a in self.playout.airings(now, now + PLAN_HORIZON)}
+        for job in self.scheduler.get_jobs():
+            if "|" in job.id and job.id not in wanted:
+                job.remove()
+        for key, airing in wanted.items():
+            if self.scheduler.get_job(key) is None:
+                self.scheduler.add_job(self.fire, DateTrigger(run_date=airing.start - PREROLL), id=key, args=[key])
+
+    def fire(self, key: str) -> None:
+        start = dt.datetime.fromisoformat(key.split("|", 1)[0])
+        second = dt.timedelta(seconds=1)
+        airing = next((a for a in self.playout.airings(start - second, start + second) if a.key == key), None)
+        if airing is None:
+            log.info("%s: no longer in the schedule", key)
+            return
+        self.playout.air(airing)
+
+    def _fingerprint(self) -> tuple:
+        return _files(self.station), self.playout.db(queue.ids)
+
+    def tick(self) -> None:
+        try:
+            seen = self._fingerprint()
+            if seen != self._seen and _settled(seen[0], time.time_ns()):
+                self._seen = seen
+                self.playout.reload()
+            self.sync_jobs()
+            if self._render is None or not self._render.is_alive():
+                self._render = self.playout.render_ahead(self.clock.now())
+        except Exception:                # the daemon survives one bad tick
+            log.exception("tick failed")
+        self.beat()
+
+    def beat(self) -> None:
+        """The heartbeat row: alive, and which plan is in force."""
+        p = self.playout
+        try:
+            p.db(status.beat, status.DaemonStatus(os.getpid(), self.clock.now(), p.plan_loaded, len(p.plan.items),
+                                                  len(p.plan.queue), p.plan_error))
+        except Exception:
+            log.exception("heartbeat not written")
+
+    def emergencies(self) -> None:
+        for entry in self.playout.db(queue.emergencies):
+            if entry.id not in self._emergencies:
+                self._emergencies.add(entry.id)
+                threading.Thread(target=self._emergency, args=(entry,), name=f"emergency-{entry.id}").start()
+
+    def _emergency(self, entry) -> None:
+        try:
+            self.playout.emergency(entry)
+        except Exception:
+            log.exception("emergency %d failed", entry.id)
+
+    def _shutdown(self) -> None:
+        log.info("stopping: programs playing now are logged interrupted")
+        for stop in list(self.playout.stops.values()):
+            stop.set()
+        self.scheduler.shutdown(wait=True)
+        if self._render is not None and self._render.is_alive():
+            self._render.terminate()
+        self.playout.close()
+
+
+def signal_daemon(station: Station) -> int | None:
+    """Wake a running daemon (emergency waiting); returns its pid, or None if none runs."""
+    lock = StationLock(station)
+    if not lock.held_elsewhere():
+        return None
+    pid = lock.owner()
+    if pid:
+        try:
+            os.kill(pid, signal.SIGUSR1)
+        except OSError:
+            return None
+    return pid
+
+
+AUDIO_SUFFIXES = (".wav", ".mp3", ".flac", ".ogg", ".m4a")
+
+
+def play_now(station: Station, what: str, zone: str | None, clock, timeout: float = 600.0) -> list:
+    """Emergency broadcast of WHAT (a script id or an audio file) at once, on ZONE or all zones.
+
+    With a daemon running, the request goes through the database and the daemon (woken by
+    SIGUSR1) cuts what is playing; without one, this process airs it itself. Returns the
+    as-run rows of the emergency."""
+    plan = week.load(station)
+    if zone is not None and zone not in plan.schedule.zones:
+        raise BroadcastError(f"unknown zone {zone!r}", f"known: {', '.join(plan.schedule.zones)}")
+    path = Path(what)
+    if path.suffix.lower() in AUDIO_SUFFIXES:
+        if not path.exists():
+            raise BroadcastError(f"{what}: file not found", "give the path of a WAV or MP3 file, or a script id")
+        request = f"file:{path.resolve()}"
+    else:
+        item = next((i for i in plan.items if i.id == what), None)
+        if item is None:
+            raise BroadcastError(f"{what!r} is neither an audio file nor a script id",
+                                 f"script ids: {', '.join(sorted(i.id for i in plan.items))}")
+        job = ProgramStore(station).job(Program(False, None, (PlannedItem(item.id, "queue"),), False, 0.0),
+                                        {item.id: item})
+        if ProgramStore.problem(job.path) is not None:
+            render_job(station, job)       # here, not in the daemon: airtime waits on nothing
+        request = item.id
+    conn = db.connect(station.db_path)
+    try:
+        entry = queue.add_emergency(conn, request, zone, clock.now())
+        zones = [zone] if zone else list(plan.schedule.zones)
+        wanted = {f"emergency/{entry.id}/{z}" for z in zones}
+        if signal_daemon(station) is None:
+            lock = StationLock(station).acquire()
+            try:
+                playout = Playout(station, clock)
+                try:
+                    playout.emergency(entry)
+                finally:
+                    playout.close()
+            finally:
+                lock.release()
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [r for oid in wanted for r in asrun.attempts(conn, oid) if r.status != "playing"]
+            if len({r.occurrence for r in found}) == len(wanted) or time.monotonic() > deadline:
+                return found
+            time.sleep(0.2)
+    finally:
+        conn.close()

@@ -1,0 +1,1 @@
+"""Records: the as-run log and the reports made from it."""

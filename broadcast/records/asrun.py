@@ -1,0 +1,176 @@
+"""The as-run log: one row per airing attempt, written before and after the audio plays.
+
+A row is inserted as `playing` when the player starts and updated to its outcome when it
+stops; a row still `playing` at start-up belongs to a daemon that died mid-program and is
+closed as `interrupted`. Rows are keyed (occurrence, output, attempt), so a retried write
+never doubles a row. With WAL and synchronous=FULL an acknowledged row survives power loss.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sqlite3
+from dataclasses import dataclass
+
+STATUSES = ("completed", "interrupted", "failed", "missed", "fallback")
+AIRED = ("completed", "fallback")       # the occurrence went out; never air it again
+
+
+@dataclass(frozen=True)
+class AiredItem:
+    script: str
+    title: str
+    topic: str
+    content_hash: str
+    engine: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    occurrence: str
+    attempt: int
+    slot: str
+    zone: str
+    output: str
+    scheduled: dt.datetime
+    started: dt.datetime | None
+    ended: dt.datetime | None
+    planned_seconds: float | None
+    played_seconds: float | None
+    status: str
+    items: tuple[AiredItem, ...]
+    audio: str | None
+    error: str | None
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def _row(r: sqlite3.Row) -> Row:
+    return Row(r["id"], r["occurrence"], r["attempt"], r["slot"], r["zone"], r["output"], _time(r["scheduled"]),
+               _time(r["started"]), _time(r["ended"]), r["planned_seconds"], r["played_seconds"], r["status"],
+               tuple(AiredItem(**i) for i in json.loads(r["items"])), r["audio"], r["error"])
+
+
+def _items_json(items: tuple[AiredItem, ...] | list[AiredItem]) -> str:
+    return json.dumps([i.__dict__ for i in items], ensure_ascii=False)
+
+
+def settled(conn: sqlite3.Connection, occurrence: str) -> bool:
+    """Aired, or given up as missed: nothing more to do for this occurrence."""
+    found = conn.execute("SELECT 1 FROM asrun WHERE occurrence = ? AND status IN ('completed', 'fallback', 'missed')",
+                         (occurrence,)).fetchone()
+    return found is not None
+
+
+def next_attempt(conn: sqlite3.Connection, occurrence: str, output: str) -> int:
+    found = conn.execute("SELECT max(attempt) FROM asrun WHERE occurrence = ? AND output = ?",
+                         (occurrence, output)).fetchone()[0]
+    return (found or 0) + 1
+
+
+def begin(conn: sqlite3.Connection, *, occurrence: str, attempt: int, slot: str, zone: str, output: str,
+          scheduled: dt.datetime, started: dt.datetime, planned: float, items, audio: str | None) -> int:
+    """Record that an attempt started; returns the row id (the same row if retried)."""
+    conn.execute(
+        "INSERT OR IGNORE INTO asrun (occurrence, attempt, slot, zone, output, scheduled, started, planned_seconds,"
+        " status, items, audio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?)",
+        (occurrence, attempt, slot, zone, output, scheduled.isoformat(), started.isoformat(), planned,
+         _items_json(items), audio))
+    return conn.execute("SELECT id FROM asrun WHERE occurrence = ? AND output = ? AND attempt = ?",
+                        (occurrence, output, attempt)).fetchone()[0]
+
+
+def progress(conn: sqlite3.Connection, row_id: int, played: float) -> None:
+    """How far a running attempt has got (so a restart can resume near where it stopped)."""
+    conn.execute("UPDATE asrun SET played_seconds = ? WHERE id = ? AND status = 'playing'", (round(played, 3), row_id))
+
+
+def finish(conn: sqlite3.Connection, row_id: int, status: str, ended: dt.datetime, played: float,
+           error: str | None = None, items=None, audio: str | None = None) -> None:
+    if status not in STATUSES:
+        raise ValueError(f"unknown as-run status {status!r}")
+    conn.execute("UPDATE asrun SET status = ?, ended = ?, played_seconds = ?, error = ?,"
+                 " items = coalesce(?, items), audio = coalesce(?, audio) WHERE id = ? AND status = 'playing'",
+                 (status, ended.isoformat(), round(played, 3), error,
+                  None if items is None else _items_json(items), audio, row_id))
+
+
+def missed(conn: sqlite3.Connection, *, occurrence: str, slot: str, zone: str, output: str,
+           scheduled: dt.datetime, planned: float, reason: str) -> None:
+    """Log an occurrence that did not air and will not; idempotent."""
+    if settled(conn, occurrence):
+        return
+    conn.execute(
+        "INSERT OR IGNORE INTO asrun (occurrence, attempt, slot, zone, output, scheduled, planned_seconds,"
+        " played_seconds, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'missed', ?)",
+        (occurrence, next_attempt(conn, occurrence, output), slot, zone, output, scheduled.isoformat(),
+         planned, reason))
+
+
+def close_unfinished(conn: sqlite3.Connection, now: dt.datetime) -> list[Row]:
+    """Rows left `playing` by a daemon that died: mark them interrupted. Returns them."""
+    rows = [_row(r) for r in conn.execute("SELECT * FROM asrun WHERE status = 'playing'")]
+    for row in rows:
+        conn.execute("UPDATE asrun SET status = 'interrupted', ended = ?, error = ? WHERE id = ?",
+                     (now.isoformat(), "the daemon stopped mid-program (power cut, crash or kill); "
+                      f"found at restart {now:%Y-%m-%d %H:%M:%S}", row.id))
+    return rows
+
+
+def attempts(conn: sqlite3.Connection, occurrence: str) -> list[Row]:
+    return [_row(r) for r in conn.execute("SELECT * FROM asrun WHERE occurrence = ? ORDER BY id", (occurrence,))]
+
+
+def last_scheduled(conn: sqlite3.Connection) -> dt.datetime | None:
+    return _time(conn.execute("SELECT max(scheduled) FROM asrun").fetchone()[0])
+
+
+def rows(conn: sqlite3.Connection, start: dt.datetime | None = None, end: dt.datetime | None = None,
+         zone: str | None = None, status: str | None = None) -> list[Row]:
+    """Rows with scheduled time in [start, end), oldest first."""
+    where, args = [], []
+    for clause, value in (("scheduled >= ?", start), ("scheduled < ?", end)):
+        if value is not None:
+            where.append(clause)
+            args.append(value.isoformat())
+    for clause, value in (("zone = ?", zone), ("status = ?", status)):
+        if value is not None:
+            where.append(clause)
+            args.append(value)
+    sql = "SELECT * FROM asrun" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY scheduled, id"
+    return [_row(r) for r in conn.execute(sql, args)]
+
+
+def read(path, start: dt.datetime | None = None, end: dt.datetime | None = None,
+         zone: str | None = None, status: str | None = None) -> list[Row]:
+    """Rows from the database at PATH (opened and closed here)."""
+    from broadcast.station import db
+
+    conn = db.connect(path)
+    try:
+        return rows(conn, start, end, zone, status)
+    finally:
+        conn.close()
+
+
+CSV_FIELDS = ("id", "occurrence", "attempt", "slot", "zone", "output", "scheduled", "started", "ended",
+              "planned_seconds", "played_seconds", "status", "items", "error")
+
+
+def to_csv(found: list[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for r in found:
+        writer.writerow([r.id, r.occurrence, r.attempt, r.slot, r.zone, r.output, r.scheduled.isoformat(),
+                         r.started.isoformat() if r.started else "", r.ended.isoformat() if r.ended else "",
+                         r.planned_seconds, r.played_seconds, r.status,
+                         "; ".join(f"{i.script} ({i.engine}, {i.seconds:.1f} s)" for i in r.items), r.error or ""])
+    return out.getvalue()

@@ -1,0 +1,308 @@
+"""Render: news items -> normalized text -> speech -> mixed, mastered, encoded bulletin."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from broadcast import files
+from broadcast.errors import ConfigError
+from broadcast.news.scripts import NewsItem
+from broadcast.normalize import Normalizer
+from broadcast.sound import audio, dsp
+from broadcast.sound.mix import Part, assemble, audio_part, master, silence, to_int16
+from broadcast.speech.cache import SpeechCache
+from broadcast.speech.chain import SpeechService
+from broadcast.speech.registry import build_engines
+from broadcast.station.settings import Station
+
+log = logging.getLogger(__name__)
+FORMATS = ("wav", "flac", "mp3")
+MIX_VERSION = 1      # bump when mixing changes the audio, to invalidate bulletin caches
+GREETING = "(greeting)"   # owner of the station greeting's speech (never a script id: ids are lowercase)
+
+
+@dataclass
+class ItemResult:
+    id: str
+    title: str
+    topic: str
+    engine: str
+    duration: float
+    content_hash: str
+    cached: bool
+    fallbacks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RenderResult:
+    path: Path
+    format: str
+    duration: float
+    loudness: float
+    true_peak: float
+    items: list[ItemResult]
+    reused: bool = False            # the whole bulletin came from the cache
+    mp3: Path | None = None
+    synthesized: int = 0            # texts the engines had to speak (0: all from cache)
+
+
+def output_format(path: Path) -> str:
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ConfigError(f"{path}: unknown output format '.{fmt}'", "name the output .wav, .flac or .mp3")
+    return fmt
+
+
+class Renderer:
+    """Holds the station's normalizer and speech service; renders bulletins."""
+
+    def __init__(self, station: Station, speech: SpeechService | None = None,
+                 normalizer: Normalizer | None = None):
+        self.station = station
+        self.normalizer = normalizer or Normalizer.for_station(station.lexicon_path())
+        self.speech = speech or SpeechService(build_engines(station), SpeechCache(station.cache_dir / "speech"))
+        self.rate = station.mix.sample_rate
+        self._spoken: dict[str, str] = {}
+
+    # ------------------------------------------------------------ speech
+    def spoken(self, text: str) -> str:
+        """Normalized text, memoized: the cache key, the cache check and the workers share it."""
+        if text not in self._spoken:
+            self._spoken[text] = self.normalizer.normalize(text)
+        return self._spoken[text]
+
+    def _texts(self, item: NewsItem) -> list[str]:
+        return ([item.title] if self.station.mix.speak_titles else []) + list(item.paragraphs)
+
+    def shape(self, job: "SpeechJob", folder: Path) -> "Shaped":
+        """Voice one text and shape it (level + compress); save the float32 result in FOLDER."""
+        voiced = self.speech.speak(self.spoken(job.text), job.voice, job.prefer)
+        speech = audio.resample(voiced.speech, self.rate)
+        shaped = dsp.pad_to_grid(dsp.compress_speech(speech.samples, self.rate), self.rate)
+        path = folder / f"{job.index:05d}.npy"
+        np.save(path, shaped)
+        return Shaped(path, len(shaped), voiced.engine, voiced.cached, voiced.fallbacks,
+                      dsp.quarter_energies(shaped, self.rate))
+
+    def voice_all(self, jobs: list["SpeechJob"], folder: Path) -> list["Shaped"]:
+        """Voice and shape every text, on all cores: synthesis and DSP run in worker processes."""
+        workers = min(len(jobs), os.cpu_count() or 1, 4)
+        if workers <= 1:
+            return [self.shape(job, folder) for job in jobs]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(self,)) as pool:
+            return list(pool.map(_shape_in_worker, jobs, [folder] * len(jobs)))
+
+    # ------------------------------------------------------------ jingles
+    def _jingle(self, relative: str | None) -> Part | None:
+        path = self.station.path(relative)
+        if path is None:
+            return None
+        if not path.exists():
+            raise ConfigError(f"jingle {path} not found",
+                              "run 'broadcast jingles' to regenerate the project's jingles, or fix the path in station.yaml")
+        samples = audio.decode(path, self.rate).samples
+        return audio_part("jingle", samples.astype(np.float32) / 32768.0, self.rate)
+
+    def _bed(self) -> np.ndarray | None:
+        path = self.station.path(self.station.mix.bed)
+        return None if path is None else audio.decode(path, self.rate).samples.astype(np.float32) / 32768.0
+
+    # ------------------------------------------------------------ bulletin
+    def _cache_key(self, items: list[NewsItem], fmt: str, frame: "Frame") -> str:
+        m = self.station
+        speech_keys: list = [self.spoken(frame.greeting) if frame.greeting else None, frame.intro, frame.outro]
+        for item in items:
+            speech_keys.append([self.spoken(t) for t in self._texts(item)] + [item.voice, item.engine])
+        files = []
+        for rel in (m.mix.intro, m.mix.outro, m.mix.separator, m.mix.bed):
+            path = m.path(rel)
+            files.append(None if path is None or not path.exists() else
+                         hashlib.sha256(path.read_bytes()).hexdigest())
+        blob = json.dumps({"v": MIX_VERSION, "speech": speech_keys, "files": files, "fmt": fmt,
+                           "sound": m.sound_settings(), "bitrate": m.output.mp3_bitrate}, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def render(self, items: list[NewsItem], out: Path, mp3: bool = False, greeting: str | None = None,
+               intro: bool = True, outro: bool = True) -> RenderResult:
+        """Render ITEMS into one bulletin at OUT (format from its suffix), optionally after a
+        spoken station GREETING, with or without the intro and outro jingles."""
+        if not items:
+            raise ConfigError("nothing to render: no news items given")
+        out = Path(out)
+        fmt = output_format(out)
+        frame = Frame(greeting, intro, outro)
+        key = self._cache_key(items, fmt, frame)
+        cached = self.station.cache_dir / "bulletins" / f"{key}.{fmt}"
+        meta = cached.with_suffix(".json")
+        greeted = not greeting or self.speech.is_cached(self.spoken(greeting), None)
+        if _intact(cached, meta) and greeted and all(self._speech_cached(i) for i in items):
+            result = self._from_cache(cached, meta, out, fmt)
+        else:
+            result = self._render_fresh(items, out, fmt, frame)
+            files.link_or_copy(out, cached)
+            with files.atomic_path(meta) as tmp:
+                tmp.write_text(json.dumps({**_to_json(result), "bytes": out.stat().st_size}, ensure_ascii=False))
+        self._record_durations(items, result)
+        if mp3 and fmt != "mp3":
+            result.mp3 = self.encode_mp3(out, out.with_suffix(".mp3"))
+        return result
+
+    def _record_durations(self, items: list[NewsItem], result: RenderResult) -> None:
+        """Remember each item's rendered length, so planning uses it instead of an estimate."""
+        from broadcast.schedule.durations import DurationBook, speech_key
+
+        seconds = {r.id: r.duration for r in result.items}
+        DurationBook(self.station.cache_dir / "durations.json").record(
+            {speech_key(self.station, item): seconds[item.id] for item in items if item.id in seconds})
+
+    def _speech_cached(self, item: NewsItem) -> bool:
+        """Cheap check that the speech cache still holds this item (cache may be pruned)."""
+        return all(self.speech.is_cached(self.spoken(t), item.voice) for t in self._texts(item))
+
+    def _from_cache(self, cached: Path, meta: Path, out: Path, fmt: str) -> RenderResult:
+        files.link_or_copy(cached, out)
+        data = json.loads(meta.read_text())
+        data.pop("bytes", None)
+        items = [ItemResult(**{**i, "cached": True}) for i in data.pop("items")]
+        data.update(path=out, format=fmt, items=items, reused=True, mp3=None)
+        return RenderResult(**data)
+
+    def _render_fresh(self, items: list[NewsItem], out: Path, fmt: str, frame: "Frame") -> RenderResult:
+        m = self.station.mix
+        texts = [(item.id, item.voice, item.engine, text) for item in items for text in self._texts(item)]
+        if frame.greeting:
+            texts.insert(0, (GREETING, None, None, frame.greeting))
+        jobs = [SpeechJob(n, text, voice, engine, owner) for n, (owner, voice, engine, text) in enumerate(texts)]
+        intro = self._jingle(m.intro) if frame.intro else None
+        outro = self._jingle(m.outro) if frame.outro else None
+        separator = self._jingle(m.separator)
+        with tempfile.TemporaryDirectory(prefix="shaped-", dir=self._scratch()) as scratch:
+            shaped = self.voice_all(jobs, Path(scratch))
+            parts, results = self._lay_out(items, jobs, shaped, intro, outro, separator)
+            timeline = assemble(parts, self.rate, self._bed(), m.bed_level, m.duck)
+        del parts
+        mastered = master(timeline.samples, self.rate, m.target_lufs, m.true_peak, timeline.quarters)
+        self._write(timeline.samples, out, fmt)
+        return RenderResult(out, fmt, len(timeline.samples) / self.rate, mastered.loudness,
+                            mastered.true_peak, results, synthesized=sum(not s.cached for s in shaped))
+
+    def _scratch(self) -> Path:
+        folder = self.station.cache_dir / "tmp"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _lay_out(self, items, jobs, shaped, intro, outro, separator) -> tuple[list[Part], list[ItemResult]]:
+        """The programme as parts; speech parts point at memory-mapped shaped audio."""
+        m = self.station.mix
+        parts: list[Part] = [intro, silence(m.gap / 2)] if intro else []
+        results = []
+        by_item: dict[str, list[tuple[SpeechJob, Shaped]]] = {}
+        for job, result in zip(jobs, shaped):
+            by_item.setdefault(job.owner, []).append((job, result))
+        for _, s in by_item.get(GREETING, []):
+            parts += [Part("speech", owner=GREETING, source=s.path, frames=s.length, quarters=s.quarters),
+                      silence(m.gap)]
+        for index, item in enumerate(items):
+            if index:
+                parts += [silence(m.gap / 2), separator, silence(m.gap / 2)] if separator else [silence(m.gap)]
+            voiced = by_item[item.id]
+            for n, (_, s) in enumerate(voiced):
+                if n:
+                    pause = m.title_pause if (n == 1 and m.speak_titles) else m.paragraph_pause
+                    parts.append(silence(pause, owner=item.id))
+                parts.append(Part("speech", owner=item.id, source=s.path, frames=s.length, quarters=s.quarters))
+            seconds = sum(p.length(self.rate) for p in parts if p.owner == item.id) / self.rate
+            fallbacks = sorted({r for _, s in voiced for r in s.fallbacks})
+            for reason in fallbacks:
+                log.warning("%s: fell back from %s", item.id, reason)
+            results.append(ItemResult(item.id, item.title, item.topic, "+".join(sorted({s.engine for _, s in voiced})),
+                                      seconds, item.content_hash, all(s.cached for _, s in voiced), fallbacks))
+        if outro:
+            parts += [silence(m.gap / 2), outro]
+        return parts, results
+
+    def _write(self, samples: np.ndarray, out: Path, fmt: str) -> None:
+        encoder = audio.Encoder(out, fmt, self.rate, self.station.output.mp3_bitrate)
+        try:
+            for start in range(0, len(samples), dsp.BLOCK):
+                encoder.write(to_int16(samples[start:start + dsp.BLOCK]))
+        except BaseException:
+            encoder.close(ok=False)
+            raise
+        encoder.close()
+
+    def encode_mp3(self, source: Path, target: Path) -> Path:
+        """Publishing copy: mono MP3 at the station's bitrate, written atomically."""
+        from broadcast import proc
+
+        with files.atomic_path(target) as tmp:
+            proc.ffmpeg(["-y", "-i", str(source), "-ac", "1", *audio.MP3_OPTIONS,
+                         "-b:a", self.station.output.mp3_bitrate, "-f", "mp3", str(tmp)],
+                        what=f"encoding {target.name}")
+        return target
+
+
+def _intact(cached: Path, meta: Path) -> bool:
+    """The cached bulletin exists and has the size it was written with (not truncated)."""
+    try:
+        return cached.stat().st_size == json.loads(meta.read_text()).get("bytes")
+    except (OSError, ValueError):
+        return False
+
+
+def _to_json(result: RenderResult) -> dict:
+    data = asdict(result)
+    for key in ("path", "mp3", "reused", "format", "synthesized"):
+        data.pop(key)
+    return data
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What surrounds the items in a program."""
+
+    greeting: str | None = None
+    intro: bool = True
+    outro: bool = True
+
+
+@dataclass(frozen=True)
+class SpeechJob:
+    index: int
+    text: str
+    voice: str | None
+    prefer: str | None
+    owner: str
+
+
+@dataclass
+class Shaped:
+    path: Path
+    length: int
+    engine: str
+    cached: bool
+    fallbacks: list[str]
+    quarters: np.ndarray           # loudness energies, so the parent need not measure again
+
+
+_worker_renderer: Renderer | None = None
+
+
+def _adopt(renderer: Renderer) -> None:
+    global _worker_renderer
+    _worker_renderer = renderer
+
+
+def _shape_in_worker(job: SpeechJob, folder: Path) -> Shaped:
+    return _worker_renderer.shape(job, folder)

@@ -1,0 +1,137 @@
+"""The station's week: load schedule, scripts and queue, then check, show or plan a window.
+
+The one place that reads the station's files for planning; `plan` itself stays pure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from broadcast.errors import InputError
+from broadcast.news.scripts import NewsItem, load_scripts
+from broadcast.schedule import queue
+from broadcast.schedule.checks import CheckReport, check_schedule
+from broadcast.schedule.durations import station_timing
+from broadcast.schedule.plan import Occurrence, Planner, QueueEntry, Timing
+from broadcast.schedule.weekly import VIETNAMESE_DAYS, Schedule, load_schedule
+from broadcast.station import db
+from broadcast.station.settings import Station
+
+
+@dataclass
+class StationPlan:
+    schedule: Schedule
+    items: list[NewsItem]
+    queue: list[QueueEntry]
+    timing: Timing
+
+    def planner(self) -> Planner:
+        return Planner(self.schedule, self.items, self.queue, self.timing)
+
+    def occurrences(self, start: dt.date, end: dt.date) -> list[Occurrence]:
+        return self.planner().occurrences(start, end)
+
+
+def load(station: Station) -> StationPlan:
+    schedule = load_schedule(station.schedules_dir, station.timezone, station.name)
+    items = load_scripts([station.scripts_dir], station.topics)
+    conn = db.connect(station.db_path)
+    try:
+        entries = queue.entries(conn)
+    finally:
+        conn.close()
+    return StationPlan(schedule, items, entries, station_timing(station))
+
+
+def week_window(spec: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """[Monday, next Monday) of '2024-W12', of the week holding '2024-03-20', or of TODAY."""
+    if spec is None:
+        day = today
+    elif m := re.fullmatch(r"(\d{4})-?W(\d{1,2})", spec.strip(), re.IGNORECASE):
+        try:
+            day = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        except ValueError:
+            raise InputError("--week", None, None, f"{spec!r}: no such ISO week", "weeks run 1 to 52 (or 53)") from None
+    else:
+        try:
+            day = dt.date.fromisoformat(spec.strip())
+        except ValueError:
+            raise InputError("--week", None, None, f"{spec!r} is not a week",
+                             "write 2024-W12, or a date in the week such as 2024-03-20") from None
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=7)
+
+
+def check(station: Station, start: dt.date, end: dt.date) -> CheckReport:
+    return check_plan(load(station), start, end)
+
+
+def check_plan(p: StationPlan, start: dt.date, end: dt.date) -> CheckReport:
+    return check_schedule(p.schedule, p.items, p.queue, start, end, p.timing)
+
+
+@dataclass(frozen=True)
+class ShowRow:
+    day: dt.date
+    time: str
+    slot: str
+    zones: tuple[str, ...]
+    items: tuple[str, ...]
+    seconds: float
+    length: int
+
+    @property
+    def weekday(self) -> str:
+        return VIETNAMESE_DAYS[self.day.weekday()]
+
+
+def show(station: Station, start: dt.date, end: dt.date) -> list[ShowRow]:
+    return show_plan(load(station), start, end)
+
+
+def show_plan(p: StationPlan, start: dt.date, end: dt.date) -> list[ShowRow]:
+    """One row per slot occurrence; zones with the same program share a row."""
+    rows: dict[tuple, list] = {}
+    for occ in p.occurrences(start, end):
+        key = (occ.start, occ.slot, occ.program)
+        rows.setdefault(key, [occ, []])[1].append(occ.zone)
+    return [ShowRow(occ.date, occ.start.strftime("%H:%M"), occ.slot, tuple(zones),
+                    tuple(i.script for i in occ.program.items), occ.program.seconds, occ.length)
+            for occ, zones in rows.values()]
+
+
+QUEUE_HORIZON = dt.timedelta(days=60)   # how far `queue list` looks for an entry's slot
+
+
+def _targets(p: StationPlan, entries: list[QueueEntry]) -> list[tuple[QueueEntry, list[str]]]:
+    planner = p.planner()
+    return [(e, [] if e.priority == "emergency" else
+             planner.targets(e, (e.date or e.added_at.date()) + QUEUE_HORIZON)) for e in entries]
+
+
+def queue_add(station: Station, script: str, now: dt.datetime, slot: str | None, date: dt.date | None,
+              zone: str | None, priority: str) -> tuple[QueueEntry, list[str]]:
+    """Store one request (validated) and say where it will air."""
+    p = load(station)
+    conn = db.connect(station.db_path)
+    try:
+        entry = queue.add(conn, p.schedule, {i.id: i for i in p.items}, script, now, slot, date, zone, priority)
+    finally:
+        conn.close()
+    p.queue.append(entry)
+    return _targets(p, [entry])[0]
+
+
+def queue_list(station: Station) -> list[tuple[QueueEntry, list[str]]]:
+    p = load(station)
+    return _targets(p, p.queue)
+
+
+def queue_remove(station: Station, entry_id: int) -> QueueEntry:
+    conn = db.connect(station.db_path)
+    try:
+        return queue.remove(conn, entry_id)
+    finally:
+        conn.close()

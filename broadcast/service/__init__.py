@@ -1,0 +1,15 @@
+"""Every action of the officer, for every front end (CLI, web console): plain functions over a
+Station value, returning typed records and raising the project's errors. Imports no front end.
+
+Submodules load on first use (`service.records.as_run(...)`), so a command that touches no
+audio never imports the audio stack."""
+
+import importlib
+
+MODULES = ("lexicon", "playout", "reading", "records", "render", "scripts", "station", "voices", "week")
+
+
+def __getattr__(name: str):
+    if name in MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,147 @@
+"""The station's readings ("Cách đọc"): lexicon.yaml entries, listed, added and removed with a
+preview of a sentence. Edits touch only the entry's own line, so the officer's comments and
+order stay as written; the file is checked before it replaces the old one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from broadcast.errors import InputError
+from broadcast.files import atomic_path
+from broadcast.normalize import Normalizer
+from broadcast.normalize.lexicon import Lexicon, builtin, from_text
+from broadcast.service.reading import Reading, preview_reading
+from broadcast.station.settings import Station
+
+SECTIONS = ("words", "document_types")
+HEADER = "# Từ điển đọc của đài: viết: cách đọc. Ghi đè từ điển có sẵn.\n"
+
+
+@dataclass(frozen=True)
+class Entry:
+    section: str                     # words | document_types
+    written: str
+    spoken: str
+    station: bool                    # the station's own (else built in)
+
+
+@dataclass(frozen=True)
+class LexiconChange:
+    entry: Entry
+    before: Reading                  # the sample sentence read without the change
+    after: Reading                   # and with it
+
+
+def lexicon_file(station: Station) -> Path:
+    return station.path(station.lexicon) or station.root / "lexicon.yaml"
+
+
+def entries(station: Station) -> list[Entry]:
+    own = _load(station)
+    base = builtin()
+    found = [Entry(s, k, v, True) for s in SECTIONS for k, v in getattr(own, s).items()]
+    found += [Entry(s, k, v, False) for s in SECTIONS for k, v in getattr(base, s).items()
+              if k not in getattr(own, s)]
+    return found
+
+
+def _load(station: Station) -> Lexicon:
+    path = lexicon_file(station)
+    return from_text(path.read_text("utf-8"), path) if path.exists() else Lexicon({}, {})
+
+
+def _entry_line(written: str, spoken: str) -> str:
+    return "  " + yaml.safe_dump({written: spoken}, allow_unicode=True, default_flow_style=False, width=1000).strip()
+
+
+def _key_of(line: str) -> str | None:
+    if not line.startswith((" ", "\t")) or line.strip().startswith("#") or ":" not in line:
+        return None
+    try:
+        parsed = yaml.safe_load(line.strip())
+    except yaml.YAMLError:
+        return None
+    return str(next(iter(parsed))) if isinstance(parsed, dict) and len(parsed) == 1 else None
+
+
+def _edit(text: str, section: str, written: str, spoken: str | None) -> str:
+    """TEXT with WRITTEN set to SPOKEN in SECTION (None: removed), other lines untouched."""
+    lines = text.splitlines()
+    head = next((i for i, line in enumerate(lines) if re.match(rf"{section}\s*:", line)), None)
+    if head is None:
+        lines += [f"{section}:"]
+        head = len(lines) - 1
+    flow = yaml.safe_load(lines[head].split(":", 1)[1]) if lines[head].split(":", 1)[1].strip() else None
+    if isinstance(flow, dict):                      # `words: {a: b}` becomes one line per entry
+        lines[head:head + 1] = [f"{section}:"] + [_entry_line(str(k), str(v)) for k, v in flow.items()]
+    end = head + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end].startswith((" ", "\t", "#"))):
+        end += 1
+    body_end = max((i + 1 for i in range(head + 1, end) if lines[i].strip()), default=head + 1)
+    at = next((i for i in range(head + 1, end) if _key_of(lines[i]) == written), None)
+    if spoken is None:
+        if at is not None:
+            del lines[at]
+    elif at is not None:
+        lines[at] = _entry_line(written, spoken)
+    else:
+        lines.insert(body_end, _entry_line(written, spoken))
+    return "\n".join(lines) + "\n"
+
+
+def _write(station: Station, section: str, written: str, spoken: str | None) -> tuple[Lexicon, Lexicon]:
+    if section not in SECTIONS:
+        raise InputError("lexicon.yaml", None, section, "mục không có", f"dùng {' hoặc '.join(SECTIONS)}")
+    path = lexicon_file(station)
+    old_text = path.read_text("utf-8") if path.exists() else HEADER
+    old = from_text(old_text, path)
+    new_text = _edit(old_text, section, written, spoken)
+    new = from_text(new_text, path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(new_text, "utf-8")
+    return old, new
+
+
+def _check(written: str, spoken: str | None) -> tuple[str, str | None]:
+    written = written.strip()
+    if not written or "\n" in written:
+        raise InputError("lexicon.yaml", None, "viết", "cần một từ hoặc chữ viết tắt", "ví dụ: VHTT")
+    if spoken is not None and not spoken.strip():
+        raise InputError("lexicon.yaml", None, written, "chưa có cách đọc", "ví dụ: văn hóa thông tin")
+    return written, spoken.strip() if spoken is not None else None
+
+
+def _change(station: Station, section: str, written: str, spoken: str | None, sample: str | None) -> LexiconChange:
+    written, spoken = _check(written, spoken)
+    old, new = _write(station, section, written, spoken)
+    base = builtin()
+    sentence = sample or written
+    return LexiconChange(Entry(section, written, spoken or "", True),
+                         preview_reading(station, sentence, Normalizer(base.merged(old))),
+                         preview_reading(station, sentence, Normalizer(base.merged(new))))
+
+
+def add_entry(station: Station, written: str, spoken: str, section: str = "words",
+              sample: str | None = None) -> LexiconChange:
+    """Read WRITTEN as SPOKEN from now on; SAMPLE is a sentence to hear it in."""
+    return _change(station, section, written, spoken, sample)
+
+
+def remove_entry(station: Station, written: str, section: str = "words", sample: str | None = None) -> LexiconChange:
+    if written.strip() not in getattr(_load(station), section, {}):
+        raise InputError(lexicon_file(station), None, written, "không có trong từ điển của đài",
+                         "xem danh sách: broadcast lexicon list")
+    return _change(station, section, written, None, sample)
+
+
+def try_entry(station: Station, written: str, spoken: str, sample: str, section: str = "words") -> Reading:
+    """SAMPLE read as if WRITTEN → SPOKEN were added (nothing is saved): the live preview."""
+    written, spoken = _check(written, spoken)
+    own = _load(station)
+    trial = Lexicon({**own.words}, {**own.document_types})
+    getattr(trial, section)[written] = spoken
+    return preview_reading(station, sample, Normalizer(builtin().merged(trial)))

@@ -1,0 +1,46 @@
+"""On air: the station daemon, a simulated week, and emergency airing ("Phát khẩn cấp")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadcast.clock import RealClock
+from broadcast.playout import airing
+from broadcast.playout.daemon import Daemon, play_now
+from broadcast.records import asrun
+from broadcast.records.asrun import Row
+from broadcast.station import db
+from broadcast.station.settings import Station
+
+
+def run_daemon(station: Station) -> None:
+    """Air every program at its slot until stopped (SIGTERM, Ctrl-C)."""
+    Daemon(station, RealClock(station.tz)).run()
+
+
+@dataclass(frozen=True)
+class Simulation:
+    rows: list[Row]
+    counts: dict[str, int]           # status -> rows
+    db_path: Path
+    sink: Path
+
+
+def simulate(station: Station, first: dt.date, days: int, out: Path) -> Simulation:
+    """DAYS of the schedule from FIRST on a simulated clock, to a file sink in OUT, logged in
+    OUT/asrun.db (the station's own log is not touched)."""
+    result = airing.simulate(station, first, days, out)
+    conn = db.connect(result.db_path)
+    try:
+        rows = asrun.rows(conn)
+    finally:
+        conn.close()
+    return Simulation(rows, dict(sorted(Counter(r.status for r in rows).items())), result.db_path, result.sink)
+
+
+def emergency(station: Station, what: str, zone: str | None = None) -> list[Row]:
+    """Air WHAT (a script id or an audio file) at once on ZONE or every zone, cutting what plays."""
+    return play_now(station, what, zone, RealClock(station.tz))

@@ -1,0 +1,74 @@
+"""How a text will be read on air ("Xem cách đọc") and how it will sound ("Nghe thử")."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadcast.news.scripts import NewsItem
+from broadcast.normalize import Normalizer
+from broadcast.render.bulletin import Renderer, RenderResult
+from broadcast.station.settings import Station
+
+PREVIEWS = Path("preview")           # under the station's cache
+
+
+@dataclass(frozen=True)
+class Change:
+    written: str                     # as the officer wrote it
+    spoken: str                      # as the announcer reads it
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of the spoken text; `written` is set where the normalizer changed the text."""
+
+    spoken: str
+    written: str | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    spoken: str
+    segments: tuple[Segment, ...]
+
+    @property
+    def changes(self) -> list[Change]:
+        return [Change(s.written, s.spoken) for s in self.segments if s.written is not None]
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def segments(text: str, spoken: str) -> tuple[Segment, ...]:
+    """Line up written and spoken words; the differing runs are the normalizer's changes."""
+    written_words, spoken_words = _TOKEN.findall(text), _TOKEN.findall(spoken)
+    matcher = difflib.SequenceMatcher(None, written_words, spoken_words, autojunk=False)
+    out = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        said = " ".join(spoken_words[b1:b2])
+        if op == "equal":
+            out.append(Segment(said))
+        elif said:
+            out.append(Segment(said, " ".join(written_words[a1:a2])))
+    return tuple(out)
+
+
+def normalizer(station: Station) -> Normalizer:
+    return Normalizer.for_station(station.lexicon_path())
+
+
+def preview_reading(station: Station, text: str, using: Normalizer | None = None) -> Reading:
+    """TEXT as it will be read aloud, with what the normalizer changed."""
+    spoken = (using or normalizer(station)).normalize(text)
+    return Reading(text, spoken, segments(text, spoken))
+
+
+def listen(station: Station, item: NewsItem) -> RenderResult:
+    """Render ITEM alone as it will air (normalized, synthesized, mixed and mastered), into the
+    cache; a second call with nothing changed reuses the file."""
+    out = station.cache_dir / PREVIEWS / f"{item.id}.wav"
+    return Renderer(station).render([item], out)

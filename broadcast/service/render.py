@@ -1,0 +1,34 @@
+"""Rendering on request: one bulletin from chosen items, or every program of a week."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable
+
+from broadcast.news.scripts import load_scripts
+from broadcast.render import programs
+from broadcast.render.bulletin import Renderer, RenderResult
+from broadcast.render.programs import RenderedProgram
+from broadcast.schedule import week
+from broadcast.sound.jingles import write_all
+from broadcast.station.settings import Station
+
+Progress = Callable[[int, int], None]     # (done, total)
+
+
+def render_bulletin(station: Station, paths: list[Path], out: Path, mp3: bool = False) -> RenderResult:
+    """The scripts at PATHS (files or folders) as one bulletin at OUT (.wav, .flac or .mp3)."""
+    return Renderer(station).render(load_scripts(paths, station.topics), out, mp3=mp3)
+
+
+def render_week(station: Station, spec: str | None, today: dt.date,
+                progress: Progress | None = None) -> tuple[dt.date, dt.date, list[RenderedProgram]]:
+    """Every program the schedule airs in the week (cache reused); returns (Monday, next Monday, programs)."""
+    start, end = week.week_window(spec, today)
+    return start, end, programs.render_week(station, start, end, progress)
+
+
+def write_jingles(station: Station, folder: Path | None = None) -> list[Path]:
+    """The project's own intro, outro, separator and bed, into FOLDER (default audio/jingles)."""
+    return write_all(folder or station.root / "audio" / "jingles", station.mix.sample_rate)

@@ -1,0 +1,147 @@
+"""News items (tin bài) as the officer handles them: list, read, save, delete, lint, history.
+
+A script is a Markdown file in scripts/; it stays the source of truth, editable by hand.
+Every save is atomic and keeps the previous version in history/scripts/<id>/, so nothing
+the officer wrote is ever lost, and a delete is a move into that history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from broadcast.errors import InputError, ScriptErrors
+from broadcast.files import atomic_path
+from broadcast.news.lint import check_news
+from broadcast.news.scripts import CheckResult, NewsItem, check_scripts, parse_text
+from broadcast.station.settings import Station
+
+HISTORY = Path("history") / "scripts"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the officer writes: the front matter fields and the body."""
+
+    id: str
+    title: str
+    topic: str
+    valid_from: dt.date
+    valid_until: dt.date
+    body: str
+    priority: str = "normal"
+    voice: str | None = None
+    engine: str | None = None
+
+
+@dataclass(frozen=True)
+class Script:
+    item: NewsItem
+    text: str                      # the file as it is on disk
+
+
+@dataclass(frozen=True)
+class Version:
+    path: Path
+    saved: dt.datetime             # when it was replaced (UTC)
+    deleted: bool
+
+
+def list_scripts(station: Station) -> CheckResult:
+    """Every script with the problems and warnings of the ones that are not right."""
+    return check_news(station, [station.scripts_dir])
+
+
+def lint_scripts(station: Station, paths: list[Path] | None = None) -> CheckResult:
+    return check_news(station, paths or [station.scripts_dir])
+
+
+def _find(station: Station, script_id: str) -> NewsItem:
+    for item in check_scripts([station.scripts_dir], station.topics).items:
+        if item.id == script_id:
+            return item
+    raise InputError(station.scripts_dir, None, "id", f"không có tin bài {script_id!r}",
+                     "xem danh sách bằng 'broadcast check' hoặc trang Tin bài")
+
+
+def read_script(station: Station, script_id: str) -> Script:
+    item = _find(station, script_id)
+    return Script(item, item.path.read_text("utf-8-sig"))
+
+
+def to_markdown(draft: Draft) -> str:
+    fields = {"id": draft.id, "title": draft.title, "topic": draft.topic,
+              "valid_from": draft.valid_from.isoformat(), "valid_until": draft.valid_until.isoformat(),
+              "priority": draft.priority, "voice": draft.voice, "engine": draft.engine}
+    front = yaml.safe_dump({k: v for k, v in fields.items() if v is not None}, allow_unicode=True,
+                           sort_keys=False, default_flow_style=False, width=1000)
+    body = "\n".join(line.rstrip() for line in draft.body.strip().replace("\r\n", "\n").splitlines())
+    return f"---\n{front}---\n{body}\n"
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _keep(station: Station, script_id: str, path: Path, suffix: str = "") -> None:
+    """Copy PATH into the script's history (atomic), before it is replaced or deleted."""
+    target = station.root / HISTORY / script_id / f"{_stamp()}{suffix}.md"
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(path.read_bytes())
+
+
+def save_script(station: Station, draft: Draft) -> NewsItem:
+    """Validate DRAFT and write it atomically; the previous version goes to history."""
+    existing = {i.id: i for i in check_scripts([station.scripts_dir], station.topics).items}
+    target = existing[draft.id].path if draft.id in existing else station.scripts_dir / f"{draft.id}.md"
+    text = to_markdown(draft)
+    item = parse_text(text, target, station.topics)
+    if target.exists():
+        if target.read_text("utf-8-sig") == text:
+            return item
+        _keep(station, draft.id, target)
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, "utf-8")
+    return item
+
+
+def save_text(station: Station, script_id: str, text: str) -> NewsItem:
+    """Save a whole file as the officer wrote it (front matter included), after checking it."""
+    target = _find(station, script_id).path
+    item = parse_text(text, target, station.topics)
+    if item.id != script_id:
+        raise ScriptErrors([InputError(target, 2, "id", f"id changed from {script_id!r} to {item.id!r}",
+                                       "save it as a new item instead")])
+    _keep(station, script_id, target)
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, "utf-8")
+    return item
+
+
+def delete_script(station: Station, script_id: str) -> Path:
+    """Take the item off the air: its file moves into history (it can be restored from there)."""
+    item = _find(station, script_id)
+    _keep(station, script_id, item.path, "-deleted")
+    os.unlink(item.path)
+    return item.path
+
+
+def history(station: Station, script_id: str) -> list[Version]:
+    """Earlier versions, newest first."""
+    folder = station.root / HISTORY / script_id
+    versions = []
+    for path in sorted(folder.glob("*.md"), reverse=True):
+        stamp = path.stem.removesuffix("-deleted")
+        saved = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
+        versions.append(Version(path, saved, path.stem.endswith("-deleted")))
+    return versions
+
+
+def diff(old_text: str, new_text: str) -> list[str]:
+    """A unified diff between two versions of a script, line by line."""
+    return list(difflib.unified_diff(old_text.splitlines(), new_text.splitlines(), "trước", "sau", lineterm=""))

@@ -1,0 +1,152 @@
+"""Mix: lay jingles, speech and gaps on one timeline, duck a bed under speech, master.
+
+Mastering follows what measured well on espeak speech: shape each stretch of speech
+with a compressor first (done when parts are made), then one gain to the loudness
+target, then a look-ahead limiter below the true-peak ceiling; measure again and
+correct until the result is within tolerance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from broadcast.errors import AudioError
+from broadcast.sound import dsp
+
+TOLERANCE_LU = 0.3
+RAMP_SECONDS = 0.15
+
+
+@dataclass
+class Part:
+    """One stretch of the programme: audio (float32) or silence."""
+
+    kind: str                       # "jingle" | "speech" | "silence"
+    audio: np.ndarray | None = None
+    seconds: float = 0.0
+    owner: str | None = None        # the news item this part belongs to
+    source: Path | None = None      # float32 .npy, loaded only while it is laid down
+    frames: int = 0                 # length of the audio in `source`
+    quarters: np.ndarray | None = None   # K-weighted energy per 100 ms, when on the grid
+
+    def length(self, rate: int) -> int:
+        if self.audio is not None:
+            return len(self.audio)
+        if self.source is not None:
+            return self.frames
+        return int(round(self.seconds * 10)) * (rate // 10)     # silences stay on the 100 ms grid
+
+    def samples(self) -> np.ndarray | None:
+        return self.audio if self.source is None else np.load(self.source)
+
+
+def silence(seconds: float, owner: str | None = None) -> Part:
+    return Part("silence", seconds=seconds, owner=owner)
+
+
+def audio_part(kind: str, samples: np.ndarray, rate: int, owner: str | None = None) -> Part:
+    """A part on the 100 ms grid with its loudness energies measured."""
+    samples = dsp.pad_to_grid(samples.astype(np.float32, copy=False), rate)
+    return Part(kind, samples, owner=owner, quarters=dsp.quarter_energies(samples, rate))
+
+
+@dataclass
+class Timeline:
+    samples: np.ndarray                          # float32, the whole programme
+    quarters: np.ndarray | None = None           # loudness energies, when known from the parts
+
+
+def assemble(parts: list[Part], rate: int, bed: np.ndarray | None = None,
+             bed_level_db: float = -20.0, duck_db: float = 15.0) -> Timeline:
+    total = sum(p.length(rate) for p in parts)
+    out = np.zeros(total, dtype=np.float32)
+    spans = []
+    step = rate // 10
+    quarters: list[np.ndarray] | None = []
+    at = 0
+    for part in parts:
+        n = part.length(rate)
+        audio = part.samples()
+        if audio is not None:
+            out[at: at + n] += audio
+        if quarters is not None:
+            if audio is None:
+                quarters.append(np.zeros(n // step))
+            elif part.quarters is not None and n % step == 0:
+                quarters.append(part.quarters)
+            else:
+                quarters = None
+        if part.kind == "speech":
+            spans.append((at, at + n))
+        at += n
+    if bed is not None and spans and len(bed):
+        _lay_bed(out, bed, spans, rate, bed_level_db, duck_db)
+        quarters = None                               # the bed changes every quarter's energy
+    return Timeline(out, np.concatenate(quarters) if quarters else None)
+
+
+def _lay_bed(out: np.ndarray, bed: np.ndarray, spans: list[tuple[int, int]], rate: int,
+             level_db: float, duck_db: float) -> None:
+    """Loop BED from the first to the last speech, ducked by DUCK_DB under each span."""
+    start, end = spans[0][0], spans[-1][1]
+    length = end - start
+    reps = -(-length // len(bed))
+    layer = np.tile(bed, reps)[:length].astype(np.float32)
+    ramp = int(RAMP_SECONDS * rate)
+    points_x, points_y = [0], [0.0]
+    up, down = dsp.db_to_gain(level_db), dsp.db_to_gain(level_db - duck_db)
+    for s, e in spans:
+        s, e = s - start, e - start
+        points_x += [max(0, s - ramp), s, e, min(length, e + ramp)]
+        points_y += [up, down, down, up]
+    points_x.append(length)
+    points_y.append(0.0)
+    order = np.argsort(points_x, kind="stable")
+    envelope = np.interp(np.arange(length), np.array(points_x)[order], np.array(points_y)[order])
+    out[start:end] += layer * envelope.astype(np.float32)
+
+
+@dataclass
+class Mastered:
+    loudness: float      # LUFS after mastering
+    true_peak: float     # dBTP after mastering
+    gain_db: float
+    limited_samples: int
+
+
+def master(x: np.ndarray, rate: int, target_lufs: float, true_peak_db: float,
+           quarters: np.ndarray | None = None) -> Mastered:
+    """Bring X (in place) to TARGET_LUFS within tolerance and under TRUE_PEAK_DB.
+
+    QUARTERS, the programme's loudness energies when already known from its parts,
+    spare the first measurement; the result is always measured on the final audio.
+    """
+    measured = (dsp.loudness_from_quarters(quarters, rate // 10) if quarters is not None
+                else dsp.integrated_loudness(x, rate))
+    if not math.isfinite(measured):
+        raise AudioError("the bulletin is silent: nothing to master", "check that the speech engine produced audio")
+    total_gain = 0.0
+    touched = 0
+    ceiling = true_peak_db - 0.5
+    for _ in range(4):
+        gain = target_lufs - measured
+        x *= np.float32(dsp.db_to_gain(gain))
+        total_gain += gain
+        touched += dsp.limit(x, ceiling, rate)
+        peak = dsp.true_peak_db(x)
+        if peak > true_peak_db:                      # inter-sample overs: lower the ceiling
+            ceiling -= peak - true_peak_db + 0.1
+            touched += dsp.limit(x, ceiling, rate)
+            peak = dsp.true_peak_db(x)
+        measured = dsp.integrated_loudness(x, rate)
+        if abs(measured - target_lufs) <= TOLERANCE_LU and peak <= true_peak_db:
+            break
+    return Mastered(measured, peak, total_gain, touched)
+
+
+def to_int16(block: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(block * 32767.0), -32768, 32767).astype(np.int16)

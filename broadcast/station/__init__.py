@@ -1,0 +1,1 @@
+"""The station: settings from station.yaml, the database (station.db) and its migrations, topics."""

@@ -1,0 +1,109 @@
+"""The station database (station.db): SQLite in WAL mode, synchronous=FULL, named migrations.
+
+Migrations are applied in order, each once, inside a transaction, and recorded by name in
+the `migrations` table (the sqlite-utils way). Add new ones at the end; never edit one
+that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from broadcast.errors import BroadcastError
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_queue", """
+        CREATE TABLE queue (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            script TEXT NOT NULL,
+            slot TEXT,
+            date TEXT,
+            zone TEXT,
+            priority TEXT NOT NULL DEFAULT 'normal'
+                CHECK (priority IN ('normal', 'priority', 'emergency')),
+            added_at TEXT NOT NULL
+        );
+    """),
+    ("0002_asrun", """
+        CREATE TABLE asrun (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            occurrence TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            slot TEXT NOT NULL,
+            zone TEXT NOT NULL,
+            output TEXT NOT NULL,
+            scheduled TEXT NOT NULL,
+            started TEXT,
+            ended TEXT,
+            planned_seconds REAL,
+            played_seconds REAL,
+            status TEXT NOT NULL CHECK (status IN
+                ('playing', 'completed', 'interrupted', 'failed', 'missed', 'fallback')),
+            items TEXT NOT NULL DEFAULT '[]',
+            audio TEXT,
+            error TEXT,
+            UNIQUE (occurrence, output, attempt)
+        );
+        CREATE INDEX asrun_scheduled ON asrun (scheduled);
+        CREATE INDEX asrun_occurrence ON asrun (occurrence, status)
+    """),
+    ("0003_daemon_status", """
+        CREATE TABLE daemon_status (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            pid INTEGER NOT NULL,
+            heartbeat TEXT NOT NULL,
+            plan_loaded TEXT,
+            plan_scripts INTEGER,
+            plan_queue INTEGER,
+            plan_error TEXT
+        )
+    """),
+]
+
+
+class DatabaseError(BroadcastError):
+    """The station database cannot be opened or written."""
+
+
+def connect(path: Path, migrations: list[tuple[str, str]] | None = None,
+            check_same_thread: bool = True) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at PATH. With check_same_thread
+    False the caller serialises access itself (the daemon holds a lock around each call)."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=check_same_thread)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        migrate(conn, MIGRATIONS if migrations is None else migrations)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: cannot open the station database: {exc}",
+                            "check the disk has space and the file is not damaged "
+                            "(a copy of station.db may be restored from backup)") from exc
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[tuple[str, str]]) -> list[str]:
+    """Apply pending migrations; return the names applied."""
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL "
+                 "DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))")
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+    applied = []
+    for name, sql in migrations:
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone() is None:
+                for statement in filter(str.strip, sql.split(";")):
+                    conn.execute(statement)
+                conn.execute("INSERT INTO migrations (name) VALUES (?)", (name,))
+                applied.append(name)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return applied

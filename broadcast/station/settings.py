@@ -1,0 +1,229 @@
+"""Station settings from station.yaml: loaded once, passed in, never global."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from broadcast import yamlfile
+from broadcast.errors import InputError
+from broadcast.station.topics import DEFAULT_TOPICS, Topic
+
+STATION_FILE = "station.yaml"
+ENGINE_NAMES = ("gtts", "piper", "espeak")   # speech engines this build can run, in no particular order
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    engines: tuple[str, ...] = ("espeak",)   # fallback chain, first available wins
+    voice: str = "vi"                        # espeak voice: vi, vi-VN-x-central, vi-VN-x-south
+    rate: int = 150                          # words per minute (espeak)
+    pitch: int = 50                          # 0-100 (espeak)
+    gtts_tld: str = "com.vn"
+    gtts_timeout: float = 10.0               # read timeout per request, seconds
+    gtts_connect_timeout: float = 0.8        # TCP connect and DNS; beyond it the network counts as down
+    gtts_retries: int = 3
+    gtts_budget: float = 30.0                # seconds one text may take, retries included
+    gtts_endpoint: str | None = None         # a mirror or proxy of translate.google (default: Google)
+    piper_voice: str | None = None           # path to a station-supplied .onnx voice
+
+
+@dataclass(frozen=True)
+class MixSettings:
+    sample_rate: int = 22050
+    gap: float = 1.2                 # seconds between items
+    paragraph_pause: float = 0.7     # seconds between paragraphs of one item
+    title_pause: float = 0.8         # after a spoken title
+    speak_titles: bool = True
+    intro: str | None = "audio/jingles/intro.wav"
+    outro: str | None = "audio/jingles/outro.wav"
+    separator: str | None = "audio/jingles/separator.wav"
+    bed: str | None = None           # music bed under speech
+    bed_level: float = -20.0         # dB relative to full scale of the bed file, between speech
+    duck: float = 15.0               # dB the bed drops while speech plays (>= 12)
+    target_lufs: float = -16.0
+    true_peak: float = -1.0          # dBTP ceiling
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    format: str = "wav"              # wav | flac | mp3
+    mp3_bitrate: str = "64k"
+
+
+@dataclass(frozen=True)
+class PlayoutSettings:
+    grace: float = 600.0             # seconds after a slot's start it may still air (restart, late render)
+    restart: str = "from-start"      # from-start | resume: a program cut by a restart airs again ...
+    after_emergency: str = "resume"  # resume | requeue: what happens to a program an emergency cut
+    render_ahead: float = 24.0       # hours of programs rendered before they are due
+    render_timeout: float = 120.0    # seconds a missing program may take to render at airtime
+    standby: str | None = "audio/jingles/bed.wav"   # plays when a program's audio is unusable
+    catch_up_days: int = 7           # how far back a restart looks for occurrences to log as missed
+    pulse_server: str | None = None  # PulseAudio server (default: the session's)
+    pulse_client: str = "auto"       # auto (pacat if installed, else ffmpeg) | pacat | ffmpeg
+    icecast_password_file: str | None = None          # file holding the mount's source password
+    icecast_password_env: str = "BROADCAST_ICECAST_PASSWORD"   # else this environment variable
+    icecast_bitrate: str = "64k"
+    icecast_keepalive: str = "silence"                # silence | standby: what the mount carries between programs
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    place: str = "Minh Đức"                          # địa danh in "Minh Đức, ngày … tháng … năm …"
+    number: str = "…/BC-UBND"                        # số và ký hiệu, e.g. 45/BC-UBND
+    signer: str = ""                                 # full name of the signer
+    signer_title: str = "CHỦ TỊCH"                   # e.g. CHỦ TỊCH, or KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
+    on_behalf: str = "TM. ỦY BAN NHÂN DÂN"           # thẩm quyền ký
+    recipients: tuple[str, ...] = ("UBND huyện (Phòng Nội vụ)", "Thường trực Đảng ủy, HĐND xã", "Lưu: VT")
+
+
+@dataclass(frozen=True)
+class Station:
+    root: Path
+    name: str = "Đài truyền thanh xã"
+    organisation: str = "ỦY BAN NHÂN DÂN XÃ"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
+    mix: MixSettings = field(default_factory=MixSettings)
+    output: OutputSettings = field(default_factory=OutputSettings)
+    playout: PlayoutSettings = field(default_factory=PlayoutSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
+    topics: tuple[Topic, ...] = DEFAULT_TOPICS
+    lexicon: str | None = "lexicon.yaml"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def scripts_dir(self) -> Path:
+        return self.root / "scripts"
+
+    @property
+    def schedules_dir(self) -> Path:
+        return self.root / "schedules"
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / "station.db"
+
+    def sound_settings(self) -> dict:
+        """Every setting that changes how a program sounds (for cache keys); not timeouts."""
+        s = self.speech
+        return {"engines": list(s.engines), "voice": s.voice, "rate": s.rate, "pitch": s.pitch,
+                "piper_voice": s.piper_voice, "gtts_tld": s.gtts_tld, "mix": asdict(self.mix)}
+
+    def path(self, relative: str | None) -> Path | None:
+        return None if relative is None else (self.root / relative)
+
+    def lexicon_path(self) -> Path | None:
+        found = self.path(self.lexicon)
+        return found if found is not None and found.exists() else None
+
+
+def _section(cls, raw: dict, located: yamlfile.Located, key: str):
+    """Build a settings dataclass from a mapping, rejecting unknown keys."""
+    if raw is None:
+        return cls()
+    if not isinstance(raw, dict):
+        raise located.error((key,), "expected a mapping of settings")
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for name, value in raw.items():
+        if name not in known:
+            raise located.error((key, name), "unknown setting", f"known: {', '.join(known)}")
+        default = getattr(cls(), name)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not value:
+                raise located.error((key, name), "expected a non-empty list")
+            value = tuple(value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise located.error((key, name), f"expected true or false, got {value!r}")
+        elif isinstance(default, (int, float)) and not isinstance(default, bool):
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise located.error((key, name), f"expected a number, got {value!r}")
+        values[name] = value
+    return cls(**values)
+
+
+def load_station(root: Path) -> Station:
+    """Load ROOT/station.yaml (all settings optional); defaults when the file is absent."""
+    root = Path(root).resolve()
+    path = root / STATION_FILE
+    if not path.exists():
+        return Station(root=root)
+    located = yamlfile.load(path)
+    raw = located.data or {}
+    if not isinstance(raw, dict):
+        raise InputError(path, 1, None, "expected a mapping of settings")
+    allowed = {"name", "organisation", "timezone", "speech", "mix", "output", "playout", "report", "topics", "lexicon"}
+    for key in raw:
+        if key not in allowed:
+            raise located.error((key,), "unknown setting", f"known: {', '.join(sorted(allowed))}")
+    station = Station(
+        root=root,
+        speech=_section(SpeechSettings, raw.get("speech"), located, "speech"),
+        mix=_section(MixSettings, raw.get("mix"), located, "mix"),
+        output=_section(OutputSettings, raw.get("output"), located, "output"),
+        playout=_section(PlayoutSettings, raw.get("playout"), located, "playout"),
+        report=_section(ReportSettings, raw.get("report"), located, "report"),
+    )
+    for key in ("name", "organisation", "timezone", "lexicon"):
+        if key in raw:
+            station = replace(station, **{key: raw[key]})
+    try:
+        ZoneInfo(station.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise located.error(("timezone",), f"unknown timezone {station.timezone!r}",
+                            "use an IANA name such as Asia/Ho_Chi_Minh") from exc
+    if "topics" in raw:
+        station = replace(station, topics=_topics(raw["topics"], located))
+    _check_station(station, located)
+    return station
+
+
+def _topics(raw, located: yamlfile.Located) -> tuple[Topic, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise located.error(("topics",), "expected a list of {code, label}")
+    out = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict) or not entry.get("code") or not entry.get("label"):
+            raise located.error(("topics", index), "each topic needs 'code' and 'label'")
+        out.append(Topic(str(entry["code"]), str(entry["label"]), str(entry.get("group", "khac"))))
+    return tuple(out)
+
+
+def _check_station(station: Station, located: yamlfile.Located) -> None:
+    if station.output.format not in ("wav", "flac", "mp3"):
+        raise located.error(("output", "format"), f"unknown format {station.output.format!r}",
+                            "use wav or flac for playout, mp3 for publishing")
+    if station.mix.duck < 12:
+        raise located.error(("mix", "duck"), "the bed must drop at least 12 dB under speech")
+    if station.mix.true_peak > 0:
+        raise located.error(("mix", "true_peak"), "the true-peak ceiling must be below 0 dBTP")
+    for engine in station.speech.engines:
+        if engine not in ENGINE_NAMES:
+            raise located.error(("speech", "engines"), f"unknown engine {engine!r}",
+                                f"known: {', '.join(ENGINE_NAMES)}")
+    if station.mix.sample_rate not in (16000, 22050, 24000, 44100, 48000):
+        raise located.error(("mix", "sample_rate"), f"{station.mix.sample_rate} unsupported",
+                            "use 22050 (speech) or 44100/48000")
+    if station.playout.restart not in ("from-start", "resume"):
+        raise located.error(("playout", "restart"), f"unknown policy {station.playout.restart!r}",
+                            "use from-start or resume")
+    if station.playout.pulse_client not in ("auto", "pacat", "ffmpeg"):
+        raise located.error(("playout", "pulse_client"), f"unknown client {station.playout.pulse_client!r}",
+                            "use auto, pacat (pulseaudio-utils) or ffmpeg")
+    if station.playout.icecast_keepalive not in ("silence", "standby"):
+        raise located.error(("playout", "icecast_keepalive"), f"unknown {station.playout.icecast_keepalive!r}",
+                            "use silence or standby")
+    if station.playout.after_emergency not in ("resume", "requeue"):
+        raise located.error(("playout", "after_emergency"), f"unknown policy {station.playout.after_emergency!r}",
+                            "use resume or requeue")

@@ -1,0 +1,145 @@
+import csv
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from broadcast.cli import main
+from broadcast.records import asrun
+from broadcast.records.asrun import AiredItem
+from broadcast.records.formats import to_csv, write_docx
+from broadcast.records.report import PeriodError, parse_period, station_report
+from broadcast.station import db
+from broadcast.station.settings import load_station
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+A = AiredItem("mot-cua", "Một cửa liên thông", "thu-tuc-hanh-chinh", "aaaa", "espeak", 60.0)
+B = AiredItem("dvc", "Dịch vụ công trực tuyến", "dich-vu-cong", "bbbb", "espeak", 40.5)
+C = AiredItem("khan", "Thông báo khẩn", "khac", "cccc", "espeak", 10.0)
+
+
+def _row(conn, occurrence, when, status, played, items=(), error=None, zone="thon-1", attempt=1):
+    row = asrun.begin(conn, occurrence=occurrence, attempt=attempt, slot=occurrence.split("/")[1], zone=zone,
+                      output="pulse", scheduled=when, started=when, planned=played, items=list(items), audio=None)
+    asrun.finish(conn, row, status, when + dt.timedelta(seconds=played), played, error)
+
+
+@pytest.fixture
+def logged(station_dir):
+    """A quarter's as-run log with every kind of outcome, figures known by construction."""
+    conn = db.connect(station_dir / "station.db")
+    d = lambda m, day, h=6: dt.datetime(2024, m, day, h, tzinfo=TZ)  # noqa: E731
+    _row(conn, "2024-01-08/sang/thon-1", d(1, 8), "completed", 100.5, [A, B])
+    _row(conn, "2024-01-08/sang/thon-2", d(1, 8), "completed", 100.5, [A, B], zone="thon-2")
+    _row(conn, "2024-02-05/sang/thon-1", d(2, 5), "completed", 60.0, [A])
+    _row(conn, "2024-02-06/sang/thon-1", d(2, 6), "missed", 0.0, error="the daemon was not running at airtime")
+    _row(conn, "2024-02-07/sang/thon-1", d(2, 7), "failed", 0.0, error="player exited with 1: no sink")
+    _row(conn, "2024-03-04/sang/thon-1", d(3, 4), "interrupted", 20.0, [A], error="stopped")
+    _row(conn, "2024-03-04/sang/thon-1", d(3, 4), "completed", 60.0, [A], attempt=2)
+    _row(conn, "emergency/1/thon-1", d(3, 4, 9), "completed", 10.0, [C])
+    _row(conn, "2024-03-05/sang/thon-1", d(3, 5), "fallback", 30.0, error="program audio not rendered; standby")
+    _row(conn, "2024-04-01/sang/thon-1", d(4, 1), "completed", 60.0, [A])          # next quarter
+    conn.close()
+    return station_dir
+
+
+def test_figures_agree_with_the_log(logged):
+    r = station_report(load_station(logged), "2024-Q1")
+    assert r.scheduled == 7 and r.broadcasts == 6 and r.emergencies == 1 and r.aired_scheduled == 5
+    assert r.airtime == pytest.approx(100.5 * 2 + 60 + 20 + 60 + 10 + 30)
+    assert r.item_airings == 7 and r.distinct_items == 3
+    topics = {t.code: t for t in r.topics}
+    assert topics["thu-tuc-hanh-chinh"].airings == 4 and topics["thu-tuc-hanh-chinh"].seconds == 240.0
+    assert topics["thu-tuc-hanh-chinh"].reform and not topics["dich-vu-cong"].reform
+    assert r.statuses == {"completed": 5, "missed": 1, "failed": 1, "interrupted": 1, "fallback": 1}
+    assert r.completion == pytest.approx(5 / 7)
+    assert {z.zone: z.broadcasts for z in r.zones} == {"thon-1": 5, "thon-2": 1}
+    assert [(line.script, line.zones) for line in r.lines][:2] == [("dvc", ("thon-1", "thon-2")), ("mot-cua", ("thon-1", "thon-2"))]
+    assert [w for w, _ in r.weeks] == [dt.date(2024, 1, 8), dt.date(2024, 2, 5), dt.date(2024, 3, 4)]
+
+
+def test_csv_reads_back_to_the_same_figures(logged):
+    station = load_station(logged)
+    rows = list(csv.DictReader(io.StringIO(to_csv(station, station_report(station, "2024-Q1")))))
+    summary = {r["name"]: r for r in rows if r["section"] == "tong-hop"}
+    assert int(summary["broadcasts"]["count"]) == 6 and float(summary["broadcasts"]["seconds"]) == 381.0
+    items = [r for r in rows if r["section"] == "tin-bai"]
+    assert sum(int(r["count"]) for r in items) == 7
+    assert sum(int(r["count"]) * float(r["seconds"]) for r in items) == 60 * 4 + 40.5 * 2 + 10
+    assert items[0]["date"] == "2024-01-08" and items[0]["time"] == "06:00:00" and items[0]["zone"] == "thon-1 thon-2"
+    reasons = {r["name"]: int(r["count"]) for r in rows if r["section"] == "ly-do"}
+    assert reasons == {"missed": 1, "failed": 1, "interrupted": 1, "fallback": 1}
+
+
+def test_docx_has_the_administrative_form_and_the_figures(logged, tmp_path):
+    from docx import Document
+
+    station = load_station(logged)
+    out = tmp_path / "bao-cao.docx"
+    write_docx(station, station_report(station, "2024-Q1"), dt.date(2024, 4, 5), out)
+    doc = Document(str(out))
+    s = doc.sections[0]
+    assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
+    assert (round(s.top_margin.mm), round(s.bottom_margin.mm), round(s.left_margin.mm), round(s.right_margin.mm)) \
+        == (20, 20, 30, 15)
+    assert doc.styles["Normal"].font.name == "Times New Roman" and doc.styles["Normal"].font.size.pt == 14
+    head = doc.tables[0].rows[0].cells
+    assert "ỦY BAN NHÂN DÂN" in head[0].text and "XÃ MINH ĐỨC" in head[0].text and "Số: …/BC-UBND" in head[0].text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in head[1].text and "Độc lập - Tự do - Hạnh phúc" in head[1].text
+    assert "Minh Đức, ngày 05 tháng 04 năm 2024" in head[1].text
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Kết quả thông tin, tuyên truyền cải cách hành chính quý I năm 2024" in text
+    summary = {row.cells[0].text: row.cells[1].text for row in doc.tables[1].rows[1:]}
+    assert summary["Số buổi phát (lượt theo cụm loa)"] == "6" and summary["Tổng thời lượng phát"] == "0:06:21"
+    assert summary["Tỷ lệ hoàn thành"] == "71,4%"
+    listed = doc.tables[-2]
+    assert len(listed.rows) == 1 + 5                         # zones airing an item together share a row
+    assert [c.text for c in listed.rows[1].cells] == ["08/01/2024", "06:00", "thon-1, thon-2",
+                                                     "Dịch vụ công trực tuyến", "0:00:40"]
+    sign = doc.tables[-1].rows[0].cells
+    assert "Nơi nhận:" in sign[0].text and "Lưu: VT." in sign[0].text
+    assert "CHỦ TỊCH" in sign[1].text and "Nguyễn Văn An" in sign[1].text
+    assert len(doc.inline_shapes) == 1                       # the weekly chart
+
+
+def test_empty_period_is_a_clear_report(logged, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["-S", str(logged), "report", "--period", "2023-Q3"])
+    assert done.value.code == 0
+    assert "không có buổi phát nào" in capsys.readouterr().out
+
+
+def test_empty_period_docx(logged, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "trong.docx"
+    with pytest.raises(SystemExit) as done:
+        main(["-S", str(logged), "report", "--period", "2023", "--format", "docx", "-o", str(out)])
+    assert done.value.code == 0
+    assert "không có buổi phát nào" in "\n".join(p.text for p in Document(str(out)).paragraphs)
+
+
+@pytest.mark.parametrize("text, start, end, label", [
+    ("2024-Q1", dt.date(2024, 1, 1), dt.date(2024, 4, 1), "quý I năm 2024"),
+    ("2024-Q4", dt.date(2024, 10, 1), dt.date(2025, 1, 1), "quý IV năm 2024"),
+    ("2024-H1", dt.date(2024, 1, 1), dt.date(2024, 7, 1), "6 tháng đầu năm 2024"),
+    ("2024", dt.date(2024, 1, 1), dt.date(2025, 1, 1), "năm 2024"),
+    ("2024-03-01..2024-03-31", dt.date(2024, 3, 1), dt.date(2024, 4, 1), "từ ngày 01/03/2024 đến ngày 31/03/2024"),
+])
+def test_periods(text, start, end, label):
+    p = parse_period(text)
+    assert (p.start, p.end, p.label) == (start, end, label)
+
+
+@pytest.mark.parametrize("bad", ["2024-Q5", "Q1", "2024-13", "2024-03-31..2024-03-01", "quý 1"])
+def test_bad_period_is_a_clear_error(bad):
+    with pytest.raises(PeriodError) as caught:
+        parse_period(bad)
+    assert caught.value.hint
+
+
+def test_cli_bad_period_exit_code(logged, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["-S", str(logged), "report", "--period", "2024-Q7"])
+    assert done.value.code == 1 and "cannot read the period" in capsys.readouterr().err

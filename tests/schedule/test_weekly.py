@@ -1,0 +1,82 @@
+import datetime as dt
+
+import pytest
+
+from broadcast.errors import ScriptErrors
+from broadcast.schedule.weekly import load_schedule
+from tests.conftest import SCHEDULE, write_schedule
+
+
+def _problems(root) -> list:
+    with pytest.raises(ScriptErrors) as caught:
+        load_schedule(root / "schedules")
+    return caught.value.problems
+
+
+def test_sample_schedule_loads(planned_station):
+    schedule = load_schedule(planned_station / "schedules")
+    sang, chieu = schedule.slots
+    assert sang.days == (0, 2, 4) and sang.start == dt.time(6, 0) and sang.length == 900
+    assert sang.zones == ("thon-1", "thon-2")
+    assert chieu.days == tuple(range(7)) and chieu.length == 600 and chieu.zones == ("thon-1",)
+    assert schedule.zones["thon-2"].output == "file:out/thon-2"
+    assert sang.template.greeting == "Xin kính chào bà con."
+
+
+def test_repository_sample_schedule_loads():
+    from tests.conftest import REPO
+
+    schedule = load_schedule(REPO / "schedules")
+    assert {s.id for s in schedule.slots} >= {"sang", "chieu"}
+    assert schedule.events[0].date == dt.date(2024, 10, 10)
+
+
+@pytest.mark.parametrize("days, expected", [
+    ("Chủ nhật", (6,)), ("[Monday, sunday]", (0, 6)), ("[T2, thứ 7]", (0, 5)),
+    ("ngày thường", (0, 1, 2, 3, 4)), ("[THỨ HAI, Thứ Ba]", (0, 1)),
+])
+def test_day_names_in_vietnamese_and_english(station_dir, days, expected):
+    write_schedule(station_dir, SCHEDULE.replace("[Thứ Hai, Thứ Tư, Thứ Sáu]", days))
+    assert load_schedule(station_dir / "schedules").slots[0].days == expected
+
+
+def test_unquoted_clock_time_is_read_as_a_time(station_dir):
+    write_schedule(station_dir, SCHEDULE.replace('"17:00"', "17:30"))
+    assert load_schedule(station_dir / "schedules").slots[1].start == dt.time(17, 30)
+
+
+@pytest.mark.parametrize("old, new, line, field, words", [
+    ('"06:00"', '"25:00"', 10, "slots.0.start", "impossible time"),
+    ("[thon-1]\n", "[thon-9]\n", 22, "slots.1.zones", "unknown zone 'thon-9'"),
+    ("Asia/Ho_Chi_Minh", "Asia/Hanoi_City", 3, "station.timezone", "unknown timezone"),
+    ("[Thứ Hai, Thứ Tư", "[Thứ Hay, Thứ Tư", 9, "slots.0.days", "unknown day"),
+    ("length: 15m", "length: mười lăm", 11, "slots.0.length", "not a length"),
+    ("output: pulse}", "output: alsa}", 5, "zones.thon-1.output", "unknown output"),
+    ("order: rotate", "order: random", 16, "slots.0.program.rules.0.order", "unknown order"),
+])
+def test_errors_name_file_line_and_field(station_dir, old, new, line, field, words):
+    write_schedule(station_dir, SCHEDULE.replace(old, new))
+    problem = _problems(station_dir)[0]
+    assert problem.path.name == "tuan.yaml"
+    assert (problem.line, problem.field) == (line, field)
+    assert words in problem.problem and problem.hint
+
+
+def test_duplicate_slot_ids_across_files_are_reported(station_dir):
+    write_schedule(station_dir)
+    write_schedule(station_dir, "slots:\n  - id: sang\n    days: CN\n    start: '08:00'\n    length: 5\n"
+                   "    zones: all\n    program: {items: [tin-a]}\n", name="them.yaml")
+    problems = _problems(station_dir)
+    assert any("duplicate id 'sang'" in p.problem for p in problems)
+
+
+def test_yaml_syntax_error_has_a_line(station_dir):
+    write_schedule(station_dir, SCHEDULE.replace("  - id: chieu", "  - id: chieu\n   days: x: y"))
+    problem = _problems(station_dir)[0]
+    assert problem.line and "YAML" in problem.problem
+
+
+def test_missing_folder_says_what_to_do(station_dir):
+    with pytest.raises(Exception) as caught:
+        load_schedule(station_dir / "schedules")
+    assert "no schedule files" in str(caught.value)
