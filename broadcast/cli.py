@@ -286,8 +286,9 @@ def format_log(rows) -> str:
         started = r.started.strftime("%H:%M:%S") if r.started else "-"
         played = mmss(r.played_seconds) if r.played_seconds is not None else "-"
         note = ", ".join(i.script for i in r.items) or ""
-        if r.error:
-            note = (note + "; " if note else "") + r.error
+        for extra in (r.error, r.note):
+            if extra:
+                note = (note + "; " if note else "") + extra
         lines.append(f"{r.scheduled:%Y-%m-%d %H:%M} {started:8} {r.zone:16} {r.slot:14} {r.status:11} "
                      f"{played:>7}  {note}")
     return "\n".join(lines)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from broadcast.errors import BroadcastError
+from broadcast.news.scripts import parse_script
 from tests.soundpath import start_pulse, stop_pulse
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,11 +30,20 @@ def station_dir(tmp_path: Path) -> Path:
 
 def write_script(folder: Path, name: str, body: str = "Kính thưa bà con nhân dân. Đây là bản tin thử.",
                  **fields) -> Path:
+    """A script file; approved for air unless `approved=None` is given (or it does not parse)."""
+    approve = "approved" not in fields
     front = {"id": name, "title": f"Tin {name}", "topic": "dich-vu-cong",
              "valid_from": "2024-01-01", "valid_until": "2024-12-31", **fields}
     lines = ["---"] + [f"{k}: {v}" for k, v in front.items() if v is not None] + ["---", textwrap.dedent(body).strip(), ""]
     path = folder / f"{name}.md"
     path.write_text("\n".join(lines), encoding="utf-8")
+    if approve:
+        try:
+            item = parse_script(path)
+        except BroadcastError:
+            return path
+        lines.insert(-3, f"approved: {{by: lanh-dao, at: '2024-01-01T08:00:00+07:00', hash: {item.approval_hash}}}")
+        path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
 from broadcast import yamlfile
@@ -14,7 +14,8 @@ from broadcast.station.settings import ENGINE_NAMES as ENGINES
 from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
 REQUIRED = ("id", "title", "topic", "valid_from", "valid_until")
-OPTIONAL = ("voice", "engine", "priority")
+OPTIONAL = ("voice", "engine", "priority", "written_by", "review", "approved")
+REVIEW_STATES = ("submitted", "returned")
 PRIORITIES = ("normal", "priority", "emergency")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
@@ -32,6 +33,9 @@ class NewsItem:
     voice: str | None = None
     engine: str | None = None
     priority: str = "normal"
+    written_by: str | None = None    # who saved it last (console user)
+    review: Review | None = None     # sent for approval, or returned with a comment
+    approved: Approval | None = None
 
     @property
     def body(self) -> str:
@@ -42,8 +46,44 @@ class NewsItem:
         text = "\x1f".join((self.title, *self.paragraphs))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    @property
+    def approval_hash(self) -> str:
+        """What an approver approves: the text and when and how it airs."""
+        text = "\x1f".join((self.title, self.topic, self.valid_from.isoformat(), self.valid_until.isoformat(),
+                            self.priority, *self.paragraphs))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    @property
+    def is_approved(self) -> bool:
+        """Approved, and not changed since (an edit sends it back for approval)."""
+        return self.approved is not None and self.approved.hash == self.approval_hash
+
+    @property
+    def status(self) -> str:
+        """draft (Nháp), pending (Chờ duyệt) or approved (Đã duyệt)."""
+        if self.is_approved:
+            return "approved"
+        if self.approved is not None or (self.review is not None and self.review.state == "submitted"):
+            return "pending"
+        return "draft"
+
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day <= self.valid_until
+
+
+@dataclass(frozen=True)
+class Review:
+    state: str                       # submitted | returned
+    by: str
+    at: str                          # ISO time
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Approval:
+    by: str
+    at: str                          # ISO time
+    hash: str                        # NewsItem.approval_hash of the version approved
 
 
 def _split(text: str, path: Path) -> tuple[str, str, int]:
@@ -130,6 +170,11 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
     engine = data.get("engine")
     if engine is not None and engine not in ENGINES:
         problems.append(located.error(("engine",), f"{engine!r} unknown", f"known: {', '.join(ENGINES)}"))
+    review = _record(Review, data, "review", located, problems)
+    approved = _record(Approval, data, "approved", located, problems)
+    if review is not None and review.state not in REVIEW_STATES:
+        problems.append(located.error(("review", "state"), f"{review.state!r} unknown",
+                                      f"known: {', '.join(REVIEW_STATES)}"))
     paragraphs = _paragraphs(body)
     if not paragraphs:
         problems.append(InputError(path, body_line, "body", "empty: nothing to read on air",
@@ -141,7 +186,22 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
         valid_from=dates["valid_from"], valid_until=dates["valid_until"],
         paragraphs=paragraphs, path=path, body_line=body_line,
         voice=data.get("voice"), engine=engine, priority=priority,
+        written_by=str(data["written_by"]) if data.get("written_by") else None, review=review, approved=approved,
     )
+
+
+def _record(cls, data: dict, key: str, located: yamlfile.Located, problems: list[InputError]):
+    """A front-matter mapping (review:, approved:) as CLS, or None; a wrong one is a problem."""
+    raw = data.get(key)
+    if raw is None:
+        return None
+    names = [f.name for f in fields(cls)]
+    required = [f.name for f in fields(cls) if f.default is MISSING]
+    if not isinstance(raw, dict) or set(raw) - set(names) or any(raw.get(n) in (None, "") for n in required):
+        problems.append(located.error((key,), f"expected {', '.join(required)}",
+                                      "this field is written by the console; remove it to start again"))
+        return None
+    return cls(**{k: str(v) for k, v in raw.items()})
 
 
 def script_paths(paths: list[Path]) -> list[Path]:

@@ -70,6 +70,11 @@ def aired_items(path: Path) -> list[AiredItem]:
             for i in record(path).get("items", [])]
 
 
+def unapproved_note(program: Program) -> str | None:
+    """Why items the schedule names are not in the program: they are not approved for air."""
+    return f"bỏ qua tin chưa duyệt: {', '.join(program.unapproved)}" if program.unapproved else None
+
+
 @dataclass
 class Outcome:
     airing: Airing | None
@@ -282,18 +287,19 @@ class Playout:
             failure = PlayResult(0.0, False, f"player could not start: {exc}")
         log.info("%s: player started %+.1f ms from the scheduled time", airing.key,
                  (started - airing.start).total_seconds() * 1000)
-        rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items, str(path)))
+        rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items, str(path),
+                                unapproved_note(airing.program)))
         result = failure if playing is None else playing.wait(stop)
         if not self.realtime and result.completed:
             self.clock.wait(result.played - offset)
         return result, rows
 
     def _begin(self, attempts: list[tuple[str, str, str, dt.datetime]], output: str, started: dt.datetime,
-               planned: float, items: list[AiredItem], audio: str | None) -> list[int]:
+               planned: float, items: list[AiredItem], audio: str | None, note: str | None = None) -> list[int]:
         """A `playing` row per (occurrence, slot, zone, scheduled time), each at its next attempt."""
         return [self.db(asrun.begin, occurrence=oid, attempt=self.db(asrun.next_attempt, oid, output), slot=slot,
                         zone=zone, output=output, scheduled=scheduled, started=started, planned=planned,
-                        items=items, audio=audio) for oid, slot, zone, scheduled in attempts]
+                        items=items, audio=audio, note=note) for oid, slot, zone, scheduled in attempts]
 
     def _label(self, airing: Airing) -> str:
         return f"{airing.start:%Y%m%d-%H%M%S}_{airing.slot}_{airing.occurrences[0].zone}" + \

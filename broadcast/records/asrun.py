@@ -46,6 +46,7 @@ class Row:
     items: tuple[AiredItem, ...]
     audio: str | None
     error: str | None
+    note: str | None = None          # what the officer should know, e.g. items left out (not approved)
 
 
 def _time(text: str | None) -> dt.datetime | None:
@@ -55,7 +56,7 @@ def _time(text: str | None) -> dt.datetime | None:
 def _row(r: sqlite3.Row) -> Row:
     return Row(r["id"], r["occurrence"], r["attempt"], r["slot"], r["zone"], r["output"], _time(r["scheduled"]),
                _time(r["started"]), _time(r["ended"]), r["planned_seconds"], r["played_seconds"], r["status"],
-               tuple(AiredItem(**i) for i in json.loads(r["items"])), r["audio"], r["error"])
+               tuple(AiredItem(**i) for i in json.loads(r["items"])), r["audio"], r["error"], r["note"])
 
 
 def _items_json(items: tuple[AiredItem, ...] | list[AiredItem]) -> str:
@@ -76,13 +77,14 @@ def next_attempt(conn: sqlite3.Connection, occurrence: str, output: str) -> int:
 
 
 def begin(conn: sqlite3.Connection, *, occurrence: str, attempt: int, slot: str, zone: str, output: str,
-          scheduled: dt.datetime, started: dt.datetime, planned: float, items, audio: str | None) -> int:
+          scheduled: dt.datetime, started: dt.datetime, planned: float, items, audio: str | None,
+          note: str | None = None) -> int:
     """Record that an attempt started; returns the row id (the same row if retried)."""
     conn.execute(
         "INSERT OR IGNORE INTO asrun (occurrence, attempt, slot, zone, output, scheduled, started, planned_seconds,"
-        " status, items, audio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?)",
+        " status, items, audio, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?, ?)",
         (occurrence, attempt, slot, zone, output, scheduled.isoformat(), started.isoformat(), planned,
-         _items_json(items), audio))
+         _items_json(items), audio, note))
     return conn.execute("SELECT id FROM asrun WHERE occurrence = ? AND output = ? AND attempt = ?",
                         (occurrence, output, attempt)).fetchone()[0]
 

@@ -34,13 +34,13 @@ def mmss(seconds: float) -> str:
 
 
 def check_schedule(schedule: Schedule, items: list[NewsItem], queue: list[QueueEntry],
-                   start: dt.date, end: dt.date, timing: Timing) -> CheckReport:
+                   start: dt.date, end: dt.date, timing: Timing, approval_required: bool = False) -> CheckReport:
     report = CheckReport()
     known = {i.id: i for i in items}
     _overlapping(schedule, report)
     for slot in schedule.slots + schedule.events:
         _static(slot, known, timing, report)
-    planner = Planner(schedule, items, queue, timing)
+    planner = Planner(schedule, items, queue, timing, approval_required)
     report.occurrences = planner.occurrences(start, end)
     windows = [(start, end)] + [(e.date, e.date + dt.timedelta(days=1)) for e in schedule.events
                                 if not start <= e.date < end]
@@ -48,7 +48,20 @@ def check_schedule(schedule: Schedule, items: list[NewsItem], queue: list[QueueE
         occurrences = report.occurrences if first == start else planner.occurrences(first, last)
         _dated(schedule, known, occurrences, report)
     _queue(schedule, known, queue, planner, end, report)
+    _unapproved(schedule, report)
     return report
+
+
+def _unapproved(schedule: Schedule, report: CheckReport) -> None:
+    """Items the week would air but may not: not approved (or changed since approval)."""
+    seen: set[tuple[str, str]] = set()
+    for occ in report.occurrences:
+        for script in occ.program.unapproved:
+            if (occ.slot, script) not in seen:
+                seen.add((occ.slot, script))
+                report.warnings.append(_at(schedule.slot(occ.slot), "program.items",
+                                           f"{script} chưa được duyệt: không phát",
+                                           "người duyệt duyệt tin trên trang Tin bài"))
 
 
 def _overlapping(schedule: Schedule, report: CheckReport) -> None:

@@ -46,6 +46,7 @@ class Program:
     items: tuple[PlannedItem, ...]
     outro: bool
     seconds: float                   # estimated or rendered length
+    unapproved: tuple[str, ...] = () # named or queued items left out: not approved for air
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,9 @@ class Planner:
     """Plans occurrences; holds per-run lookups so a year of 20 zones plans in well under a second."""
 
     def __init__(self, schedule: Schedule, items: Iterable[NewsItem], queue: Iterable[QueueEntry],
-                 timing: Timing):
+                 timing: Timing, approval_required: bool = False):
         self.schedule = schedule
+        self.approval_required = approval_required
         self.items = {i.id: i for i in items}
         self.by_rotation = sorted(self.items.values(), key=lambda i: i.id)
         self.by_newest = sorted(self.items.values(), key=lambda i: (-i.valid_from.toordinal(), i.id))
@@ -170,9 +172,14 @@ class Planner:
         t = slot.template
         chosen: list[PlannedItem] = []
         taken: set[str] = set()
+        unapproved: list[str] = []
 
         def take(script: str, source: str, queue_id: int | None = None) -> None:
             item = self.items.get(script)
+            if item is not None and not self.airable(item):
+                if script not in unapproved:
+                    unapproved.append(script)
+                return
             if item is not None and script not in taken and item.valid_on(day):
                 taken.add(script)
                 chosen.append(PlannedItem(script, source, queue_id))
@@ -196,11 +203,14 @@ class Planner:
                 take(item.id, "rule")
         items = [self.items[c.script] for c in chosen]
         return Program(t.intro, t.greeting, tuple(chosen), t.outro,
-                       self.timing.program(t.intro, t.greeting, items, t.outro))
+                       self.timing.program(t.intro, t.greeting, items, t.outro), tuple(unapproved))
+
+    def airable(self, item: NewsItem) -> bool:
+        return item.is_approved or not self.approval_required
 
     def _by_rule(self, rule, slot: Slot, day: dt.date, taken: set[str]) -> list[NewsItem]:
         pool = self.by_newest if rule.order == "newest" else self.by_rotation
-        candidates = [i for i in pool if i.id not in taken and i.valid_on(day)
+        candidates = [i for i in pool if i.id not in taken and i.valid_on(day) and self.airable(i)
                       and (not rule.topics or i.topic in rule.topics)]
         if rule.order == "rotate" and candidates:
             shift = (slot_ordinal(slot, day) * rule.max) % len(candidates)
@@ -241,6 +251,6 @@ class Planner:
 
 
 def plan(schedule: Schedule, items: Iterable[NewsItem], queue: Iterable[QueueEntry],
-         start: dt.date, end: dt.date, timing: Timing) -> list[Occurrence]:
+         start: dt.date, end: dt.date, timing: Timing, approval_required: bool = False) -> list[Occurrence]:
     """Program occurrences whose date is in [start, end)."""
-    return Planner(schedule, items, queue, timing).occurrences(start, end)
+    return Planner(schedule, items, queue, timing, approval_required).occurrences(start, end)

@@ -26,9 +26,10 @@ class StationPlan:
     items: list[NewsItem]
     queue: list[QueueEntry]
     timing: Timing
+    approval_required: bool = False
 
     def planner(self) -> Planner:
-        return Planner(self.schedule, self.items, self.queue, self.timing)
+        return Planner(self.schedule, self.items, self.queue, self.timing, self.approval_required)
 
     def occurrences(self, start: dt.date, end: dt.date) -> list[Occurrence]:
         return self.planner().occurrences(start, end)
@@ -42,7 +43,7 @@ def load(station: Station) -> StationPlan:
         entries = queue.entries(conn)
     finally:
         conn.close()
-    return StationPlan(schedule, items, entries, station_timing(station))
+    return StationPlan(schedule, items, entries, station_timing(station), station.approval.required)
 
 
 def week_window(spec: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -69,7 +70,7 @@ def check(station: Station, start: dt.date, end: dt.date) -> CheckReport:
 
 
 def check_plan(p: StationPlan, start: dt.date, end: dt.date) -> CheckReport:
-    return check_schedule(p.schedule, p.items, p.queue, start, end, p.timing)
+    return check_schedule(p.schedule, p.items, p.queue, start, end, p.timing, p.approval_required)
 
 
 @dataclass(frozen=True)

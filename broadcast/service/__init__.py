@@ -6,7 +6,7 @@ audio never imports the audio stack."""
 
 import importlib
 
-MODULES = ("lexicon", "playout", "reading", "records", "render", "scripts", "station", "voices", "week")
+MODULES = ("approval", "lexicon", "playout", "reading", "records", "render", "scripts", "station", "voices", "week")
 
 
 def __getattr__(name: str):

@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
-from broadcast.errors import InputError, ScriptErrors
+from broadcast.errors import InputError
 from broadcast.files import atomic_path
 from broadcast.news.lint import check_news
-from broadcast.news.scripts import CheckResult, NewsItem, check_scripts, parse_text
+from broadcast.news.scripts import Approval, CheckResult, NewsItem, Review, check_scripts, parse_text
 from broadcast.station.settings import Station
 
 HISTORY = Path("history") / "scripts"
@@ -37,6 +37,14 @@ class Draft:
     priority: str = "normal"
     voice: str | None = None
     engine: str | None = None
+    written_by: str | None = None
+    review: Review | None = None
+    approved: Approval | None = None
+
+    @classmethod
+    def from_item(cls, item: NewsItem) -> "Draft":
+        return cls(item.id, item.title, item.topic, item.valid_from, item.valid_until, "\n\n".join(item.paragraphs),
+                   item.priority, item.voice, item.engine, item.written_by, item.review, item.approved)
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ def lint_scripts(station: Station, paths: list[Path] | None = None) -> CheckResu
     return check_news(station, paths or [station.scripts_dir])
 
 
-def _find(station: Station, script_id: str) -> NewsItem:
+def find(station: Station, script_id: str) -> NewsItem:
     for item in check_scripts([station.scripts_dir], station.topics).items:
         if item.id == script_id:
             return item
@@ -70,14 +78,17 @@ def _find(station: Station, script_id: str) -> NewsItem:
 
 
 def read_script(station: Station, script_id: str) -> Script:
-    item = _find(station, script_id)
+    item = find(station, script_id)
     return Script(item, item.path.read_text("utf-8-sig"))
 
 
 def to_markdown(draft: Draft) -> str:
     fields = {"id": draft.id, "title": draft.title, "topic": draft.topic,
-              "valid_from": draft.valid_from.isoformat(), "valid_until": draft.valid_until.isoformat(),
-              "priority": draft.priority, "voice": draft.voice, "engine": draft.engine}
+              "valid_from": draft.valid_from, "valid_until": draft.valid_until,
+              "priority": draft.priority, "voice": draft.voice, "engine": draft.engine,
+              "written_by": draft.written_by,
+              "review": {k: v for k, v in draft.review.__dict__.items() if v is not None} if draft.review else None,
+              "approved": dict(draft.approved.__dict__) if draft.approved else None}
     front = yaml.safe_dump({k: v for k, v in fields.items() if v is not None}, allow_unicode=True,
                            sort_keys=False, default_flow_style=False, width=1000)
     body = "\n".join(line.rstrip() for line in draft.body.strip().replace("\r\n", "\n").splitlines())
@@ -95,10 +106,20 @@ def _keep(station: Station, script_id: str, path: Path, suffix: str = "") -> Non
         tmp.write_bytes(path.read_bytes())
 
 
-def save_script(station: Station, draft: Draft) -> NewsItem:
-    """Validate DRAFT and write it atomically; the previous version goes to history."""
+def save_script(station: Station, draft: Draft, by: str | None = None) -> NewsItem:
+    """Validate DRAFT (written by BY) and write it atomically; the previous version goes to
+    history. Its review and approval stay: an approval of other content no longer counts."""
     existing = {i.id: i for i in check_scripts([station.scripts_dir], station.topics).items}
-    target = existing[draft.id].path if draft.id in existing else station.scripts_dir / f"{draft.id}.md"
+    old = existing.get(draft.id)
+    if old is not None:
+        draft = replace(draft, review=old.review, approved=old.approved, written_by=by or old.written_by)
+    elif by:
+        draft = replace(draft, written_by=by)
+    return write_draft(station, draft, old.path if old else station.scripts_dir / f"{draft.id}.md")
+
+
+def write_draft(station: Station, draft: Draft, target: Path) -> NewsItem:
+    """DRAFT, checked, atomically at TARGET, the file it replaces kept in history."""
     text = to_markdown(draft)
     item = parse_text(text, target, station.topics)
     if target.exists():
@@ -110,22 +131,9 @@ def save_script(station: Station, draft: Draft) -> NewsItem:
     return item
 
 
-def save_text(station: Station, script_id: str, text: str) -> NewsItem:
-    """Save a whole file as the officer wrote it (front matter included), after checking it."""
-    target = _find(station, script_id).path
-    item = parse_text(text, target, station.topics)
-    if item.id != script_id:
-        raise ScriptErrors([InputError(target, 2, "id", f"id changed from {script_id!r} to {item.id!r}",
-                                       "save it as a new item instead")])
-    _keep(station, script_id, target)
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, "utf-8")
-    return item
-
-
 def delete_script(station: Station, script_id: str) -> Path:
     """Take the item off the air: its file moves into history (it can be restored from there)."""
-    item = _find(station, script_id)
+    item = find(station, script_id)
     _keep(station, script_id, item.path, "-deleted")
     os.unlink(item.path)
     return item.path

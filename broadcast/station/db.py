@@ -59,6 +59,9 @@ MIGRATIONS: list[tuple[str, str]] = [
             plan_error TEXT
         )
     """),
+    ("0004_asrun_note", """
+        ALTER TABLE asrun ADD COLUMN note TEXT
+    """),
 ]
 
 

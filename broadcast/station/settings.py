@@ -80,6 +80,19 @@ class ReportSettings:
 
 
 @dataclass(frozen=True)
+class ApprovalSettings:
+    required: bool = True            # only items a leader approved air (off: a one-person station)
+    self_approval: bool = False      # an approver may approve what they wrote themselves
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    session_hours: float = 12.0      # a sign-in lasts this long without use
+    upload_mb: float = 50.0          # largest audio file the console takes
+    secure_cookies: bool = False     # set true when the console is served over HTTPS
+
+
+@dataclass(frozen=True)
 class Station:
     root: Path
     name: str = "Đài truyền thanh xã"
@@ -90,6 +103,8 @@ class Station:
     output: OutputSettings = field(default_factory=OutputSettings)
     playout: PlayoutSettings = field(default_factory=PlayoutSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
+    approval: ApprovalSettings = field(default_factory=ApprovalSettings)
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
     topics: tuple[Topic, ...] = DEFAULT_TOPICS
     lexicon: str | None = "lexicon.yaml"
 
@@ -163,7 +178,8 @@ def load_station(root: Path) -> Station:
     raw = located.data or {}
     if not isinstance(raw, dict):
         raise InputError(path, 1, None, "expected a mapping of settings")
-    allowed = {"name", "organisation", "timezone", "speech", "mix", "output", "playout", "report", "topics", "lexicon"}
+    allowed = {"name", "organisation", "timezone", "speech", "mix", "output", "playout", "report", "topics", "lexicon",
+               "approval", "console"}
     for key in raw:
         if key not in allowed:
             raise located.error((key,), "unknown setting", f"known: {', '.join(sorted(allowed))}")
@@ -174,6 +190,8 @@ def load_station(root: Path) -> Station:
         output=_section(OutputSettings, raw.get("output"), located, "output"),
         playout=_section(PlayoutSettings, raw.get("playout"), located, "playout"),
         report=_section(ReportSettings, raw.get("report"), located, "report"),
+        approval=_section(ApprovalSettings, raw.get("approval"), located, "approval"),
+        console=_section(ConsoleSettings, raw.get("console"), located, "console"),
     )
     for key in ("name", "organisation", "timezone", "lexicon"):
         if key in raw:

@@ -20,7 +20,7 @@ def test_sample_scripts_are_valid():
 
 
 def test_parses_fields_and_paragraphs(tmp_path):
-    path = write_script(tmp_path, "a", body="Đoạn một.\n\nĐoạn hai\nvẫn đoạn hai.", priority="priority")
+    path = write_script(tmp_path, "a", body="Đoạn một.\n\nĐoạn hai\nvẫn đoạn hai.", priority="priority", approved=None)
     item = parse_script(path)
     assert item.paragraphs == ("Đoạn một.", "Đoạn hai vẫn đoạn hai.")
     assert item.valid_from == dt.date(2024, 1, 1) and item.priority == "priority"
@@ -60,7 +60,7 @@ def test_empty_body(tmp_path):
 
 
 def test_not_utf8_names_the_line(tmp_path):
-    path = write_script(tmp_path, "a", body="Dòng một.\nDòng hai.")
+    path = write_script(tmp_path, "a", body="Dòng một.\nDòng hai.", approved=None)
     path.write_bytes(path.read_bytes().replace("Dòng hai".encode(), "Dòng hai".encode("cp1252")))
     [p] = problems(tmp_path)
     assert p.line == 9 and "UTF-8" in p.problem
@@ -100,7 +100,8 @@ def test_check_command_exit_codes(tmp_path, capsys):
 
 
 def test_check_warns_on_lost_diacritics(tmp_path, capsys):
-    write_script(tmp_path, "ocr", body="Kính thưa bà con.\nTuyén truyén cii cich hanh chinh nim 2023 tai xa Minh Duc")
+    write_script(tmp_path, "ocr", body="Kính thưa bà con.\nTuyén truyén cii cich hanh chinh nim 2023 tai xa Minh Duc",
+                 approved=None)
     with pytest.raises(SystemExit):
         main(["check", str(tmp_path)])
     err = capsys.readouterr().err

@@ -77,7 +77,7 @@ def test_delete_moves_the_file_into_history(station_dir):
 
 def test_lint_reports_problems_and_lost_diacritics_with_file_and_line(station_dir):
     write_script(station_dir / "scripts", "khong-dau",
-                 body="Thuc hien ke hoach cai cach hanh chinh cua xa trong nam nay.")
+                 body="Thuc hien ke hoach cai cach hanh chinh cua xa trong nam nay.", approved=None)
     write_script(station_dir / "scripts", "sai", topic="khong-co")
     result = service.scripts.lint_scripts(service.station.open_station(station_dir))
     assert [(p.path.name, p.field) for p in result.problems] == [("sai.md", "topic")]
