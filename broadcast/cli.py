@@ -258,7 +258,7 @@ def format_simulation(result) -> str:
 @pass_ctx
 def play_now(ctx: Context, what: str, zone: str | None) -> None:
     """Emergency: air WHAT (script id or audio file) at once, cutting what is playing."""
-    click.echo(format_log(service.playout.emergency(ctx.station, what, zone)))
+    click.echo(format_log(service.playout.emergency(ctx.station, what, [zone] if zone else None)))
 
 
 @cli.command("log")
@@ -347,6 +347,126 @@ def voices_try(ctx: Context, engine_voice: str, text: str, out: Path) -> None:
     """Render TEXT with ENGINE[:VOICE] (e.g. espeak:vi-VN-x-south) to a WAV file."""
     result = service.voices.sample_voice(ctx.station, engine_voice, text, out)
     click.echo(f"wrote {result.path} ({result.engine}, {result.seconds:.1f} s, synthesized in {result.took:.2f} s)")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every network card, for phones on the station's LAN).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
+@pass_ctx
+def web(ctx: Context, host: str, port: int) -> None:
+    """Start the web console (Vietnamese) over this station's folder and database."""
+    import uvicorn
+
+    from broadcast.web.app import create_app
+
+    click.echo(f"trang quản lý: http://{host}:{port}/  (Ctrl-C để dừng)")
+    uvicorn.run(create_app(ctx.station), host=host, port=port, log_level="warning", access_log=False)
+
+
+@cli.group()
+def users() -> None:
+    """Console users: admin, editor (biên tập viên), approver (người duyệt), viewer (xem)."""
+
+
+def _password(stdin: bool) -> str:
+    if stdin:
+        return click.get_text_stream("stdin").readline().rstrip("\r\n")
+    return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu")
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "editor", "approver", "viewer"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@pass_ctx
+def users_add(ctx: Context, name: str, role: str, password_stdin: bool) -> None:
+    """Create console user NAME with ROLE (asks the password twice)."""
+    user = service.users.add_user(ctx.station, name, role, _password(password_stdin), _now(ctx.station))
+    click.echo(f"đã tạo {user.name} ({user.role_label})")
+
+
+@users.command("list")
+@pass_ctx
+def users_list(ctx: Context) -> None:
+    """List console users and their roles."""
+    found = service.users.list_users(ctx.station)
+    click.echo("\n".join(f"{u.name:24} {u.role_label:14} {'đã khóa' if u.disabled else ''}" for u in found)
+               or "chưa có người dùng: broadcast users add NAME --role admin")
+
+
+@users.command("remove")
+@click.argument("name")
+@pass_ctx
+def users_remove(ctx: Context, name: str) -> None:
+    """Delete console user NAME (signs them out)."""
+    service.users.remove_user(ctx.station, name, _now(ctx.station))
+    click.echo(f"đã xóa {name}")
+
+
+@users.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@pass_ctx
+def users_passwd(ctx: Context, name: str, password_stdin: bool) -> None:
+    """Set a new password for NAME (signs them out everywhere)."""
+    service.users.set_password(ctx.station, name, _password(password_stdin), _now(ctx.station))
+    click.echo(f"đã đổi mật khẩu của {name}")
+
+
+@cli.group()
+def items() -> None:
+    """News items and their approval: Nháp → Chờ duyệt → Đã duyệt."""
+
+
+@items.command("list")
+@pass_ctx
+def items_list(ctx: Context) -> None:
+    """Each item with its approval status."""
+    from broadcast.service.approval import LABELS
+
+    for item in service.scripts.list_scripts(ctx.station).items:
+        click.echo(f"{item.id:32} {LABELS[service.approval.status(ctx.station, item)]:10} {item.title}")
+
+
+def _approval_step(ctx: Context, step: str, item_id: str, by: str, *args) -> None:
+    from broadcast.service.approval import LABELS
+
+    if service.users.list_users(ctx.station) and service.users.get_user(ctx.station, by) is None:
+        raise click.UsageError(f"--by {by}: no such console user (see 'broadcast users list')")
+    fn = {"submit": service.approval.submit, "approve": service.approval.approve,
+          "return": service.approval.send_back}[step]
+    item = fn(ctx.station, item_id, by, _now(ctx.station), *args)
+    service.users.log_action(ctx.station, _now(ctx.station), by, f"item.{step}", item_id, item.approval_hash)
+    click.echo(f"{item.id}: {LABELS[service.approval.status(ctx.station, item)]}")
+
+
+@items.command("submit")
+@click.argument("item_id")
+@click.option("--by", required=True, help="Who sends it for approval.")
+@pass_ctx
+def items_submit(ctx: Context, item_id: str, by: str) -> None:
+    """Gửi duyệt: send ITEM_ID for approval."""
+    _approval_step(ctx, "submit", item_id, by)
+
+
+@items.command("approve")
+@click.argument("item_id")
+@click.option("--by", required=True, help="Who approves it.")
+@pass_ctx
+def items_approve(ctx: Context, item_id: str, by: str) -> None:
+    """Duyệt: approve ITEM_ID for air (this version)."""
+    _approval_step(ctx, "approve", item_id, by)
+
+
+@items.command("return")
+@click.argument("item_id")
+@click.option("--by", required=True, help="Who returns it.")
+@click.option("--comment", required=True, help="What to change.")
+@pass_ctx
+def items_return(ctx: Context, item_id: str, by: str, comment: str) -> None:
+    """Trả lại: send ITEM_ID back to its writer with a comment."""
+    _approval_step(ctx, "return", item_id, by, comment)
 
 
 def main(argv: list[str] | None = None) -> None:

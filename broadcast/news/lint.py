@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 
 from broadcast.errors import InputError
@@ -12,13 +14,19 @@ from broadcast.station.settings import Station
 
 def diacritics_warnings(item: NewsItem) -> list[InputError]:
     """Lines that look like OCR output without accents: they would be read as nonsense."""
+    st = os.stat(item.path)
+    return list(_diacritics(item, st.st_ino, st.st_mtime_ns, st.st_size))
+
+
+@functools.lru_cache(maxsize=4096)
+def _diacritics(item: NewsItem, inode: int, mtime_ns: int, size: int) -> tuple[InputError, ...]:
     warnings = []
     lines = item.path.read_text("utf-8-sig").splitlines()
     for number, line in enumerate(lines[item.body_line - 1:], start=item.body_line):
         if lost_diacritics(line):
             warnings.append(InputError(item.path, number, "body", "text looks like it lost its diacritics (dấu)",
                                        "retype the line with Vietnamese accents (Unikey, Telex)"))
-    return warnings
+    return tuple(warnings)
 
 
 def check_news(station: Station, paths: list[Path]) -> CheckResult:

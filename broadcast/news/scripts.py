@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import os
 import re
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
@@ -127,9 +129,15 @@ def _decode(raw: bytes, path: Path) -> str:
 
 
 def parse_script(path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS) -> NewsItem:
-    """Read and validate one script; raise ScriptErrors listing every problem in it."""
-    path = Path(path)
-    return parse_text(_decode(path.read_bytes(), path), path, topics)
+    """Read and validate one script; raise ScriptErrors listing every problem in it. A file
+    unchanged since it was last read (same inode, time and size) is not parsed again."""
+    st = os.stat(path)
+    return _parse_file(str(path), st.st_ino, st.st_mtime_ns, st.st_size, topics)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_file(path: str, inode: int, mtime_ns: int, size: int, topics: tuple[Topic, ...]) -> NewsItem:
+    return parse_text(_decode(Path(path).read_bytes(), Path(path)), Path(path), topics)
 
 
 def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS) -> NewsItem:

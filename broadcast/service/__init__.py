@@ -6,7 +6,8 @@ audio never imports the audio stack."""
 
 import importlib
 
-MODULES = ("approval", "lexicon", "playout", "reading", "records", "render", "scripts", "station", "voices", "week")
+MODULES = ("approval", "dashboard", "lexicon", "playout", "reading", "records", "render", "scripts", "station", "uploads", "users",
+           "voices", "week")
 
 
 def __getattr__(name: str):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from broadcast.news.scripts import NewsItem
 from broadcast.normalize import Normalizer
+from broadcast.normalize.lexicon import spell
 from broadcast.render.bulletin import Renderer, RenderResult
 from broadcast.station.settings import Station
 
@@ -72,3 +73,20 @@ def listen(station: Station, item: NewsItem) -> RenderResult:
     cache; a second call with nothing changed reuses the file."""
     out = station.cache_dir / PREVIEWS / f"{item.id}.wav"
     return Renderer(station).render([item], out)
+
+
+_ABBREVIATION = re.compile(r"(?<![\w/-])[A-ZĐ][A-ZĐ0-9&]+(?![\w/-])")
+
+
+def unknown_abbreviations(station: Station, text: str, using: Normalizer | None = None) -> list[tuple[int, str]]:
+    """(line, token) for every capitalised abbreviation the lexicon does not know: it would be
+    spelled letter by letter on air, so the officer can add a reading."""
+    reader = using or normalizer(station)
+    found, verdict = [], {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        for token in dict.fromkeys(_ABBREVIATION.findall(line)):
+            if token not in verdict:
+                verdict[token] = reader.normalize(token) == spell(token)
+            if verdict[token]:
+                found.append((number, token))
+    return found

@@ -1,0 +1,132 @@
+"""Tổng quan: per zone what is on air and what comes next, today's programs with how each
+went, and the alerts the officer must act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+
+from broadcast.playout import status as daemon_status
+from broadcast.playout.outputs import make_player
+from broadcast.records import asrun
+from broadcast.records.asrun import Row
+from broadcast.schedule import week
+from broadcast.schedule.plan import Occurrence
+from broadcast.service.voices import list_voices
+from broadcast.station.settings import Station
+
+LOW_DISK_BYTES = 2 * 1024 ** 3
+TROUBLE = ("missed", "failed", "interrupted", "fallback")
+LOOK_BACK = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Alert:
+    level: str                       # error | warning
+    text: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ZoneState:
+    zone: str
+    name: str
+    on_air: Row | None               # the row of what plays now
+    next: Occurrence | None
+
+
+@dataclass(frozen=True)
+class TodayProgram:
+    start: dt.datetime
+    slot: str
+    zones: tuple[str, ...]           # zone names
+    items: tuple[str, ...]
+    statuses: tuple[str, ...]        # one per zone: as-run status, or "planned" before it airs
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    now: dt.datetime
+    zones: list[ZoneState]
+    today: list[TodayProgram]
+    alerts: list[Alert]
+    daemon_alive: bool
+
+
+def _latest(rows: list[Row]) -> dict[str, Row]:
+    """The last attempt of each occurrence."""
+    out: dict[str, Row] = {}
+    for row in rows:
+        if row.occurrence not in out or row.attempt >= out[row.occurrence].attempt:
+            out[row.occurrence] = row
+    return out
+
+
+def dashboard(station: Station, now: dt.datetime) -> Dashboard:
+    loaded = week.load(station)
+    zones = loaded.schedule.zones
+    today = now.date()
+    occurrences = loaded.occurrences(today, today + dt.timedelta(days=2))
+    midnight = dt.datetime.combine(today, dt.time(0), now.tzinfo)
+    recent = asrun.read(station.db_path, midnight - LOOK_BACK, midnight + dt.timedelta(days=1))
+    latest = _latest(recent)
+    heartbeat = daemon_status.read(station.db_path)
+    alive = heartbeat is not None and heartbeat.alive(now)
+    playing = {r.zone: r for r in latest.values() if r.status == "playing" and (alive or _recent(r, now))}
+    states = []
+    for zone_id, zone in zones.items():
+        upcoming = next((o for o in occurrences if o.zone == zone_id and o.start > now), None)
+        states.append(ZoneState(zone_id, zone.name, playing.get(zone_id), upcoming))
+    titles = {i.id: i.title for i in loaded.items}
+    return Dashboard(now, states, _today(occurrences, latest, zones, titles, today),
+                     _alerts(station, loaded, recent, now, alive),
+                     alive)
+
+
+def _today(occurrences, latest, zones, titles, today) -> list[TodayProgram]:
+    groups: dict[tuple, list[Occurrence]] = {}
+    for occ in occurrences:
+        if occ.date == today:
+            groups.setdefault((occ.start, occ.slot, occ.program), []).append(occ)
+    out = []
+    for (start, slot, program), group in groups.items():
+        rows = [latest.get(o.id) for o in group]
+        out.append(TodayProgram(start, slot, tuple(zones[o.zone].name for o in group),
+                                tuple(titles.get(i.script, i.script) for i in program.items),
+                                tuple(r.status if r else "planned" for r in rows),
+                                tuple(sorted({n for r in rows if r for n in (r.error, r.note) if n}))))
+    return out
+
+
+def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive: bool) -> list[Alert]:
+    alerts = []
+    if not alive:
+        alerts.append(Alert("error", "Chương trình phát (broadcast run) không chạy: loa sẽ không phát theo lịch",
+                            "khởi động lại máy phát hoặc chạy: systemctl restart broadcast"))
+    for row in recent:
+        if row.status in TROUBLE:
+            alerts.append(Alert("error" if row.status in ("missed", "failed") else "warning",
+                                f"{row.scheduled:%d/%m/%Y %H:%M} {row.slot} – {row.zone}: {row.status}",
+                                row.error or ""))
+    check = week.check_plan(loaded, now.date(), now.date() + dt.timedelta(days=7))
+    for problem in check.problems + check.warnings:
+        alerts.append(Alert("warning", problem.problem, problem.hint or ""))
+    for engine in list_voices(station):
+        if engine.position is not None and not engine.available:
+            alerts.append(Alert("warning", f"Giọng đọc {engine.name} không dùng được", engine.reason))
+    for output in sorted({z.output for z in loaded.schedule.zones.values()}):
+        ok = make_player(output, station, realtime=True).available()
+        if not ok:
+            alerts.append(Alert("error", f"Đầu ra {output} không dùng được", ok.reason))
+    free = shutil.disk_usage(station.root).free
+    if free < LOW_DISK_BYTES:
+        alerts.append(Alert("error", f"Ổ đĩa sắp đầy: còn {free / 1024 ** 3:.1f} GB",
+                            "xóa bớt tệp cũ trong cache/ hoặc out/"))
+    return alerts
+
+
+def _recent(row: Row, now: dt.datetime) -> bool:
+    """A `playing` row whose program may still be playing (an emergency aired without the daemon)."""
+    return row.started is not None and now <= row.started + dt.timedelta(seconds=(row.planned_seconds or 0) + 5)

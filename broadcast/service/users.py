@@ -1,0 +1,170 @@
+"""Console users and their roles, signing in (argon2 hashes; five wrong passwords slow further
+tries), and the audit log every front end writes to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from contextlib import closing
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from broadcast.errors import BroadcastError
+from broadcast.records import audit
+from broadcast.station import db
+from broadcast.station.settings import Station
+
+ROLES = {"admin": "Quản trị", "editor": "Biên tập viên", "approver": "Người duyệt", "viewer": "Xem"}
+NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+MIN_PASSWORD = 8
+FREE_TRIES = 5                                   # wrong passwords before tries are slowed
+WINDOW = dt.timedelta(minutes=15)                # wrong passwords older than this are forgotten
+_hasher = PasswordHasher()
+
+
+class UserError(BroadcastError):
+    """A user that cannot be created, changed or signed in."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    disabled: bool
+    created_at: dt.datetime
+
+    @property
+    def role_label(self) -> str:
+        return ROLES[self.role]
+
+
+def _user(row) -> User:
+    return User(row["name"], row["role"], bool(row["disabled"]), dt.datetime.fromisoformat(row["created_at"]))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"mật khẩu quá ngắn (cần ít nhất {MIN_PASSWORD} ký tự)",
+                        "dùng một câu dễ nhớ, ví dụ: loa-xa-minh-duc-2025")
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise UserError(f"vai trò {role!r} không có", f"chọn một trong: {', '.join(ROLES)}")
+
+
+def list_users(station: Station) -> list[User]:
+    with closing(db.connect(station.db_path)) as conn:
+        return [_user(r) for r in conn.execute("SELECT * FROM users ORDER BY name")]
+
+
+def get_user(station: Station, name: str) -> User | None:
+    with closing(db.connect(station.db_path)) as conn:
+        row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+    return _user(row) if row else None
+
+
+def add_user(station: Station, name: str, role: str, password: str, now: dt.datetime, by: str | None = None) -> User:
+    if not NAME.match(name):
+        raise UserError(f"tên đăng nhập {name!r} không hợp lệ",
+                        "dùng chữ thường không dấu, số, dấu chấm hoặc gạch ngang, 2–32 ký tự (ví dụ: lan.vhxh)")
+    _check_role(role)
+    _check_password(password)
+    with closing(db.connect(station.db_path)) as conn:
+        if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+            raise UserError(f"đã có người dùng {name!r}", "chọn tên khác, hoặc đổi mật khẩu bằng 'broadcast users passwd'")
+        conn.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                     (name, role, _hasher.hash(password), now.isoformat(timespec="seconds")))
+        audit.record(conn, now, by, "user.add", name, role)
+        return _user(conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone())
+
+
+def _existing(conn, name: str):
+    row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        raise UserError(f"không có người dùng {name!r}", "xem danh sách: broadcast users list")
+    return row
+
+
+def remove_user(station: Station, name: str, now: dt.datetime, by: str | None = None) -> None:
+    with closing(db.connect(station.db_path)) as conn:
+        _existing(conn, name)
+        conn.execute("DELETE FROM sessions WHERE user = ?", (name,))
+        conn.execute("DELETE FROM users WHERE name = ?", (name,))
+        audit.record(conn, now, by, "user.remove", name)
+
+
+def set_password(station: Station, name: str, password: str, now: dt.datetime, by: str | None = None) -> None:
+    _check_password(password)
+    with closing(db.connect(station.db_path)) as conn:
+        _existing(conn, name)
+        conn.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_hasher.hash(password), name))
+        conn.execute("DELETE FROM sessions WHERE user = ?", (name,))       # signed out everywhere
+        audit.record(conn, now, by, "user.password", name)
+
+
+def set_role(station: Station, name: str, role: str, now: dt.datetime, by: str | None = None) -> None:
+    _check_role(role)
+    with closing(db.connect(station.db_path)) as conn:
+        _existing(conn, name)
+        conn.execute("UPDATE users SET role = ? WHERE name = ?", (role, name))
+        audit.record(conn, now, by, "user.role", name, role)
+
+
+def set_disabled(station: Station, name: str, disabled: bool, now: dt.datetime, by: str | None = None) -> None:
+    with closing(db.connect(station.db_path)) as conn:
+        _existing(conn, name)
+        conn.execute("UPDATE users SET disabled = ? WHERE name = ?", (int(disabled), name))
+        if disabled:
+            conn.execute("DELETE FROM sessions WHERE user = ?", (name,))
+        audit.record(conn, now, by, "user.disable" if disabled else "user.enable", name)
+
+
+def wait_before_next_try(failures: int) -> dt.timedelta:
+    """After FREE_TRIES wrong passwords, each further try waits longer (15 s, 30 s, … up to 15 min)."""
+    if failures < FREE_TRIES:
+        return dt.timedelta(0)
+    return min(dt.timedelta(seconds=15 * 2 ** (failures - FREE_TRIES)), WINDOW)
+
+
+def authenticate(station: Station, name: str, password: str, now: dt.datetime) -> User:
+    """The user NAME if PASSWORD is right; wrong tries are counted per name and slow later ones."""
+    with closing(db.connect(station.db_path)) as conn:
+        since = (now - WINDOW).isoformat(timespec="seconds")
+        failures = [dt.datetime.fromisoformat(r[0]) for r in conn.execute(
+            "SELECT at FROM sign_in_failures WHERE name = ? AND at >= ? ORDER BY at", (name, since))]
+        wait = wait_before_next_try(len(failures))
+        if failures and now < failures[-1] + wait:
+            seconds = int((failures[-1] + wait - now).total_seconds()) + 1
+            raise UserError(f"sai mật khẩu quá nhiều lần; thử lại sau {seconds} giây",
+                            "nếu quên mật khẩu, nhờ quản trị đặt lại")
+        row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+        ok = False
+        if row is not None and not row["disabled"]:
+            try:
+                ok = _hasher.verify(row["password_hash"], password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        if not ok:
+            conn.execute("INSERT INTO sign_in_failures (name, at) VALUES (?, ?)", (name, now.isoformat(timespec="seconds")))
+            audit.record(conn, now, None, "sign-in.failed", name)
+            raise UserError("tên đăng nhập hoặc mật khẩu không đúng", "kiểm tra bộ gõ (Unikey) và phím Caps Lock")
+        conn.execute("DELETE FROM sign_in_failures WHERE name = ?", (name,))
+        if _hasher.check_needs_rehash(row["password_hash"]):
+            conn.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_hasher.hash(password), name))
+        audit.record(conn, now, name, "sign-in")
+        return _user(row)
+
+
+def log_action(station: Station, now: dt.datetime, user: str | None, action: str, target: str | None = None,
+               detail: str | None = None) -> None:
+    """One audit row: the front ends call this after each change they make for a user."""
+    with closing(db.connect(station.db_path)) as conn:
+        audit.record(conn, now, user, action, target, detail)
+
+
+def audit_log(station: Station, user: str | None = None, action: str | None = None, limit: int = 200):
+    with closing(db.connect(station.db_path)) as conn:
+        return audit.rows(conn, user, action, limit)

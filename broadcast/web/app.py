@@ -1,0 +1,169 @@
+"""The console's Starlette app: routes (each with its permission), the guard every request
+passes (session, role, CSRF), security headers, and the one place errors become pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from broadcast import service
+from broadcast.errors import BroadcastError
+from broadcast.station.settings import Station
+from broadcast.web import csrf, sessions
+from broadcast.web.permissions import PUBLIC, allowed
+
+HERE = Path(__file__).parent
+NAV = (("Tổng quan", "/", "view"), ("Tin bài", "/tin-bai", "view"), ("Lịch phát", "/lich-phat", "view"),
+       ("Nhật ký phát", "/nhat-ky", "view"), ("Báo cáo", "/bao-cao", "view"), ("Cài đặt", "/cai-dat", "admin"))
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "media-src 'self' blob:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+}
+
+
+@dataclass
+class Console:
+    station: Station
+    now: Callable[[], dt.datetime]
+    templates: Jinja2Templates
+
+    def render(self, request: Request, template: str, status_code: int = 200, **context) -> Response:
+        session = getattr(request.state, "session", None)
+        nav = [(label, href, href == "/" and request.url.path == "/" or href != "/" and
+                request.url.path.startswith(href)) for label, href, need in NAV
+               if session is not None and allowed(session.role, need)]
+        base = {"station_name": self.station.name, "session": session, "nav": nav,
+                "csrf_token": session.csrf if session else "",
+                "can_emergency": session is not None and allowed(session.role, "emergency"),
+                "notice": NOTICES.get(request.query_params.get("ok", ""), "")}
+        return self.templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
+
+
+NOTICES = {"luu": "Đã lưu.", "gui-duyet": "Đã gửi duyệt.", "duyet": "Đã duyệt: tin sẽ được phát theo lịch.",
+           "tra-lai": "Đã trả lại tin cho người viết.", "khan-cap": "Đang phát khẩn cấp.",
+           "xoa": "Đã xóa tin (bản cũ vẫn giữ trong lịch sử).", "dang-xuat": "Đã đăng xuất.",
+           "nguoi-dung": "Đã cập nhật người dùng.", "lich": "Đã thêm vào lịch.", "bo-lich": "Đã xóa khỏi lịch."}
+
+
+def console(request: Request) -> Console:
+    return request.app.state.console
+
+
+def page(path: str, view, permission: str, methods: tuple[str, ...] = ("GET",)) -> Route:
+    """A route whose every request is checked: signed in, role allowed, CSRF token on changes."""
+
+    async def guarded(request: Request) -> Response:
+        c = console(request)
+        token = request.cookies.get(sessions.COOKIE)
+        request.state.session = await run_in_threadpool(sessions.load, c.station, token, c.now()) if token else None
+        if permission != PUBLIC:
+            if request.state.session is None:
+                if request.method == "GET":
+                    return RedirectResponse(f"/dang-nhap?tiep={quote(request.url.path)}", 303)
+                return c.render(request, "error.html", 401, message="Phiên làm việc đã hết hạn",
+                                hint="đăng nhập lại rồi làm lại thao tác")
+            if not allowed(request.state.session.role, permission):
+                return c.render(request, "error.html", 403, message="Bạn không có quyền làm việc này",
+                                hint="nhờ quản trị cấp quyền nếu cần")
+            if request.method == "POST" and not await _csrf_ok(request, c):
+                return c.render(request, "error.html", 403, message="Biểu mẫu đã cũ hoặc không hợp lệ",
+                                hint="tải lại trang rồi làm lại")
+        return await view(request)
+
+    route = Route(path, guarded, methods=list(methods))
+    route.permission = permission
+    return route
+
+
+async def _csrf_ok(request: Request, c: Console) -> bool:
+    given = request.headers.get(csrf.HEADER)
+    if given is None:
+        length = int(request.headers.get("content-length") or 0)
+        if length > c.station.console.upload_mb * 1024 * 1024 + 65536:
+            return False
+        form = await request.form(max_part_size=int(c.station.console.upload_mb * 1024 * 1024) + 1)
+        given = form.get(csrf.FIELD)
+    return csrf.matches(request.state.session.csrf, given if isinstance(given, str) else None)
+
+
+async def broadcast_error(request: Request, exc: BroadcastError) -> Response:
+    """The one place an error becomes a page: what went wrong and what to do, in Vietnamese."""
+    return console(request).render(request, "error.html", 400, message=exc.message, hint=exc.hint or "")
+
+
+class SecurityHeaders:
+    """ASGI middleware adding SECURITY_HEADERS to every response (streams included)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in present]
+                message = {**message, "headers": list(message.get("headers", [])) + extra}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(station: Station, now: Callable[[], dt.datetime] | None = None) -> Starlette:
+    from broadcast.web.views import (  # one module per page
+        approval,
+        asrun,
+        dashboard,
+        emergency,
+        events,
+        items,
+        reports,
+        schedule,
+        settings,
+        signin,
+    )
+
+    routes = [
+        page("/dang-nhap", signin.form, PUBLIC, ("GET", "POST")),
+        page("/dang-xuat", signin.sign_out, "view", ("POST",)),
+        page("/", dashboard.show, "view"),
+        page("/su-kien", events.stream, "view"),
+        page("/tin-bai", items.listing, "view"),
+        page("/tin-bai/moi", items.new, "write", ("GET", "POST")),
+        page("/xem-cach-doc", items.preview, "view", ("POST",)),
+        page("/tin-bai/{item_id}", items.edit, "view", ("GET", "POST")),
+        page("/tin-bai/{item_id}/nghe-thu", items.listen, "view"),
+        page("/tin-bai/{item_id}/lich-su", items.history, "view"),
+        page("/tin-bai/{item_id}/xoa", items.delete, "write", ("POST",)),
+        page("/tin-bai/{item_id}/gui-duyet", approval.submit, "write", ("POST",)),
+        page("/tin-bai/{item_id}/duyet", approval.approve, "approve", ("POST",)),
+        page("/tin-bai/{item_id}/tra-lai", approval.send_back, "approve", ("POST",)),
+        page("/phat-khan-cap", emergency.form, "emergency", ("GET", "POST")),
+        page("/lich-phat", schedule.week, "view"),
+        page("/nhat-ky", asrun.listing, "view"),
+        page("/bao-cao", reports.show, "view"),
+        page("/cai-dat", settings.show, "admin", ("GET", "POST")),
+        Mount("/tinh", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    templates = Jinja2Templates(directory=HERE / "templates")   # autoescapes .html
+    app = Starlette(routes=routes, exception_handlers={BroadcastError: broadcast_error},
+                    middleware=[Middleware(SecurityHeaders)])
+    app.state.console = Console(station, now or (lambda: service.station.now(station)), templates)
+    return app

@@ -1,0 +1,47 @@
+"""Nhật ký phát: what aired, filtered by dates, zone and status, with the reason when it did not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from broadcast import service
+from broadcast.service.records import STATUSES, LogQuery
+from broadcast.web import format as fmt
+from broadcast.web.app import console
+
+SHOWN = 500
+
+
+@dataclass(frozen=True)
+class LogLine:
+    when: str
+    zone: str
+    slot: str
+    status: str
+    status_code: str
+    played: str
+    items: str
+    reason: str
+
+
+async def listing(request: Request) -> Response:
+    c = console(request)
+    p = request.query_params
+    today = c.now().date()
+    first = fmt.parse_date(p.get("tu")) or today
+    last = fmt.parse_date(p.get("den")) or today
+    zone = p.get("cum-loa") or None
+    status = p.get("trang-thai") if p.get("trang-thai") in STATUSES else None
+    zones = {z.id: z.name for z in await run_in_threadpool(service.station.zones, c.station)}
+    found = await run_in_threadpool(service.records.as_run, c.station, LogQuery(first, last, zone, status))
+    lines = [LogLine(fmt.moment(r.scheduled), zones.get(r.zone, r.zone), r.slot, fmt.AIRING.get(r.status, r.status),
+                     r.status, fmt.mmss(r.played_seconds), ", ".join(i.title for i in r.items),
+                     "; ".join(x for x in (r.error, r.note) if x)) for r in found.rows[-SHOWN:]]
+    return c.render(request, "asrun.html", lines=lines, total=len(found.rows), first=first.isoformat(),
+                    last=last.isoformat(), zone=zone or "", status=status or "", zones=list(zones.items()),
+                    statuses=[(s, fmt.AIRING[s]) for s in STATUSES],
+                    counts=", ".join(f"{fmt.AIRING[s]}: {n}" for s, n in found.counts.items()))

@@ -1,0 +1,65 @@
+"""Tổng quan: each zone's program now and next, today's programs and their as-run state, alerts.
+The live part is re-sent by /su-kien whenever it changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from broadcast import service
+from broadcast.service.dashboard import Dashboard
+from broadcast.web import format as fmt
+from broadcast.web.app import console
+
+
+@dataclass(frozen=True)
+class ZoneLine:
+    name: str
+    on_air: str                      # what plays now, or ""
+    progress: int                    # percent of it played
+    next: str
+
+
+@dataclass(frozen=True)
+class ProgramLine:
+    time: str
+    slot: str
+    zones: str
+    items: str
+    state: str
+    state_class: str
+    notes: str
+
+
+def view_of(d: Dashboard) -> dict:
+    zones = []
+    for z in d.zones:
+        on_air, progress = "", 0
+        if z.on_air is not None:
+            on_air = ", ".join(i.title for i in z.on_air.items) or z.on_air.slot
+            if z.on_air.planned_seconds:
+                progress = min(100, int(100 * (z.on_air.played_seconds or 0) / z.on_air.planned_seconds))
+        upcoming = ""
+        if z.next is not None:
+            day = "" if z.next.date == d.now.date() else f" {fmt.weekday_date(z.next.date)}"
+            upcoming = f"{fmt.time(z.next.start)}{day} – {z.next.slot}"
+        zones.append(ZoneLine(z.name, on_air, progress, upcoming))
+    today = []
+    for p in d.today:
+        states = sorted(set(p.statuses))
+        state = ", ".join(fmt.AIRING.get(s, s) for s in states)
+        trouble = any(s in ("missed", "failed", "interrupted", "fallback") for s in states)
+        today.append(ProgramLine(fmt.time(p.start), p.slot, ", ".join(p.zones), ", ".join(p.items) or "(trống)",
+                                 state, "trouble" if trouble else ("done" if states == ["completed"] else ""),
+                                 "; ".join(p.notes)))
+    return {"zones": zones, "today": today, "alerts": d.alerts, "daemon_alive": d.daemon_alive,
+            "updated": fmt.moment(d.now), "day": fmt.weekday_date(d.now.date())}
+
+
+async def show(request: Request) -> Response:
+    c = console(request)
+    d = await run_in_threadpool(service.dashboard.dashboard, c.station, c.now())
+    return c.render(request, "dashboard.html", **view_of(d))

@@ -1,0 +1,101 @@
+"""Phát khẩn cấp: an item, an uploaded recording or a typed text, on chosen zones (default all),
+confirmed once, then aired at once through the daemon's emergency path, cutting what plays."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from broadcast import service
+from broadcast.errors import BroadcastError
+from broadcast.service.playout import EMERGENCY_TEXTS
+from broadcast.service.uploads import UPLOADS
+from broadcast.web.app import console
+
+log = logging.getLogger("broadcast.web")
+PREPARED = re.compile(r"^(tai-len|khan-cap)/[\w.-]+\.wav$")
+FOLDERS = {"tai-len": UPLOADS, "khan-cap": EMERGENCY_TEXTS}
+
+
+def _audio_path(c, prepared: str) -> Path | None:
+    """The prepared audio a confirmation names: only files this page generated."""
+    if not PREPARED.match(prepared):
+        return None
+    folder, name = prepared.split("/", 1)
+    path = c.station.root / FOLDERS[folder] / name
+    return path if path.is_file() else None
+
+
+async def form(request: Request) -> Response:
+    c = console(request)
+    zones = await run_in_threadpool(service.station.zones, c.station)
+    items = (await run_in_threadpool(service.scripts.list_scripts, c.station)).items
+    if request.method == "GET":
+        if request.query_params.get("nghe"):
+            path = _audio_path(c, request.query_params["nghe"])
+            if path is not None:
+                return FileResponse(path, media_type="audio/wav")
+        return c.render(request, "emergency.html", zones=zones, items=items, error="")
+    data = await request.form()
+    chosen = [z for z in data.getlist("zones") if z in {zone.id for zone in zones}]
+    if not chosen:
+        return c.render(request, "emergency.html", 400, zones=zones, items=items,
+                        error="Chọn ít nhất một cụm loa")
+    if data.get("confirm") == "1":
+        return await _air(request, data, chosen, zones)
+    kind = data.get("kind")
+    try:
+        if kind == "item":
+            what, label, prepared = str(data.get("item", "")), "", ""
+            label = next((i.title for i in items if i.id == what), "")
+            if not label:
+                raise BroadcastError("chưa chọn tin bài", "chọn một tin trong danh sách")
+        elif kind == "file":
+            upload = data.get("audio")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise BroadcastError("chưa chọn tệp âm thanh", "bấm 'Chọn tệp' và chọn bản ghi")
+            path = await run_in_threadpool(service.uploads.store_audio, c.station, await upload.read(),
+                                           upload.filename, c.now())
+            what, label, prepared = "", upload.filename, f"tai-len/{path.name}"
+        elif kind == "text":
+            text = str(data.get("text", ""))
+            path = await run_in_threadpool(service.playout.emergency_text_audio, c.station, text, c.now())
+            what, label, prepared = "", text.strip()[:200], f"khan-cap/{path.name}"
+        else:
+            raise BroadcastError("chưa chọn cần phát gì", "chọn tin bài, tệp âm thanh hoặc gõ nội dung")
+    except BroadcastError as exc:
+        return c.render(request, "emergency.html", 400, zones=zones, items=items,
+                        error=f"{exc.message}" + (f" – {exc.hint}" if exc.hint else ""))
+    names = [z.name for z in zones if z.id in chosen]
+    return c.render(request, "emergency_confirm.html", what=what, label=label, prepared=prepared, chosen=chosen,
+                    zone_names=", ".join(names) if len(chosen) < len(zones) else "Tất cả các cụm loa")
+
+
+async def _air(request: Request, data, chosen: list[str], zones) -> Response:
+    c = console(request)
+    what = str(data.get("what", ""))
+    if data.get("prepared"):
+        path = _audio_path(c, str(data["prepared"]))
+        if path is None:
+            raise BroadcastError("không tìm thấy âm thanh đã chuẩn bị", "làm lại từ đầu trang Phát khẩn cấp")
+        what = str(path)
+    target = None if len(chosen) == len(zones) else chosen
+    user = request.state.session.user
+    await run_in_threadpool(service.users.log_action, c.station, c.now(), user, "emergency", what,
+                            "tất cả" if target is None else ", ".join(chosen))
+
+    def air() -> None:
+        try:
+            service.playout.emergency(c.station, what, target)
+        except Exception:               # the console survives a failed emergency; the as-run log says why
+            log.exception("emergency %s failed", what)
+
+    threading.Thread(target=air, name="emergency", daemon=True).start()
+    return RedirectResponse("/?ok=khan-cap", 303)

@@ -1,0 +1,234 @@
+"""Tin bài: the list with search and filters, the editor (front matter as form fields, the body
+as "Nội dung"), "Xem cách đọc", "Nghe thử", history with a diff, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from broadcast import service
+from broadcast.errors import InputError, ScriptErrors
+from broadcast.news.scripts import PRIORITIES, NewsItem
+from broadcast.service.scripts import Draft
+from broadcast.web import format as fmt
+from broadcast.web.app import console
+from broadcast.web.permissions import allowed
+
+FIELDS = {"id": "id", "title": "title", "topic": "topic", "valid_from": "valid_from",
+          "valid_until": "valid_until", "priority": "priority", "voice": "voice", "body": "body"}
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    id: str
+    title: str
+    topic: str
+    valid: str
+    status: str
+    status_code: str
+    priority: str
+    warnings: int
+
+
+def _matches(item: NewsItem, q: str, topic: str, status: str, day: dt.date | None, state: str) -> bool:
+    text = f"{item.id} {item.title} {item.body}".casefold()
+    return ((not q or q.casefold() in text) and (not topic or item.topic == topic)
+            and (not status or state == status) and (day is None or item.valid_on(day)))
+
+
+async def listing(request: Request) -> Response:
+    c = console(request)
+    p = request.query_params
+    q, topic, status = p.get("q", "").strip(), p.get("chu-de", ""), p.get("trang-thai", "")
+    day = fmt.parse_date(p.get("hieu-luc"))
+    result = await run_in_threadpool(service.scripts.list_scripts, c.station)
+    warned: dict[str, int] = {}
+    for w in result.warnings:
+        warned[str(w.path)] = warned.get(str(w.path), 0) + 1
+    topics = {t.code: t.label for t in c.station.topics}
+    lines = []
+    for item in sorted(result.items, key=lambda i: (i.valid_from, i.id), reverse=True):
+        state = service.approval.status(c.station, item)
+        if _matches(item, q, topic, status, day, state):
+            lines.append(ItemLine(item.id, item.title, topics.get(item.topic, item.topic),
+                                  f"{fmt.date(item.valid_from)} – {fmt.date(item.valid_until)}",
+                                  fmt.ITEM_STATUS[state], state, fmt.PRIORITY[item.priority],
+                                  warned.get(str(item.path), 0)))
+    return c.render(request, "items.html", lines=lines, total=len(result.items), problems=result.problems,
+                    q=q, topic=topic, status=status, day=day.isoformat() if day else "",
+                    topics=list(topics.items()), statuses=list(fmt.ITEM_STATUS.items()),
+                    can_write=allowed(request.state.session.role, "write"))
+
+
+def _slug(title: str) -> str:
+    plain = unicodedata.normalize("NFD", title.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-") or "tin"
+
+
+def _draft(form, item_id: str) -> tuple[Draft | None, dict[str, str]]:
+    errors = {}
+    dates = {}
+    for key in ("valid_from", "valid_until"):
+        dates[key] = fmt.parse_date(form.get(key))
+        if dates[key] is None:
+            errors[key] = "Ngày không hợp lệ: chọn ngày, hoặc gõ dd/mm/yyyy"
+    priority = str(form.get("priority", "normal"))
+    if priority not in PRIORITIES:
+        errors["priority"] = "Mức ưu tiên không có"
+    if errors:
+        return None, errors
+    return Draft(id=item_id, title=str(form.get("title", "")).strip(), topic=str(form.get("topic", "")),
+                 valid_from=dates["valid_from"], valid_until=dates["valid_until"], body=str(form.get("body", "")),
+                 priority=priority, voice=str(form.get("voice") or "") or None), {}
+
+
+def _field_errors(problems: list[InputError], body_line: int | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for problem in problems:
+        key = (problem.field or "").split(".")[0]
+        key = FIELDS.get(key, "body" if problem.line and body_line and problem.line >= body_line else "form")
+        message = problem.problem + (f" – {problem.hint}" if problem.hint else "")
+        errors[key] = (errors[key] + "; " if key in errors else "") + message
+    return errors
+
+
+def _line_notes(c, item: NewsItem | None, text: str) -> list[str]:
+    """Lint beside the body's lines: lost diacritics and abbreviations that would be spelled out."""
+    notes = []
+    if item is not None:
+        for w in service.scripts.lint_scripts(c.station, [item.path]).warnings:
+            notes.append(f"Dòng {w.line - item.body_line + 1}: {w.problem} – {w.hint}")
+    for number, token in service.reading.unknown_abbreviations(c.station, text):
+        notes.append(f"Dòng {number}: “{token}” chưa có cách đọc, sẽ đọc từng chữ – thêm cách đọc trong Cài đặt")
+    return notes
+
+
+async def _form_page(request: Request, draft: Draft | None, item: NewsItem | None, *, errors=None,
+                     reading=None, status_code: int = 200) -> Response:
+    c = console(request)
+    role = request.state.session.role
+    engines = await run_in_threadpool(service.voices.list_voices, c.station)
+    voices = [v for e in engines if e.available for v in e.voices]
+    body = draft.body if draft else ""
+    state = service.approval.status(c.station, item) if item else "draft"
+    actions = []
+    if item is not None and allowed(role, "write") and state == "draft":
+        actions.append(("gui-duyet", "Gửi duyệt"))
+    if item is not None and allowed(role, "approve") and state == "pending":
+        actions.append(("duyet", "Duyệt"))
+    review = item.review if item else None
+    return c.render(
+        request, "item_form.html", status_code, item=item, draft=draft, errors=errors or {}, reading=reading,
+        is_new=item is None, topics=[(t.code, t.label) for t in c.station.topics],
+        priorities=list(fmt.PRIORITY.items()), voices=voices, state=fmt.ITEM_STATUS[state], state_code=state,
+        actions=actions, can_return=item is not None and allowed(role, "approve") and state != "draft",
+        can_write=allowed(role, "write"),
+        valid_from=draft.valid_from.isoformat() if draft and draft.valid_from else "",
+        valid_until=draft.valid_until.isoformat() if draft and draft.valid_until else "",
+        returned=review.comment if review and review.state == "returned" else "",
+        returned_by=review.by if review and review.state == "returned" else "",
+        approved=f"{item.approved.by}, {fmt.iso_moment(item.approved.at)}" if item and item.is_approved else "",
+        notes=await run_in_threadpool(_line_notes, c, item, body) if draft else [])
+
+
+async def new(request: Request) -> Response:
+    c = console(request)
+    if request.method == "GET":
+        today = c.now().date()
+        draft = Draft("", "", "khac", today, dt.date(today.year, 12, 31), "")
+        return await _form_page(request, draft, None)
+    form = await request.form()
+    title = str(form.get("title", "")).strip()
+    existing = {i.id for i in (await run_in_threadpool(service.scripts.list_scripts, c.station)).items}
+    base = _slug(str(form.get("id") or "") or title)
+    item_id, n = base, 2
+    while item_id in existing:
+        item_id, n = f"{base}-{n}", n + 1
+    return await _save(request, form, item_id, None)
+
+
+async def edit(request: Request) -> Response:
+    c = console(request)
+    if request.method == "POST":
+        if not allowed(request.state.session.role, "write"):
+            return c.render(request, "error.html", 403, message="Bạn không có quyền sửa tin", hint="")
+        item = (await run_in_threadpool(service.scripts.read_script, c.station, request.path_params["item_id"])).item
+        return await _save(request, await request.form(), item.id, item)
+    script = await run_in_threadpool(service.scripts.read_script, c.station, request.path_params["item_id"])
+    return await _form_page(request, Draft.from_item(script.item), script.item)
+
+
+async def _save(request: Request, form, item_id: str, item: NewsItem | None) -> Response:
+    c = console(request)
+    draft, errors = _draft(form, item_id)
+    if form.get("action") == "preview" or errors:
+        text = str(form.get("body", ""))
+        reading = await run_in_threadpool(service.reading.preview_reading, c.station, text) if not errors else None
+        shown = draft or Draft(item_id, str(form.get("title", "")), str(form.get("topic", "")), None, None, text)
+        return await _form_page(request, shown, item, errors=errors, reading=reading,
+                                status_code=400 if errors else 200)
+    try:
+        saved = await run_in_threadpool(service.scripts.save_script, c.station, draft, request.state.session.user)
+    except ScriptErrors as exc:
+        return await _form_page(request, draft, item, errors=_field_errors(exc.problems, None), status_code=400)
+    await run_in_threadpool(service.users.log_action, c.station, c.now(), request.state.session.user,
+                            "item.save", saved.id, saved.approval_hash)
+    return RedirectResponse(f"/tin-bai/{saved.id}?ok=luu", 303)
+
+
+async def preview(request: Request) -> Response:
+    """The reading of posted text as an HTML fragment (the editor's live "Xem cách đọc")."""
+    c = console(request)
+    form = await request.form()
+    reading = await run_in_threadpool(service.reading.preview_reading, c.station, str(form.get("body", "")))
+    return c.render(request, "_reading.html", reading=reading)
+
+
+async def listen(request: Request) -> Response:
+    c = console(request)
+    item = (await run_in_threadpool(service.scripts.read_script, c.station, request.path_params["item_id"])).item
+    result = await run_in_threadpool(service.reading.listen, c.station, item)
+    return FileResponse(result.path, media_type="audio/wav", headers={"cache-control": "no-cache"})
+
+
+@dataclass(frozen=True)
+class VersionView:
+    saved: str
+    deleted: bool
+    diff: list[tuple[str, str]]          # (css class, line)
+
+
+async def history(request: Request) -> Response:
+    c = console(request)
+    item_id = request.path_params["item_id"]
+    versions = await run_in_threadpool(service.scripts.history, c.station, item_id)
+    try:
+        current = (await run_in_threadpool(service.scripts.read_script, c.station, item_id)).text
+    except InputError:
+        current = ""
+    views = []
+    newer = current
+    for version in versions:
+        text = version.path.read_text("utf-8")
+        lines = service.scripts.diff(text, newer)[2:]
+        views.append(VersionView(fmt.moment(version.saved.astimezone(c.station.tz)), version.deleted,
+                                 [("add" if ln.startswith("+") else "del" if ln.startswith("-") else "ctx", ln)
+                                  for ln in lines]))
+        newer = text
+    return c.render(request, "item_history.html", item_id=item_id, versions=views)
+
+
+async def delete(request: Request) -> Response:
+    c = console(request)
+    item_id = request.path_params["item_id"]
+    await run_in_threadpool(service.scripts.delete_script, c.station, item_id)
+    await run_in_threadpool(service.users.log_action, c.station, c.now(), request.state.session.user,
+                            "item.delete", item_id)
+    return RedirectResponse("/tin-bai?ok=xoa", 303)

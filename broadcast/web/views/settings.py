@@ -1,0 +1,42 @@
+"""Cài đặt (quản trị): users (add, role, reset password, disable) and the audit log."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from broadcast import service
+from broadcast.service.users import ROLES
+from broadcast.web import format as fmt
+from broadcast.web.app import console
+
+
+async def show(request: Request) -> Response:
+    c = console(request)
+    admin = request.state.session.user
+    error = ""
+    if request.method == "POST":
+        data = await request.form()
+        action, name = data.get("action"), str(data.get("name", "")).strip()
+        try:
+            if action == "add":
+                await run_in_threadpool(service.users.add_user, c.station, name, str(data.get("role", "")),
+                                        str(data.get("password", "")), c.now(), admin)
+            elif action == "role":
+                await run_in_threadpool(service.users.set_role, c.station, name, str(data.get("role", "")),
+                                        c.now(), admin)
+            elif action == "password":
+                await run_in_threadpool(service.users.set_password, c.station, name, str(data.get("password", "")),
+                                        c.now(), admin)
+            elif action in ("disable", "enable"):
+                await run_in_threadpool(service.users.set_disabled, c.station, name, action == "disable",
+                                        c.now(), admin)
+            return RedirectResponse("/cai-dat?ok=nguoi-dung", 303)
+        except service.users.UserError as exc:
+            error = exc.message + (f" – {exc.hint}" if exc.hint else "")
+    users = await run_in_threadpool(service.users.list_users, c.station)
+    audit = await run_in_threadpool(service.users.audit_log, c.station, request.query_params.get("nguoi") or None)
+    return c.render(request, "settings.html", 400 if error else 200, users=users, roles=list(ROLES.items()),
+                    error=error, audit=[(fmt.moment(a.at), a.user or "", a.action, a.target or "", a.detail or "")
+                                        for a in audit])
