@@ -227,7 +227,7 @@ class Playout:
             return self.miss(airing, f"airtime passed {int((now - airing.start).total_seconds())} s ago "
                                      f"(grace {int(self.grace.total_seconds())} s): the station was not playing")
         if not airing.program.items:
-            return self.miss(airing, "no valid item to air in this slot")
+            return self.miss(airing, unapproved_note(airing.program) or "no valid item to air in this slot")
         path, fallback = self.audio_for(airing)
         if path is None:
             return self._fail_all(pending, airing, fallback)

@@ -43,7 +43,9 @@ class Draft:
 
     @classmethod
     def from_item(cls, item: NewsItem) -> "Draft":
-        return cls(item.id, item.title, item.topic, item.valid_from, item.valid_until, "\n\n".join(item.paragraphs),
+        """The item as the officer edits it: the body exactly as written in its file."""
+        body = "\n".join(item.path.read_text("utf-8-sig").splitlines()[item.body_line - 1:]).strip()
+        return cls(item.id, item.title, item.topic, item.valid_from, item.valid_until, body,
                    item.priority, item.voice, item.engine, item.written_by, item.review, item.approved)
 
 

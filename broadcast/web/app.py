@@ -41,6 +41,7 @@ class Console:
     station: Station
     now: Callable[[], dt.datetime]
     templates: Jinja2Templates
+    stream_seconds: float = 600.0    # a live page's stream ends after this; the browser reconnects
 
     def render(self, request: Request, template: str, status_code: int = 200, **context) -> Response:
         session = getattr(request.state, "session", None)
@@ -126,7 +127,8 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(station: Station, now: Callable[[], dt.datetime] | None = None) -> Starlette:
+def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
+               stream_seconds: float = 600.0) -> Starlette:
     from broadcast.web.views import (  # one module per page
         approval,
         asrun,
@@ -165,5 +167,5 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None) -
     templates = Jinja2Templates(directory=HERE / "templates")   # autoescapes .html
     app = Starlette(routes=routes, exception_handlers={BroadcastError: broadcast_error},
                     middleware=[Middleware(SecurityHeaders)])
-    app.state.console = Console(station, now or (lambda: service.station.now(station)), templates)
+    app.state.console = Console(station, now or (lambda: service.station.now(station)), templates, stream_seconds)
     return app

@@ -39,7 +39,8 @@ def view_of(d: Dashboard) -> dict:
     for z in d.zones:
         on_air, progress = "", 0
         if z.on_air is not None:
-            on_air = ", ".join(i.title for i in z.on_air.items) or z.on_air.slot
+            on_air = ", ".join(i.title for i in z.on_air.items) or \
+                ("Phát khẩn cấp" if z.on_air.slot == "emergency" else z.on_air.slot)
             if z.on_air.planned_seconds:
                 progress = min(100, int(100 * (z.on_air.played_seconds or 0) / z.on_air.planned_seconds))
         upcoming = ""

@@ -23,7 +23,8 @@ async def stream(request: Request) -> StreamingResponse:
     async def events():
         last = None
         yield "retry: 3000\n\n"
-        while not await request.is_disconnected():
+        deadline = asyncio.get_running_loop().time() + c.stream_seconds
+        while asyncio.get_running_loop().time() < deadline and not await request.is_disconnected():
             d = await run_in_threadpool(service.dashboard.dashboard, c.station, c.now())
             html = template.render(**view_of(d))
             if html != last:

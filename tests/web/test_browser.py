@@ -1,0 +1,147 @@
+"""The officer's week in a real browser (Debian's chromium driven by Playwright) against
+`broadcast web` running as its own process: sign in, write an item, see its reading, listen,
+submit; approve as the leader; emergency-air a typed text to one zone; see it live on the
+dashboard and in the as-run log. Screenshots of each page go to BROADCAST_SCREENSHOTS (the user
+guide's pictures) or the test's folder. No skip: without chromium this test fails."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.web.conftest import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+TEXT = ("Kính thưa bà con! Bộ phận Một cửa xã đã tiếp nhận 1.250 hồ sơ. "
+        "Quyết định số 384/QĐ-UBND ngày 17/01/2024 quy định thời gian tiếp nhận hồ sơ.")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def console_url(console_station, tmp_path):
+    port = _free_port()
+    log = open(tmp_path / "web.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "broadcast", "-S", str(console_station), "web", "--port", str(port)],
+                              stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(10)
+    log.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("BROADCAST_SCREENSHOTS") or tmp_path / "anh")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _audio_seconds(page, timeout: float = 60.0) -> float:
+    """The player's duration once the browser has loaded the audio (polled: the page's CSP
+    forbids the eval that wait_for_function would need)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seconds = page.locator("#player").evaluate("player => player.duration")
+        if seconds and seconds == seconds:          # not NaN: metadata loaded
+            return seconds
+        time.sleep(0.1)
+    return 0.0
+
+
+def _sign_in(page, url: str, name: str) -> None:
+    page.goto(url + "/")
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible()
+
+
+def test_the_officers_tasks_in_a_real_browser(console_url, console_station, shots):
+    assert Path(CHROMIUM).exists(), "install Debian's chromium: ./setup.sh --test"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(console_url + "/")
+        page.screenshot(path=shots / "01-dang-nhap.png")
+        _sign_in(page, console_url, "editor1")
+        page.screenshot(path=shots / "02-tong-quan.png", full_page=True)
+
+        page.get_by_role("link", name="Tin bài").click()
+        page.get_by_role("link", name="Viết tin mới").click()
+        page.get_by_label("Tiêu đề").fill("Bộ phận Một cửa xã tiếp nhận hồ sơ")
+        page.get_by_label("Chủ đề").select_option("thu-tuc-hanh-chinh")
+        page.get_by_label("Hiệu lực từ").fill("2026-01-01")
+        page.get_by_label("Hiệu lực đến").fill("2099-12-31")
+        page.get_by_label("Nội dung").fill(TEXT)
+        page.get_by_role("button", name="Lưu").click()
+        expect(page.get_by_text("Đã lưu.")).to_be_visible()
+        expect(page.locator("#trang-thai-tin")).to_have_text("Nháp")
+
+        page.get_by_role("button", name="Xem cách đọc").click()
+        reading = page.locator("#cach-doc")
+        expect(reading).to_contain_text("ba trăm tám mươi tư")
+        expect(reading).to_contain_text("ngày mười bảy tháng một năm hai nghìn không trăm hai mươi tư")
+        expect(reading.locator("mark").first).to_be_visible()
+        page.get_by_role("button", name="Nghe thử").click()
+        assert _audio_seconds(page) > 1
+        page.screenshot(path=shots / "03-tin-bai.png", full_page=True)
+        page.get_by_role("button", name="Gửi duyệt").click()
+        expect(page.locator("#trang-thai-tin")).to_have_text("Chờ duyệt")
+        page.get_by_role("button", name="Đăng xuất").click()
+
+        _sign_in(page, console_url, "approver1")
+        page.get_by_role("link", name="Tin bài").click()
+        page.screenshot(path=shots / "04-danh-sach-tin.png", full_page=True)
+        page.get_by_role("link", name="Bộ phận Một cửa xã tiếp nhận hồ sơ").click()
+        page.get_by_role("button", name="Duyệt", exact=True).click()
+        expect(page.locator("#trang-thai-tin")).to_have_text("Đã duyệt")
+
+        page.get_by_role("link", name="Phát khẩn cấp").click()
+        page.get_by_label("Nội dung cần đọc").fill("Thông báo khẩn: chiều nay mất điện từ 14 giờ đến 16 giờ.")
+        page.get_by_label("Thôn 1").uncheck()
+        page.screenshot(path=shots / "05-phat-khan-cap.png", full_page=True)
+        page.get_by_role("button", name="Tiếp tục").click()
+        expect(page.get_by_text("Thôn 2")).to_be_visible()
+        page.get_by_role("button", name="Phát ngay").click()
+        live = page.locator("#live")
+        expect(live.get_by_text("Phát khẩn cấp")).to_be_visible(timeout=10_000)     # live, no reload
+        page.screenshot(path=shots / "06-dang-phat.png", full_page=True)
+        expect(live.get_by_text("Phát khẩn cấp")).to_have_count(0, timeout=60_000)  # ended, still no reload
+
+        page.get_by_role("link", name="Nhật ký phát").click()
+        row = page.get_by_role("row").filter(has_text="Thôn 2")
+        expect(row).to_contain_text("Đã phát")
+        expect(row).to_contain_text("emergency")
+        page.screenshot(path=shots / "07-nhat-ky-phat.png", full_page=True)
+        for name, link in (("08-lich-phat", "Lịch phát"), ("09-bao-cao", "Báo cáo")):
+            page.get_by_role("link", name=link).click()
+            page.screenshot(path=shots / f"{name}.png", full_page=True)
+
+        phone = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True)
+        small = phone.new_page()
+        _sign_in(small, console_url, "admin1")
+        small.screenshot(path=shots / "10-dien-thoai.png", full_page=True)
+        small.get_by_role("link", name="Cài đặt").click()
+        small.screenshot(path=shots / "11-cai-dat.png", full_page=True)
+        browser.close()

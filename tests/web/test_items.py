@@ -1,0 +1,107 @@
+"""Tin bài through the console: write, field errors, reading preview, listening, history,
+a hand-edited file, search and filters."""
+
+from __future__ import annotations
+
+import io
+import wave
+
+from broadcast import service
+from tests.conftest import write_script
+from tests.web.conftest import csrf_of
+
+TEXT = "Bộ phận Một cửa đã nhận 1.250 hồ sơ. Quyết định số 384/QĐ-UBND ngày 17/01/2024."
+
+
+def _form(token: str, **fields) -> dict:
+    base = {"title": "Tin một cửa", "topic": "thu-tuc-hanh-chinh", "valid_from": "2026-01-01",
+            "valid_until": "2026-12-31", "priority": "normal", "voice": "", "body": TEXT, "action": "save",
+            "csrf_token": token}
+    return {**base, **fields}
+
+
+def test_write_an_item_then_see_it_in_the_list(console_station, as_role):
+    client, token = as_role("editor")
+    saved = client.post("/tin-bai/moi", data=_form(token), follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == "/tin-bai/tin-mot-cua?ok=luu"
+    page = client.get(saved.headers["location"])
+    assert "Đã lưu." in page.text and "Nháp" in page.text and "Gửi duyệt" in page.text
+    text = (console_station / "scripts" / "tin-mot-cua.md").read_text("utf-8")
+    assert "written_by: editor1" in text and "1.250 hồ sơ" in text
+    listing = client.get("/tin-bai?q=một cửa").text
+    assert 'href="/tin-bai/tin-mot-cua"' in listing and "tin-a" not in listing
+
+
+def test_bad_fields_come_back_beside_the_field(as_role):
+    client, token = as_role("editor")
+    page = client.post("/tin-bai/moi", data=_form(token, valid_from="31/02/2026"))
+    assert page.status_code == 400
+    assert 'id="from-error"' in page.text and "Ngày không hợp lệ" in page.text
+    page = client.post("/tin-bai/moi", data=_form(token, valid_until="2025-01-01"))
+    assert page.status_code == 400 and 'id="until-error"' in page.text
+    assert 'value="1.250' not in page.text and "1.250 hồ sơ" in page.text          # the text is kept
+
+
+def test_reading_preview_marks_the_changes(as_role):
+    client, token = as_role("editor")
+    fragment = client.post("/xem-cach-doc", data={"body": TEXT, "csrf_token": token}).text
+    assert "một nghìn hai trăm năm mươi" in fragment or "<mark" in fragment
+    assert '<mark title="Viết: 17/01/2024.">mười bảy tháng một năm hai nghìn' in fragment
+    no_js = client.post("/tin-bai/moi", data=_form(token, action="preview"))
+    assert no_js.status_code == 200 and "Cách đọc" in no_js.text and "<mark" in no_js.text
+
+
+def test_listen_gives_the_item_as_it_airs(as_role):
+    client, _ = as_role("viewer")
+    audio = client.get("/tin-bai/tin-a/nghe-thu")
+    assert audio.status_code == 200 and audio.headers["content-type"] == "audio/wav"
+    with wave.open(io.BytesIO(audio.content)) as w:
+        assert w.getnframes() / w.getframerate() > 1.0
+
+
+def test_lint_and_unknown_abbreviations_beside_the_lines(console_station, as_role):
+    write_script(console_station / "scripts", "ocr", body="Kính thưa bà con.\nThuc hien ke hoach cai cach hanh "
+                 "chinh cua xa trong nam nay.\nPhòng XYZQ thông báo.", valid_until="2099-12-31")
+    client, _ = as_role("editor")
+    page = client.get("/tin-bai/ocr").text
+    assert "Dòng 2: text looks like it lost its diacritics" in page
+    assert "Dòng 3: “XYZQ” chưa có cách đọc" in page
+    assert "⚠ 1" in client.get("/tin-bai").text
+
+
+def test_a_hand_edited_file_shows_on_the_next_load_and_history_has_the_diff(console_station, as_role):
+    client, token = as_role("editor")
+    client.post("/tin-bai/moi", data=_form(token))
+    path = console_station / "scripts" / "tin-mot-cua.md"
+    path.write_text(path.read_text("utf-8").replace("1.250 hồ sơ", "1.300 hồ sơ"), "utf-8")
+    page = client.get("/tin-bai/tin-mot-cua")
+    assert "1.300 hồ sơ" in page.text
+    client.post("/tin-bai/tin-mot-cua", data=_form(csrf_of(page.text), body="Nội dung mới hẳn."))
+    history = client.get("/tin-bai/tin-mot-cua/lich-su").text
+    assert '<span class="add">+Nội dung mới hẳn.</span>' in history
+    assert "1.300 hồ sơ" in history
+
+
+def test_filters_by_status_topic_and_date(console_station, as_role):
+    write_script(console_station / "scripts", "nhap", approved=None, topic="cong-vu",
+                 valid_from="2026-01-01", valid_until="2026-02-01")
+    client, _ = as_role("viewer")
+    drafts = client.get("/tin-bai?trang-thai=draft").text
+    assert 'href="/tin-bai/nhap"' in drafts and 'href="/tin-bai/tin-a"' not in drafts
+    assert 'href="/tin-bai/nhap"' in client.get("/tin-bai?chu-de=cong-vu").text
+    assert 'href="/tin-bai/nhap"' not in client.get("/tin-bai?hieu-luc=2026-03-01").text
+
+
+def test_viewer_sees_but_cannot_change(as_role):
+    client, token = as_role("viewer")
+    page = client.get("/tin-bai/tin-a").text
+    assert "readonly" in page and ">Lưu<" not in page
+    assert client.post("/tin-bai/tin-a", data=_form(token)).status_code == 403
+
+
+def test_delete_keeps_the_file_in_history(console_station, as_role):
+    client, token = as_role("editor")
+    assert client.post("/tin-bai/tin-b/xoa", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    station = service.station.open_station(console_station)
+    assert not (console_station / "scripts" / "tin-b.md").exists()
+    assert [v.deleted for v in service.scripts.history(station, "tin-b")] == [True]
