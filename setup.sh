@@ -13,6 +13,8 @@ if [ "${1:-}" = "--test" ]; then
   command -v pacat >/dev/null || need_apt+=(pulseaudio-utils)
   # The Icecast tests run a real server on loopback.
   command -v icecast2 >/dev/null || need_apt+=(icecast2)
+  # The console's browser tests drive Debian's chromium (Playwright cannot download a browser here).
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

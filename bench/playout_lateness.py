@@ -97,14 +97,18 @@ def _proc_stats(pid: int) -> tuple[float, int]:
     return cpu, rss
 
 
-def run_case(pulse: dict, count: int, spacing: float, busy: bool, scratch: Path) -> dict:
-    root = scratch / ("busy" if busy else "idle")
+def run_case(pulse: dict, count: int, spacing: float, busy: bool, scratch: Path, name: str | None = None,
+             load=None) -> dict:
+    """Air COUNT programs; with BUSY, LOAD(stop, station_root, scratch) runs beside the daemon
+    (default: renders on both cores)."""
+    root = scratch / (name or ("busy" if busy else "idle"))
     root.mkdir()
     starts = _station(root, count, spacing, lead=25)
     _prerender(root)
     recorder = Recorder(pulse).ready()
     stop_busy = threading.Event()
-    renderer = threading.Thread(target=_busy_render, args=(stop_busy, scratch), daemon=True)
+    renderer = threading.Thread(target=load or (lambda stop, _root, where: _busy_render(stop, where)),
+                                args=(stop_busy, root, scratch), daemon=True)
     if busy:
         renderer.start()
     env = {**os.environ, **pulse}

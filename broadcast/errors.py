@@ -16,6 +16,17 @@ class BroadcastError(Exception):
     def __str__(self) -> str:
         return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
 
+    def __reduce__(self):
+        """Picklable whatever the subclass's arguments: errors cross from worker processes."""
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls, args: tuple, state: dict) -> BroadcastError:
+    error = Exception.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(BroadcastError):
     """A file the officer wrote is wrong: names the file, line and field."""

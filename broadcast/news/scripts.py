@@ -43,12 +43,12 @@ class NewsItem:
     def body(self) -> str:
         return "\n\n".join(self.paragraphs)
 
-    @property
+    @functools.cached_property
     def content_hash(self) -> str:
         text = "\x1f".join((self.title, *self.paragraphs))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
-    @property
+    @functools.cached_property
     def approval_hash(self) -> str:
         """What an approver approves: the text and when and how it airs."""
         text = "\x1f".join((self.title, self.topic, self.valid_from.isoformat(), self.valid_until.isoformat(),
@@ -216,7 +216,7 @@ def script_paths(paths: list[Path]) -> list[Path]:
     """Expand folders to their *.md files, sorted; keep files as given."""
     found: list[Path] = []
     for p in map(Path, paths):
-        found.extend(sorted(p.glob("*.md")) if p.is_dir() else [p])
+        found.extend(sorted(p.glob("*.md"), key=os.fspath) if p.is_dir() else [p])
     return found
 
 

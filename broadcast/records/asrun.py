@@ -134,30 +134,53 @@ def last_scheduled(conn: sqlite3.Connection) -> dt.datetime | None:
     return _time(conn.execute("SELECT max(scheduled) FROM asrun").fetchone()[0])
 
 
-def rows(conn: sqlite3.Connection, start: dt.datetime | None = None, end: dt.datetime | None = None,
-         zone: str | None = None, status: str | None = None) -> list[Row]:
-    """Rows with scheduled time in [start, end), oldest first."""
+def _where(start: dt.datetime | None, end: dt.datetime | None, zone: str | None,
+           status: str | tuple[str, ...] | None) -> tuple[str, list]:
     where, args = [], []
     for clause, value in (("scheduled >= ?", start), ("scheduled < ?", end)):
         if value is not None:
             where.append(clause)
             args.append(value.isoformat())
-    for clause, value in (("zone = ?", zone), ("status = ?", status)):
-        if value is not None:
-            where.append(clause)
-            args.append(value)
-    sql = "SELECT * FROM asrun" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY scheduled, id"
-    return [_row(r) for r in conn.execute(sql, args)]
+    if zone is not None:
+        where.append("zone = ?")
+        args.append(zone)
+    if status is not None:
+        statuses = (status,) if isinstance(status, str) else tuple(status)
+        where.append(f"status IN ({', '.join('?' * len(statuses))})")
+        args.extend(statuses)
+    return (" WHERE " + " AND ".join(where) if where else ""), args
+
+
+def rows(conn: sqlite3.Connection, start: dt.datetime | None = None, end: dt.datetime | None = None,
+         zone: str | None = None, status: str | tuple[str, ...] | None = None, last: int | None = None) -> list[Row]:
+    """Rows with scheduled time in [start, end), oldest first; with LAST, only the newest LAST of them."""
+    where, args = _where(start, end, zone, status)
+    if last is None:
+        return [_row(r) for r in conn.execute(f"SELECT * FROM asrun{where} ORDER BY scheduled, id", args)]
+    found = conn.execute(f"SELECT * FROM asrun{where} ORDER BY scheduled DESC, id DESC LIMIT ?", (*args, last))
+    return [_row(r) for r in reversed(found.fetchall())]
+
+
+def version(conn: sqlite3.Connection) -> int:
+    """A number that changes whenever any row is added, changed or removed."""
+    return conn.execute("SELECT n FROM asrun_version WHERE id = 1").fetchone()[0]
+
+
+def counts(conn: sqlite3.Connection, start: dt.datetime | None = None, end: dt.datetime | None = None,
+           zone: str | None = None, status: str | tuple[str, ...] | None = None) -> dict[str, int]:
+    """Rows per status, counted by the database (no row is read)."""
+    where, args = _where(start, end, zone, status)
+    return dict(conn.execute(f"SELECT status, count(*) FROM asrun{where} GROUP BY status ORDER BY status", args))
 
 
 def read(path, start: dt.datetime | None = None, end: dt.datetime | None = None,
-         zone: str | None = None, status: str | None = None) -> list[Row]:
+         zone: str | None = None, status: str | tuple[str, ...] | None = None, last: int | None = None) -> list[Row]:
     """Rows from the database at PATH (opened and closed here)."""
     from broadcast.station import db
 
     conn = db.connect(path)
     try:
-        return rows(conn, start, end, zone, status)
+        return rows(conn, start, end, zone, status, last)
     finally:
         conn.close()
 

@@ -138,11 +138,13 @@ class Planner:
         self.schedule = schedule
         self.approval_required = approval_required
         self.items = {i.id: i for i in items}
+        self.approved = {i.id for i in self.items.values() if i.is_approved or not approval_required}
         self.by_rotation = sorted(self.items.values(), key=lambda i: i.id)
         self.by_newest = sorted(self.items.values(), key=lambda i: (-i.valid_from.toordinal(), i.id))
         self.queue = sorted((q for q in queue if q.priority != "emergency"), key=lambda q: q.id)
         self.timing = timing
         self._seconds: dict[str, float] = {}
+        self._pools: dict[tuple, list[NewsItem]] = {}
 
     def seconds(self, item: NewsItem) -> float:
         if item.id not in self._seconds:
@@ -206,12 +208,19 @@ class Planner:
                        self.timing.program(t.intro, t.greeting, items, t.outro), tuple(unapproved))
 
     def airable(self, item: NewsItem) -> bool:
-        return item.is_approved or not self.approval_required
+        return item.id in self.approved
+
+    def _pool(self, rule, day: dt.date) -> list[NewsItem]:
+        """The items a rule may choose from on DAY, in the rule's order (computed once per day)."""
+        key = (rule.order, tuple(rule.topics or ()), day)
+        if key not in self._pools:
+            pool = self.by_newest if rule.order == "newest" else self.by_rotation
+            self._pools[key] = [i for i in pool if i.valid_on(day) and i.id in self.approved
+                                and (not rule.topics or i.topic in rule.topics)]
+        return self._pools[key]
 
     def _by_rule(self, rule, slot: Slot, day: dt.date, taken: set[str]) -> list[NewsItem]:
-        pool = self.by_newest if rule.order == "newest" else self.by_rotation
-        candidates = [i for i in pool if i.id not in taken and i.valid_on(day) and self.airable(i)
-                      and (not rule.topics or i.topic in rule.topics)]
+        candidates = [i for i in self._pool(rule, day) if i.id not in taken]
         if rule.order == "rotate" and candidates:
             shift = (slot_ordinal(slot, day) * rule.max) % len(candidates)
             candidates = candidates[shift:] + candidates[:shift]

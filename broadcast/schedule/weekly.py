@@ -9,6 +9,8 @@ checks live in `schedule_check`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -270,11 +272,19 @@ def schedule_paths(folder: Path) -> list[Path]:
 
 
 def load_schedule(folder: Path, default_timezone: str = "Asia/Ho_Chi_Minh", default_name: str = "") -> Schedule:
-    """Read every schedules/*.yaml into one Schedule; every problem is listed at once."""
+    """Read every schedules/*.yaml into one Schedule; every problem is listed at once. Files
+    unchanged since the last call (same inode, time and size) are not parsed again."""
     paths = schedule_paths(folder)
     if not paths:
         raise InputError(folder, None, None, "no schedule files (*.yaml)",
                          "copy the sample schedules/tuan.yaml from the broadcast repository and edit it")
+    identity = tuple((str(p), st.st_ino, st.st_mtime_ns, st.st_size) for p in paths for st in [os.stat(p)])
+    return _load_schedule(identity, default_timezone, default_name)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_schedule(identity: tuple, default_timezone: str, default_name: str) -> Schedule:
+    paths = [Path(entry[0]) for entry in identity]
     problems: list[InputError] = []
     parsed = []
     for path in paths:

@@ -6,7 +6,7 @@ audio never imports the audio stack."""
 
 import importlib
 
-MODULES = ("approval", "dashboard", "lexicon", "playout", "reading", "records", "render", "scripts", "station", "uploads", "users",
+MODULES = ("approval", "dashboard", "lexicon", "listen", "playout", "reading", "records", "render", "scripts", "station", "uploads", "users",
            "voices", "week")
 
 

@@ -4,6 +4,7 @@ went, and the alerts the officer must act on."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from broadcast.station.settings import Station
 LOW_DISK_BYTES = 2 * 1024 ** 3
 TROUBLE = ("missed", "failed", "interrupted", "fallback")
 LOOK_BACK = dt.timedelta(days=7)
+UNLOGGED_AFTER = dt.timedelta(minutes=1)   # a program past its start with no as-run row by then
+DATES = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class TodayProgram:
     slot: str
     zones: tuple[str, ...]           # zone names
     items: tuple[str, ...]
-    statuses: tuple[str, ...]        # one per zone: as-run status, or "planned" before it airs
+    statuses: tuple[str, ...]        # per zone: as-run status; "planned" before it airs, "unlogged" after
     notes: tuple[str, ...]
 
 
@@ -70,8 +73,8 @@ def dashboard(station: Station, now: dt.datetime) -> Dashboard:
     today = now.date()
     occurrences = loaded.occurrences(today, today + dt.timedelta(days=2))
     midnight = dt.datetime.combine(today, dt.time(0), now.tzinfo)
-    recent = asrun.read(station.db_path, midnight - LOOK_BACK, midnight + dt.timedelta(days=1))
-    latest = _latest(recent)
+    latest = _latest(asrun.read(station.db_path, midnight, midnight + dt.timedelta(days=1)))
+    recent = asrun.read(station.db_path, midnight - LOOK_BACK, midnight + dt.timedelta(days=1), status=TROUBLE)
     heartbeat = daemon_status.read(station.db_path)
     alive = heartbeat is not None and heartbeat.alive(now)
     playing = {r.zone: r for r in latest.values() if r.status == "playing" and (alive or _recent(r, now))}
@@ -80,12 +83,13 @@ def dashboard(station: Station, now: dt.datetime) -> Dashboard:
         upcoming = next((o for o in occurrences if o.zone == zone_id and o.start > now), None)
         states.append(ZoneState(zone_id, zone.name, playing.get(zone_id), upcoming))
     titles = {i.id: i.title for i in loaded.items}
-    return Dashboard(now, states, _today(occurrences, latest, zones, titles, today),
+    return Dashboard(now, states, _today(occurrences, latest, zones, titles, now),
                      _alerts(station, loaded, recent, now, alive),
                      alive)
 
 
-def _today(occurrences, latest, zones, titles, today) -> list[TodayProgram]:
+def _today(occurrences, latest, zones, titles, now: dt.datetime) -> list[TodayProgram]:
+    today = now.date()
     groups: dict[tuple, list[Occurrence]] = {}
     for occ in occurrences:
         if occ.date == today:
@@ -93,9 +97,10 @@ def _today(occurrences, latest, zones, titles, today) -> list[TodayProgram]:
     out = []
     for (start, slot, program), group in groups.items():
         rows = [latest.get(o.id) for o in group]
+        unlogged = "unlogged" if start + UNLOGGED_AFTER < now else "planned"
         out.append(TodayProgram(start, slot, tuple(zones[o.zone].name for o in group),
                                 tuple(titles.get(i.script, i.script) for i in program.items),
-                                tuple(r.status if r else "planned" for r in rows),
+                                tuple(r.status if r else unlogged for r in rows),
                                 tuple(sorted({n for r in rows if r for n in (r.error, r.note) if n}))))
     return out
 
@@ -111,8 +116,12 @@ def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive
                                 f"{row.scheduled:%d/%m/%Y %H:%M} {row.slot} – {row.zone}: {row.status}",
                                 row.error or ""))
     check = week.check_plan(loaded, now.date(), now.date() + dt.timedelta(days=7))
-    for problem in check.problems + check.warnings:
-        alerts.append(Alert("warning", problem.problem, problem.hint or ""))
+    grouped: dict[str, list] = {}
+    for problem in check.problems + check.warnings:     # the same problem on 7 days is one alert
+        grouped.setdefault(DATES.sub("…", problem.problem), []).append(problem)
+    for same in grouped.values():
+        more = f" (và {len(same) - 1} lần khác trong 7 ngày tới)" if len(same) > 1 else ""
+        alerts.append(Alert("warning", same[0].problem + more, same[0].hint or ""))
     for engine in list_voices(station):
         if engine.position is not None and not engine.available:
             alerts.append(Alert("warning", f"Giọng đọc {engine.name} không dùng được", engine.reason))

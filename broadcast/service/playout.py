@@ -9,17 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadcast.clock import RealClock
-from broadcast.errors import InputError
-from broadcast.news.scripts import NewsItem
 from broadcast.playout import airing
 from broadcast.playout.daemon import Daemon, play_now
 from broadcast.records import asrun
 from broadcast.records.asrun import Row
-from broadcast.render.bulletin import Renderer
 from broadcast.station import db
 from broadcast.station.settings import Station
-
-EMERGENCY_TEXTS = Path("audio") / "khan-cap"
 
 
 def run_daemon(station: Station) -> None:
@@ -55,18 +50,3 @@ def emergency(station: Station, what: str, zones: list[str] | None = None) -> li
     with ThreadPoolExecutor(len(zones)) as pool:
         done = list(pool.map(lambda zone: play_now(station, what, zone, RealClock(station.tz)), zones))
     return [row for rows in done for row in rows]
-
-
-def emergency_text_audio(station: Station, text: str, now: dt.datetime) -> Path:
-    """A short typed TEXT read aloud (normalized, the station's voices, mixed as any item) into
-    audio/khan-cap/, ready for `emergency`."""
-    body = text.strip()
-    if not body:
-        raise InputError("Phát khẩn cấp", None, "Nội dung", "chưa có nội dung", "gõ nội dung cần phát")
-    item = NewsItem(id=f"khan-cap-{now:%Y%m%d-%H%M%S}", title="Thông báo khẩn", topic="khac",
-                    valid_from=now.date(), valid_until=now.date(), paragraphs=tuple(p.strip() for p in
-                    body.replace("\r", "").split("\n\n") if p.strip()), path=station.root / EMERGENCY_TEXTS,
-                    body_line=1, priority="emergency")
-    out = station.root / EMERGENCY_TEXTS / f"{item.id}.wav"
-    Renderer(station).render([item], out)
-    return out

@@ -1,19 +1,15 @@
-"""How a text will be read on air ("Xem cách đọc") and how it will sound ("Nghe thử")."""
+"""How a text will be read on air ("Xem cách đọc"): the normalizer's output and what it changed;
+abbreviations it would spell out. Text only: no audio is imported here."""
 
 from __future__ import annotations
 
 import difflib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from broadcast.news.scripts import NewsItem
 from broadcast.normalize import Normalizer
 from broadcast.normalize.lexicon import spell
-from broadcast.render.bulletin import Renderer, RenderResult
 from broadcast.station.settings import Station
-
-PREVIEWS = Path("preview")           # under the station's cache
 
 
 @dataclass(frozen=True)
@@ -66,13 +62,6 @@ def preview_reading(station: Station, text: str, using: Normalizer | None = None
     """TEXT as it will be read aloud, with what the normalizer changed."""
     spoken = (using or normalizer(station)).normalize(text)
     return Reading(text, spoken, segments(text, spoken))
-
-
-def listen(station: Station, item: NewsItem) -> RenderResult:
-    """Render ITEM alone as it will air (normalized, synthesized, mixed and mastered), into the
-    cache; a second call with nothing changed reuses the file."""
-    out = station.cache_dir / PREVIEWS / f"{item.id}.wav"
-    return Renderer(station).render([item], out)
 
 
 _ABBREVIATION = re.compile(r"(?<![\w/-])[A-ZĐ][A-ZĐ0-9&]+(?![\w/-])")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+import functools
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from broadcast.records import asrun
 from broadcast.records.asrun import Row
 from broadcast.records.formats import render
 from broadcast.records.report import Report, station_report
+from broadcast.station import db
 from broadcast.station.settings import Station
 
 STATUSES = ("completed", "interrupted", "failed", "missed", "fallback", "playing")
@@ -28,15 +30,21 @@ class LogQuery:
 @dataclass(frozen=True)
 class LogSummary:
     rows: list[Row]
-    counts: dict[str, int]           # status -> rows
+    counts: dict[str, int]           # status -> rows (all the query finds, also past LAST)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
-def as_run(station: Station, query: LogQuery) -> LogSummary:
+def as_run(station: Station, query: LogQuery, last: int | None = None) -> LogSummary:
+    """The rows QUERY finds (only the newest LAST with LAST) and the count per status of all of them."""
     tz = station.tz
     start = dt.datetime.combine(query.first, dt.time(0), tz) if query.first else None
     end = dt.datetime.combine(query.last + dt.timedelta(days=1), dt.time(0), tz) if query.last else None
-    rows = asrun.read(query.db_path or station.db_path, start, end, query.zone, query.status)
-    return LogSummary(rows, dict(sorted(Counter(r.status for r in rows).items())))
+    with closing(db.connect(query.db_path or station.db_path)) as conn:
+        return LogSummary(asrun.rows(conn, start, end, query.zone, query.status, last),
+                          asrun.counts(conn, start, end, query.zone, query.status))
 
 
 def as_run_csv(rows: list[Row]) -> str:
@@ -44,7 +52,16 @@ def as_run_csv(rows: list[Row]) -> str:
 
 
 def build_report(station: Station, period: str, zone: str | None = None, db_path: Path | None = None) -> Report:
-    """The figures of a period (2024-Q1, 2024-H1, 2024, 2024-03, 2024-03-01..2024-03-31)."""
+    """The figures of a period (2024-Q1, 2024-H1, 2024, 2024-03, 2024-03-01..2024-03-31). The
+    same request on an unchanged log is answered from memory."""
+    path = Path(db_path or station.db_path).resolve()
+    with closing(db.connect(path)) as conn:
+        log_version = asrun.version(conn)
+    return _report(station, period, zone, path, log_version)
+
+
+@functools.lru_cache(maxsize=32)
+def _report(station: Station, period: str, zone: str | None, db_path: Path, log_version: int) -> Report:
     return station_report(station, period, zone, db_path)
 
 

@@ -11,7 +11,6 @@ from broadcast.errors import AudioError, InputError
 from broadcast.sound.audio import decode, write_wav
 from broadcast.station.settings import Station
 
-UPLOADS = Path("audio") / "tai-len"
 MIN_SECONDS = 0.5
 
 
@@ -23,7 +22,7 @@ def store_audio(station: Station, data: bytes, original_name: str, now: dt.datet
                          f"tối đa {station.console.upload_mb:g} MB; cắt ngắn hoặc nén lại (MP3)")
     if not data:
         raise InputError(original_name, None, None, "tệp rỗng", "chọn lại tệp âm thanh")
-    folder = station.root / UPLOADS
+    folder = station.uploads_dir
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
     raw = folder / f".{name}.upload"

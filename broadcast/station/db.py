@@ -12,7 +12,7 @@ from pathlib import Path
 
 from broadcast.errors import BroadcastError
 
-MIGRATIONS: list[tuple[str, str]] = [
+MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
     ("0001_queue", """
         CREATE TABLE queue (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -92,6 +92,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX audit_at ON audit (at)
     """),
+    ("0006_asrun_version", (
+        "CREATE TABLE asrun_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)",
+        "INSERT INTO asrun_version (id, n) VALUES (1, 0)",
+        "CREATE TRIGGER asrun_insert AFTER INSERT ON asrun BEGIN UPDATE asrun_version SET n = n + 1; END",
+        "CREATE TRIGGER asrun_update AFTER UPDATE ON asrun BEGIN UPDATE asrun_version SET n = n + 1; END",
+        "CREATE TRIGGER asrun_delete AFTER DELETE ON asrun BEGIN UPDATE asrun_version SET n = n + 1; END",
+    )),
 ]
 
 
@@ -131,7 +138,8 @@ def migrate(conn: sqlite3.Connection, migrations: list[tuple[str, str]]) -> list
         conn.execute("BEGIN IMMEDIATE")
         try:
             if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone() is None:
-                for statement in filter(str.strip, sql.split(";")):
+                statements = sql if isinstance(sql, tuple) else filter(str.strip, sql.split(";"))
+                for statement in statements:      # a tuple: statements that hold ';' themselves (triggers)
                     conn.execute(statement)
                 conn.execute("INSERT INTO migrations (name) VALUES (?)", (name,))
                 applied.append(name)

@@ -81,7 +81,8 @@ class ReportSettings:
 
 @dataclass(frozen=True)
 class ApprovalSettings:
-    required: bool = True            # only items a leader approved air (off: a one-person station)
+    required: bool = False           # only items a leader approved air; off by default so an upgraded
+                                     # station keeps airing (the sample station turns it on)
     self_approval: bool = False      # an approver may approve what they wrote themselves
 
 
@@ -111,6 +112,16 @@ class Station:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Audio the officer uploaded (checked, under generated names)."""
+        return self.root / "audio" / "tai-len"
+
+    @property
+    def emergency_dir(self) -> Path:
+        """Typed emergency texts, read aloud."""
+        return self.root / "audio" / "khan-cap"
 
     @property
     def cache_dir(self) -> Path:

@@ -4,7 +4,9 @@ passes (session, role, CSRF), security headers, and the one place errors become 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import time
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
@@ -23,6 +25,7 @@ from broadcast.errors import BroadcastError
 from broadcast.station.settings import Station
 from broadcast.web import csrf, sessions
 from broadcast.web.permissions import PUBLIC, allowed
+from broadcast.web.worker import RenderWorker
 
 HERE = Path(__file__).parent
 NAV = (("Tổng quan", "/", "view"), ("Tin bài", "/tin-bai", "view"), ("Lịch phát", "/lich-phat", "view"),
@@ -42,6 +45,7 @@ class Console:
     now: Callable[[], dt.datetime]
     templates: Jinja2Templates
     stream_seconds: float = 600.0    # a live page's stream ends after this; the browser reconnects
+    worker: RenderWorker = field(default_factory=RenderWorker)
 
     def render(self, request: Request, template: str, status_code: int = 200, **context) -> Response:
         session = getattr(request.state, "session", None)
@@ -107,8 +111,9 @@ async def broadcast_error(request: Request, exc: BroadcastError) -> Response:
     return console(request).render(request, "error.html", 400, message=exc.message, hint=exc.hint or "")
 
 
-class SecurityHeaders:
-    """ASGI middleware adding SECURITY_HEADERS to every response (streams included)."""
+class ResponseHeaders:
+    """ASGI middleware adding SECURITY_HEADERS to every response (streams included), and
+    `server-timing: app;dur=MS`, the server's own time to the response's start (the bench reads it)."""
 
     def __init__(self, app):
         self.app = app
@@ -116,11 +121,13 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        began = time.perf_counter()
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in present]
+                extra.append((b"server-timing", f"app;dur={1000 * (time.perf_counter() - began):.1f}".encode()))
                 message = {**message, "headers": list(message.get("headers", [])) + extra}
             await send(message)
 
@@ -165,7 +172,15 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         Mount("/tinh", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     templates = Jinja2Templates(directory=HERE / "templates")   # autoescapes .html
+    console_state = Console(station, now or (lambda: service.station.now(station)), templates, stream_seconds)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        console_state.worker.start()
+        yield
+        console_state.worker.stop()
+
     app = Starlette(routes=routes, exception_handlers={BroadcastError: broadcast_error},
-                    middleware=[Middleware(SecurityHeaders)])
-    app.state.console = Console(station, now or (lambda: service.station.now(station)), templates, stream_seconds)
+                    middleware=[Middleware(ResponseHeaders)], lifespan=lifespan)
+    app.state.console = console_state
     return app

@@ -8,7 +8,8 @@ import datetime as dt
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 AIRING = {"completed": "Đã phát", "interrupted": "Bị ngắt", "failed": "Lỗi", "missed": "Bị lỡ",
-          "fallback": "Phát dự phòng", "playing": "Đang phát", "planned": "Chờ phát"}
+          "fallback": "Phát dự phòng", "playing": "Đang phát", "planned": "Chờ phát",
+          "unlogged": "Không thấy phát"}
 ITEM_STATUS = {"draft": "Nháp", "pending": "Chờ duyệt", "approved": "Đã duyệt"}
 PRIORITY = {"normal": "Bình thường", "priority": "Ưu tiên", "emergency": "Khẩn cấp"}
 

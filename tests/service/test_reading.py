@@ -19,7 +19,7 @@ def test_listen_renders_once_then_reuses_the_file(station_dir):
     write_script(station_dir / "scripts", "tin-a", body="Kính thưa bà con. Đây là bản tin thử.")
     station = service.station.open_station(station_dir)
     item = service.scripts.read_script(station, "tin-a").item
-    first = service.reading.listen(station, item)
+    first = service.listen.listen(station, item)
     assert first.path.exists() and first.duration > 1 and not first.reused
-    second = service.reading.listen(station, item)
+    second = service.listen.listen(station, item)
     assert second.reused and second.path == first.path and second.duration == first.duration

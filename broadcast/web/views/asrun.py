@@ -13,7 +13,7 @@ from broadcast.service.records import STATUSES, LogQuery
 from broadcast.web import format as fmt
 from broadcast.web.app import console
 
-SHOWN = 500
+SHOWN = 200                 # newest rows on the page; CSV export (Console II) has them all
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,11 @@ async def listing(request: Request) -> Response:
     zone = p.get("cum-loa") or None
     status = p.get("trang-thai") if p.get("trang-thai") in STATUSES else None
     zones = {z.id: z.name for z in await run_in_threadpool(service.station.zones, c.station)}
-    found = await run_in_threadpool(service.records.as_run, c.station, LogQuery(first, last, zone, status))
+    found = await run_in_threadpool(service.records.as_run, c.station, LogQuery(first, last, zone, status), SHOWN)
     lines = [LogLine(fmt.moment(r.scheduled), zones.get(r.zone, r.zone), r.slot, fmt.AIRING.get(r.status, r.status),
                      r.status, fmt.mmss(r.played_seconds), ", ".join(i.title for i in r.items),
-                     "; ".join(x for x in (r.error, r.note) if x)) for r in found.rows[-SHOWN:]]
-    return c.render(request, "asrun.html", lines=lines, total=len(found.rows), first=first.isoformat(),
+                     "; ".join(x for x in (r.error, r.note) if x)) for r in found.rows]
+    return c.render(request, "asrun.html", lines=lines, total=found.total, first=first.isoformat(),
                     last=last.isoformat(), zone=zone or "", status=status or "", zones=list(zones.items()),
                     statuses=[(s, fmt.AIRING[s]) for s in STATUSES],
                     counts=", ".join(f"{fmt.AIRING[s]}: {n}" for s, n in found.counts.items()))

@@ -52,7 +52,7 @@ def view_of(d: Dashboard) -> dict:
     for p in d.today:
         states = sorted(set(p.statuses))
         state = ", ".join(fmt.AIRING.get(s, s) for s in states)
-        trouble = any(s in ("missed", "failed", "interrupted", "fallback") for s in states)
+        trouble = any(s in ("missed", "failed", "interrupted", "fallback", "unlogged") for s in states)
         today.append(ProgramLine(fmt.time(p.start), p.slot, ", ".join(p.zones), ", ".join(p.items) or "(trống)",
                                  state, "trouble" if trouble else ("done" if states == ["completed"] else ""),
                                  "; ".join(p.notes)))

@@ -15,13 +15,10 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from broadcast import service
 from broadcast.errors import BroadcastError
-from broadcast.service.playout import EMERGENCY_TEXTS
-from broadcast.service.uploads import UPLOADS
 from broadcast.web.app import console
 
 log = logging.getLogger("broadcast.web")
 PREPARED = re.compile(r"^(tai-len|khan-cap)/[\w.-]+\.wav$")
-FOLDERS = {"tai-len": UPLOADS, "khan-cap": EMERGENCY_TEXTS}
 
 
 def _audio_path(c, prepared: str) -> Path | None:
@@ -29,7 +26,7 @@ def _audio_path(c, prepared: str) -> Path | None:
     if not PREPARED.match(prepared):
         return None
     folder, name = prepared.split("/", 1)
-    path = c.station.root / FOLDERS[folder] / name
+    path = (c.station.uploads_dir if folder == "tai-len" else c.station.emergency_dir) / name
     return path if path.is_file() else None
 
 
@@ -66,7 +63,7 @@ async def form(request: Request) -> Response:
             what, label, prepared = "", upload.filename, f"tai-len/{path.name}"
         elif kind == "text":
             text = str(data.get("text", ""))
-            path = await run_in_threadpool(service.playout.emergency_text_audio, c.station, text, c.now())
+            path = await c.worker.run("emergency_text_audio", c.station, text, c.now())
             what, label, prepared = "", text.strip()[:200], f"khan-cap/{path.name}"
         else:
             raise BroadcastError("chưa chọn cần phát gì", "chọn tin bài, tệp âm thanh hoặc gõ nội dung")

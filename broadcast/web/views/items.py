@@ -193,9 +193,8 @@ async def preview(request: Request) -> Response:
 
 async def listen(request: Request) -> Response:
     c = console(request)
-    item = (await run_in_threadpool(service.scripts.read_script, c.station, request.path_params["item_id"])).item
-    result = await run_in_threadpool(service.reading.listen, c.station, item)
-    return FileResponse(result.path, media_type="audio/wav", headers={"cache-control": "no-cache"})
+    path = await c.worker.run("listen_file", c.station, request.path_params["item_id"])
+    return FileResponse(path, media_type="audio/wav", headers={"cache-control": "no-cache"})
 
 
 @dataclass(frozen=True)

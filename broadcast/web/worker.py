@@ -1,0 +1,59 @@
+"""The console's render worker: one spawned process, started when the console starts and kept
+warm, that renders "Nghe thử" and typed emergency texts. The console's own process never loads
+the audio stack (numpy, scipy, speech engines), so it stays small and its pages stay fast while
+a render runs on the other core."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+LISTEN = "broadcast.service.listen"
+
+
+def _warm() -> None:
+    importlib.import_module(LISTEN)         # the first render then starts at once
+
+
+def _call(name: str, *args):
+    """In the worker: broadcast.service.listen.NAME(*ARGS). Named, not passed, so the console
+    itself never imports the audio stack."""
+    return getattr(importlib.import_module(LISTEN), name)(*args)
+
+
+class RenderWorker:
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), initializer=_warm)
+            return self._pool
+
+    def start(self) -> None:
+        """Spawn the worker and load its imports now, not at the first click."""
+        self._executor().submit(int)
+
+    async def run(self, name: str, *args):
+        """broadcast.service.listen.NAME(*ARGS) in the worker (picklable arguments)."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(_call, name, *args)
+        try:
+            return await loop.run_in_executor(self._executor(), call)
+        except BrokenProcessPool:          # the worker died (killed, out of memory): start a new one
+            with self._lock:
+                self._pool = None
+            return await loop.run_in_executor(self._executor(), call)
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
