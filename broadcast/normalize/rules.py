@@ -371,8 +371,21 @@ roman_headings = _sub(r"(?m)^([^\S\n]*)([IVXLC]+)([.)])(?=[^\S\n])",
 
 # ---------------------------------------------------------------- plain numbers
 negatives = _sub(r"(?<![\w)])-(?=\d)", lambda m: "âm ")
-dotted = _sub(rf"({digits_from(AFTER_NUMBER)})\.(\d+)(?:\.(\d+))*(?![\w]|[.,]\d)",
-              lambda m: " chấm ".join(cardinal(int(p)) for p in m.group(0).split(".")))
+THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+NUMBERED = re.compile(r"(?:phiên bản|version|mục|tiểu mục|điểm|khoản|điều|chương|phần|bước|số hiệu)[^\S\n]*$",
+                      re.IGNORECASE)
+
+
+def _dotted(m: re.Match) -> str:
+    """1.1 or 2.0.3 is read with "chấm"; 1.250 or 12.500 (groups of three) is a number with
+    thousands separators, left to `numbers`, unless a section or version word comes before it."""
+    text = m.group(0)
+    if THOUSANDS.fullmatch(text) and not NUMBERED.search(m.string, max(0, m.start() - 24), m.start()):
+        return text
+    return " chấm ".join(cardinal(int(p)) for p in text.split("."))
+
+
+dotted = _sub(rf"({digits_from(AFTER_NUMBER)})\.(\d+)(?:\.(\d+))*(?![\w]|[.,]\d)", _dotted)
 numbers = _sub(rf"({num(AFTER_WORD)})(?![\w])", lambda m: decimal(m.group(1)))
 leftover_digits = _sub(r"\d+", lambda m: " " + digits(m.group(0)) + " ")
 

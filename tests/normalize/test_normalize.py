@@ -122,3 +122,13 @@ def test_lines_stay_lines_and_context_does_not_cross_them():
 def test_issuer_already_written_after_the_symbol_is_read_once():
     n = Normalizer.for_station()
     assert n.normalize("Chỉ thị số 32-CT/TU của Tỉnh ủy") == "Chỉ thị số ba mươi hai của Tỉnh ủy"
+
+
+def test_dots_between_groups_of_three_are_thousands_unless_a_section_or_version():
+    n = Normalizer.for_station(None)
+    assert n.normalize("Bộ phận Một cửa tiếp nhận 1.250 hồ sơ") == \
+        "Bộ phận Một cửa tiếp nhận một nghìn hai trăm năm mươi hồ sơ"
+    assert n.normalize("12.500 nhân khẩu, 1.025 hộ") == \
+        "mười hai nghìn năm trăm nhân khẩu, một nghìn không trăm hai mươi lăm hộ"
+    assert n.normalize("mục 1.100 của kế hoạch") == "mục một chấm một trăm của kế hoạch"
+    assert n.normalize("phiên bản 2.0") == "phiên bản hai chấm không"

@@ -11,7 +11,7 @@ from tests.web.conftest import SCHEDULE, csrf_of
 
 def _write(client, token, body="Thông báo lịch tiếp dân."):
     return client.post("/tin-bai/moi", data={
-        "title": "Lịch tiếp dân", "topic": "khac", "valid_from": "2026-01-01", "valid_until": "2099-12-31",
+        "title": "Lịch tiếp dân", "topic": "khac", "valid_from": "01/01/2026", "valid_until": "31/12/2099",
         "priority": "normal", "body": body, "action": "save", "csrf_token": token}, follow_redirects=False)
 
 
@@ -29,7 +29,7 @@ def test_submit_approve_and_an_edit_sends_it_back(console_station, as_role):
     assert item.is_approved and item.approved.by == "approver1" and item.approved.hash == item.approval_hash
     page = editor.get("/tin-bai/lich-tiep-dan")
     editor.post("/tin-bai/lich-tiep-dan", data={
-        "title": "Lịch tiếp dân", "topic": "khac", "valid_from": "2026-01-01", "valid_until": "2099-12-31",
+        "title": "Lịch tiếp dân", "topic": "khac", "valid_from": "01/01/2026", "valid_until": "31/12/2099",
         "priority": "normal", "body": "Đã đổi giờ tiếp dân.", "action": "save", "csrf_token": csrf_of(page.text)})
     assert service.approval.status(station, service.scripts.read_script(station, "lich-tiep-dan").item) == "pending"
 

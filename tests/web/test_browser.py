@@ -91,8 +91,8 @@ def test_the_officers_tasks_in_a_real_browser(console_url, console_station, shot
         page.get_by_role("link", name="Viết tin mới").click()
         page.get_by_label("Tiêu đề").fill("Bộ phận Một cửa xã tiếp nhận hồ sơ")
         page.get_by_label("Chủ đề").select_option("thu-tuc-hanh-chinh")
-        page.get_by_label("Hiệu lực từ").fill("2026-01-01")
-        page.get_by_label("Hiệu lực đến").fill("2099-12-31")
+        page.get_by_label("Hiệu lực từ").fill("01/01/2026")
+        page.get_by_label("Hiệu lực đến").fill("31/12/2099")
         page.get_by_label("Nội dung").fill(TEXT)
         page.get_by_role("button", name="Lưu").click()
         expect(page.get_by_text("Đã lưu.")).to_be_visible()
@@ -100,6 +100,7 @@ def test_the_officers_tasks_in_a_real_browser(console_url, console_station, shot
 
         page.get_by_role("button", name="Xem cách đọc").click()
         reading = page.locator("#cach-doc")
+        expect(reading).to_contain_text("một nghìn hai trăm năm mươi hồ sơ")
         expect(reading).to_contain_text("ba trăm tám mươi tư")
         expect(reading).to_contain_text("ngày mười bảy tháng một năm hai nghìn không trăm hai mươi tư")
         expect(reading.locator("mark").first).to_be_visible()

@@ -79,7 +79,7 @@ def test_every_route_checks_the_role(app, as_role):
 def test_changes_need_the_csrf_token(as_role):
     client, token = as_role("editor")
     page = client.get("/tin-bai/tin-b")
-    form = {"title": "Đổi", "topic": "dich-vu-cong", "valid_from": "2026-01-01", "valid_until": "2099-12-31",
+    form = {"title": "Đổi", "topic": "dich-vu-cong", "valid_from": "01/01/2026", "valid_until": "31/12/2099",
             "priority": "normal", "body": "Nội dung mới.", "action": "save"}
     assert client.post("/tin-bai/tin-b", data=form).status_code == 403
     assert client.post("/tin-bai/tin-b", data={**form, "csrf_token": "sai"}).status_code == 403

@@ -41,7 +41,7 @@ async def listing(request: Request) -> Response:
     lines = [LogLine(fmt.moment(r.scheduled), zones.get(r.zone, r.zone), r.slot, fmt.AIRING.get(r.status, r.status),
                      r.status, fmt.mmss(r.played_seconds), ", ".join(i.title for i in r.items),
                      "; ".join(x for x in (r.error, r.note) if x)) for r in found.rows]
-    return c.render(request, "asrun.html", lines=lines, total=found.total, first=first.isoformat(),
-                    last=last.isoformat(), zone=zone or "", status=status or "", zones=list(zones.items()),
+    return c.render(request, "asrun.html", lines=lines, total=found.total, first=fmt.date(first),
+                    last=fmt.date(last), zone=zone or "", status=status or "", zones=list(zones.items()),
                     statuses=[(s, fmt.AIRING[s]) for s in STATUSES],
                     counts=", ".join(f"{fmt.AIRING[s]}: {n}" for s, n in found.counts.items()))

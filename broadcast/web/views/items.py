@@ -61,7 +61,7 @@ async def listing(request: Request) -> Response:
                                   fmt.ITEM_STATUS[state], state, fmt.PRIORITY[item.priority],
                                   warned.get(str(item.path), 0)))
     return c.render(request, "items.html", lines=lines, total=len(result.items), problems=result.problems,
-                    q=q, topic=topic, status=status, day=day.isoformat() if day else "",
+                    q=q, topic=topic, status=status, day=fmt.date(day),
                     topics=list(topics.items()), statuses=list(fmt.ITEM_STATUS.items()),
                     can_write=allowed(request.state.session.role, "write"))
 
@@ -130,8 +130,8 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
         priorities=list(fmt.PRIORITY.items()), voices=voices, state=fmt.ITEM_STATUS[state], state_code=state,
         actions=actions, can_return=item is not None and allowed(role, "approve") and state != "draft",
         can_write=allowed(role, "write"),
-        valid_from=draft.valid_from.isoformat() if draft and draft.valid_from else "",
-        valid_until=draft.valid_until.isoformat() if draft and draft.valid_until else "",
+        valid_from=fmt.date(draft.valid_from) if draft else "",
+        valid_until=fmt.date(draft.valid_until) if draft else "",
         returned=review.comment if review and review.state == "returned" else "",
         returned_by=review.by if review and review.state == "returned" else "",
         approved=f"{item.approved.by}, {fmt.iso_moment(item.approved.at)}" if item and item.is_approved else "",

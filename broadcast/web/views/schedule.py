@@ -37,5 +37,5 @@ async def week(request: Request) -> Response:
                       r.seconds > r.length) for r in plan.rows]
     return c.render(request, "week.html", lines=lines, start=fmt.date(plan.start), end=fmt.date(plan.last_day),
                     previous=(plan.start - dt.timedelta(days=7)).isoformat(),
-                    following=(plan.start + dt.timedelta(days=7)).isoformat(), day=day.isoformat(),
+                    following=(plan.start + dt.timedelta(days=7)).isoformat(), day=fmt.date(day),
                     problems=plan.check.problems, warnings=plan.check.warnings)
