@@ -40,6 +40,7 @@ PLAN_HORIZON = dt.timedelta(days=2)
 PREROLL = dt.timedelta(seconds=3)     # jobs fire this early: checks done, the player starts on the dot
 TICK_SECONDS = 2       # a saved script, schedule or queue entry is taken within a few seconds
 SETTLE_NS = 1_000_000_000
+RENDER_CHECK_SECONDS = 10  # how often render-ahead looks for programs to render
 
 
 class AlreadyRunning(BroadcastError):
@@ -133,6 +134,7 @@ class Daemon:
         self.scheduler: BackgroundScheduler | None = None
         self._render = None
         self._seen = ()
+        self._next_render = 0.0
         self._emergencies: set[int] = set()
 
     def run(self) -> None:
@@ -205,7 +207,9 @@ class Daemon:
                 self._seen = seen
                 self.playout.reload()
             self.sync_jobs()
-            if self._render is None or not self._render.is_alive():
+            due = time.monotonic() >= self._next_render
+            if due and (self._render is None or not self._render.is_alive()):
+                self._next_render = time.monotonic() + RENDER_CHECK_SECONDS
                 self._render = self.playout.render_ahead(self.clock.now())
         except Exception:                # the daemon survives one bad tick
             log.exception("tick failed")
@@ -236,6 +240,8 @@ class Daemon:
         log.info("stopping: programs playing now are logged interrupted")
         for stop in list(self.playout.stops.values()):
             stop.set()
+        if self._render is not None and self._render.is_alive():
+            self._render.terminate()      # first: a tick starting a render must not hold the stop up
         self.scheduler.shutdown(wait=True)
         if self._render is not None and self._render.is_alive():
             self._render.terminate()

@@ -11,9 +11,12 @@ from dataclasses import replace
 from broadcast.errors import BroadcastError
 from broadcast.news.scripts import Approval, NewsItem, Review
 from broadcast.service.scripts import Draft, find, write_draft
+from broadcast.service.users import list_users, log_action
 from broadcast.station.settings import Station
 
 LABELS = {"draft": "Nháp", "pending": "Chờ duyệt", "approved": "Đã duyệt"}
+WRITERS = {"editor", "approver", "admin"}
+APPROVERS = {"approver", "admin"}
 
 
 class ApprovalError(BroadcastError):
@@ -25,15 +28,31 @@ def status(station: Station, item: NewsItem) -> str:
     return item.status if station.approval.required else "approved"
 
 
+def _may(station: Station, user: str, roles: set[str]) -> None:
+    """Once the station has console users, USER must be one of them with one of ROLES."""
+    known = list_users(station)
+    if known and not any(u.name == user and u.role in roles and not u.disabled for u in known):
+        raise ApprovalError(f"{user!r} không có quyền làm việc này",
+                            f"cần vai trò {' hoặc '.join(sorted(roles))} (xem: broadcast users list)")
+
+
+def _write(station: Station, item: NewsItem, draft: Draft, user: str, now: dt.datetime, action: str) -> NewsItem:
+    saved = write_draft(station, draft, item.path)
+    log_action(station, now, user, action, item.id, saved.approval_hash)
+    return saved
+
+
 def submit(station: Station, script_id: str, user: str, now: dt.datetime) -> NewsItem:
+    _may(station, user, WRITERS)
     item = find(station, script_id)
     if item.is_approved:
         raise ApprovalError(f"{script_id}: tin đã được duyệt", "sửa tin thì tin tự về Chờ duyệt")
     review = Review("submitted", user, now.isoformat(timespec="seconds"))
-    return write_draft(station, replace(Draft.from_item(item), review=review), item.path)
+    return _write(station, item, replace(Draft.from_item(item), review=review), user, now, "item.submit")
 
 
 def approve(station: Station, script_id: str, user: str, now: dt.datetime) -> NewsItem:
+    _may(station, user, APPROVERS)
     item = find(station, script_id)
     if item.is_approved:
         return item
@@ -42,13 +61,16 @@ def approve(station: Station, script_id: str, user: str, now: dt.datetime) -> Ne
         raise ApprovalError(f"{script_id}: {user} là người viết tin này, không tự duyệt được",
                             "nhờ người duyệt khác, hoặc quản trị bật 'approval: self_approval: true'")
     approved = Approval(user, now.isoformat(timespec="seconds"), item.approval_hash)
-    return write_draft(station, replace(Draft.from_item(item), review=None, approved=approved), item.path)
+    return _write(station, item, replace(Draft.from_item(item), review=None, approved=approved), user, now,
+                  "item.approve")
 
 
 def send_back(station: Station, script_id: str, user: str, now: dt.datetime, comment: str) -> NewsItem:
     """Trả lại: back to Nháp with the approver's comment (an earlier approval is withdrawn)."""
     if not comment.strip():
         raise ApprovalError("trả lại cần có nhận xét", "ghi rõ cần sửa gì để người viết biết")
+    _may(station, user, APPROVERS)
     item = find(station, script_id)
     review = Review("returned", user, now.isoformat(timespec="seconds"), comment.strip())
-    return write_draft(station, replace(Draft.from_item(item), review=review, approved=None), item.path)
+    return _write(station, item, replace(Draft.from_item(item), review=review, approved=None), user, now,
+                  "item.return")

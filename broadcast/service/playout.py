@@ -13,6 +13,7 @@ from broadcast.playout import airing
 from broadcast.playout.daemon import Daemon, play_now
 from broadcast.records import asrun
 from broadcast.records.asrun import Row
+from broadcast.service.users import log_action
 from broadcast.station import db
 from broadcast.station.settings import Station
 
@@ -42,9 +43,12 @@ def simulate(station: Station, first: dt.date, days: int, out: Path) -> Simulati
     return Simulation(rows, dict(sorted(Counter(r.status for r in rows).items())), result.db_path, result.sink)
 
 
-def emergency(station: Station, what: str, zones: list[str] | None = None) -> list[Row]:
+def emergency(station: Station, what: str, zones: list[str] | None = None, by: str | None = None,
+              now: dt.datetime | None = None) -> list[Row]:
     """Air WHAT (a script id or an audio file) at once on ZONES (None: every zone), cutting what
-    plays. The zones air together, each on its own output."""
+    plays; the zones air together, each on its own output. Logged in the audit log with BY."""
+    log_action(station, now or dt.datetime.now(station.tz), by, "emergency", what,
+               "tất cả" if not zones else ", ".join(zones))
     if not zones:
         return play_now(station, what, None, RealClock(station.tz))
     with ThreadPoolExecutor(len(zones)) as pool:

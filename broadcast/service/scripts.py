@@ -19,6 +19,7 @@ from broadcast.errors import InputError
 from broadcast.files import atomic_path
 from broadcast.news.lint import check_news
 from broadcast.news.scripts import Approval, CheckResult, NewsItem, Review, check_scripts, parse_text
+from broadcast.service.users import log_action
 from broadcast.station.settings import Station
 
 HISTORY = Path("history") / "scripts"
@@ -108,16 +109,19 @@ def _keep(station: Station, script_id: str, path: Path, suffix: str = "") -> Non
         tmp.write_bytes(path.read_bytes())
 
 
-def save_script(station: Station, draft: Draft, by: str | None = None) -> NewsItem:
+def save_script(station: Station, draft: Draft, by: str | None = None, now: dt.datetime | None = None) -> NewsItem:
     """Validate DRAFT (written by BY) and write it atomically; the previous version goes to
-    history. Its review and approval stay: an approval of other content no longer counts."""
+    history, the change to the audit log. Its review and approval stay: an approval of other
+    content no longer counts. NOW defaults to the station's clock."""
     existing = {i.id: i for i in check_scripts([station.scripts_dir], station.topics).items}
     old = existing.get(draft.id)
     if old is not None:
         draft = replace(draft, review=old.review, approved=old.approved, written_by=by or old.written_by)
     elif by:
         draft = replace(draft, written_by=by)
-    return write_draft(station, draft, old.path if old else station.scripts_dir / f"{draft.id}.md")
+    saved = write_draft(station, draft, old.path if old else station.scripts_dir / f"{draft.id}.md")
+    log_action(station, now or dt.datetime.now(station.tz), by, "item.save", saved.id, saved.approval_hash)
+    return saved
 
 
 def write_draft(station: Station, draft: Draft, target: Path) -> NewsItem:
@@ -133,11 +137,12 @@ def write_draft(station: Station, draft: Draft, target: Path) -> NewsItem:
     return item
 
 
-def delete_script(station: Station, script_id: str) -> Path:
+def delete_script(station: Station, script_id: str, by: str | None = None, now: dt.datetime | None = None) -> Path:
     """Take the item off the air: its file moves into history (it can be restored from there)."""
     item = find(station, script_id)
     _keep(station, script_id, item.path, "-deleted")
     os.unlink(item.path)
+    log_action(station, now or dt.datetime.now(station.tz), by, "item.delete", script_id)
     return item.path
 
 

@@ -61,12 +61,6 @@ def list_users(station: Station) -> list[User]:
         return [_user(r) for r in conn.execute("SELECT * FROM users ORDER BY name")]
 
 
-def get_user(station: Station, name: str) -> User | None:
-    with closing(db.connect(station.db_path)) as conn:
-        row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
-    return _user(row) if row else None
-
-
 def add_user(station: Station, name: str, role: str, password: str, now: dt.datetime, by: str | None = None) -> User:
     if not NAME.match(name):
         raise UserError(f"tên đăng nhập {name!r} không hợp lệ",

@@ -9,6 +9,7 @@ from broadcast.schedule import week
 from broadcast.schedule.checks import CheckReport
 from broadcast.schedule.plan import QueueEntry
 from broadcast.schedule.week import ShowRow
+from broadcast.service.users import log_action
 from broadcast.station.settings import Station
 
 
@@ -49,8 +50,10 @@ def plan_week(station: Station, spec: str | None, today: dt.date) -> WeekPlan:
 
 
 def queue_add(station: Station, script: str, now: dt.datetime, slot: str | None = None,
-              date: dt.date | None = None, zone: str | None = None, priority: str = "normal") -> Queued:
+              date: dt.date | None = None, zone: str | None = None, priority: str = "normal",
+              by: str | None = None) -> Queued:
     entry, targets = week.queue_add(station, script, now, slot, date, zone, priority)
+    log_action(station, now, by, "queue.add", script, f"#{entry.id} {slot or ''} {date or ''} {zone or ''}".strip())
     return Queued(entry, targets)
 
 
@@ -58,5 +61,7 @@ def queue_list(station: Station) -> list[Queued]:
     return [Queued(entry, targets) for entry, targets in week.queue_list(station)]
 
 
-def queue_remove(station: Station, entry_id: int) -> QueueEntry:
-    return week.queue_remove(station, entry_id)
+def queue_remove(station: Station, entry_id: int, by: str | None = None, now: dt.datetime | None = None) -> QueueEntry:
+    entry = week.queue_remove(station, entry_id)
+    log_action(station, now or dt.datetime.now(station.tz), by, "queue.remove", entry.script, f"#{entry.id}")
+    return entry

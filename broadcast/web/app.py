@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
@@ -24,12 +23,22 @@ from broadcast import service
 from broadcast.errors import BroadcastError
 from broadcast.station.settings import Station
 from broadcast.web import csrf, sessions
+from broadcast.web.console import Console, console
 from broadcast.web.permissions import PUBLIC, allowed
-from broadcast.web.worker import RenderWorker
+from broadcast.web.views import (  # one module a page
+    approval,
+    asrun,
+    dashboard,
+    emergency,
+    events,
+    items,
+    reports,
+    schedule,
+    settings,
+    signin,
+)
 
 HERE = Path(__file__).parent
-NAV = (("Tổng quan", "/", "view"), ("Tin bài", "/tin-bai", "view"), ("Lịch phát", "/lich-phat", "view"),
-       ("Nhật ký phát", "/nhat-ky", "view"), ("Báo cáo", "/bao-cao", "view"), ("Cài đặt", "/cai-dat", "admin"))
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "media-src 'self' blob:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'",
@@ -37,36 +46,6 @@ SECURITY_HEADERS = {
     "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
 }
-
-
-@dataclass
-class Console:
-    station: Station
-    now: Callable[[], dt.datetime]
-    templates: Jinja2Templates
-    stream_seconds: float = 600.0    # a live page's stream ends after this; the browser reconnects
-    worker: RenderWorker = field(default_factory=RenderWorker)
-
-    def render(self, request: Request, template: str, status_code: int = 200, **context) -> Response:
-        session = getattr(request.state, "session", None)
-        nav = [(label, href, href == "/" and request.url.path == "/" or href != "/" and
-                request.url.path.startswith(href)) for label, href, need in NAV
-               if session is not None and allowed(session.role, need)]
-        base = {"station_name": self.station.name, "session": session, "nav": nav,
-                "csrf_token": session.csrf if session else "",
-                "can_emergency": session is not None and allowed(session.role, "emergency"),
-                "notice": NOTICES.get(request.query_params.get("ok", ""), "")}
-        return self.templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
-
-
-NOTICES = {"luu": "Đã lưu.", "gui-duyet": "Đã gửi duyệt.", "duyet": "Đã duyệt: tin sẽ được phát theo lịch.",
-           "tra-lai": "Đã trả lại tin cho người viết.", "khan-cap": "Đang phát khẩn cấp.",
-           "xoa": "Đã xóa tin (bản cũ vẫn giữ trong lịch sử).", "dang-xuat": "Đã đăng xuất.",
-           "nguoi-dung": "Đã cập nhật người dùng.", "lich": "Đã thêm vào lịch.", "bo-lich": "Đã xóa khỏi lịch."}
-
-
-def console(request: Request) -> Console:
-    return request.app.state.console
 
 
 def page(path: str, view, permission: str, methods: tuple[str, ...] = ("GET",)) -> Route:
@@ -136,18 +115,6 @@ class ResponseHeaders:
 
 def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
                stream_seconds: float = 600.0) -> Starlette:
-    from broadcast.web.views import (  # one module per page
-        approval,
-        asrun,
-        dashboard,
-        emergency,
-        events,
-        items,
-        reports,
-        schedule,
-        settings,
-        signin,
-    )
 
     routes = [
         page("/dang-nhap", signin.form, PUBLIC, ("GET", "POST")),

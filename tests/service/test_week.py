@@ -28,8 +28,9 @@ def test_queue_add_list_remove(planned_station):
     queued = service.week.queue_add(station, "tin-c", NOW, slot="chieu", date=MONDAY)
     assert queued.airs_in == ["2024-03-18/chieu/thon-1"]
     assert [q.entry.script for q in service.week.queue_list(station)] == ["tin-c"]
-    service.week.queue_remove(station, queued.entry.id)
+    service.week.queue_remove(station, queued.entry.id, by="lan")
     assert service.week.queue_list(station) == []
+    assert [a.action for a in service.users.audit_log(station)][:2] == ["queue.remove", "queue.add"]
     with pytest.raises(QueueError):
         service.week.queue_add(station, "khong-co", NOW)
 

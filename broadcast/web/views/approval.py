@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from broadcast import service
-from broadcast.web.app import console
+from broadcast.web.console import console
 
 
 async def _step(request: Request, action: str, notice: str, *args) -> Response:
@@ -16,9 +16,7 @@ async def _step(request: Request, action: str, notice: str, *args) -> Response:
     user = request.state.session.user
     fn = {"submit": service.approval.submit, "approve": service.approval.approve,
           "return": service.approval.send_back}[action]
-    item = await run_in_threadpool(fn, c.station, item_id, user, c.now(), *args)
-    await run_in_threadpool(service.users.log_action, c.station, c.now(), user, f"item.{action}", item_id,
-                            item.approval_hash)
+    await run_in_threadpool(fn, c.station, item_id, user, c.now(), *args)
     return RedirectResponse(f"/tin-bai/{item_id}?ok={notice}", 303)
 
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from broadcast import service
 from broadcast.service.records import STATUSES, LogQuery
 from broadcast.web import format as fmt
-from broadcast.web.app import console
+from broadcast.web.console import console
 
 SHOWN = 200                 # newest rows on the page; CSV export (Console II) has them all
 

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from broadcast import service
 from broadcast.service.dashboard import Dashboard
 from broadcast.web import format as fmt
-from broadcast.web.app import console
+from broadcast.web.console import console
 
 
 @dataclass(frozen=True)

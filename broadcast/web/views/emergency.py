@@ -15,7 +15,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from broadcast import service
 from broadcast.errors import BroadcastError
-from broadcast.web.app import console
+from broadcast.web.console import console
 
 log = logging.getLogger("broadcast.web")
 PREPARED = re.compile(r"^(tai-len|khan-cap)/[\w.-]+\.wav$")
@@ -84,13 +84,11 @@ async def _air(request: Request, data, chosen: list[str], zones) -> Response:
             raise BroadcastError("không tìm thấy âm thanh đã chuẩn bị", "làm lại từ đầu trang Phát khẩn cấp")
         what = str(path)
     target = None if len(chosen) == len(zones) else chosen
-    user = request.state.session.user
-    await run_in_threadpool(service.users.log_action, c.station, c.now(), user, "emergency", what,
-                            "tất cả" if target is None else ", ".join(chosen))
+    user, now = request.state.session.user, c.now()
 
     def air() -> None:
         try:
-            service.playout.emergency(c.station, what, target)
+            service.playout.emergency(c.station, what, target, user, now)
         except Exception:               # the console survives a failed emergency; the as-run log says why
             log.exception("emergency %s failed", what)
 

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
 from broadcast import service
-from broadcast.web.app import console
+from broadcast.web.console import console
 from broadcast.web.views.dashboard import view_of
 
 POLL_SECONDS = 1.0

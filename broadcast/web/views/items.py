@@ -17,7 +17,7 @@ from broadcast.errors import InputError, ScriptErrors
 from broadcast.news.scripts import PRIORITIES, NewsItem
 from broadcast.service.scripts import Draft
 from broadcast.web import format as fmt
-from broadcast.web.app import console
+from broadcast.web.console import console
 from broadcast.web.permissions import allowed
 
 FIELDS = {"id": "id", "title": "title", "topic": "topic", "valid_from": "valid_from",
@@ -175,11 +175,10 @@ async def _save(request: Request, form, item_id: str, item: NewsItem | None) -> 
         return await _form_page(request, shown, item, errors=errors, reading=reading,
                                 status_code=400 if errors else 200)
     try:
-        saved = await run_in_threadpool(service.scripts.save_script, c.station, draft, request.state.session.user)
+        saved = await run_in_threadpool(service.scripts.save_script, c.station, draft, request.state.session.user,
+                                        c.now())
     except ScriptErrors as exc:
         return await _form_page(request, draft, item, errors=_field_errors(exc.problems, None), status_code=400)
-    await run_in_threadpool(service.users.log_action, c.station, c.now(), request.state.session.user,
-                            "item.save", saved.id, saved.approval_hash)
     return RedirectResponse(f"/tin-bai/{saved.id}?ok=luu", 303)
 
 
@@ -227,7 +226,5 @@ async def history(request: Request) -> Response:
 async def delete(request: Request) -> Response:
     c = console(request)
     item_id = request.path_params["item_id"]
-    await run_in_threadpool(service.scripts.delete_script, c.station, item_id)
-    await run_in_threadpool(service.users.log_action, c.station, c.now(), request.state.session.user,
-                            "item.delete", item_id)
+    await run_in_threadpool(service.scripts.delete_script, c.station, item_id, request.state.session.user, c.now())
     return RedirectResponse("/tin-bai?ok=xoa", 303)

@@ -15,7 +15,7 @@ from broadcast import service
 from broadcast.records.formats import summary_lines
 from broadcast.records.report import hms
 from broadcast.web import format as fmt
-from broadcast.web.app import console
+from broadcast.web.console import console
 
 PERIODS = (("Q1", "Quý I"), ("Q2", "Quý II"), ("Q3", "Quý III"), ("Q4", "Quý IV"), ("H1", "6 tháng đầu năm"),
            ("H2", "6 tháng cuối năm"), ("", "Cả năm"))

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from broadcast import service
 from broadcast.service.users import ROLES
 from broadcast.web import format as fmt
-from broadcast.web.app import console
+from broadcast.web.console import console
 
 
 async def show(request: Request) -> Response:

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from broadcast import service
 from broadcast.service.users import UserError
 from broadcast.web import csrf, sessions
-from broadcast.web.app import console
+from broadcast.web.console import console
 
 
 def _next(request: Request, value: str | None) -> str:
