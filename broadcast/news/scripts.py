@@ -15,8 +15,9 @@ from broadcast.errors import InputError, ScriptErrors
 from broadcast.station.settings import ENGINE_NAMES as ENGINES
 from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
-REQUIRED = ("id", "title", "topic", "valid_from", "valid_until")
-OPTIONAL = ("voice", "engine", "priority", "written_by", "review", "approved")
+REQUIRED = ("id", "title", "topic", "valid_from")
+OPEN_ENDED = dt.date.max      # no valid_until: valid from valid_from on, without end
+OPTIONAL = ("valid_until", "voice", "engine", "priority", "written_by", "review", "approved")
 REVIEW_STATES = ("submitted", "returned")
 PRIORITIES = ("normal", "priority", "emergency")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -191,7 +192,7 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
         raise ScriptErrors(problems)
     return NewsItem(
         id=item_id, title=str(data["title"]).strip(), topic=topic,
-        valid_from=dates["valid_from"], valid_until=dates["valid_until"],
+        valid_from=dates["valid_from"], valid_until=dates.get("valid_until", OPEN_ENDED),
         paragraphs=paragraphs, path=path, body_line=body_line,
         voice=data.get("voice"), engine=engine, priority=priority,
         written_by=str(data["written_by"]) if data.get("written_by") else None, review=review, approved=approved,

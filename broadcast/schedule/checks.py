@@ -42,8 +42,8 @@ def check_schedule(schedule: Schedule, items: list[NewsItem], queue: list[QueueE
         _static(slot, known, timing, report)
     planner = Planner(schedule, items, queue, timing, approval_required)
     report.occurrences = planner.occurrences(start, end)
-    windows = [(start, end)] + [(e.date, e.date + dt.timedelta(days=1)) for e in schedule.events
-                                if not start <= e.date < end]
+    dates = sorted({e.next_date(start) for e in schedule.events})
+    windows = [(start, end)] + [(d, d + dt.timedelta(days=1)) for d in dates if not start <= d < end]
     for first, last in windows:
         occurrences = report.occurrences if first == start else planner.occurrences(first, last)
         _dated(schedule, known, occurrences, report)
@@ -78,7 +78,8 @@ def _overlapping(schedule: Schedule, report: CheckReport) -> None:
     for n, a in enumerate(events):
         for b in events[n + 1:]:
             zones = [z for z in a.zones if z in b.zones]
-            if a.date == b.date and zones and overlaps(a, b):
+            same_day = a.on(b.next_date(a.date)) if a.yearly or b.yearly else a.date == b.date
+            if same_day and zones and overlaps(a, b):
                 report.problems.append(_at(b, "start", f"overlaps event {a.id!r} on zone {zones[0]} on {a.date}",
                                            "move one event or give them different zones"))
 

@@ -110,7 +110,7 @@ def overlaps(a: Slot, b: Slot) -> bool:
 def slots_on(schedule: Schedule, day: dt.date) -> list[tuple[Slot, tuple[str, ...]]]:
     """The slots and events airing on DAY, each with its zones; events replace the weekly
     slots they overlap on the zones they share."""
-    events = [e for e in schedule.events if e.date == day]
+    events = [e for e in schedule.events if e.on(day)]
     out = [(e, e.zones) for e in events]
     weekday = day.weekday()
     for slot in schedule.slots:

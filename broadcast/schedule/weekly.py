@@ -82,12 +82,32 @@ class Slot:
     path: Path
     line: int
     days: tuple[int, ...] = ()       # 0 = Monday
-    date: dt.date | None = None
+    date: dt.date | None = None      # an event's date (the year 2000 when it is yearly)
     title: str = ""
+    yearly: bool = False             # an event on this day and month every year (date: 10-10)
 
     @property
     def is_event(self) -> bool:
         return self.date is not None
+
+    def on(self, day: dt.date) -> bool:
+        """An event that airs on DAY."""
+        if self.date is None:
+            return False
+        return (day.month, day.day) == (self.date.month, self.date.day) if self.yearly else day == self.date
+
+    def next_date(self, day: dt.date) -> dt.date:
+        """The event's first date on or after DAY (its own date for a one-off event)."""
+        if not self.yearly:
+            return self.date
+        for year in range(day.year, day.year + 9):          # 29/02 comes back within 8 years
+            try:
+                found = self.date.replace(year=year)
+            except ValueError:
+                continue
+            if found >= day:
+                return found
+        return self.date
 
     def seconds(self) -> tuple[int, int]:
         """Start and end as seconds after midnight."""
@@ -167,7 +187,23 @@ def parse_date(value, located: yamlfile.Located, keys: tuple) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             pass
-    raise located.error(keys, f"not a date: {value!r}", "write it as 2024-10-10 (or 10/10/2024)")
+    raise located.error(keys, f"not a date: {value!r}",
+                        "write it as 2024-10-10 (or 10/10/2024); 10-10 alone means every year")
+
+
+YEARLY = re.compile(r"^(\d{1,2})[-/](\d{1,2})$")
+
+
+def parse_event_date(value, located: yamlfile.Located, keys: tuple) -> tuple[dt.date, bool]:
+    """(date, yearly): '10-10' or '2/9' (day-month) is every year, a full date is one day."""
+    found = YEARLY.match(str(value).strip())
+    if found:
+        try:
+            return dt.date(2000, int(found.group(2)), int(found.group(1))), True
+        except ValueError:
+            raise located.error(keys, f"not a day and month: {value!r}", "write the day then the month, e.g. 10-10 "
+                                "or 2/9") from None
+    return parse_date(value, located, keys), False
 
 
 def _str_list(value, located: yamlfile.Located, keys: tuple) -> tuple[str, ...]:
@@ -255,14 +291,16 @@ def _slot(raw, located: yamlfile.Located, keys: tuple, zones: dict[str, Zone], e
     for zone in zone_ids:
         if zone not in zones:
             raise located.error(keys + ("zones",), f"unknown zone {zone!r}", f"known: {', '.join(zones)}, or all")
+    event_date = parse_event_date(raw["date"], located, keys + ("date",)) if event else None
     return Slot(
         id=slot_id, start=parse_time(raw["start"], located, keys + ("start",)),
         length=parse_length(raw["length"], located, keys + ("length",)), zones=zone_ids,
         template=_template(raw["program"], located, keys + ("program",)),
         path=located.path, line=located.line(*keys) or 0,
         days=() if event else parse_days(raw["days"], located, keys + ("days",)),
-        date=parse_date(raw["date"], located, keys + ("date",)) if event else None,
+        date=event_date[0] if event else None,
         title=str(raw.get("title") or slot_id),
+        yearly=event_date[1] if event else False,
     )
 
 

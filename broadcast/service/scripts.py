@@ -18,7 +18,7 @@ import yaml
 from broadcast.errors import InputError
 from broadcast.files import atomic_path
 from broadcast.news.lint import check_news
-from broadcast.news.scripts import Approval, CheckResult, NewsItem, Review, check_scripts, parse_text
+from broadcast.news.scripts import OPEN_ENDED, Approval, CheckResult, NewsItem, Review, check_scripts, parse_text
 from broadcast.service.users import log_action
 from broadcast.station.settings import Station
 
@@ -87,7 +87,8 @@ def read_script(station: Station, script_id: str) -> Script:
 
 def to_markdown(draft: Draft) -> str:
     fields = {"id": draft.id, "title": draft.title, "topic": draft.topic,
-              "valid_from": draft.valid_from, "valid_until": draft.valid_until,
+              "valid_from": draft.valid_from,
+              "valid_until": None if draft.valid_until == OPEN_ENDED else draft.valid_until,
               "priority": draft.priority, "voice": draft.voice, "engine": draft.engine,
               "written_by": draft.written_by,
               "review": {k: v for k, v in draft.review.__dict__.items() if v is not None} if draft.review else None,

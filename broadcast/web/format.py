@@ -15,7 +15,11 @@ PRIORITY = {"normal": "Bình thường", "priority": "Ưu tiên", "emergency": "
 
 
 def date(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    return day.strftime("%d/%m/%Y") if day and day != dt.date.max else ""
+
+
+def validity(first: dt.date, last: dt.date) -> str:
+    return f"{date(first)} – {date(last)}" if last != dt.date.max else f"từ {date(first)}, không thời hạn"
 
 
 def weekday_date(day: dt.date) -> str:

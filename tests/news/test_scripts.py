@@ -107,3 +107,10 @@ def test_check_warns_on_lost_diacritics(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "ocr.md line 9" in err and "diacritics" in err
     assert "line 8" not in err
+
+
+def test_valid_until_may_be_left_out_for_an_open_ended_item(tmp_path):
+    import datetime as dt
+
+    item = parse_script(write_script(tmp_path, "mo", valid_until=None))
+    assert item.valid_until == dt.date.max and item.valid_on(dt.date(2099, 1, 1))

@@ -28,7 +28,7 @@ def test_repository_sample_schedule_loads():
 
     schedule = load_schedule(REPO / "schedules")
     assert {s.id for s in schedule.slots} >= {"sang", "chieu"}
-    assert schedule.events[0].date == dt.date(2024, 10, 10)
+    assert schedule.events[0].yearly and schedule.events[0].on(dt.date(2024, 10, 10))
 
 
 @pytest.mark.parametrize("days, expected", [
@@ -80,3 +80,21 @@ def test_missing_folder_says_what_to_do(station_dir):
     with pytest.raises(Exception) as caught:
         load_schedule(station_dir / "schedules")
     assert "no schedule files" in str(caught.value)
+
+
+def test_an_event_without_a_year_is_yearly(tmp_path):
+    from tests.conftest import write_schedule
+
+    write_schedule(tmp_path, """\
+zones:
+  thon-1: {name: Thôn 1, output: pulse}
+slots: []
+events:
+  - {id: quoc-khanh, date: 2/9, start: "07:00", length: 10m, zones: all, program: {items: [tin-a]}}
+  - {id: mot-lan, date: 2025-09-03, start: "07:00", length: 10m, zones: all, program: {items: [tin-a]}}
+""")
+    schedule = load_schedule(tmp_path / "schedules")
+    yearly, once = schedule.events
+    assert yearly.yearly and yearly.on(dt.date(2031, 9, 2)) and not yearly.on(dt.date(2031, 9, 3))
+    assert not once.yearly and once.on(dt.date(2025, 9, 3)) and not once.on(dt.date(2026, 9, 3))
+    assert yearly.next_date(dt.date(2026, 9, 3)) == dt.date(2027, 9, 2)

@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from broadcast import service
 from broadcast.errors import InputError, ScriptErrors
-from broadcast.news.scripts import PRIORITIES, NewsItem
+from broadcast.news.scripts import OPEN_ENDED, PRIORITIES, NewsItem
 from broadcast.service.scripts import Draft
 from broadcast.web import format as fmt
 from broadcast.web.console import console
@@ -57,7 +57,7 @@ async def listing(request: Request) -> Response:
         state = service.approval.status(c.station, item)
         if _matches(item, q, topic, status, day, state):
             lines.append(ItemLine(item.id, item.title, topics.get(item.topic, item.topic),
-                                  f"{fmt.date(item.valid_from)} – {fmt.date(item.valid_until)}",
+                                  fmt.validity(item.valid_from, item.valid_until),
                                   fmt.ITEM_STATUS[state], state, fmt.PRIORITY[item.priority],
                                   warned.get(str(item.path), 0)))
     return c.render(request, "items.html", lines=lines, total=len(result.items), problems=result.problems,
@@ -77,8 +77,9 @@ def _draft(form, item_id: str) -> tuple[Draft | None, dict[str, str]]:
     dates = {}
     for key in ("valid_from", "valid_until"):
         dates[key] = fmt.parse_date(form.get(key))
-        if dates[key] is None:
-            errors[key] = "Ngày không hợp lệ: chọn ngày, hoặc gõ dd/mm/yyyy"
+        if dates[key] is None and (key == "valid_from" or str(form.get(key) or "").strip()):
+            errors[key] = "Ngày không hợp lệ: gõ dd/mm/yyyy"
+    dates["valid_until"] = dates["valid_until"] or OPEN_ENDED
     priority = str(form.get("priority", "normal"))
     if priority not in PRIORITIES:
         errors["priority"] = "Mức ưu tiên không có"
