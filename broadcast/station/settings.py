@@ -76,7 +76,8 @@ class ReportSettings:
     signer: str = ""                                 # full name of the signer
     signer_title: str = "CHỦ TỊCH"                   # e.g. CHỦ TỊCH, or KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
     on_behalf: str = "TM. ỦY BAN NHÂN DÂN"           # thẩm quyền ký
-    recipients: tuple[str, ...] = ("UBND huyện (Phòng Nội vụ)", "Thường trực Đảng ủy, HĐND xã", "Lưu: VT")
+    recipients: tuple[str, ...] = ("Sở Văn hóa, Thể thao và Du lịch tỉnh", "Sở Nội vụ tỉnh",   # no districts
+                                   "Thường trực Đảng ủy, HĐND xã", "Lưu: VT")              # since 1/7/2025
 
 
 @dataclass(frozen=True)

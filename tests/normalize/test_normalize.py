@@ -132,3 +132,13 @@ def test_dots_between_groups_of_three_are_thousands_unless_a_section_or_version(
         "mười hai nghìn năm trăm nhân khẩu, một nghìn không trăm hai mươi lăm hộ"
     assert n.normalize("mục 1.100 của kế hoạch") == "mục một chấm một trăm của kế hoạch"
     assert n.normalize("phiên bản 2.0") == "phiên bản hai chấm không"
+
+
+def test_commune_and_2025_reform_abbreviations_are_read_in_words():
+    n = Normalizer.for_station(None)
+    assert n.normalize("Báo cáo gửi Sở VHTTDL và Sở Nội vụ") == \
+        "Báo cáo gửi Sở Văn hóa, Thể thao và Du lịch và Sở Nội vụ"
+    assert n.normalize("Bộ phận HCC xã; xây dựng NTM; công tác GPMB") == \
+        "Bộ phận hành chính công xã; xây dựng nông thôn mới; công tác giải phóng mặt bằng"
+    assert n.normalize("UBND tỉnh, UBMTTQ xã, Hội LHPN") == \
+        "Ủy ban nhân dân tỉnh, Ủy ban Mặt trận Tổ quốc xã, Hội Liên hiệp Phụ nữ"

@@ -19,13 +19,13 @@ document_types: {}
 def test_add_keeps_comments_and_previews_the_change(station_dir):
     (station_dir / "lexicon.yaml").write_text(LEXICON, "utf-8")
     station = service.station.open_station(station_dir)
-    change = service.lexicon.add_entry(station, "VHTT", "văn hóa thông tin", sample="Phòng VHTT xã")
+    change = service.lexicon.add_entry(station, "QLĐT", "quản lý đô thị", sample="Phòng QLĐT xã")
     assert change.before.spoken != change.after.spoken
-    assert change.after.spoken == "Phòng văn hóa thông tin xã"
+    assert change.after.spoken == "Phòng quản lý đô thị xã"
     text = (station_dir / "lexicon.yaml").read_text("utf-8")
     assert text.startswith("# Từ điển của đài: giữ nguyên chú thích này\nwords:\n  HTX: hợp tác xã      # chú thích")
-    assert text.index("zalo") < text.index("VHTT: văn hóa thông tin") < text.index("document_types")
-    assert service.reading.preview_reading(station, "VHTT").spoken == "văn hóa thông tin"
+    assert text.index("zalo") < text.index("QLĐT: quản lý đô thị") < text.index("document_types")
+    assert service.reading.preview_reading(station, "QLĐT").spoken == "quản lý đô thị"
 
 
 def test_add_to_a_flow_section_and_replace_an_entry(station_dir):
@@ -46,7 +46,7 @@ def test_remove_and_errors(station_dir):
     with pytest.raises(InputError):
         service.lexicon.remove_entry(station, "zalo")
     with pytest.raises(InputError):
-        service.lexicon.add_entry(station, "VHTT", "  ")
+        service.lexicon.add_entry(station, "QLĐT", "  ")
 
 
 def test_try_entry_saves_nothing(station_dir):
