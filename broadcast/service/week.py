@@ -9,6 +9,7 @@ from broadcast.schedule import week
 from broadcast.schedule.checks import CheckReport
 from broadcast.schedule.plan import QueueEntry
 from broadcast.schedule.week import ShowRow
+from broadcast.schedule.weekly import Slot, load_schedule
 from broadcast.service.users import log_action
 from broadcast.station.settings import Station
 
@@ -29,6 +30,12 @@ class WeekPlan:
 class Queued:
     entry: QueueEntry
     airs_in: list[str]               # occurrence ids where it will air (empty: none found)
+
+
+def slots(station: Station) -> list[Slot]:
+    """The weekly slots and the events, for choosing where a queued item airs."""
+    schedule = load_schedule(station.schedules_dir, station.timezone, station.name)
+    return list(schedule.slots + schedule.events)
 
 
 def window(spec: str | None, today: dt.date) -> tuple[dt.date, dt.date]:

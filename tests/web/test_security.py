@@ -50,7 +50,7 @@ def test_sign_out_ends_the_session(as_role):
 
 
 def _request(client, route: Route, token: str | None):
-    path = route.path.replace("{item_id}", "tin-b")
+    path = route.path.replace("{item_id}", "tin-b").replace("{entry_id:int}", "1")
     if "POST" in route.methods and "GET" not in route.methods:
         return client.post(path, data={"csrf_token": token} if token else {}, follow_redirects=False)
     return client.get(path, follow_redirects=False)
