@@ -18,6 +18,7 @@ from pathlib import Path
 from broadcast.errors import BroadcastError
 from broadcast.playout.output import Player, PlayResult
 from broadcast.playout.outputs import make_player
+from broadcast.playout.players import END_TOLERANCE
 from broadcast.records import asrun
 from broadcast.records.asrun import AiredItem
 from broadcast.render.programs import ProgramJob, ProgramStore, record, render_in_worker
@@ -27,6 +28,8 @@ from broadcast.station import db
 from broadcast.station.settings import Station
 
 log = logging.getLogger("broadcast.playout")
+PROGRESS_SECONDS = 1.0      # how stale an as-run row's progress may be
+END_WAIT = 1.0              # at most this long the feeder waits for the end to be written
 EMERGENCY_STALE = dt.timedelta(minutes=30)   # an emergency request older than this is not aired late
 
 
@@ -68,6 +71,51 @@ def aired_items(path: Path) -> list[AiredItem]:
     """The items of a rendered program, from its render record."""
     return [AiredItem(i["id"], i["title"], i["topic"], i["content_hash"], i["engine"], i["duration"])
             for i in record(path).get("items", [])]
+
+
+class ProgressRecorder:
+    """How far a program has played, written to the as-run rows every PROGRESS_SECONDS by its own
+    thread: the thread that feeds the output never waits on the database. Reaching the end is
+    written at once (the feeder waits for it at most END_WAIT, with nothing left to play), so a
+    daemon killed right after a program never finds it unfinished and airs it again."""
+
+    def __init__(self, playout: "Playout", rows: list[int], expected: float):
+        self.playout, self.rows, self.expected = playout, rows, expected
+        self.latest = self.written = 0.0
+        self.wake, self.done, self.ended = threading.Event(), threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._run, name="progress", daemon=True)
+
+    def played(self, seconds: float) -> None:            # called on the output's feeding thread
+        self.latest = seconds
+        if seconds >= self.expected - END_TOLERANCE and not self.ended.is_set():
+            self.wake.set()
+            self.ended.wait(END_WAIT)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.done.set()
+        self.wake.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(PROGRESS_SECONDS)
+            self.wake.clear()
+            value = self.latest
+            if value != self.written and self.rows:
+                try:
+                    for row in self.rows:
+                        self.playout.db(asrun.progress, row, value)
+                    self.written = value
+                except Exception:              # the airing goes on; its final row is written by finish
+                    log.exception("progress not written")
+            if value >= self.expected - END_TOLERANCE:
+                self.ended.set()
+            if self.done.is_set():
+                self.ended.set()
+                return
 
 
 def unapproved_note(program: Program) -> str | None:
@@ -268,17 +316,11 @@ class Playout:
         """Start the player first, then log the attempt while the audio goes out."""
         player = self.player(airing.output)
         rows: list[int] = []
-        marks = {"at": 0.0}
-
-        def progress(played: float) -> None:
-            if played - marks["at"] >= 5.0:
-                marks["at"] = played
-                for row in list(rows):
-                    self.db(asrun.progress, row, played)
+        recorder = ProgressRecorder(self, rows, expected)
 
         playing, failure = None, None
         try:
-            cue = player.prepare(path, expected, offset=offset, label=self._label(airing), progress=progress)
+            cue = player.prepare(path, expected, offset=offset, label=self._label(airing), progress=recorder.played)
             self._wait_until(airing.start - dt.timedelta(seconds=cue.lead))
             started = self.clock.now()
             playing = cue.go()
@@ -289,7 +331,11 @@ class Playout:
                  (started - airing.start).total_seconds() * 1000)
         rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items, str(path),
                                 unapproved_note(airing.program)))
-        result = failure if playing is None else playing.wait(stop)
+        recorder.start()
+        try:
+            result = failure if playing is None else playing.wait(stop)
+        finally:
+            recorder.stop()
         if not self.realtime and result.completed:
             self.clock.wait(result.played - offset)
         return result, rows
@@ -405,8 +451,10 @@ class Playout:
         """At start: close rows a dead daemon left open, air what is still inside its grace
         window (by the restart policy), and log the rest as missed."""
         now = self.clock.now()
-        for row in self.db(asrun.close_unfinished, now):
-            log.warning("%s: was playing when the daemon stopped; logged interrupted", row.occurrence)
+        for row in self.db(asrun.close_unfinished, now, END_TOLERANCE):
+            log.warning("%s: was playing when the daemon stopped; logged %s", row.occurrence,
+                        "completed (it had played to its end)" if asrun.played_whole(row, END_TOLERANCE)
+                        else "interrupted")
         last = self.db(asrun.last_scheduled)
         if last is None:                 # a new station: nothing was ever due before now
             since = now - self.grace - dt.timedelta(seconds=1)

@@ -116,13 +116,24 @@ def missed(conn: sqlite3.Connection, *, occurrence: str, slot: str, zone: str, o
          planned, reason))
 
 
-def close_unfinished(conn: sqlite3.Connection, now: dt.datetime) -> list[Row]:
-    """Rows left `playing` by a daemon that died: mark them interrupted. Returns them."""
+def played_whole(row: Row, tolerance: float) -> bool:
+    """The row's progress reached the program's end (within TOLERANCE seconds)."""
+    return bool(row.planned_seconds) and (row.played_seconds or 0.0) >= row.planned_seconds - tolerance
+
+
+def close_unfinished(conn: sqlite3.Connection, now: dt.datetime, tolerance: float) -> list[Row]:
+    """Rows left `playing` by a daemon that died: completed if their progress had reached the
+    end, else interrupted. Returns them."""
     rows = [_row(r) for r in conn.execute("SELECT * FROM asrun WHERE status = 'playing'")]
     for row in rows:
-        conn.execute("UPDATE asrun SET status = 'interrupted', ended = ?, error = ? WHERE id = ?",
-                     (now.isoformat(), "the daemon stopped mid-program (power cut, crash or kill); "
-                      f"found at restart {now:%Y-%m-%d %H:%M:%S}", row.id))
+        if played_whole(row, tolerance):
+            conn.execute("UPDATE asrun SET status = 'completed', ended = ?, note = ? WHERE id = ?",
+                         (now.isoformat(), f"played to its end; the daemon stopped before logging it (found at "
+                          f"restart {now:%Y-%m-%d %H:%M:%S})", row.id))
+        else:
+            conn.execute("UPDATE asrun SET status = 'interrupted', ended = ?, error = ? WHERE id = ?",
+                         (now.isoformat(), "the daemon stopped mid-program (power cut, crash or kill); "
+                          f"found at restart {now:%Y-%m-%d %H:%M:%S}", row.id))
     return rows
 
 

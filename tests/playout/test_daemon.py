@@ -195,3 +195,50 @@ def test_play_now_cuts_the_program_and_it_resumes(station_dir, pulse, tmp_path):
     assert emergency.items[0].script == "tin-khan"
     assert emergency.started.timestamp() - asked < 5          # includes the play-now process start-up
     assert "completed" in done.stdout
+
+
+def _file_daemon(root, log):
+    return subprocess.Popen([sys.executable, "-m", "broadcast", "-S", str(root), "-v", "run"],
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+def test_a_program_killed_after_its_end_is_not_aired_again(station_dir, tmp_path):
+    """The daemon died after the program's last sample but before it logged the end: the row is
+    still `playing` with its progress at the end. At restart it is completed, not aired again."""
+    from broadcast.records import asrun as log_rows
+    from broadcast.station import db
+
+    start = _ahead(4)
+    station = _station(station_dir, [(start, "tin-b")], output="file:out/sink", grace=120)
+    conn = db.connect(station.db_path)
+    row = log_rows.begin(conn, occurrence=f"{start.date()}/slot-0/thon-1", attempt=1, slot="slot-0", zone="thon-1",
+                         output="file:out/sink", scheduled=start, started=start, planned=2.4, items=[], audio=None)
+    log_rows.progress(conn, row, 2.4)
+    conn.close()
+    time.sleep(max(0.0, (start - dt.datetime.now(TZ)).total_seconds()) + 1)
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = _file_daemon(station_dir, log)
+        try:
+            _wait(lambda: [r for r in _rows(station) if r.status != "playing"], 20)
+            time.sleep(4)                                  # time enough to air it again, were it due
+        finally:
+            _stop(daemon)
+    assert [(r.status, r.note is not None) for r in _rows(station)] == [("completed", True)]
+    assert not list((station_dir / "out" / "sink").glob("*.wav"))
+
+
+def test_progress_is_known_within_a_second(station_dir, tmp_path):
+    start = _ahead(6)
+    station = _station(station_dir, [(start, "tin-a")], output="file:out/sink")
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = _file_daemon(station_dir, log)
+        try:
+            _wait(lambda: [r for r in _rows(station) if r.status == "playing"], 30)
+            began = time.monotonic()
+            time.sleep(2.6)
+            [row] = _rows(station)
+            elapsed = time.monotonic() - began
+        finally:
+            _stop(daemon)
+    assert row.status == "playing" and row.played_seconds is not None
+    assert row.played_seconds >= elapsed - 1.5, (row.played_seconds, elapsed)
