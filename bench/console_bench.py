@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from broadcast import service  # noqa: E402
 from broadcast.records import asrun  # noqa: E402
 from broadcast.records.asrun import AiredItem  # noqa: E402
 from broadcast.station import db  # noqa: E402
+from tests.soundpath import free_port, wait_for_port  # noqa: E402
 
 PASSWORD = "mat-khau-do-toc-do"
 TOPICS = ("the-che", "thu-tuc-hanh-chinh", "bo-may", "cong-vu", "tai-chinh-cong", "chinh-phu-so", "dich-vu-cong")
@@ -79,23 +79,11 @@ def build_station(root: Path, items: int) -> int:
     return count
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_console(root: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "broadcast", "-S", str(root), "web", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for_port(port)
     return proc, f"http://127.0.0.1:{port}"
 
 
@@ -220,7 +208,7 @@ def main() -> None:
         return
     from playout_lateness import _summary, run_case
 
-    from tests.soundpath import start_pulse, stop_pulse
+    from tests.soundpath import start_pulse, stop_pulse  # noqa: E402 (only this part needs PulseAudio)
 
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)

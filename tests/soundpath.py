@@ -178,6 +178,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_port(port: int, timeout: float = 30.0) -> bool:
+    """True once something accepts connections on 127.0.0.1:PORT (a server we started)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 class Icecast:
     """A real icecast2 server on loopback (as root it must drop to nobody:nogroup)."""
 
@@ -201,17 +213,10 @@ class Icecast:
         self.start()
 
     def start(self) -> None:
-        import socket
-
         self.proc = subprocess.Popen([self.binary, "-c", str(self.config)], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("icecast2 did not start")
+        if not wait_for_port(self.port, 10.0):
+            raise RuntimeError("icecast2 did not start")
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -52,7 +52,8 @@ def _ahead(seconds: float) -> dt.datetime:
 
 
 def _daemon(root, pulse, log):
-    env = {**os.environ, **pulse}
+    """`broadcast run` on ROOT, with the PulseAudio env PULSE (None: file outputs only)."""
+    env = {**os.environ, **(pulse or {})}
     return subprocess.Popen([sys.executable, "-m", "broadcast", "-S", str(root), "-v", "run"],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -197,11 +198,6 @@ def test_play_now_cuts_the_program_and_it_resumes(station_dir, pulse, tmp_path):
     assert "completed" in done.stdout
 
 
-def _file_daemon(root, log):
-    return subprocess.Popen([sys.executable, "-m", "broadcast", "-S", str(root), "-v", "run"],
-                            stdout=log, stderr=subprocess.STDOUT)
-
-
 def test_a_program_killed_after_its_end_is_not_aired_again(station_dir, tmp_path):
     """The daemon died after the program's last sample but before it logged the end: the row is
     still `playing` with its progress at the end. At restart it is completed, not aired again."""
@@ -217,7 +213,7 @@ def test_a_program_killed_after_its_end_is_not_aired_again(station_dir, tmp_path
     conn.close()
     time.sleep(max(0.0, (start - dt.datetime.now(TZ)).total_seconds()) + 1)
     with open(tmp_path / "daemon.log", "w") as log:
-        daemon = _file_daemon(station_dir, log)
+        daemon = _daemon(station_dir, None, log)
         try:
             _wait(lambda: [r for r in _rows(station) if r.status != "playing"], 20)
             time.sleep(4)                                  # time enough to air it again, were it due
@@ -231,7 +227,7 @@ def test_progress_is_known_within_a_second(station_dir, tmp_path):
     start = _ahead(6)
     station = _station(station_dir, [(start, "tin-a")], output="file:out/sink")
     with open(tmp_path / "daemon.log", "w") as log:
-        daemon = _file_daemon(station_dir, log)
+        daemon = _daemon(station_dir, None, log)
         try:
             _wait(lambda: [r for r in _rows(station) if r.status == "playing"], 30)
             began = time.monotonic()

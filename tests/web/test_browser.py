@@ -7,7 +7,6 @@ guide's pictures) or the test's folder. No skip: without chromium this test fail
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.soundpath import free_port, wait_for_port
 from tests.web.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -23,27 +23,14 @@ TEXT = ("Kính thưa bà con! Bộ phận Một cửa xã đã tiếp nhận 1.2
         "Quyết định số 384/QĐ-UBND ngày 17/01/2024 quy định thời gian tiếp nhận hồ sơ.")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def console_url(console_station, tmp_path):
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "web.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "broadcast", "-S", str(console_station), "web", "--port", str(port)],
                               stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
+    wait_for_port(port)
+    yield f"http://127.0.0.1:{port}"
     server.terminate()
     server.wait(10)
     log.close()
