@@ -24,4 +24,4 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -c "import broadcast" 
+.venv/bin/python -c "from broadcast import i18n; i18n.compile_catalog('vi')"   # the Vietnamese catalog (.po -> .mo)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from broadcast.i18n import _, ngettext
+
 
 class BroadcastError(Exception):
     """Base error: message plus an optional hint on the probable cause or fix."""
@@ -14,7 +16,9 @@ class BroadcastError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+        if not self.hint:
+            return self.message
+        return _("{message}\n  hint: {hint}").format(message=self.message, hint=self.hint)
 
     def __reduce__(self):
         """Picklable whatever the subclass's arguments: errors cross from worker processes."""
@@ -33,7 +37,7 @@ class InputError(BroadcastError):
 
     def __init__(self, path, line: int | None, field: str | None, problem: str,
                  hint: str | None = None):
-        where = str(path) + (f" line {line}" if line else "")
+        where = _("{path}, line {line}").format(path=path, line=line) if line else str(path)
         what = f"{field}: {problem}" if field else problem
         super().__init__(f"{where}: {what}", hint)
         self.path, self.line, self.field, self.problem = path, line, field, problem
@@ -45,7 +49,8 @@ class ScriptErrors(BroadcastError):
     def __init__(self, problems: list[InputError]):
         self.problems = problems
         lines = "\n".join(str(p) for p in problems)
-        super().__init__(f"{len(problems)} problem(s) found:\n{lines}")
+        found = ngettext("{count} problem found:", "{count} problems found:", len(problems))
+        super().__init__(found.format(count=len(problems)) + "\n" + lines)
 
 
 class EngineError(BroadcastError):

@@ -9,6 +9,9 @@ from subprocess import PIPE, TimeoutExpired
 __all__ = ["PIPE", "TimeoutExpired", "ffmpeg", "ffmpeg_exe", "run", "spawn"]   # PIPE etc. for callers of spawn
 
 from broadcast.errors import AudioError
+from broadcast.i18n import N_, _
+
+REINSTALL = N_("run the README's set-up command again (./setup.sh)")
 
 
 @lru_cache(maxsize=1)
@@ -25,12 +28,13 @@ def run(args: list[str], *, input: bytes | None = None, timeout: float | None = 
     try:
         done = subprocess.run(args, input=input, capture_output=True, timeout=timeout, env=env)
     except FileNotFoundError as exc:
-        raise AudioError(f"{what}: {args[0]} not found", "reinstall with the README's setup command") from exc
+        raise AudioError(_("{what}: program {name} not found").format(what=what, name=args[0]), _(REINSTALL)) from exc
     except subprocess.TimeoutExpired as exc:
-        raise AudioError(f"{what}: no answer after {timeout} s") from exc
+        raise AudioError(_("{what}: no answer after {seconds} s").format(what=what, seconds=timeout)) from exc
     if done.returncode != 0:
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise AudioError(f"{what} failed (exit {done.returncode}): {' | '.join(tail)}")
+        raise AudioError(_("{what} failed (exit code {code}): {tail}").format(
+            what=what, code=done.returncode, tail=" | ".join(tail)))
     return done
 
 
@@ -48,7 +52,8 @@ def spawn(args: list[str], die_with_parent: bool = False, **kwargs) -> subproces
     try:
         return subprocess.Popen(args, preexec_fn=_die_with_parent if die_with_parent else None, **kwargs)
     except FileNotFoundError as exc:
-        raise AudioError(f"{args[0]} not found", "reinstall with the README's setup command") from exc
+        raise AudioError(_("program {name} not found").format(name=args[0]), _(REINSTALL)) from exc
+
 
 
 def ffmpeg(args: list[str], *, input: bytes | None = None, timeout: float | None = None,

@@ -10,6 +10,23 @@ from typing import Any
 import yaml
 
 from broadcast.errors import InputError
+from broadcast.i18n import N_, _
+
+# PyYAML's usual complaints, in the officer's language
+YAML_PROBLEMS = (N_("mapping values are not allowed here"), N_("found character that cannot start any token"),
+                 N_("could not find expected ':'"), N_("expected <block end>, but found '<block mapping start>'"),
+                 N_("expected <block end>, but found '-'"), N_("found undefined alias"),
+                 N_("found unexpected end of stream"), N_("found duplicate anchor"),
+                 N_("expected ',' or ']', but got '<stream end>'"), N_("expected ',' or '}', but got '<stream end>'"),
+                 N_("found a tab character that violates indentation"), N_("did not find expected key"),
+                 N_("did not find expected '-' indicator"), N_("but found another document"),
+                 # libyaml's wording of the same
+                 N_("mapping values are not allowed in this context"), N_("did not find expected node content"),
+                 N_("did not find expected ',' or ']'"), N_("did not find expected ',' or '}'"),
+                 N_("found unknown escape character"), N_("found unexpected ':'"),
+                 N_("did not find expected alphabetic or numeric character"),
+                 N_("found incompatible YAML document"), N_("did not find expected <document start>"))
+
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -72,8 +89,11 @@ def parse(text: str, path: Path, line_offset: int = 0) -> Located:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(path, line, None, f"YAML syntax: {problem}",
-                         "check indentation and that 'key: value' pairs have a space after ':'") from exc
+        if problem in YAML_PROBLEMS:
+            problem = _(problem)
+        raise InputError(path, line, None, _("YAML syntax: {problem}").format(problem=problem),
+                         _("check the indentation, that 'key: value' pairs have a space after ':', and put "
+                           "a value that itself holds ': ' or '#' in quotes")) from exc
     finally:
         loader.dispose()
     lines: dict[tuple, int] = {}
@@ -87,7 +107,8 @@ def load(path: Path) -> Located:
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError as exc:
-        raise InputError(path, None, None, "file not found") from exc
+        raise InputError(path, None, None, _("file not found")) from exc
     except UnicodeDecodeError as exc:
-        raise InputError(path, None, None, "not UTF-8 text", "save the file as UTF-8") from exc
+        raise InputError(path, None, None, _("not UTF-8 text"), _("save the file as UTF-8")) from exc
+
     return parse(text, path)

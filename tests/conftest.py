@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from broadcast import i18n
 from broadcast.errors import BroadcastError
 from broadcast.news.scripts import parse_script
 from tests.soundpath import start_pulse, stop_pulse
@@ -17,8 +18,19 @@ from tests.soundpath import start_pulse, stop_pulse
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def language(request, monkeypatch) -> str:
+    """Messages in English, which most tests read, unless the test module sets LANGUAGE = "vi"
+    (the console's tests, the catalog's tests). Child processes get the same choice."""
+    chosen = getattr(request.module, "LANGUAGE", "en")
+    monkeypatch.setenv("BROADCAST_LANG", chosen)
+    i18n.use_language(chosen)
+    return chosen
+
+
 @pytest.fixture
 def station_dir(tmp_path: Path) -> Path:
+
     """A station folder: the sample station.yaml, lexicon and jingles, no scripts yet."""
     root = tmp_path / "station"
     (root / "scripts").mkdir(parents=True)

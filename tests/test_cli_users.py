@@ -11,6 +11,7 @@ from broadcast import service
 from broadcast.cli import cli
 from broadcast.service.users import UserError
 
+LANGUAGE = "vi"                     # asserts the messages the officer reads
 
 def test_add_list_passwd_remove(station_dir):
     runner = CliRunner()

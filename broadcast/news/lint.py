@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from broadcast.errors import InputError
+from broadcast.i18n import _
 from broadcast.news.scripts import CheckResult, NewsItem, check_scripts
 from broadcast.normalize import lost_diacritics
 from broadcast.station.settings import Station
@@ -24,8 +25,9 @@ def _diacritics(item: NewsItem, inode: int, mtime_ns: int, size: int) -> tuple[I
     lines = item.path.read_text("utf-8-sig").splitlines()
     for number, line in enumerate(lines[item.body_line - 1:], start=item.body_line):
         if lost_diacritics(line):
-            warnings.append(InputError(item.path, number, "body", "text looks like it lost its diacritics (dấu)",
-                                       "retype the line with Vietnamese accents (Unikey, Telex)"))
+            warnings.append(InputError(item.path, number, _("body"), _("text looks like it lost its diacritics (dấu)"),
+                                       _("retype the line with Vietnamese accents (Unikey, Telex)")))
+
     return tuple(warnings)
 
 

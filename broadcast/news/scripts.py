@@ -12,6 +12,7 @@ from pathlib import Path
 
 from broadcast import yamlfile
 from broadcast.errors import InputError, ScriptErrors
+from broadcast.i18n import _, known, unknown
 from broadcast.station.settings import ENGINE_NAMES as ENGINES
 from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
@@ -93,12 +94,12 @@ def _split(text: str, path: Path) -> tuple[str, str, int]:
     """Return (front matter, body, line where the body starts)."""
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
-        raise InputError(path, 1, None, "no front matter",
-                         "start the file with a line '---', the fields, then another '---'")
+        raise InputError(path, 1, None, _("no front matter"),
+                         _("start the file with a line '---', the fields, then another '---'"))
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
             return "\n".join(lines[1:number - 1]), "\n".join(lines[number:]), number + 1
-    raise InputError(path, 1, None, "front matter is not closed", "add a line '---' after the fields")
+    raise InputError(path, 1, None, _("front matter is not closed"), _("add a line '---' after the fields"))
 
 
 def _paragraphs(body: str) -> tuple[str, ...]:
@@ -117,7 +118,7 @@ def _date(value, located: yamlfile.Located, key: str) -> dt.date:
                 return dt.datetime.strptime(value.strip(), fmt).date()
             except ValueError:
                 pass
-    raise located.error((key,), f"not a date: {value!r}", "write it as 2024-03-18 (or 18/03/2024)")
+    raise located.error((key,), _("not a date: {value!r}").format(value=value), _("write it as 18/03/2024 (or 2024-03-18)"))
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -125,8 +126,8 @@ def _decode(raw: bytes, path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(path, line, None, f"not UTF-8 (byte 0x{raw[exc.start]:02x})",
-                         "save the file as UTF-8 (Unicode); in Notepad choose 'UTF-8' when saving") from exc
+        raise InputError(path, line, None, _("not UTF-8 text (byte 0x{byte:02x})").format(byte=raw[exc.start]),
+                         _("save the file as UTF-8 (Unicode); in Notepad choose 'UTF-8' when saving")) from exc
 
 
 def parse_script(path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS) -> NewsItem:
@@ -147,22 +148,22 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
     located = yamlfile.parse(front, path, line_offset=1)
     data = located.data
     if not isinstance(data, dict):
-        raise InputError(path, 2, None, "front matter must be 'field: value' lines")
+        raise InputError(path, 2, None, _("front matter must be 'field: value' lines"))
     problems: list[InputError] = []
     for key in REQUIRED:
         if data.get(key) in (None, ""):
-            problems.append(InputError(path, 1, key, "missing field", f"add a line '{key}: …' to the front matter"))
+            problems.append(InputError(path, 1, key, _("missing field"),
+                                       _("add a line '{key}: …' to the front matter").format(key=key)))
     for key in data:
         if key not in REQUIRED + OPTIONAL:
-            problems.append(located.error((key,), "unknown field", f"known: {', '.join(REQUIRED + OPTIONAL)}"))
+            problems.append(located.error((key,), _("unknown field"), known(REQUIRED + OPTIONAL)))
     item_id = str(data.get("id", "") or "")
     if item_id and not ID_PATTERN.match(item_id):
-        problems.append(located.error(("id",), f"{item_id!r} is not file-safe",
-                                      "use lowercase letters without accents, digits and '-', e.g. dvc-truc-tuyen-2024"))
+        problems.append(located.error(("id",), _("{value!r} cannot be a file name").format(value=item_id),
+                                      _("use lowercase letters without accents, digits and '-', e.g. dvc-truc-tuyen-2024")))
     topic = str(data.get("topic", "") or "")
     if topic and topic not in {t.code for t in topics}:
-        problems.append(located.error(("topic",), f"{topic!r} unknown",
-                                      f"known: {', '.join(t.code for t in topics)}"))
+        problems.append(located.error(("topic",), unknown(topic), known(t.code for t in topics)))
     dates = {}
     for key in ("valid_from", "valid_until"):
         if data.get(key) not in (None, ""):
@@ -171,23 +172,22 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
             except InputError as exc:
                 problems.append(exc)
     if len(dates) == 2 and dates["valid_until"] < dates["valid_from"]:
-        problems.append(located.error(("valid_until",), f"{dates['valid_until']} is before valid_from {dates['valid_from']}",
-                                      "swap the two dates"))
+        problems.append(located.error(("valid_until",), _("{until} is before valid_from {since}").format(
+            until=f"{dates['valid_until']:%d/%m/%Y}", since=f"{dates['valid_from']:%d/%m/%Y}"), _("swap the two dates")))
     priority = str(data.get("priority", "normal"))
     if priority not in PRIORITIES:
-        problems.append(located.error(("priority",), f"{priority!r} unknown", f"known: {', '.join(PRIORITIES)}"))
+        problems.append(located.error(("priority",), unknown(priority), known(PRIORITIES)))
     engine = data.get("engine")
     if engine is not None and engine not in ENGINES:
-        problems.append(located.error(("engine",), f"{engine!r} unknown", f"known: {', '.join(ENGINES)}"))
+        problems.append(located.error(("engine",), unknown(engine), known(ENGINES)))
     review = _record(Review, data, "review", located, problems)
     approved = _record(Approval, data, "approved", located, problems)
     if review is not None and review.state not in REVIEW_STATES:
-        problems.append(located.error(("review", "state"), f"{review.state!r} unknown",
-                                      f"known: {', '.join(REVIEW_STATES)}"))
+        problems.append(located.error(("review", "state"), unknown(review.state), known(REVIEW_STATES)))
     paragraphs = _paragraphs(body)
     if not paragraphs:
-        problems.append(InputError(path, body_line, "body", "empty: nothing to read on air",
-                                   "write the news text after the closing '---'"))
+        problems.append(InputError(path, body_line, _("body"), _("empty: nothing to read on air"),
+                                   _("write the news text after the closing '---'")))
     if problems:
         raise ScriptErrors(problems)
     return NewsItem(
@@ -207,8 +207,8 @@ def _record(cls, data: dict, key: str, located: yamlfile.Located, problems: list
     names = [f.name for f in fields(cls)]
     required = [f.name for f in fields(cls) if f.default is MISSING]
     if not isinstance(raw, dict) or set(raw) - set(names) or any(raw.get(n) in (None, "") for n in required):
-        problems.append(located.error((key,), f"expected {', '.join(required)}",
-                                      "this field is written by the console; remove it to start again"))
+        problems.append(located.error((key,), _("expected {names}").format(names=", ".join(required)),
+                                      _("this field is written by the console; remove it to start again")))
         return None
     return cls(**{k: str(v) for k, v in raw.items()})
 
@@ -248,11 +248,11 @@ def check_scripts(paths: list[Path], topics: tuple[Topic, ...] = DEFAULT_TOPICS,
             problems.append(exc)
             continue
         except OSError as exc:
-            problems.append(InputError(path, None, None, f"cannot read: {exc.strerror}"))
+            problems.append(InputError(path, None, None, _("cannot read: {reason}").format(reason=exc.strerror)))
             continue
         if item.id in seen:
-            problems.append(InputError(path, 2, "id", f"duplicate id {item.id!r}, also in {seen[item.id].path}",
-                                       "give each script its own id"))
+            problems.append(InputError(path, 2, "id", _("duplicate id {value!r}, also in {path}").format(value=item.id, path=seen[item.id].path),
+                                       _("give each script its own id")))
             continue
         seen[item.id] = item
         items.append(item)

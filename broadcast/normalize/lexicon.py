@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from broadcast import yamlfile
+from broadcast.i18n import _
 
 LETTERS = {
     "a": "a", "ă": "á", "â": "ớ", "b": "bê", "c": "xê", "d": "dê", "đ": "đê", "e": "e", "ê": "ê",
@@ -64,20 +65,22 @@ class Lexicon:
 def _read(located: yamlfile.Located) -> Lexicon:
     data = located.data or {}
     if not isinstance(data, dict):
-        raise located.error((), "expected sections 'words:' and/or 'document_types:'")
+        raise located.error((), _("expected sections 'words:' and/or 'document_types:'"))
     sections = {}
     for section in ("words", "document_types"):
         entries = data.get(section) or {}
         if not isinstance(entries, dict):
-            raise located.error((section,), "expected 'written: spoken' lines")
+            raise located.error((section,), _("expected 'written: spoken' lines"))
         for key, value in entries.items():
             if not isinstance(value, str) or not value.strip():
-                raise located.error((section, key), "needs a spoken form", f"write it as '{key}: cách đọc'")
+                raise located.error((section, key), _("needs a spoken form"),
+                                    _("write it as '{key}: cách đọc'").format(key=key))
         sections[section] = {unicodedata.normalize("NFC", str(k)): unicodedata.normalize("NFC", v)
                              for k, v in entries.items()}
     for key in data:
         if key not in ("words", "document_types"):
-            raise located.error((key,), "unknown section", "use 'words:' or 'document_types:'")
+            raise located.error((key,), _("unknown section"), _("use 'words:' or 'document_types:'"))
+
     return Lexicon(sections["words"], sections["document_types"])
 
 

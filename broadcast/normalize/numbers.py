@@ -71,7 +71,7 @@ def integer(text: str) -> str:
 def decimal(text: str) -> str:
     """'1.234,56' -> cardinal part 'phẩy' digits; a leading '-' reads 'âm'."""
     negative = text.startswith("-")
-    whole, _, frac = text.lstrip("-").partition(",")
+    whole, _sep, frac = text.lstrip("-").partition(",")
     spoken = integer(whole)
     if frac:
         spoken += " phẩy " + digits(frac)

@@ -12,7 +12,15 @@ from functools import lru_cache
 from typing import Callable
 
 from broadcast.normalize.lexicon import Lexicon, has_diacritics, is_syllable, spell
-from broadcast.normalize.numbers import cardinal, decimal, digits, integer, month, ordinal, roman
+from broadcast.normalize.numbers import (
+    cardinal,
+    decimal,
+    digits,
+    integer,
+    month,
+    ordinal,
+    roman,
+)
 
 INT = r"\d{1,3}(?:\.\d{3})+(?!\d)|\d+"
 NUM = rf"(?:{INT})(?:,\d+)?"
@@ -159,7 +167,7 @@ def document_symbols(lexicon: Lexicon) -> Callable[[str], str]:
     pattern = re.compile(rf"({digits_from(AFTER_SYMBOL)})(?:/(\d{{4}}))?([/-])({part}(?:[-/]{part})*)(?![\w/])")
 
     def read(m: re.Match) -> str:
-        number, year, _, symbol = m.groups()
+        number, year, _kind, symbol = m.groups()
         parts = re.split(r"[-/]", symbol)
         doc_type = lexicon.document_types.get(parts[0])
         issuers = parts[1:] if doc_type else parts
@@ -283,7 +291,7 @@ CURRENCY_RE = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse
 def _money(m: re.Match) -> str:
     amount, symbol, per = m.group(1), m.group(2), m.group(3)
     name = CURRENCIES[symbol]
-    whole, _, frac = amount.partition(",")
+    whole, _sep, frac = amount.partition(",")
     if symbol in CENTS and frac:
         cents = int(frac.ljust(2, "0")[:2])
         units = int(whole.replace(".", "") or 0)

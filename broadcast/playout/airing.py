@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from broadcast.errors import BroadcastError
+from broadcast.i18n import _
 from broadcast.playout.output import Player, PlayResult
 from broadcast.playout.outputs import make_player
 from broadcast.playout.players import END_TOLERANCE
@@ -120,7 +121,9 @@ class ProgressRecorder:
 
 def unapproved_note(program: Program) -> str | None:
     """Why items the schedule names are not in the program: they are not approved for air."""
-    return f"bỏ qua tin chưa duyệt: {', '.join(program.unapproved)}" if program.unapproved else None
+    if not program.unapproved:
+        return None
+    return _("skipped items not approved: {ids}").format(ids=", ".join(program.unapproved))
 
 
 @dataclass
@@ -222,13 +225,13 @@ class Playout:
         if problem is None:
             return job.path, None
         standby = self.station.path(self.station.playout.standby)
-        reason = f"program audio {problem} at airtime"
+        reason = _("program audio {problem} at airtime").format(problem=problem)
         if standby is not None and standby.exists():
-            return standby, f"{reason}; played standby {standby.name}"
+            return standby, _("{reason}; played the standby audio {name}").format(reason=reason, name=standby.name)
         last = self._last_good(airing.slot)
         if last is not None:
-            return last, f"{reason}; played the last good render of {airing.slot}"
-        return None, f"{reason}; no standby audio configured"
+            return last, _("{reason}; played the last good render of {slot}").format(reason=reason, slot=airing.slot)
+        return None, _("{reason}; no standby audio configured").format(reason=reason)
 
     def _last_good(self, slot: str) -> Path | None:
         for row in reversed(self.db(asrun.rows, status="completed")):
@@ -270,12 +273,12 @@ class Playout:
             return None
         now = self.clock.now()
         if resuming and now >= airing.deadline:
-            return self.miss(airing, "cut by an emergency broadcast; the slot ended before it could air again")
+            return self.miss(airing, _("cut by an emergency broadcast; the slot ended before it could air again"))
         if not resuming and now > airing.start + self.grace:
-            return self.miss(airing, f"airtime passed {int((now - airing.start).total_seconds())} s ago "
-                                     f"(grace {int(self.grace.total_seconds())} s): the station was not playing")
+            return self.miss(airing, _("airtime passed {late} s ago (grace {grace} s): the station was not playing")
+                             .format(late=int((now - airing.start).total_seconds()), grace=int(self.grace.total_seconds())))
         if not airing.program.items:
-            return self.miss(airing, unapproved_note(airing.program) or "no valid item to air in this slot")
+            return self.miss(airing, unapproved_note(airing.program) or _("no valid item to air in this slot"))
         path, fallback = self.audio_for(airing)
         if path is None:
             return self._fail_all(pending, airing, fallback)
@@ -326,7 +329,7 @@ class Playout:
             playing = cue.go()
         except (OSError, BroadcastError) as exc:
             started = self.clock.now()
-            failure = PlayResult(0.0, False, f"player could not start: {exc}")
+            failure = PlayResult(0.0, False, _("the player could not start: {reason}").format(reason=exc))
         log.info("%s: player started %+.1f ms from the scheduled time", airing.key,
                  (started - airing.start).total_seconds() * 1000)
         rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items, str(path),
@@ -367,8 +370,8 @@ class Playout:
         for zone in zones:
             by_output.setdefault(self.output_of(zone), []).append(zone)
         if self.clock.now() - entry.added_at > EMERGENCY_STALE:
-            outcomes = [self._emergency_missed(entry, output, zs, "requested more than 30 minutes before the "
-                                               "daemon could air it") for output, zs in by_output.items()]
+            late = _("requested more than 30 minutes before the daemon could air it")
+            outcomes = [self._emergency_missed(entry, output, zs, late) for output, zs in by_output.items()]
         else:
             path, problem = self._emergency_audio(entry)
             results: list[Outcome] = []
@@ -385,17 +388,17 @@ class Playout:
     def _emergency_audio(self, entry: QueueEntry) -> tuple[Path | None, str | None]:
         if entry.script.startswith("file:"):
             path = Path(entry.script[5:])
-            return (path, None) if path.exists() else (None, f"{path} not found")
+            return (path, None) if path.exists() else (None, _("{path} not found").format(path=path))
         item = next((i for i in self.plan.items if i.id == entry.script), None)
         if item is None:
-            return None, f"unknown script {entry.script!r}"
+            return None, _("unknown script {value!r}").format(value=entry.script)
         job = self.store.job(Program(False, None, (PlannedItem(item.id, "queue", entry.id),), False, 0.0),
                              {item.id: item})
         if self.store.problem(job.path) is not None:
             worker = render_in_worker(self.station, [job])
             worker.join(self.station.playout.render_timeout)
         problem = self.store.problem(job.path)
-        return (job.path, None) if problem is None else (None, f"emergency audio {problem}")
+        return (job.path, None) if problem is None else (None, _("emergency audio {problem}").format(problem=problem))
 
     def _emergency_missed(self, entry: QueueEntry, output: str, zones: list[str], reason: str) -> Outcome:
         for zone in zones:
@@ -425,7 +428,7 @@ class Playout:
             try:
                 result = self.player(output).play(path, expected, halt, label=f"emergency-{entry.id}")
             except (OSError, BroadcastError) as exc:
-                result = PlayResult(0.0, False, f"player could not start: {exc}")
+                result = PlayResult(0.0, False, _("the player could not start: {reason}").format(reason=exc))
             finally:
                 self.stops.pop(output, None)
             status = "completed" if result.completed else ("interrupted" if result.stopped else "failed")
@@ -444,7 +447,7 @@ class Playout:
         for planned in cut.program.items:
             for occ in cut.occurrences:
                 self.db(queue.requeue, planned.script, occ.zone, now)
-        self.miss(cut, f"cut by emergency {entry.id}; its items were queued for the next slot")
+        self.miss(cut, _("cut by emergency {id}; its items were queued for the next slot").format(id=entry.id))
 
     # ------------------------------------------------------------ restart
     def catch_up(self) -> list[Outcome]:
@@ -468,7 +471,7 @@ class Playout:
             if now <= airing.start + self.grace:
                 outcomes.append(self.air(airing, self._resume_offset(airing)))
             else:
-                outcomes.append(self.miss(airing, "the daemon was not running at airtime"))
+                outcomes.append(self.miss(airing, _("the daemon was not running at airtime")))
         return [o for o in outcomes if o]
 
     def _resume_offset(self, airing: Airing) -> float:

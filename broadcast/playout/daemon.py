@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from broadcast.clock import BUILD_DATE
 from broadcast.errors import BroadcastError
+from broadcast.i18n import _, known
 from broadcast.playout import status
 from broadcast.playout.airing import Playout
 from broadcast.records import asrun
@@ -60,10 +61,10 @@ class StationLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise AlreadyRunning(f"another 'broadcast run' is already running for {self.path.parent} "
-                                 f"(pid {self.owner() or 'unknown'})",
-                                 "stop it first (systemctl stop broadcast), or use 'broadcast play-now' "
-                                 "to air something at once") from None
+            raise AlreadyRunning(_("another 'broadcast run' is already running for {folder} (pid {pid})")
+                                 .format(folder=self.path.parent, pid=self.owner() or "?"),
+                                 _("stop it first (systemctl stop broadcast), or use 'broadcast play-now' "
+                                   "to air something at once")) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._fd = fd
@@ -273,17 +274,19 @@ def play_now(station: Station, what: str, zone: str | None, clock, timeout: floa
     as-run rows of the emergency."""
     plan = week.load(station)
     if zone is not None and zone not in plan.schedule.zones:
-        raise BroadcastError(f"unknown zone {zone!r}", f"known: {', '.join(plan.schedule.zones)}")
+        raise BroadcastError(_("unknown zone {value!r}").format(value=zone), known(plan.schedule.zones))
     path = Path(what)
     if path.suffix.lower() in AUDIO_SUFFIXES:
         if not path.exists():
-            raise BroadcastError(f"{what}: file not found", "give the path of a WAV or MP3 file, or a script id")
+            raise BroadcastError(_("{path}: file not found").format(path=what),
+                                 _("give the path of a WAV or MP3 file, or a script id"))
         request = f"file:{path.resolve()}"
     else:
         item = next((i for i in plan.items if i.id == what), None)
         if item is None:
-            raise BroadcastError(f"{what!r} is neither an audio file nor a script id",
-                                 f"script ids: {', '.join(sorted(i.id for i in plan.items))}")
+            raise BroadcastError(_("{value!r} is neither an audio file nor a script id").format(value=what),
+                                 known(sorted(i.id for i in plan.items)))
+
         job = ProgramStore(station).job(Program(False, None, (PlannedItem(item.id, "queue"),), False, 0.0),
                                         {item.id: item})
         if ProgramStore.problem(job.path) is not None:

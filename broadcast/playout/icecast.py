@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from broadcast import proc
 from broadcast.availability import Availability
 from broadcast.errors import AudioError
+from broadcast.i18n import _
 from broadcast.playout.output import Cue, Player, Playing, PlayResult, Progress, pcm16
 
 log = logging.getLogger("broadcast.icecast")
@@ -173,10 +174,11 @@ class _StreamPlaying(Playing):
             pass
         played = program.offset + program.written / BYTES_PER_SECOND - program.lost
         if stop.is_set():
-            return PlayResult(played, False, "stopped", stopped=True)
+            return PlayResult(played, False, _("stopped"), stopped=True)
         if program.lost > 0:
-            return PlayResult(played, False, f"the stream was down {program.lost:.1f} s during the program "
-                                             f"({self.streamer.safe_url}): receivers missed part of it")
+            return PlayResult(played, False, _("the stream was down {seconds:.1f} s during the program ({url}): "
+                                               "receivers missed part of it").format(seconds=program.lost,
+                                                                                      url=self.streamer.safe_url))
         return PlayResult(min(played, program.expected), True)
 
 
@@ -199,18 +201,19 @@ class IcecastPlayer(Player):
         super().__init__(spec)
         parts = urlsplit(spec)
         if not parts.hostname or not parts.port or not parts.path.strip("/"):
-            raise AudioError(f"bad Icecast output {spec!r}", "write icecast://host:port/mount")
+            raise AudioError(_("bad Icecast output {value!r}").format(value=spec), _("write icecast://host:port/mount"))
         if parts.password:
-            raise AudioError("an Icecast password was written in the schedule",
-                             "remove it from the URL; put it in a file named by playout.icecast_password_file")
+            raise AudioError(_("an Icecast password was written in the schedule"),
+                             _("remove it from the URL; put it in a file named by playout.icecast_password_file"))
         self.password = password
         self.bitrate, self.keepalive_path, self.name = bitrate, keepalive, name
         self._streamer: Streamer | None = None
 
     def available(self) -> Availability:
         if not self.password:
-            return Availability(False, "no Icecast password: set playout.icecast_password_file or the "
-                                       "BROADCAST_ICECAST_PASSWORD environment variable")
+            return Availability(False, _("no Icecast password: set playout.icecast_password_file or the "
+                                         "BROADCAST_ICECAST_PASSWORD environment variable"))
+
         return Availability(True, "")
 
     def streamer(self) -> Streamer:

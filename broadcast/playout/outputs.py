@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from broadcast.errors import AudioError
+from broadcast.i18n import _
 from broadcast.playout.icecast import IcecastPlayer, read_password
 from broadcast.playout.output import Player
 from broadcast.playout.players import FileSink, PulsePlayer
@@ -25,4 +26,6 @@ def make_player(spec: str, station, realtime: bool) -> Player:
         return IcecastPlayer(spec, read_password(settings.icecast_password_file, settings.icecast_password_env,
                                                  station.root),
                              settings.icecast_bitrate, keepalive, station.name)
-    raise AudioError(f"unknown output {spec!r}", "use pulse, pulse:SINK, file:FOLDER or icecast://host:port/mount")
+    raise AudioError(_("unknown output {value!r}").format(value=spec),
+                     _("use pulse, pulse:SINK, file:FOLDER or icecast://host:port/mount"))
+

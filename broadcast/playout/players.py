@@ -21,6 +21,7 @@ from broadcast import proc
 from broadcast.availability import Availability
 from broadcast.errors import AudioError
 from broadcast.files import link_or_copy
+from broadcast.i18n import _
 from broadcast.playout.output import Cue, Player, Playing, PlayResult, Progress, pcm16
 
 log = logging.getLogger(__name__)
@@ -31,12 +32,13 @@ PAD_SECONDS = 0.15
 
 def _outcome(code: int | None, played: float, expected: float, stopped: bool, stderr: str) -> PlayResult:
     if stopped:
-        return PlayResult(played, False, "stopped", stopped=True)
+        return PlayResult(played, False, _("stopped"), stopped=True)
     if code != 0:
-        tail = " | ".join(stderr.strip().splitlines()[-2:]) or "no message"
-        return PlayResult(played, False, f"player exited with {code}: {tail}")
+        tail = " | ".join(stderr.strip().splitlines()[-2:]) or _("no message")
+        return PlayResult(played, False, _("the player exited with code {code}: {tail}").format(code=code, tail=tail))
     if played < expected - END_TOLERANCE:
-        return PlayResult(played, False, f"played {played:.1f} s of {expected:.1f} s: the audio ended early")
+        return PlayResult(played, False, _("played {played:.1f} s of {expected:.1f} s: the audio ended early")
+                          .format(played=played, expected=expected))
     return PlayResult(played, True)
 
 
@@ -119,7 +121,7 @@ class PulsePlayer(FfmpegPlayer):
         self.server = server
         self.pacat = shutil.which("pacat") if use_pacat is not False else None
         if use_pacat and self.pacat is None:
-            raise AudioError("pacat not found", "install pulseaudio-utils")
+            raise AudioError(_("program {name} not found").format(name="pacat"), _("install pulseaudio-utils"))
 
     def prepare(self, path, expected, *, offset=0.0, label="broadcast", progress=None) -> Cue:
         if self.pacat is None:
@@ -144,14 +146,15 @@ class PulsePlayer(FfmpegPlayer):
     def available(self) -> Availability:
         pactl = shutil.which("pactl")
         if pactl is None:
-            return Availability(True, "pactl not installed: cannot check the sound server beforehand")
+            return Availability(True, _("pactl not installed: cannot check the sound server beforehand"))
         try:
             done = proc.run([pactl, "list", "short", "sinks"], timeout=5, what="pactl", env=self.env())
         except AudioError as exc:
-            return Availability(False, f"no PulseAudio server: {exc.message}")
+            return Availability(False, _("no PulseAudio server: {reason}").format(reason=exc.message))
         sinks = [line.split("\t")[1] for line in done.stdout.decode().splitlines() if "\t" in line]
         if self.sink and self.sink not in sinks:
-            return Availability(False, f"sink {self.sink!r} not found; sinks: {', '.join(sinks) or 'none'}")
+            return Availability(False, _("sound output {value!r} not found; outputs: {names}")
+                                .format(value=self.sink, names=", ".join(sinks) or _("none")))
         return Availability(True, "")
 
 
@@ -219,7 +222,7 @@ class _PacatPlaying(Playing):
         played = cue.offset + max(0, self.written - buffered) / cue.bytes_per_second
         if code == 0 and not stopped and self.written < len(cue.data):
             code = -1
-            stderr = "pacat stopped reading before the end"
+            stderr = _("pacat stopped reading before the end")
         return _outcome(code, played, cue.expected, stopped, stderr)
 
 
@@ -257,7 +260,7 @@ class _FilePlaying(Playing):
         except OSError as exc:
             self.tmp.unlink(missing_ok=True)
             return PlayResult(self.offset + written / (self.rate * self.channels * 2), False,
-                              f"file sink: {exc.strerror or exc}")
+                              _("file sink: {reason}").format(reason=exc.strerror or exc))
         played = self.offset + written / (self.rate * self.channels * 2)
         return _outcome(0, min(played, self.expected), self.expected, stopped, "")
 
@@ -275,9 +278,10 @@ class FileSink(Player):
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            return Availability(False, f"cannot create {self.folder}: {exc.strerror}")
+            return Availability(False, _("cannot create {path}: {reason}").format(path=self.folder, reason=exc.strerror))
         return Availability(True, "") if os.access(self.folder, os.W_OK) else \
-            Availability(False, f"{self.folder} is not writable")
+            Availability(False, _("{path} is not writable").format(path=self.folder))
+
 
     def target(self, label: str) -> Path:
         return self.folder / (re.sub(r"[^\w.-]+", "_", label) + ".wav")

@@ -15,7 +15,11 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from broadcast.i18n import N_, _
+
 STATUSES = ("completed", "interrupted", "failed", "missed", "fallback")
+STATUS_LABELS = {"completed": N_("Aired in full"), "interrupted": N_("Interrupted"), "failed": N_("Failed"),
+                 "missed": N_("Missed"), "fallback": N_("Aired standby audio"), "playing": N_("Playing")}   # shown with _()
 AIRED = ("completed", "fallback")       # the occurrence went out; never air it again
 
 
@@ -128,12 +132,13 @@ def close_unfinished(conn: sqlite3.Connection, now: dt.datetime, tolerance: floa
     for row in rows:
         if played_whole(row, tolerance):
             conn.execute("UPDATE asrun SET status = 'completed', ended = ?, note = ? WHERE id = ?",
-                         (now.isoformat(), f"played to its end; the daemon stopped before logging it (found at "
-                          f"restart {now:%Y-%m-%d %H:%M:%S})", row.id))
+                         (now.isoformat(), _("played to its end; the daemon stopped before logging it (found at "
+                                             "restart {time})").format(time=f"{now:%d/%m/%Y %H:%M:%S}"), row.id))
         else:
             conn.execute("UPDATE asrun SET status = 'interrupted', ended = ?, error = ? WHERE id = ?",
-                         (now.isoformat(), "the daemon stopped mid-program (power cut, crash or kill); "
-                          f"found at restart {now:%Y-%m-%d %H:%M:%S}", row.id))
+                         (now.isoformat(), _("the daemon stopped mid-program (power cut, crash or kill); found at "
+                                             "restart {time}").format(time=f"{now:%d/%m/%Y %H:%M:%S}"), row.id))
+
     return rows
 
 

@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 
 from broadcast.files import atomic_path
+from broadcast.i18n import _
 from broadcast.records.report import Report, hms
 from broadcast.station.settings import Station
 
@@ -319,11 +320,11 @@ def render(station: Station, report: Report, fmt: str, today: dt.date, out: Path
         if out is None:
             raise ValueError("docx needs an output file")
         write_docx(station, report, today, out)
-        return f"wrote {out}"
+        return _("wrote {path}").format(path=out)
     text = {"table": lambda: to_table(station, report), "csv": lambda: to_csv(station, report),
             "html": lambda: to_html(station, report, today)}[fmt]()
     if out is None:
         return text
     with atomic_path(out) as tmp:
         tmp.write_text(text, encoding="utf-8")
-    return f"wrote {out}"
+    return _("wrote {path}").format(path=out)

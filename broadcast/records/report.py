@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from broadcast.errors import BroadcastError
+from broadcast.i18n import _
 from broadcast.records.asrun import Row
 from broadcast.station.topics import Topic
 
@@ -58,14 +59,15 @@ def parse_period(text: str) -> Period:
         if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})", t):
             first, last = dt.date.fromisoformat(m.group(1)), dt.date.fromisoformat(m.group(2))
             if last < first:
-                raise PeriodError(f"period {text!r} ends before it starts", "write the earlier date first")
+                raise PeriodError(_("period {value!r} ends before it starts").format(value=text),
+                                  _("write the earlier date first"))
             return Period(first, last + dt.timedelta(days=1),
                           f"từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}")
     except ValueError:
         pass
-    raise PeriodError(f"cannot read the period {text!r}",
-                      "use 2024-Q1 (quarter), 2024-H1 (half-year), 2024 (year), 2024-03 (month) "
-                      "or 2024-03-01..2024-03-31")
+    raise PeriodError(_("cannot read the period {value!r}").format(value=text),
+                      _("use 2024-Q1 (quarter), 2024-H1 (half-year), 2024 (year), 2024-03 (month) "
+                        "or 2024-03-01..2024-03-31"))
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,9 @@ class Report:
 
 def _reason(error: str | None) -> str:
     """Group reasons: drop times and numbers that differ from one row to the next."""
-    text = (error or "no reason recorded").split("; found at restart")[0]
-    return re.sub(r"\d+(\.\d+)? s ago", "… s ago", text)
+    text = re.sub(r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?", "…", error or _("no reason recorded"))
+    return re.sub(r"\d+(\.\d+)? s\b", "… s", text)
+
 
 
 def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: str | None = None) -> Report:

@@ -16,6 +16,7 @@ import numpy as np
 
 from broadcast import files
 from broadcast.errors import ConfigError
+from broadcast.i18n import _
 from broadcast.news.scripts import NewsItem
 from broadcast.normalize import Normalizer
 from broadcast.sound import audio, dsp
@@ -59,7 +60,8 @@ class RenderResult:
 def output_format(path: Path) -> str:
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ConfigError(f"{path}: unknown output format '.{fmt}'", "name the output .wav, .flac or .mp3")
+        raise ConfigError(_("{path}: unknown output format '.{suffix}'").format(path=path, suffix=fmt),
+                          _("name the output .wav, .flac or .mp3"))
     return fmt
 
 
@@ -109,8 +111,9 @@ class Renderer:
         if path is None:
             return None
         if not path.exists():
-            raise ConfigError(f"jingle {path} not found",
-                              "run 'broadcast jingles' to regenerate the project's jingles, or fix the path in station.yaml")
+            raise ConfigError(_("jingle {path} not found").format(path=path),
+                              _("run 'broadcast jingles' to regenerate the project's jingles, or fix the path in "
+                                "station.yaml"))
         samples = audio.decode(path, self.rate).samples
         return audio_part("jingle", samples.astype(np.float32) / 32768.0, self.rate)
 
@@ -138,7 +141,7 @@ class Renderer:
         """Render ITEMS into one bulletin at OUT (format from its suffix), optionally after a
         spoken station GREETING, with or without the intro and outro jingles."""
         if not items:
-            raise ConfigError("nothing to render: no news items given")
+            raise ConfigError(_("nothing to render: no news items given"))
         out = Path(out)
         fmt = output_format(out)
         frame = Frame(greeting, intro, outro)
@@ -210,14 +213,14 @@ class Renderer:
         by_item: dict[str, list[tuple[SpeechJob, Shaped]]] = {}
         for job, result in zip(jobs, shaped):
             by_item.setdefault(job.owner, []).append((job, result))
-        for _, s in by_item.get(GREETING, []):
+        for _job, s in by_item.get(GREETING, []):
             parts += [Part("speech", owner=GREETING, source=s.path, frames=s.length, quarters=s.quarters),
                       silence(m.gap)]
         for index, item in enumerate(items):
             if index:
                 parts += [silence(m.gap / 2), separator, silence(m.gap / 2)] if separator else [silence(m.gap)]
             voiced = by_item[item.id]
-            for n, (_, s) in enumerate(voiced):
+            for n, (_job, s) in enumerate(voiced):
                 if n:
                     pause = m.title_pause if (n == 1 and m.speak_titles) else m.paragraph_pause
                     parts.append(silence(pause, owner=item.id))
@@ -249,7 +252,7 @@ class Renderer:
         with files.atomic_path(target) as tmp:
             proc.ffmpeg(["-y", "-i", str(source), "-ac", "1", *audio.MP3_OPTIONS,
                          "-b:a", self.station.output.mp3_bitrate, "-f", "mp3", str(tmp)],
-                        what=f"encoding {target.name}")
+                        what=_("encoding {name}").format(name=target.name))
         return target
 
 

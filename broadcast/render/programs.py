@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from broadcast.files import atomic_path
+from broadcast.i18n import _
 from broadcast.news.scripts import NewsItem
 from broadcast.schedule.plan import Program
 from broadcast.station.settings import Station, load_station
@@ -60,21 +61,22 @@ class ProgramStore:
         """Why PATH cannot be aired (missing, truncated, corrupt), or None if it can."""
         meta = path.with_suffix(".json")
         if not path.exists():
-            return "not rendered"
+            return _("not rendered")
         try:
             with wave.open(str(path), "rb") as w:
                 frames, width, channels = w.getnframes(), w.getsampwidth(), w.getnchannels()
         except (wave.Error, EOFError, OSError) as exc:
-            return f"unreadable WAV ({exc})"
+            return _("unreadable WAV ({reason})").format(reason=exc)
         size = path.stat().st_size
         if frames == 0 or size < 44 + frames * width * channels:
-            return f"truncated: {size} bytes for {frames} frames"
+            return _("truncated: {size} bytes for {frames} frames").format(size=size, frames=frames)
         try:
             expected = json.loads(meta.read_text())
         except (OSError, ValueError):
-            return "render record missing"
+            return _("render record missing")
         if expected.get("bytes") != size:
-            return f"size {size} differs from the rendered {expected.get('bytes')} bytes"
+            return _("size {size} differs from the rendered {expected} bytes").format(size=size, expected=expected.get("bytes"))
+
         return None
 
     @staticmethod

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from broadcast import i18n
 from broadcast.errors import InputError
+from broadcast.i18n import WEEKDAYS, _, ngettext, weekday
 from broadcast.news.scripts import NewsItem
 from broadcast.schedule.plan import Occurrence, Planner, QueueEntry, Timing, overlaps
-from broadcast.schedule.weekly import VIETNAMESE_DAYS, Schedule, Slot
+from broadcast.schedule.weekly import Schedule, Slot
 
 
 @dataclass
@@ -60,8 +62,8 @@ def _unapproved(schedule: Schedule, report: CheckReport) -> None:
             if (occ.slot, script) not in seen:
                 seen.add((occ.slot, script))
                 report.warnings.append(_at(schedule.slot(occ.slot), "program.items",
-                                           f"{script} chưa được duyệt: không phát",
-                                           "người duyệt duyệt tin trên trang Tin bài"))
+                                           _("{script} is not approved: it will not air").format(script=script),
+                                           _("an approver approves it on the Tin bài page")))
 
 
 def _overlapping(schedule: Schedule, report: CheckReport) -> None:
@@ -72,83 +74,117 @@ def _overlapping(schedule: Schedule, report: CheckReport) -> None:
             zones = [z for z in a.zones if z in b.zones]
             if days and zones and overlaps(a, b):
                 report.problems.append(_at(
-                    b, "start", f"overlaps slot {a.id!r} ({a.path.name} line {a.line}) on zone {zones[0]} "
-                    f"on {VIETNAMESE_DAYS[min(days)]}", "move one slot, shorten it, or give them different zones"))
+                    b, "start", _("overlaps slot {slot!r} ({file}, line {line}) on zone {zone} on {weekday}").format(
+                        slot=a.id, file=a.path.name, line=a.line, zone=zones[0], weekday=_(WEEKDAYS[min(days)])),
+                    _("move one slot, shorten it, or give them different zones")))
     events = list(schedule.events)
     for n, a in enumerate(events):
         for b in events[n + 1:]:
             zones = [z for z in a.zones if z in b.zones]
             same_day = a.on(b.next_date(a.date)) if a.yearly or b.yearly else a.date == b.date
             if same_day and zones and overlaps(a, b):
-                report.problems.append(_at(b, "start", f"overlaps event {a.id!r} on zone {zones[0]} on {a.date}",
-                                           "move one event or give them different zones"))
+                report.problems.append(_at(b, "start", _("overlaps event {slot!r} on zone {zone} on {date}").format(
+                                               slot=a.id, zone=zones[0], date=a.date),
+                                           _("move one event or give them different zones")))
 
 
 def _static(slot: Slot, known: dict[str, NewsItem], timing: Timing, report: CheckReport) -> None:
     t = slot.template
     for script in t.items:
         if script not in known:
-            report.problems.append(_at(slot, "program.items", f"unknown script id {script!r}",
-                                       f"known: {', '.join(sorted(known)) or 'none (scripts/ is empty)'}"))
+            report.problems.append(_at(slot, "program.items", _("unknown script id {value!r}").format(value=script),
+                                       i18n.known(sorted(known)) if known else _("scripts/ is empty")))
     named = [known[s] for s in t.items if s in known]
     seconds = timing.program(t.intro, t.greeting, named, t.outro)
     if named and seconds > slot.length:
-        report.problems.append(_at(slot, "length", f"program is {mmss(seconds)} long, the slot is "
-                                   f"{mmss(slot.length)}", "lengthen the slot or name fewer items"))
+        report.problems.append(_at(slot, "length", _("the program is {program} long, the slot is {slot}").format(
+                                   program=mmss(seconds), slot=mmss(slot.length)), _("lengthen the slot or name fewer items")))
 
 
 def _dated(schedule: Schedule, known: dict[str, NewsItem], occurrences: list[Occurrence],
            report: CheckReport) -> None:
+    """Problems by date, one line per slot and kind however many days it hits (7 days of an
+    expired item are one problem, with the days named)."""
+    invalid: dict[tuple[str, str, bool], list[dt.date]] = {}
+    overrun: dict[str, list[tuple[dt.date, float, float]]] = {}
+    empty: dict[str, list[dt.date]] = {}
     seen: set[tuple] = set()
     for occ in occurrences:
         slot = schedule.slot(occ.slot)
-        key = (occ.slot, occ.date)
-        if key in seen:
+        if (occ.slot, occ.date) in seen:
             continue
-        seen.add(key)
+        seen.add((occ.slot, occ.date))
         for script in slot.template.items:
             item = known.get(script)
             if item is not None and not item.valid_on(occ.date):
-                state = "expired" if occ.date > item.valid_until else "not yet valid"
-                report.problems.append(_at(slot, "program.items", f"{script} is {state} on {occ.date} "
-                                           f"(valid {item.valid_from} to {item.valid_until})",
-                                           "take it out of the slot or change the script's valid dates"))
+                invalid.setdefault((occ.slot, script, occ.date > item.valid_until), []).append(occ.date)
         if occ.program.seconds > occ.length:
-            report.problems.append(_at(slot, "length", f"on {occ.date} the program is {mmss(occ.program.seconds)}"
-                                       f" long, the slot is {mmss(occ.length)}",
-                                       "lengthen the slot, or queue fewer items for it"))
+            overrun.setdefault(occ.slot, []).append((occ.date, occ.program.seconds, occ.length))
         if not occ.program.items:
-            report.warnings.append(_at(slot, "program", f"on {occ.date} no valid item to air",
-                                       "add scripts for its topics or name items valid on that date"))
+            empty.setdefault(occ.slot, []).append(occ.date)
+    for (slot_id, script, expired), days in invalid.items():
+        item = known[script]
+        if expired:
+            problem = _("{script} expired on {date}: {days}").format(
+                script=script, date=day(item.valid_until), days=days_label(days))
+        else:
+            problem = _("{script} is valid only from {date}: {days}").format(
+                script=script, date=day(item.valid_from), days=days_label(days))
+        report.problems.append(_at(schedule.slot(slot_id), "program.items", problem,
+                                   _("take it out of the slot or change the script's valid dates")))
+    for slot_id, overruns in overrun.items():
+        longest = max(overruns, key=lambda o: o[1] - o[2])
+        problem = _("the program is {program} long, the slot is {slot}: {days}").format(
+            program=mmss(longest[1]), slot=mmss(longest[2]), days=days_label([o[0] for o in overruns]))
+        report.problems.append(_at(schedule.slot(slot_id), "length", problem,
+                                   _("lengthen the slot, or queue fewer items for it")))
+    for slot_id, days in empty.items():
+        report.warnings.append(_at(schedule.slot(slot_id), "program",
+                                   _("no valid item to air: {days}").format(days=days_label(days)),
+                                   _("add scripts for its topics or name items valid on that date")))
+
+
+def day(date: dt.date) -> str:
+    return f"{date:%d/%m/%Y}"
+
+
+def days_label(days: list[dt.date]) -> str:
+    """'Thứ Hai 23/11/2026', or '7 days (23/11/2026 to 29/11/2026)'."""
+    days = sorted(set(days))
+    if len(days) == 1:
+        return f"{weekday(days[0])} {day(days[0])}"
+    return ngettext("{count} day ({first} to {last})", "{count} days ({first} to {last})", len(days)).format(
+        count=len(days), first=day(days[0]), last=day(days[-1]))
 
 
 def _queue(schedule: Schedule, known: dict[str, NewsItem], queue: list[QueueEntry], planner: Planner,
            end: dt.date, report: CheckReport) -> None:
     where = schedule.paths[0]
     for entry in queue:
-        label = f"queue entry {entry.id} ({entry.script})"
+        label = _("queue entry {id} ({script})").format(id=entry.id, script=entry.script)
+        remove = _("remove it: broadcast queue remove {id}, or Xóa khỏi lịch on the Lịch phát page").format(id=entry.id)
         if entry.priority == "emergency":
             continue
         if entry.script not in known:
-            report.problems.append(InputError(where, None, label, "script no longer exists",
-                                              f"remove it: broadcast queue remove {entry.id}"))
+            report.problems.append(InputError(where, None, label, _("the script no longer exists"), remove))
             continue
         if entry.slot and schedule.slot(entry.slot) is None:
-            report.problems.append(InputError(where, None, label, f"slot {entry.slot!r} is no longer in the schedule",
-                                              f"remove it: broadcast queue remove {entry.id}"))
+            report.problems.append(InputError(where, None, label, _("slot {slot!r} is no longer in the schedule")
+                                              .format(slot=entry.slot), remove))
             continue
         horizon = max(end, (entry.date or entry.added_at.date()) + dt.timedelta(days=8))
         targets = planner.targets(entry, horizon)
         if not targets:
-            report.problems.append(InputError(where, None, label, "no slot airs it"
-                                              + (f" on {entry.date}" if entry.date else ""),
-                                              "pick another date or slot, or add a slot for it"))
+            report.problems.append(InputError(where, None, label, 
+                                              _("no slot airs it on {date}").format(date=day(entry.date)) if entry.date
+                                              else _("no slot airs it"),
+                                              _("pick another date or slot, or add a slot for it")))
             continue
         item = known[entry.script]
         for oid in targets:
-            day = dt.date.fromisoformat(oid.split("/")[0])
-            if not item.valid_on(day):
-                report.problems.append(InputError(where, None, label, f"would air on {day}, outside its validity "
-                                                  f"{item.valid_from} to {item.valid_until}",
-                                                  "change its date or the script's valid dates"))
+            aired = dt.date.fromisoformat(oid.split("/")[0])
+            if not item.valid_on(aired):
+                report.problems.append(InputError(where, None, label, 
+                                                  _("would air on {date}, outside its validity").format(date=day(aired)),
+                                                  _("change its date or the script's valid dates")))
                 break

@@ -10,6 +10,7 @@ import datetime as dt
 import sqlite3
 
 from broadcast.errors import BroadcastError
+from broadcast.i18n import _, known
 from broadcast.news.scripts import NewsItem
 from broadcast.schedule.plan import QueueEntry
 from broadcast.schedule.weekly import PRIORITIES, Schedule
@@ -41,22 +42,24 @@ def add(conn: sqlite3.Connection, schedule: Schedule, items: dict[str, NewsItem]
         zone: str | None = None, priority: str = "normal") -> QueueEntry:
     """Validate and store one request; NOW (aware) is when it was made."""
     if script not in items:
-        raise QueueError(f"unknown script {script!r}", f"known: {', '.join(sorted(items)) or 'none'}")
+        raise QueueError(_("unknown script {script!r}").format(script=script), known(sorted(items)))
     if priority not in PRIORITIES:
-        raise QueueError(f"unknown priority {priority!r}", f"known: {', '.join(PRIORITIES)}")
+        raise QueueError(_("unknown priority {priority!r}").format(priority=priority), known(PRIORITIES))
     if slot is not None and schedule.slot(slot) is None:
-        known = ", ".join(s.id for s in schedule.slots + schedule.events)
-        raise QueueError(f"unknown slot {slot!r}", f"known: {known}")
+        raise QueueError(_("unknown slot {slot!r}").format(slot=slot), known(s.id for s in schedule.slots + schedule.events))
     if zone is not None and zone not in schedule.zones:
-        raise QueueError(f"unknown zone {zone!r}", f"known: {', '.join(schedule.zones)}")
+        raise QueueError(_("unknown zone {zone!r}").format(zone=zone), known(schedule.zones))
     if slot is not None and zone is not None and zone not in schedule.slot(slot).zones:
-        raise QueueError(f"slot {slot!r} does not air on zone {zone!r}",
-                         f"it airs on: {', '.join(schedule.slot(slot).zones)}")
+        raise QueueError(_("slot {slot!r} does not air on zone {zone!r}").format(slot=slot, zone=zone),
+                         _("it airs on: {value}").format(value=', '.join(schedule.slot(slot).zones)))
     item = items[script]
     day = date or now.astimezone(schedule.tz).date()
     if not item.valid_on(day) and (date is not None or day > item.valid_until):
-        raise QueueError(f"{script} is valid {item.valid_from} to {item.valid_until}, not on {day}",
-                         "pick a date inside that window or change valid_from/valid_until in the script")
+        raise QueueError(_("{script} is valid from {valid_from} to {valid_until}, not on {day}").format(
+            script=script, valid_from=f"{item.valid_from:%d/%m/%Y}", valid_until=f"{item.valid_until:%d/%m/%Y}",
+            day=f"{day:%d/%m/%Y}"),
+
+                         _("pick a date inside that window or change valid_from/valid_until in the script"))
     cur = conn.execute(
         "INSERT INTO queue (script, slot, date, zone, priority, added_at) VALUES (?, ?, ?, ?, ?, ?)",
         (script, slot, date.isoformat() if date else None, zone, priority, now.isoformat()))
@@ -66,7 +69,8 @@ def add(conn: sqlite3.Connection, schedule: Schedule, items: dict[str, NewsItem]
 def remove(conn: sqlite3.Connection, entry_id: int) -> QueueEntry:
     row = conn.execute("SELECT * FROM queue WHERE id = ?", (entry_id,)).fetchone()
     if row is None:
-        raise QueueError(f"no queue entry {entry_id}", "see 'broadcast queue list' for the ids")
+        raise QueueError(_("no queue entry {entry_id}").format(entry_id=entry_id),
+                         _("see 'broadcast queue list' for the ids"))
     conn.execute("DELETE FROM queue WHERE id = ?", (entry_id,))
     return _entry(row)
 

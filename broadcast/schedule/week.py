@@ -10,12 +10,13 @@ import re
 from dataclasses import dataclass
 
 from broadcast.errors import InputError
+from broadcast.i18n import _, weekday
 from broadcast.news.scripts import NewsItem, load_scripts
 from broadcast.schedule import queue
 from broadcast.schedule.checks import CheckReport, check_schedule
 from broadcast.schedule.durations import station_timing
 from broadcast.schedule.plan import Occurrence, Planner, QueueEntry, Timing
-from broadcast.schedule.weekly import VIETNAMESE_DAYS, Schedule, load_schedule
+from broadcast.schedule.weekly import Schedule, load_schedule
 from broadcast.station import db
 from broadcast.station.settings import Station
 
@@ -54,13 +55,14 @@ def week_window(spec: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
         try:
             day = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
         except ValueError:
-            raise InputError("--week", None, None, f"{spec!r}: no such ISO week", "weeks run 1 to 52 (or 53)") from None
+            raise InputError("--week", None, None, _("{spec!r}: no such ISO week").format(spec=spec),
+                             _("weeks run 1 to 52 (or 53)")) from None
     else:
         try:
             day = dt.date.fromisoformat(spec.strip())
         except ValueError:
-            raise InputError("--week", None, None, f"{spec!r} is not a week",
-                             "write 2024-W12, or a date in the week such as 2024-03-20") from None
+            raise InputError("--week", None, None, _("{spec!r} is not a week").format(spec=spec),
+                             _("write 2024-W12, or a date in the week such as 2024-03-20")) from None
     monday = day - dt.timedelta(days=day.weekday())
     return monday, monday + dt.timedelta(days=7)
 
@@ -85,7 +87,7 @@ class ShowRow:
 
     @property
     def weekday(self) -> str:
-        return VIETNAMESE_DAYS[self.day.weekday()]
+        return weekday(self.day)
 
 
 def show(station: Station, start: dt.date, end: dt.date) -> list[ShowRow]:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadcast import yamlfile
 from broadcast.errors import InputError, ScriptErrors
+from broadcast.i18n import _, known
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 OUTPUT_SCHEMES = ("pulse", "file", "icecast")
@@ -148,10 +149,10 @@ def parse_days(value, located: yamlfile.Located, keys: tuple) -> tuple[int, ...]
         elif name in DAYS:
             days.add(DAYS[name])
         else:
-            raise located.error(keys, f"unknown day {entry!r}",
-                                "use Thứ Hai … Chủ nhật (or Monday … Sunday), or 'hằng ngày'")
+            raise located.error(keys, _("unknown day {entry!r}").format(entry=entry),
+                                _("use Thứ Hai … Chủ nhật (or Monday … Sunday), or 'hằng ngày'"))
     if not days:
-        raise located.error(keys, "no days given", "list the days, e.g. [Thứ Hai, Thứ Tư, Thứ Sáu]")
+        raise located.error(keys, _("no days given"), _("list the days, e.g. [Thứ Hai, Thứ Tư, Thứ Sáu]"))
     return tuple(sorted(days))
 
 
@@ -160,7 +161,8 @@ def parse_time(value, located: yamlfile.Located, keys: tuple) -> dt.time:
     m = re.fullmatch(r"(\d{1,2})(?::|h|g)(\d{2})?(?::(\d{2}))?", text)
     if m and int(m.group(1)) < 24 and int(m.group(2) or 0) < 60 and int(m.group(3) or 0) < 60:
         return dt.time(int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0))
-    raise located.error(keys, f"impossible time {value!r}", "write the start as HH:MM, e.g. '06:00' or '17:30'")
+    raise located.error(keys, _("impossible time {value!r}").format(value=value),
+                        _("write the start as HH:MM, e.g. '06:00' or '17:30'"))
 
 
 def parse_length(value, located: yamlfile.Located, keys: tuple) -> int:
@@ -177,7 +179,8 @@ def parse_length(value, located: yamlfile.Located, keys: tuple) -> int:
         seconds = int(m.group(1) or 0) * 3600 + int(m.group(2) or 0) * 60 + int(m.group(3) or 0)
     if 0 < seconds <= 24 * 3600:
         return seconds
-    raise located.error(keys, f"not a length: {value!r}", "write minutes, e.g. 15, '15m' or '15 phút'")
+    raise located.error(keys, _("not a length: {value!r}").format(value=value),
+                        _("write minutes, e.g. 15, '15m' or '15 phút'"))
 
 
 def parse_date(value, located: yamlfile.Located, keys: tuple) -> dt.date:
@@ -187,8 +190,8 @@ def parse_date(value, located: yamlfile.Located, keys: tuple) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             pass
-    raise located.error(keys, f"not a date: {value!r}",
-                        "write it as 2024-10-10 (or 10/10/2024); 10-10 alone means every year")
+    raise located.error(keys, _("not a date: {value!r}").format(value=value),
+                        _("write it as 2024-10-10 (or 10/10/2024); 10-10 alone means every year"))
 
 
 YEARLY = re.compile(r"^(\d{1,2})[-/](\d{1,2})$")
@@ -201,73 +204,74 @@ def parse_event_date(value, located: yamlfile.Located, keys: tuple) -> tuple[dt.
         try:
             return dt.date(2000, int(found.group(2)), int(found.group(1))), True
         except ValueError:
-            raise located.error(keys, f"not a day and month: {value!r}", "write the day then the month, e.g. 10-10 "
-                                "or 2/9") from None
+            raise located.error(keys, _("not a day and month: {value!r}").format(value=value),
+                                _("write the day then the month, e.g. 10-10 or 2/9")) from None
     return parse_date(value, located, keys), False
 
 
 def _str_list(value, located: yamlfile.Located, keys: tuple) -> tuple[str, ...]:
     entries = value if isinstance(value, list) else [value]
     if not all(isinstance(e, (str, int)) for e in entries):
-        raise located.error(keys, "expected a name or a list of names")
+        raise located.error(keys, _("expected a name or a list of names"))
     return tuple(str(e) for e in entries)
 
 
 def _keys_known(raw: dict, allowed: tuple[str, ...], located: yamlfile.Located, keys: tuple) -> None:
     for key in raw:
         if key not in allowed:
-            raise located.error(keys + (key,), "unknown field", f"known: {', '.join(allowed)}")
+            raise located.error(keys + (key,), _("unknown field"), known(allowed))
 
 
 # ---------------------------------------------------------------- sections
 def _zones(raw, located: yamlfile.Located) -> dict[str, Zone]:
     if not isinstance(raw, dict) or not raw:
-        raise located.error(("zones",), "expected a mapping of zone id to {name, output}",
-                            "e.g. zones:\\n  thon-1: {name: Thôn 1, output: pulse}")
+        raise located.error(("zones",), _("expected a mapping of zone id to {name, output}"),
+                            _("e.g. zones:\\n  thon-1: {name: Thôn 1, output: pulse}"))
     zones = {}
     for zone_id, spec in raw.items():
         keys = ("zones", zone_id)
         if not ID_PATTERN.match(str(zone_id)):
-            raise located.error(keys, f"zone id {zone_id!r} is not file-safe", "use e.g. thon-1, trung-tam")
+            raise located.error(keys, _("zone id {zone_id!r} is not file-safe").format(zone_id=zone_id),
+                                _("use e.g. thon-1, trung-tam"))
         spec = spec or {}
         if not isinstance(spec, dict):
-            raise located.error(keys, "expected {name, output}")
+            raise located.error(keys, _("expected {name, output}"))
         _keys_known(spec, ("name", "output"), located, keys)
         output = str(spec.get("output", "pulse"))
         scheme = output.split(":", 1)[0]
         if scheme not in OUTPUT_SCHEMES:
-            raise located.error(keys + ("output",), f"unknown output {output!r}",
-                                "use pulse (or pulse:SINK), file:FOLDER, or icecast://host:port/mount")
+            raise located.error(keys + ("output",), _("unknown output {output!r}").format(output=output),
+                                _("use pulse (or pulse:SINK), file:FOLDER, or icecast://host:port/mount"))
         zones[str(zone_id)] = Zone(str(zone_id), str(spec.get("name", zone_id)), output, located.line(*keys) or 0)
     return zones
 
 
 def _template(raw, located: yamlfile.Located, keys: tuple) -> Template:
     if raw is None:
-        raise located.error(keys, "missing program", "give the program: intro, greeting, items and/or rules, outro")
+        raise located.error(keys, _("missing program"), _("give the program: intro, greeting, items and/or rules, outro"))
     if not isinstance(raw, dict):
-        raise located.error(keys, "expected a mapping: intro, greeting, items, rules, outro")
+        raise located.error(keys, _("expected a mapping: intro, greeting, items, rules, outro"))
     _keys_known(raw, ("intro", "greeting", "items", "rules", "outro"), located, keys)
     rules = []
     for index, rule in enumerate(raw.get("rules") or []):
         rkeys = keys + ("rules", index)
         if not isinstance(rule, dict):
-            raise located.error(rkeys, "expected {topics, order, max}")
+            raise located.error(rkeys, _("expected {topics, order, max}"))
         _keys_known(rule, ("topics", "order", "max"), located, rkeys)
         order = str(rule.get("order", "rotate"))
         if order not in ORDERS:
-            raise located.error(rkeys + ("order",), f"unknown order {order!r}", f"known: {', '.join(ORDERS)}")
+            raise located.error(rkeys + ("order",), _("unknown order {order!r}").format(order=order), known(ORDERS))
         limit = rule.get("max", 3)
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
-            raise located.error(rkeys + ("max",), f"expected a whole number >= 1, got {limit!r}")
+            raise located.error(rkeys + ("max",), _("expected a whole number >= 1, got {limit!r}").format(limit=limit))
         topics = _str_list(rule["topics"], located, rkeys + ("topics",)) if rule.get("topics") else ()
         rules.append(ItemRule(topics, order, limit))
     items = _str_list(raw["items"], located, keys + ("items",)) if raw.get("items") else ()
     if not items and not rules:
-        raise located.error(keys, "the program has no items", "name scripts under 'items' or choose them with 'rules'")
+        raise located.error(keys, _("the program has no items"), _("name scripts under 'items' or choose them with 'rules'"))
     for flag in ("intro", "outro"):
         if not isinstance(raw.get(flag, True), bool):
-            raise located.error(keys + (flag,), "expected true or false")
+            raise located.error(keys + (flag,), _("expected true or false"))
     greeting = raw.get("greeting")
     return Template(raw.get("intro", True), str(greeting).strip() if greeting else None, items, tuple(rules),
                     raw.get("outro", True))
@@ -275,22 +279,25 @@ def _template(raw, located: yamlfile.Located, keys: tuple) -> Template:
 
 def _slot(raw, located: yamlfile.Located, keys: tuple, zones: dict[str, Zone], event: bool) -> Slot:
     if not isinstance(raw, dict):
-        raise located.error(keys, "expected a mapping")
+        raise located.error(keys, _("expected a mapping"))
     allowed = ("id", "title", "date", "start", "length", "zones", "program") if event else \
         ("id", "title", "days", "start", "length", "zones", "program")
     _keys_known(raw, allowed, located, keys)
     for key in allowed:
         if key != "title" and raw.get(key) in (None, ""):
-            raise located.error(keys, f"missing field {key!r}", f"a {'event' if event else 'slot'} needs: "
-                                + ", ".join(k for k in allowed if k != "title"))
+            needs = _("an event needs: {names}") if event else _("a slot needs: {names}")
+            raise located.error(keys, _("missing field {key!r}").format(key=key),
+                                needs.format(names=", ".join(k for k in allowed if k != "title")))
+
     slot_id = str(raw["id"])
     if not ID_PATTERN.match(slot_id):
-        raise located.error(keys + ("id",), f"{slot_id!r} is not file-safe", "use e.g. sang, chieu, cds-10-10")
+        raise located.error(keys + ("id",), _("{slot_id!r} is not file-safe").format(slot_id=slot_id),
+                            _("use e.g. sang, chieu, cds-10-10"))
     zone_ids = tuple(zones) if _fold(raw["zones"]) in ("all", "tất cả") else \
         _str_list(raw["zones"], located, keys + ("zones",))
     for zone in zone_ids:
         if zone not in zones:
-            raise located.error(keys + ("zones",), f"unknown zone {zone!r}", f"known: {', '.join(zones)}, or all")
+            raise located.error(keys + ("zones",), _("unknown zone {zone!r}").format(zone=zone), known([*zones, 'all']))
     event_date = parse_event_date(raw["date"], located, keys + ("date",)) if event else None
     return Slot(
         id=slot_id, start=parse_time(raw["start"], located, keys + ("start",)),
@@ -314,8 +321,8 @@ def load_schedule(folder: Path, default_timezone: str = "Asia/Ho_Chi_Minh", defa
     unchanged since the last call (same inode, time and size) are not parsed again."""
     paths = schedule_paths(folder)
     if not paths:
-        raise InputError(folder, None, None, "no schedule files (*.yaml)",
-                         "copy the sample schedules/tuan.yaml from the broadcast repository and edit it")
+        raise InputError(folder, None, None, _("no schedule files (*.yaml)"),
+                         _("copy the sample schedules/tuan.yaml from the broadcast repository and edit it"))
     identity = tuple((str(p), st.st_ino, st.st_mtime_ns, st.st_size) for p in paths for st in [os.stat(p)])
     return _load_schedule(identity, default_timezone, default_name)
 
@@ -329,7 +336,7 @@ def _load_schedule(identity: tuple, default_timezone: str, default_name: str) ->
         try:
             located = yamlfile.load(path)
             if not isinstance(located.data, dict):
-                raise InputError(path, 1, None, "expected sections: station, zones, slots, events")
+                raise InputError(path, 1, None, _("expected sections: station, zones, slots, events"))
             _keys_known(located.data, ("station", "zones", "slots", "events"), located, ())
             parsed.append(located)
         except InputError as exc:
@@ -340,7 +347,7 @@ def _load_schedule(identity: tuple, default_timezone: str, default_name: str) ->
         station = located.data.get("station") or {}
         try:
             if not isinstance(station, dict):
-                raise located.error(("station",), "expected {name, timezone, voice}")
+                raise located.error(("station",), _("expected {name, timezone, voice}"))
             _keys_known(station, ("name", "timezone", "voice"), located, ("station",))
             name = str(station.get("name", name))
             voice = station.get("voice", voice)
@@ -348,25 +355,26 @@ def _load_schedule(identity: tuple, default_timezone: str, default_name: str) ->
             try:
                 ZoneInfo(timezone)
             except (ZoneInfoNotFoundError, ValueError):
-                raise located.error(("station", "timezone"), f"unknown timezone {timezone!r}",
-                                    "use an IANA name such as Asia/Ho_Chi_Minh") from None
+                raise located.error(("station", "timezone"), _("unknown timezone {timezone!r}").format(timezone=timezone),
+                                    _("use an IANA name such as Asia/Ho_Chi_Minh")) from None
             if "zones" in located.data:
                 for zone in _zones(located.data["zones"], located).values():
                     if zone.id in zones:
-                        raise located.error(("zones", zone.id), f"zone {zone.id!r} defined twice", "keep one")
+                        raise located.error(("zones", zone.id), _("zone {id!r} defined twice").format(id=zone.id),
+                                            _("keep one"))
                     zones[zone.id] = zone
         except InputError as exc:
             problems.append(exc)
     if parsed and not zones and not problems:
-        problems.append(InputError(paths[0], 1, "zones", "no zones defined",
-                                   "add zones:, e.g. thon-1: {name: Thôn 1, output: pulse}"))
+        problems.append(InputError(paths[0], 1, "zones", _("no zones defined"),
+                                   _("add zones:, e.g. thon-1: {name: Thôn 1, output: pulse}")))
     slots: list[Slot] = []
     events: list[Slot] = []
     for located in parsed:
         for section, target, event in (("slots", slots, False), ("events", events, True)):
             raw = located.data.get(section) or []
             if not isinstance(raw, list):
-                problems.append(located.error((section,), "expected a list"))
+                problems.append(located.error((section,), _("expected a list")))
                 continue
             for index, entry in enumerate(raw):
                 try:
@@ -377,8 +385,8 @@ def _load_schedule(identity: tuple, default_timezone: str, default_name: str) ->
     for slot in slots + events:
         if slot.id in seen:
             first = seen[slot.id]
-            problems.append(InputError(slot.path, slot.line, "id", f"duplicate id {slot.id!r}, also at "
-                                       f"{first.path} line {first.line}", "give each slot and event its own id"))
+            problems.append(InputError(slot.path, slot.line, "id", _("duplicate id {id!r}, also at {path} line {line}").format(id=slot.id, path=first.path, line=first.line),
+                                       _("give each slot and event its own id")))
         seen[slot.id] = slot
     if problems:
         raise ScriptErrors(problems)

@@ -9,12 +9,13 @@ import datetime as dt
 from dataclasses import replace
 
 from broadcast.errors import BroadcastError
+from broadcast.i18n import N_, _
 from broadcast.news.scripts import Approval, NewsItem, Review
 from broadcast.service.scripts import Draft, find, write_draft
 from broadcast.service.users import list_users, log_action
 from broadcast.station.settings import Station
 
-LABELS = {"draft": "Nháp", "pending": "Chờ duyệt", "approved": "Đã duyệt"}
+LABELS = {"draft": N_("Draft"), "pending": N_("Awaiting approval"), "approved": N_("Approved")}   # shown with _()
 WRITERS = {"editor", "approver", "admin"}
 APPROVERS = {"approver", "admin"}
 
@@ -32,8 +33,9 @@ def _may(station: Station, user: str, roles: set[str]) -> None:
     """Once the station has console users, USER must be one of them with one of ROLES."""
     known = list_users(station)
     if known and not any(u.name == user and u.role in roles and not u.disabled for u in known):
-        raise ApprovalError(f"{user!r} không có quyền làm việc này",
-                            f"cần vai trò {' hoặc '.join(sorted(roles))} (xem: broadcast users list)")
+        raise ApprovalError(_("{user!r} may not do this").format(user=user),
+                            _("it needs the role {roles} (see: broadcast users list)").format(
+                                roles=_(" or ").join(sorted(roles))))
 
 
 def _write(station: Station, item: NewsItem, draft: Draft, user: str, now: dt.datetime, action: str) -> NewsItem:
@@ -46,7 +48,8 @@ def submit(station: Station, script_id: str, user: str, now: dt.datetime) -> New
     _may(station, user, WRITERS)
     item = find(station, script_id)
     if item.is_approved:
-        raise ApprovalError(f"{script_id}: tin đã được duyệt", "sửa tin thì tin tự về Chờ duyệt")
+        raise ApprovalError(_("{id}: the item is already approved").format(id=script_id),
+                            _("editing the item sends it back to Awaiting approval"))
     review = Review("submitted", user, now.isoformat(timespec="seconds"))
     return _write(station, item, replace(Draft.from_item(item), review=review), user, now, "item.submit")
 
@@ -58,8 +61,8 @@ def approve(station: Station, script_id: str, user: str, now: dt.datetime) -> Ne
         return item
     author = item.written_by or (item.review.by if item.review else None)
     if author == user and not station.approval.self_approval:
-        raise ApprovalError(f"{script_id}: {user} là người viết tin này, không tự duyệt được",
-                            "nhờ người duyệt khác, hoặc quản trị bật 'approval: self_approval: true'")
+        raise ApprovalError(_("{id}: {user} wrote this item and cannot approve it").format(id=script_id, user=user),
+                            _("ask another approver, or the admin sets 'approval: self_approval: true'"))
     approved = Approval(user, now.isoformat(timespec="seconds"), item.approval_hash)
     return _write(station, item, replace(Draft.from_item(item), review=None, approved=approved), user, now,
                   "item.approve")
@@ -68,7 +71,7 @@ def approve(station: Station, script_id: str, user: str, now: dt.datetime) -> Ne
 def send_back(station: Station, script_id: str, user: str, now: dt.datetime, comment: str) -> NewsItem:
     """Trả lại: back to Nháp with the approver's comment (an earlier approval is withdrawn)."""
     if not comment.strip():
-        raise ApprovalError("trả lại cần có nhận xét", "ghi rõ cần sửa gì để người viết biết")
+        raise ApprovalError(_("returning an item needs a comment"), _("say what to change, so the writer knows"))
     _may(station, user, APPROVERS)
     item = find(station, script_id)
     review = Review("returned", user, now.isoformat(timespec="seconds"), comment.strip())

@@ -8,10 +8,11 @@ import re
 import shutil
 from dataclasses import dataclass
 
+from broadcast.i18n import _
 from broadcast.playout import status as daemon_status
 from broadcast.playout.outputs import make_player
 from broadcast.records import asrun
-from broadcast.records.asrun import Row
+from broadcast.records.asrun import STATUS_LABELS, Row
 from broadcast.schedule import week
 from broadcast.schedule.plan import Occurrence
 from broadcast.service.voices import list_voices
@@ -108,31 +109,32 @@ def _today(occurrences, latest, zones, titles, now: dt.datetime) -> list[TodayPr
 def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive: bool) -> list[Alert]:
     alerts = []
     if not alive:
-        alerts.append(Alert("error", "Chương trình phát (broadcast run) không chạy: loa sẽ không phát theo lịch",
-                            "khởi động lại máy phát hoặc chạy: systemctl restart broadcast"))
+        alerts.append(Alert("error", _("The playout program (broadcast run) is not running: the loudspeakers will "
+                                       "not air the schedule"),
+                            _("restart the station PC or run: systemctl restart broadcast")))
     for row in recent:
         if row.status in TROUBLE:
             alerts.append(Alert("error" if row.status in ("missed", "failed") else "warning",
-                                f"{row.scheduled:%d/%m/%Y %H:%M} {row.slot} – {row.zone}: {row.status}",
+                                f"{row.scheduled:%d/%m/%Y %H:%M} {row.slot} – {row.zone}: {_(STATUS_LABELS[row.status])}",
                                 row.error or ""))
     check = week.check_plan(loaded, now.date(), now.date() + dt.timedelta(days=7))
     grouped: dict[str, list] = {}
     for problem in check.problems + check.warnings:     # the same problem on 7 days is one alert
         grouped.setdefault(DATES.sub("…", problem.problem), []).append(problem)
     for same in grouped.values():
-        more = f" (và {len(same) - 1} lần khác trong 7 ngày tới)" if len(same) > 1 else ""
+        more = _(" (and {count} more in the next 7 days)").format(count=len(same) - 1) if len(same) > 1 else ""
         alerts.append(Alert("warning", same[0].problem + more, same[0].hint or ""))
     for engine in list_voices(station):
         if engine.position is not None and not engine.available:
-            alerts.append(Alert("warning", f"Giọng đọc {engine.name} không dùng được", engine.reason))
+            alerts.append(Alert("warning", _("The voice {name} cannot be used").format(name=engine.name), engine.reason))
     for output in sorted({z.output for z in loaded.schedule.zones.values()}):
         ok = make_player(output, station, realtime=True).available()
         if not ok:
-            alerts.append(Alert("error", f"Đầu ra {output} không dùng được", ok.reason))
+            alerts.append(Alert("error", _("The output {name} cannot be used").format(name=output), ok.reason))
     free = shutil.disk_usage(station.root).free
     if free < LOW_DISK_BYTES:
-        alerts.append(Alert("error", f"Ổ đĩa sắp đầy: còn {free / 1024 ** 3:.1f} GB",
-                            "xóa bớt tệp cũ trong cache/ hoặc out/"))
+        alerts.append(Alert("error", _("The disk is nearly full: {gb:.1f} GB left").format(gb=free / 1024 ** 3),
+                            _("delete old files in cache/ or out/")))
     return alerts
 
 

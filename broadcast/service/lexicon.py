@@ -12,6 +12,7 @@ import yaml
 
 from broadcast.errors import InputError
 from broadcast.files import atomic_path
+from broadcast.i18n import _, known
 from broadcast.normalize import Normalizer
 from broadcast.normalize.lexicon import Lexicon, builtin, from_text
 from broadcast.service.reading import Reading, preview_reading
@@ -95,7 +96,7 @@ def _edit(text: str, section: str, written: str, spoken: str | None) -> str:
 
 def _write(station: Station, section: str, written: str, spoken: str | None) -> tuple[Lexicon, Lexicon]:
     if section not in SECTIONS:
-        raise InputError("lexicon.yaml", None, section, "mục không có", f"dùng {' hoặc '.join(SECTIONS)}")
+        raise InputError("lexicon.yaml", None, section, _("no such section"), known(SECTIONS))
     path = lexicon_file(station)
     old_text = path.read_text("utf-8") if path.exists() else HEADER
     old = from_text(old_text, path)
@@ -109,9 +110,9 @@ def _write(station: Station, section: str, written: str, spoken: str | None) -> 
 def _check(written: str, spoken: str | None) -> tuple[str, str | None]:
     written = written.strip()
     if not written or "\n" in written:
-        raise InputError("lexicon.yaml", None, "viết", "cần một từ hoặc chữ viết tắt", "ví dụ: VHTT")
+        raise InputError("lexicon.yaml", None, _("written"), _("needs a word or an abbreviation"), _("e.g. VHTT"))
     if spoken is not None and not spoken.strip():
-        raise InputError("lexicon.yaml", None, written, "chưa có cách đọc", "ví dụ: văn hóa thông tin")
+        raise InputError("lexicon.yaml", None, written, _("no reading given"), _("e.g. văn hóa thông tin"))
     return written, spoken.strip() if spoken is not None else None
 
 
@@ -133,8 +134,8 @@ def add_entry(station: Station, written: str, spoken: str, section: str = "words
 
 def remove_entry(station: Station, written: str, section: str = "words", sample: str | None = None) -> LexiconChange:
     if written.strip() not in getattr(_load(station), section, {}):
-        raise InputError(lexicon_file(station), None, written, "không có trong từ điển của đài",
-                         "xem danh sách: broadcast lexicon list")
+        raise InputError(lexicon_file(station), None, written, _("not in the station's lexicon"),
+                         _("see the list on the Cách đọc page"))
     return _change(station, section, written, None, sample)
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from broadcast.errors import InputError
+from broadcast.i18n import _
 from broadcast.news.scripts import NewsItem
 from broadcast.render.bulletin import Renderer, RenderResult
 from broadcast.service.scripts import find
@@ -30,9 +31,9 @@ def emergency_text_audio(station: Station, text: str, now: dt.datetime) -> Path:
     """A short typed TEXT read aloud into audio/khan-cap/, ready for `playout.emergency`."""
     paragraphs = tuple(p.strip() for p in text.replace("\r", "").split("\n\n") if p.strip())
     if not paragraphs:
-        raise InputError("Phát khẩn cấp", None, "Nội dung", "chưa có nội dung", "gõ nội dung cần phát")
+        raise InputError(_("Emergency broadcast"), None, _("Text"), _("nothing written"), _("type the text to air"))
     folder = station.emergency_dir
-    item = NewsItem(id=f"khan-cap-{now:%Y%m%d-%H%M%S}", title="Thông báo khẩn", topic="khac",
+    item = NewsItem(id=f"khan-cap-{now:%Y%m%d-%H%M%S}", title=_("Urgent notice"), topic="khac",
                     valid_from=now.date(), valid_until=now.date(), paragraphs=paragraphs, path=folder,
                     body_line=1, priority="emergency")
     out = folder / f"{item.id}.wav"

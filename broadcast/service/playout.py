@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadcast.clock import RealClock
+from broadcast.i18n import _
 from broadcast.playout import airing
 from broadcast.playout.daemon import Daemon, play_now
 from broadcast.records import asrun
@@ -48,7 +49,7 @@ def emergency(station: Station, what: str, zones: list[str] | None = None, by: s
     """Air WHAT (a script id or an audio file) at once on ZONES (None: every zone), cutting what
     plays; the zones air together, each on its own output. Logged in the audit log with BY."""
     log_action(station, now or dt.datetime.now(station.tz), by, "emergency", what,
-               "tất cả" if not zones else ", ".join(zones))
+               _("all zones") if not zones else ", ".join(zones))
     if not zones:
         return play_now(station, what, None, RealClock(station.tz))
     with ThreadPoolExecutor(len(zones)) as pool:

@@ -17,8 +17,17 @@ import yaml
 
 from broadcast.errors import InputError
 from broadcast.files import atomic_path
+from broadcast.i18n import _
 from broadcast.news.lint import check_news
-from broadcast.news.scripts import OPEN_ENDED, Approval, CheckResult, NewsItem, Review, check_scripts, parse_text
+from broadcast.news.scripts import (
+    OPEN_ENDED,
+    Approval,
+    CheckResult,
+    NewsItem,
+    Review,
+    check_scripts,
+    parse_text,
+)
 from broadcast.service.users import log_action
 from broadcast.station.settings import Station
 
@@ -76,8 +85,8 @@ def find(station: Station, script_id: str) -> NewsItem:
     for item in check_scripts([station.scripts_dir], station.topics).items:
         if item.id == script_id:
             return item
-    raise InputError(station.scripts_dir, None, "id", f"không có tin bài {script_id!r}",
-                     "xem danh sách bằng 'broadcast check' hoặc trang Tin bài")
+    raise InputError(station.scripts_dir, None, "id", _("no news item {id!r}").format(id=script_id),
+                     _("see the list on the Tin bài page or with 'broadcast items list'"))
 
 
 def read_script(station: Station, script_id: str) -> Script:
@@ -160,4 +169,4 @@ def history(station: Station, script_id: str) -> list[Version]:
 
 def diff(old_text: str, new_text: str) -> list[str]:
     """A unified diff between two versions of a script, line by line."""
-    return list(difflib.unified_diff(old_text.splitlines(), new_text.splitlines(), "trước", "sau", lineterm=""))
+    return list(difflib.unified_diff(old_text.splitlines(), new_text.splitlines(), _("before"), _("after"), lineterm=""))

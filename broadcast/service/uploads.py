@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from broadcast.errors import AudioError, InputError
+from broadcast.i18n import _
 from broadcast.sound.audio import decode, write_wav
 from broadcast.station.settings import Station
 
@@ -18,10 +19,10 @@ def store_audio(station: Station, data: bytes, original_name: str, now: dt.datet
     """DATA as a WAV file in audio/tai-len/ (mono, the station's sample rate); returns its path."""
     cap = int(station.console.upload_mb * 1024 * 1024)
     if len(data) > cap:
-        raise InputError(original_name, None, None, f"tệp quá lớn ({len(data) / 1024 / 1024:.1f} MB)",
-                         f"tối đa {station.console.upload_mb:g} MB; cắt ngắn hoặc nén lại (MP3)")
+        raise InputError(original_name, None, None, _("the file is too large ({mb:.1f} MB)").format(mb=len(data) / 1024 / 1024),
+                         _("at most {mb:g} MB; shorten it or compress it (MP3)").format(mb=station.console.upload_mb))
     if not data:
-        raise InputError(original_name, None, None, "tệp rỗng", "chọn lại tệp âm thanh")
+        raise InputError(original_name, None, None, _("the file is empty"), _("choose the audio file again"))
     folder = station.uploads_dir
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
@@ -31,12 +32,12 @@ def store_audio(station: Station, data: bytes, original_name: str, now: dt.datet
         try:
             speech = decode(raw, station.mix.sample_rate)
         except AudioError as exc:
-            raise InputError(original_name, None, None, "không đọc được: không phải tệp âm thanh",
-                             "dùng tệp WAV, MP3, M4A hoặc OGG phát được trên máy tính") from exc
+            raise InputError(original_name, None, None, _("cannot be read: not an audio file"),
+                             _("use a WAV, MP3, M4A or OGG file that plays on the computer")) from exc
     finally:
         raw.unlink(missing_ok=True)
     if speech.duration < MIN_SECONDS:
-        raise InputError(original_name, None, None, "âm thanh quá ngắn", "kiểm tra lại bản ghi")
+        raise InputError(original_name, None, None, _("the audio is too short"), _("check the recording"))
     target = folder / f"{name}.wav"
     write_wav(target, speech)
     return target

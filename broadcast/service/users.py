@@ -12,11 +12,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from broadcast.errors import BroadcastError
+from broadcast.i18n import N_, _, known
 from broadcast.records import audit
 from broadcast.station import db
 from broadcast.station.settings import Station
 
-ROLES = {"admin": "Quản trị", "editor": "Biên tập viên", "approver": "Người duyệt", "viewer": "Xem"}
+ROLES = {"admin": N_("Admin"), "editor": N_("Editor"), "approver": N_("Approver"), "viewer": N_("Viewer")}   # shown with _()
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 8
 FREE_TRIES = 5                                   # wrong passwords before tries are slowed
@@ -38,7 +39,7 @@ class User:
 
     @property
     def role_label(self) -> str:
-        return ROLES[self.role]
+        return _(ROLES[self.role])
 
 
 def _user(row) -> User:
@@ -47,13 +48,13 @@ def _user(row) -> User:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"mật khẩu quá ngắn (cần ít nhất {MIN_PASSWORD} ký tự)",
-                        "dùng một câu dễ nhớ, ví dụ: loa-xa-minh-duc-2025")
+        raise UserError(_("the password is too short (at least {count} characters)").format(count=MIN_PASSWORD),
+                        _("use a phrase that is easy to remember, e.g. loa-xa-minh-duc-2025"))
 
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise UserError(f"vai trò {role!r} không có", f"chọn một trong: {', '.join(ROLES)}")
+        raise UserError(_("there is no role {role!r}").format(role=role), known(ROLES))
 
 
 def list_users(station: Station) -> list[User]:
@@ -63,13 +64,14 @@ def list_users(station: Station) -> list[User]:
 
 def add_user(station: Station, name: str, role: str, password: str, now: dt.datetime, by: str | None = None) -> User:
     if not NAME.match(name):
-        raise UserError(f"tên đăng nhập {name!r} không hợp lệ",
-                        "dùng chữ thường không dấu, số, dấu chấm hoặc gạch ngang, 2–32 ký tự (ví dụ: lan.vhxh)")
+        raise UserError(_("the user name {name!r} is not valid").format(name=name),
+                        _("use lowercase letters without accents, digits, dots or hyphens, 2–32 characters (e.g. lan.vhxh)"))
     _check_role(role)
     _check_password(password)
     with closing(db.connect(station.db_path)) as conn:
         if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-            raise UserError(f"đã có người dùng {name!r}", "chọn tên khác, hoặc đổi mật khẩu bằng 'broadcast users passwd'")
+            raise UserError(_("there is already a user {name!r}").format(name=name),
+                            _("choose another name, or change the password with 'broadcast users passwd'"))
         conn.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
                      (name, role, _hasher.hash(password), now.isoformat(timespec="seconds")))
         audit.record(conn, now, by, "user.add", name, role)
@@ -79,7 +81,7 @@ def add_user(station: Station, name: str, role: str, password: str, now: dt.date
 def _existing(conn, name: str):
     row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
     if row is None:
-        raise UserError(f"không có người dùng {name!r}", "xem danh sách: broadcast users list")
+        raise UserError(_("there is no user {name!r}").format(name=name), _("see the list: broadcast users list"))
     return row
 
 
@@ -133,8 +135,8 @@ def authenticate(station: Station, name: str, password: str, now: dt.datetime) -
         wait = wait_before_next_try(len(failures))
         if failures and now < failures[-1] + wait:
             seconds = int((failures[-1] + wait - now).total_seconds()) + 1
-            raise UserError(f"sai mật khẩu quá nhiều lần; thử lại sau {seconds} giây",
-                            "nếu quên mật khẩu, nhờ quản trị đặt lại")
+            raise UserError(_("too many wrong passwords; try again in {seconds} seconds").format(seconds=seconds),
+                            _("if you forgot the password, ask the admin to reset it"))
         row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
         ok = False
         if row is not None and not row["disabled"]:
@@ -145,7 +147,7 @@ def authenticate(station: Station, name: str, password: str, now: dt.datetime) -
         if not ok:
             conn.execute("INSERT INTO sign_in_failures (name, at) VALUES (?, ?)", (name, now.isoformat(timespec="seconds")))
             audit.record(conn, now, None, "sign-in.failed", name)
-            raise UserError("tên đăng nhập hoặc mật khẩu không đúng", "kiểm tra bộ gõ (Unikey) và phím Caps Lock")
+            raise UserError(_("wrong user name or password"), _("check the keyboard input (Unikey) and Caps Lock"))
         conn.execute("DELETE FROM sign_in_failures WHERE name = ?", (name,))
         if _hasher.check_needs_rehash(row["password_hash"]):
             conn.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_hasher.hash(password), name))

@@ -15,6 +15,7 @@ import numpy as np
 from broadcast import proc
 from broadcast.errors import AudioError
 from broadcast.files import atomic_path
+from broadcast.i18n import _
 from broadcast.sound.pcm import Speech
 
 
@@ -23,11 +24,12 @@ def read_wav(path: Path) -> Speech:
     try:
         with wave.open(str(path), "rb") as w:
             if w.getsampwidth() != 2:
-                raise AudioError(f"{path}: only 16-bit WAV is read directly")
+                raise AudioError(_("{path}: only 16-bit WAV is read directly").format(path=path))
             frames = w.readframes(w.getnframes())
             channels, rate = w.getnchannels(), w.getframerate()
     except (wave.Error, EOFError) as exc:
-        raise AudioError(f"{path}: not a readable WAV file ({exc})", "re-export it as 16-bit PCM WAV") from exc
+        raise AudioError(_("{path}: not a readable WAV file ({exc})").format(path=path, exc=exc),
+                         _("re-export it as 16-bit PCM WAV")) from exc
     samples = np.frombuffer(frames, dtype=np.int16)
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1).astype(np.int16)
@@ -47,16 +49,17 @@ def decode(path: Path, rate: int) -> Speech:
     """Any audio file (WAV, MP3, FLAC…) as mono 16-bit PCM at RATE."""
     path = Path(path)
     if not path.exists():
-        raise AudioError(f"{path}: audio file not found")
+        raise AudioError(_("{path}: audio file not found").format(path=path))
     if path.suffix.lower() == ".wav":
         with contextlib.suppress(AudioError):
             speech = read_wav(path)
             if speech.rate == rate:
                 return speech
     done = proc.ffmpeg(["-i", str(path), "-ac", "1", "-ar", str(rate), "-f", "s16le", "pipe:1"],
-                       what=f"decoding {path.name}")
+                       what=_("decoding {name}").format(name=path.name))
     if not done.stdout:
-        raise AudioError(f"{path}: decoded to no audio", "check that the file plays in a media player")
+        raise AudioError(_("{path}: decoded to no audio").format(path=path),
+                         _("check that the file plays in a media player"))
     return Speech(np.frombuffer(done.stdout, dtype=np.int16).copy(), rate)
 
 
@@ -109,7 +112,7 @@ class Encoder:
             try:
                 self._proc.stdin.write(data)
             except BrokenPipeError as exc:
-                raise AudioError(f"encoding {self.target.name}: encoder stopped: {self._stderr()}") from exc
+                raise AudioError(_("encoding {name}: encoder stopped: {value}").format(name=self.target.name, value=self._stderr())) from exc
 
     def _stderr(self) -> str:
         return self._proc.stderr.read().decode("utf-8", "replace").strip() if self._proc else ""
@@ -123,13 +126,13 @@ class Encoder:
                 self._proc.stdin.close()
                 code = self._proc.wait()
                 if ok and code != 0:
-                    raise AudioError(f"encoding {self.target.name} failed: {self._stderr()}",
-                                     "check free disk space and the output folder")
+                    raise AudioError(_("encoding {name} failed: {value}").format(name=self.target.name, value=self._stderr()),
+                                     _("check free disk space and the output folder"))
         except BaseException as exc:
             self._atomic.__exit__(type(exc), exc, exc.__traceback__)
             raise
         if ok:
             self._atomic.__exit__(None, None, None)
         else:
-            err = AudioError("aborted")
+            err = AudioError(_("aborted"))
             self._atomic.__exit__(AudioError, err, None)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from broadcast.errors import AudioError
+from broadcast.i18n import _
 from broadcast.sound import dsp
 
 TOLERANCE_LU = 0.3
@@ -128,11 +129,11 @@ def master(x: np.ndarray, rate: int, target_lufs: float, true_peak_db: float,
     measured = (dsp.loudness_from_quarters(quarters, rate // 10) if quarters is not None
                 else dsp.integrated_loudness(x, rate))
     if not math.isfinite(measured):
-        raise AudioError("the bulletin is silent: nothing to master", "check that the speech engine produced audio")
+        raise AudioError(_("the bulletin is silent: nothing to master"), _("check that the speech engine produced audio"))
     total_gain = 0.0
     touched = 0
     ceiling = true_peak_db - 0.5
-    for _ in range(4):
+    for _round in range(4):
         gain = target_lufs - measured
         x *= np.float32(dsp.db_to_gain(gain))
         total_gain += gain

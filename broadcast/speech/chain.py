@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 from broadcast.errors import EngineError
+from broadcast.i18n import _
 from broadcast.sound.pcm import Speech
 from broadcast.speech.base import Engine
 from broadcast.speech.cache import SpeechCache
@@ -26,7 +27,7 @@ class SpeechService:
 
     def __init__(self, engines: list[Engine], cache: SpeechCache):
         if not engines:
-            raise EngineError("no speech engine configured", "set speech.engines in station.yaml, e.g. [espeak]")
+            raise EngineError(_("no speech engine configured"), _("set speech.engines in station.yaml, e.g. [espeak]"))
         self.engines = engines
         self.cache = cache
         self.synth_calls = 0
@@ -69,9 +70,10 @@ class SpeechService:
                 log.warning("engine %s failed, falling back: %s", engine.name, exc.message)
                 continue
             if not len(speech.samples):
-                reasons.append(f"{engine.name}: produced no audio")
+                reasons.append(_("{engine}: produced no audio").format(engine=engine.name))
                 continue
             self.cache.put(key, speech)
             return Voiced(speech, engine.name, False, reasons)
-        raise EngineError("no speech engine could read the text: " + "; ".join(reasons),
-                          "espeak-ng is the offline fallback: keep 'espeak' last in speech.engines")
+        raise EngineError(_("no speech engine could read the text: {reasons}").format(reasons="; ".join(reasons)),
+
+                          _("espeak-ng is the offline fallback: keep 'espeak' last in speech.engines"))

@@ -9,6 +9,7 @@ import numpy as np
 
 from broadcast.availability import Availability
 from broadcast.errors import EngineError
+from broadcast.i18n import _, known
 from broadcast.sound.pcm import Speech
 from broadcast.speech.base import Engine
 
@@ -36,7 +37,7 @@ class _Library:
         self.rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0,
                                                espeakng_loader.get_data_path().encode(), 0)
         if self.rate <= 0:
-            raise EngineError("espeak-ng failed to initialise", "reinstall the espeakng-loader package")
+            raise EngineError(_("espeak-ng failed to initialise"), _("reinstall the espeakng-loader package"))
         self.chunks: list[bytes] = []
         self._callback = _CALLBACK(self._collect)   # keep a reference: C holds the pointer
         self.lib.espeak_SetSynthCallback(self._callback)
@@ -68,7 +69,7 @@ class EspeakEngine(Engine):
             with _LOCK:
                 _get_library()
         except (OSError, ImportError, EngineError) as exc:
-            return Availability(False, f"libespeak-ng cannot be loaded: {exc}")
+            return Availability(False, _("libespeak-ng cannot be loaded: {exc}").format(exc=exc))
         return Availability(True)
 
     def voices(self) -> list[str]:
@@ -80,19 +81,19 @@ class EspeakEngine(Engine):
     def synthesize(self, text: str, voice: str | None = None) -> Speech:
         voice = voice or self.voice
         if voice not in VOICES:
-            raise EngineError(f"espeak: unknown voice {voice!r}", f"known: {', '.join(VOICES)}")
+            raise EngineError(_("espeak: unknown voice {voice!r}").format(voice=voice), known(VOICES))
         data = text.encode("utf-8") + b"\0"
         with _LOCK:
             lib = _get_library()
             if lib.lib.espeak_SetVoiceByName(voice.encode()) != 0:
-                raise EngineError(f"espeak: voice {voice!r} not found in espeak-ng-data")
+                raise EngineError(_("espeak: voice {voice!r} not found in espeak-ng-data").format(voice=voice))
             lib.lib.espeak_SetParameter(_RATE, int(self.rate), 0)
             lib.lib.espeak_SetParameter(_PITCH, int(self.pitch), 0)
             lib.chunks = []
             status = lib.lib.espeak_Synth(data, len(data), 0, 0, 0, _CHARS_UTF8, None, None)
             pcm, lib.chunks = b"".join(lib.chunks), []
         if status != 0:
-            raise EngineError(f"espeak: synthesis failed (status {status})")
+            raise EngineError(_("espeak: synthesis failed (status {status})").format(status=status))
         return Speech(np.frombuffer(pcm, dtype=np.int16).copy(), lib.rate)
 
 
@@ -109,7 +110,7 @@ def ipa_phonemes(text: str, voice: str = "vi") -> list[str]:
         lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
         lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
         if lib.espeak_SetVoiceByName(voice.encode()) != 0:
-            raise EngineError(f"espeak: voice {voice!r} not found in espeak-ng-data")
+            raise EngineError(_("espeak: voice {voice!r} not found in espeak-ng-data").format(voice=voice))
         while pointer.value:
             result = lib.espeak_TextToPhonemes(ctypes.byref(pointer), _CHARS_UTF8, _PHONEMES_IPA)
             if result:

@@ -31,6 +31,7 @@ from broadcast import proc
 from broadcast.availability import Availability
 from broadcast.errors import AudioError, EngineError
 from broadcast.files import atomic_path
+from broadcast.i18n import _, ngettext
 from broadcast.sound.pcm import Speech
 from broadcast.speech.base import Engine
 
@@ -102,10 +103,9 @@ class GttsEngine(Engine):
 
     def available(self) -> Availability:
         if importlib.util.find_spec("gtts") is None or importlib.util.find_spec("requests") is None:
-            return Availability(False, "gtts is not installed")
+            return Availability(False, _("gtts is not installed"))
         if time.monotonic() < self._down_until:
-            return Availability(False, f"network down ({self._down_reason}); trying again in "
-                                       f"{self._down_until - time.monotonic():.0f} s")
+            return Availability(False, _("network down ({down_reason}); trying again in {value:.0f} s").format(down_reason=self._down_reason, value=self._down_until - time.monotonic()))
         return Availability(True)
 
     def settings(self, voice: str | None = None) -> dict:
@@ -116,19 +116,19 @@ class GttsEngine(Engine):
 
     def synthesize(self, text: str, voice: str | None = None) -> Speech:
         if time.monotonic() < self._down_until:
-            raise NetworkDown(f"network down ({self._down_reason})")
+            raise NetworkDown(_("network down ({reason})").format(reason=self._down_reason))
         deadline = time.monotonic() + self.budget
         mp3 = b"".join(self._chunk(chunk, deadline) for chunk in split_chunks(text))
         try:
             pcm = proc.ffmpeg(["-f", "mp3", "-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", str(RATE), "pipe:1"],
-                              input=mp3, what="decoding gTTS audio").stdout
+                              input=mp3, what=_("decoding gTTS audio")).stdout
         except AudioError as exc:
-            raise EngineError(f"gTTS audio does not decode: {exc.message}") from exc
+            raise EngineError(_("gTTS audio does not decode: {message}").format(message=exc.message)) from exc
         samples = np.frombuffer(pcm, dtype=np.int16).copy()
         seconds = len(samples) / RATE
         syllables = len(text.split())
         if seconds < 0.12 * syllables:       # ~3 syllables a second; a third of that is a truncated answer
-            raise EngineError(f"gTTS answer too short: {seconds:.1f} s of audio for {syllables} syllables")
+            raise EngineError(_("gTTS answer too short: {seconds:.1f} s of audio for {syllables} syllables").format(seconds=seconds, syllables=syllables))
         return Speech(samples, RATE)
 
     # ------------------------------------------------------------ one chunk
@@ -164,12 +164,14 @@ class GttsEngine(Engine):
         worker = threading.Thread(target=lambda: done.append(_try_resolve(host)), daemon=True)
         worker.start()
         worker.join(self.connect_timeout)
-        problem = done[0] if done else f"no DNS answer for {host} within {self.connect_timeout:.1f} s"
+        problem = done[0] if done else _("no DNS answer for {host} within {seconds:.1f} s").format(
+            host=host, seconds=self.connect_timeout)
         if problem:
             self._down_until = time.monotonic() + self.down_for
             self._down_reason = problem
-            raise NetworkDown(f"cannot reach Google ({problem})",
-                              f"the bulletin falls back to the next engine; gTTS is tried again in {self.down_for:.0f} s")
+            raise NetworkDown(_("cannot reach Google ({problem})").format(problem=problem),
+                              _("the bulletin falls back to the next engine; gTTS is tried again in {seconds:.0f} s")
+                              .format(seconds=self.down_for))
 
     def _fetch(self, chunk: str, deadline: float) -> bytes:
         import requests
@@ -208,13 +210,13 @@ class GttsEngine(Engine):
                     elif answer.status_code >= 500:
                         problem = f"server error {answer.status_code}"
                     else:
-                        raise EngineError(f"gTTS request refused: HTTP {answer.status_code}",
-                                          "check speech.gtts_tld in station.yaml")
+                        raise EngineError(_("gTTS request refused: HTTP {status_code}").format(status_code=answer.status_code),
+                                          _("check speech.gtts_tld in station.yaml"))
                 if attempt == self.retries or time.monotonic() + wait >= deadline:
                     break
                 log.info("gTTS chunk failed (%s); retrying in %.1f s", problem, wait)
                 time.sleep(wait)
-        raise EngineError(f"gTTS failed after {attempt + 1} attempt(s): {problem}")
+        raise EngineError(ngettext("gTTS failed after {count} attempt: {problem}", "gTTS failed after {count} attempts: {problem}", attempt + 1).format(count=attempt + 1, problem=problem))
 
 
 def _try_resolve(host: str | None) -> str | None:
@@ -235,7 +237,8 @@ def _retry_after(value: str | None) -> float:
 def _short(exc: Exception) -> str:
     text = str(exc)
     if "timed out" in text and "connect" in text.lower():
-        return "no TCP connection within the connect timeout"
+        return _("no TCP connection within the connect timeout")
+
     for sign in _DOWN:
         if sign in text:
             return sign

@@ -17,6 +17,7 @@ import numpy as np
 
 from broadcast.availability import Availability
 from broadcast.errors import EngineError, InputError
+from broadcast.i18n import _
 from broadcast.sound.pcm import Speech
 from broadcast.speech.base import Engine
 
@@ -39,10 +40,10 @@ def read_config(path: Path) -> VoiceConfig:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(path, None, None, "missing", "a piper voice is two files: NAME.onnx and NAME.onnx.json") \
+        raise InputError(path, None, None, _("missing"), _("a piper voice is two files: NAME.onnx and NAME.onnx.json")) \
             from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(path, getattr(exc, "lineno", None), None, f"not valid JSON: {exc}") from None
+        raise InputError(path, getattr(exc, "lineno", None), None, _("not valid JSON: {exc}").format(exc=exc)) from None
     try:
         inference = data.get("inference", {})
         return VoiceConfig(int(data["audio"]["sample_rate"]), str(data.get("espeak", {}).get("voice", "vi")),
@@ -50,8 +51,8 @@ def read_config(path: Path) -> VoiceConfig:
                            float(inference.get("noise_scale", 0.667)), float(inference.get("length_scale", 1.0)),
                            float(inference.get("noise_w", 0.8)))
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(path, None, str(exc).strip("'"), "missing or wrong in the voice config",
-                         "use the .onnx.json that came with the voice") from None
+        raise InputError(path, None, str(exc).strip("'"), _("missing or wrong in the voice config"),
+                         _("use the .onnx.json that came with the voice")) from None
 
 
 def phoneme_ids(phonemes: str, id_map: dict[str, list[int]]) -> list[int]:
@@ -74,14 +75,14 @@ class PiperEngine(Engine):
 
     def available(self) -> Availability:
         if self.model is None:
-            return Availability(False, "no piper voice configured (speech.piper_voice; see 'broadcast voices add')")
+            return Availability(False, _("no piper voice configured (speech.piper_voice; see 'broadcast voices add')"))
         if not self.model.exists():
-            return Availability(False, f"voice file {self.model} not found")
+            return Availability(False, _("voice file {model} not found").format(model=self.model))
         config = self.model.with_name(self.model.name + ".json")
         if not config.exists():
-            return Availability(False, f"voice config {config.name} not found beside the model")
+            return Availability(False, _("voice config {name} not found beside the model").format(name=config.name))
         if importlib.util.find_spec("onnxruntime") is None:
-            return Availability(False, "onnxruntime is not installed")
+            return Availability(False, _("onnxruntime is not installed"))
         return Availability(True)
 
     def voices(self) -> list[str]:
@@ -107,7 +108,7 @@ class PiperEngine(Engine):
             names = {i.name for i in self._session.get_inputs()}
             missing = [n for n in REQUIRED_INPUTS if n not in names]
             if missing:
-                raise EngineError(f"{self.model.name} is not a piper voice: no input {missing[0]!r}")
+                raise EngineError(_("{name} is not a piper voice: no input {value!r}").format(name=self.model.name, value=missing[0]))
         return self._session, self._config
 
     def synthesize(self, text: str, voice: str | None = None) -> Speech:
@@ -132,10 +133,10 @@ class PiperEngine(Engine):
                 try:
                     audio = session.run(None, feed)[0]
                 except Exception as exc:        # onnxruntime raises its own exception types
-                    raise EngineError(f"piper: the voice failed to run: {exc}") from exc
+                    raise EngineError(_("piper: the voice failed to run: {exc}").format(exc=exc)) from exc
                 pieces += [np.asarray(audio, dtype=np.float32).reshape(-1), silence]
         if not pieces:
-            raise EngineError("piper: nothing to say (no phonemes)")
+            raise EngineError(_("piper: nothing to say (no phonemes)"))
         wave = np.concatenate(pieces)
         peak = float(np.abs(wave).max()) or 1.0
         samples = np.clip(wave / max(peak, 1.0) * 32767, -32768, 32767).astype(np.int16)
@@ -146,10 +147,9 @@ def install_voice(source: Path, station_root: Path) -> Path:
     """Check a piper voice (model + config) and copy both into the station's voices/ folder."""
     source = Path(source)
     if source.suffix != ".onnx":
-        raise InputError(source, None, None, "not a piper voice model", "give the NAME.onnx file (its "
-                         "NAME.onnx.json must be beside it)")
+        raise InputError(source, None, None, _("not a piper voice model"), _("give the NAME.onnx file (its NAME.onnx.json must be beside it)"))
     if not source.exists():
-        raise InputError(source, None, None, "file not found")
+        raise InputError(source, None, None, _("file not found"))
     config = source.with_name(source.name + ".json")
     read_config(config)
     engine = PiperEngine(source)
@@ -157,10 +157,10 @@ def install_voice(source: Path, station_root: Path) -> Path:
         engine._load()
         engine.synthesize("xin chào")
     except EngineError as exc:
-        raise InputError(source, None, None, exc.message, "use a piper voice exported for piper 1.x") from exc
+        raise InputError(source, None, None, exc.message, _("use a piper voice exported for piper 1.x")) from exc
     except Exception as exc:             # onnxruntime's own errors for a file that is not a model
-        raise InputError(source, None, None, f"onnxruntime cannot load it: {str(exc)[:200]}",
-                         "the file is damaged or not an ONNX model") from exc
+        raise InputError(source, None, None, _("onnxruntime cannot load it: {value}").format(value=str(exc)[:200]),
+                         _("the file is damaged or not an ONNX model")) from exc
     target = station_root / "voices"
     target.mkdir(exist_ok=True)
     for path in (source, config):

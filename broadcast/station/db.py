@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from broadcast.errors import BroadcastError
+from broadcast.i18n import _
 
 MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
     ("0001_queue", """
@@ -120,9 +121,8 @@ def connect(path: Path, migrations: list[tuple[str, str]] | None = None,
         conn.execute("PRAGMA foreign_keys=ON")
         migrate(conn, MIGRATIONS if migrations is None else migrations)
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path}: cannot open the station database: {exc}",
-                            "check the disk has space and the file is not damaged "
-                            "(a copy of station.db may be restored from backup)") from exc
+        raise DatabaseError(_("{path}: cannot open the station database: {exc}").format(path=path, exc=exc),
+                            _("check the disk has space and the file is not damaged (a copy of station.db may be restored from backup)")) from exc
     return conn
 
 

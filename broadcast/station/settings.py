@@ -6,8 +6,9 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from broadcast import yamlfile
+from broadcast import i18n, yamlfile
 from broadcast.errors import InputError
+from broadcast.i18n import LANGUAGES, _
 from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
 STATION_FILE = "station.yaml"
@@ -109,6 +110,7 @@ class Station:
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
     topics: tuple[Topic, ...] = DEFAULT_TOPICS
     lexicon: str | None = "lexicon.yaml"
+    language: str = "vi"                 # of every message: vi (default) or en
 
     @property
     def tz(self) -> ZoneInfo:
@@ -159,23 +161,23 @@ def _section(cls, raw: dict, located: yamlfile.Located, key: str):
     if raw is None:
         return cls()
     if not isinstance(raw, dict):
-        raise located.error((key,), "expected a mapping of settings")
+        raise located.error((key,), _("expected a mapping of settings"))
     known = {f.name: f for f in fields(cls)}
     values = {}
     for name, value in raw.items():
         if name not in known:
-            raise located.error((key, name), "unknown setting", f"known: {', '.join(known)}")
+            raise located.error((key, name), _("unknown setting"), i18n.known(known))
         default = getattr(cls(), name)
         if isinstance(default, tuple):
             if not isinstance(value, list) or not value:
-                raise located.error((key, name), "expected a non-empty list")
+                raise located.error((key, name), _("expected a non-empty list"))
             value = tuple(value)
         elif isinstance(default, bool):
             if not isinstance(value, bool):
-                raise located.error((key, name), f"expected true or false, got {value!r}")
+                raise located.error((key, name), _("expected true or false, got {value!r}").format(value=value))
         elif isinstance(default, (int, float)) and not isinstance(default, bool):
             if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise located.error((key, name), f"expected a number, got {value!r}")
+                raise located.error((key, name), _("expected a number, got {value!r}").format(value=value))
         values[name] = value
     return cls(**values)
 
@@ -189,12 +191,12 @@ def load_station(root: Path) -> Station:
     located = yamlfile.load(path)
     raw = located.data or {}
     if not isinstance(raw, dict):
-        raise InputError(path, 1, None, "expected a mapping of settings")
+        raise InputError(path, 1, None, _("expected a mapping of settings"))
     allowed = {"name", "organisation", "timezone", "speech", "mix", "output", "playout", "report", "topics", "lexicon",
-               "approval", "console"}
+               "approval", "console", "language"}
     for key in raw:
         if key not in allowed:
-            raise located.error((key,), "unknown setting", f"known: {', '.join(sorted(allowed))}")
+            raise located.error((key,), _("unknown setting"), i18n.known(sorted(allowed)))
     station = Station(
         root=root,
         speech=_section(SpeechSettings, raw.get("speech"), located, "speech"),
@@ -205,14 +207,14 @@ def load_station(root: Path) -> Station:
         approval=_section(ApprovalSettings, raw.get("approval"), located, "approval"),
         console=_section(ConsoleSettings, raw.get("console"), located, "console"),
     )
-    for key in ("name", "organisation", "timezone", "lexicon"):
+    for key in ("name", "organisation", "timezone", "lexicon", "language"):
         if key in raw:
             station = replace(station, **{key: raw[key]})
     try:
         ZoneInfo(station.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise located.error(("timezone",), f"unknown timezone {station.timezone!r}",
-                            "use an IANA name such as Asia/Ho_Chi_Minh") from exc
+        raise located.error(("timezone",), _("unknown timezone {name!r}").format(name=station.timezone),
+                            _("use an IANA name such as Asia/Ho_Chi_Minh")) from exc
     if "topics" in raw:
         station = replace(station, topics=_topics(raw["topics"], located))
     _check_station(station, located)
@@ -221,39 +223,38 @@ def load_station(root: Path) -> Station:
 
 def _topics(raw, located: yamlfile.Located) -> tuple[Topic, ...]:
     if not isinstance(raw, list) or not raw:
-        raise located.error(("topics",), "expected a list of {code, label}")
+        raise located.error(("topics",), _("expected a list of {{code, label}}").format())
     out = []
     for index, entry in enumerate(raw):
         if not isinstance(entry, dict) or not entry.get("code") or not entry.get("label"):
-            raise located.error(("topics", index), "each topic needs 'code' and 'label'")
+            raise located.error(("topics", index), _("each topic needs 'code' and 'label'"))
         out.append(Topic(str(entry["code"]), str(entry["label"]), str(entry.get("group", "khac"))))
     return tuple(out)
 
 
 def _check_station(station: Station, located: yamlfile.Located) -> None:
+    if station.language not in LANGUAGES:
+        raise located.error(("language",), _("unknown language {name!r}").format(name=station.language),
+                            _("use vi (Vietnamese) or en (English)"))
     if station.output.format not in ("wav", "flac", "mp3"):
-        raise located.error(("output", "format"), f"unknown format {station.output.format!r}",
-                            "use wav or flac for playout, mp3 for publishing")
+        raise located.error(("output", "format"), _("unknown format {name!r}").format(name=station.output.format),
+                            _("use wav or flac for playout, mp3 for publishing"))
     if station.mix.duck < 12:
-        raise located.error(("mix", "duck"), "the bed must drop at least 12 dB under speech")
+        raise located.error(("mix", "duck"), _("the bed must drop at least 12 dB under speech"))
     if station.mix.true_peak > 0:
-        raise located.error(("mix", "true_peak"), "the true-peak ceiling must be below 0 dBTP")
+        raise located.error(("mix", "true_peak"), _("the true-peak ceiling must be below 0 dBTP"))
     for engine in station.speech.engines:
         if engine not in ENGINE_NAMES:
-            raise located.error(("speech", "engines"), f"unknown engine {engine!r}",
-                                f"known: {', '.join(ENGINE_NAMES)}")
+            raise located.error(("speech", "engines"), _("unknown engine {name!r}").format(name=engine),
+                                i18n.known(ENGINE_NAMES))
     if station.mix.sample_rate not in (16000, 22050, 24000, 44100, 48000):
-        raise located.error(("mix", "sample_rate"), f"{station.mix.sample_rate} unsupported",
-                            "use 22050 (speech) or 44100/48000")
-    if station.playout.restart not in ("from-start", "resume"):
-        raise located.error(("playout", "restart"), f"unknown policy {station.playout.restart!r}",
-                            "use from-start or resume")
-    if station.playout.pulse_client not in ("auto", "pacat", "ffmpeg"):
-        raise located.error(("playout", "pulse_client"), f"unknown client {station.playout.pulse_client!r}",
-                            "use auto, pacat (pulseaudio-utils) or ffmpeg")
-    if station.playout.icecast_keepalive not in ("silence", "standby"):
-        raise located.error(("playout", "icecast_keepalive"), f"unknown {station.playout.icecast_keepalive!r}",
-                            "use silence or standby")
-    if station.playout.after_emergency not in ("resume", "requeue"):
-        raise located.error(("playout", "after_emergency"), f"unknown policy {station.playout.after_emergency!r}",
-                            "use resume or requeue")
+        raise located.error(("mix", "sample_rate"), _("{rate} Hz is not supported").format(rate=station.mix.sample_rate),
+                            _("use 22050 (speech) or 44100/48000"))
+    choices = (("restart", ("from-start", "resume")), ("pulse_client", ("auto", "pacat", "ffmpeg")),
+               ("icecast_keepalive", ("silence", "standby")), ("after_emergency", ("resume", "requeue")))
+    for key, allowed in choices:
+        value = getattr(station.playout, key)
+        if value not in allowed:
+            raise located.error(("playout", key), _("unknown value {value!r}").format(value=value),
+                                _("use one of: {names}").format(names=", ".join(allowed)))
+

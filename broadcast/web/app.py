@@ -21,6 +21,7 @@ from starlette.templating import Jinja2Templates
 
 from broadcast import service
 from broadcast.errors import BroadcastError
+from broadcast.i18n import _
 from broadcast.station.settings import Station
 from broadcast.web import csrf, sessions
 from broadcast.web.console import Console, console
@@ -59,14 +60,14 @@ def page(path: str, view, permission: str, methods: tuple[str, ...] = ("GET",)) 
             if request.state.session is None:
                 if request.method == "GET":
                     return RedirectResponse(f"/dang-nhap?tiep={quote(request.url.path)}", 303)
-                return c.render(request, "error.html", 401, message="Phiên làm việc đã hết hạn",
-                                hint="đăng nhập lại rồi làm lại thao tác")
+                return c.render(request, "error.html", 401, message=_("Your session has expired"),
+                                hint=_("sign in again and repeat what you were doing"))
             if not allowed(request.state.session.role, permission):
-                return c.render(request, "error.html", 403, message="Bạn không có quyền làm việc này",
-                                hint="nhờ quản trị cấp quyền nếu cần")
+                return c.render(request, "error.html", 403, message=_("You may not do this"),
+                                hint=_("ask the admin for the right if you need it"))
             if request.method == "POST" and not await _csrf_ok(request, c):
-                return c.render(request, "error.html", 403, message="Biểu mẫu đã cũ hoặc không hợp lệ",
-                                hint="tải lại trang rồi làm lại")
+                return c.render(request, "error.html", 403, message=_("The form is out of date or not valid"),
+                                hint=_("reload the page and do it again"))
         return await view(request)
 
     route = Route(path, guarded, methods=list(methods))

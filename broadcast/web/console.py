@@ -11,12 +11,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from broadcast.i18n import N_, _
 from broadcast.station.settings import Station
 from broadcast.web.permissions import allowed
 from broadcast.web.worker import RenderWorker
 
-NAV = (("Tổng quan", "/", "view"), ("Tin bài", "/tin-bai", "view"), ("Lịch phát", "/lich-phat", "view"),
-       ("Nhật ký phát", "/nhat-ky", "view"), ("Báo cáo", "/bao-cao", "view"), ("Cài đặt", "/cai-dat", "admin"))
+NAV = ((N_("Overview"), "/", "view"), (N_("News items"), "/tin-bai", "view"), (N_("Schedule"), "/lich-phat", "view"),
+       (N_("As-run log"), "/nhat-ky", "view"), (N_("Reports"), "/bao-cao", "view"), (N_("Settings"), "/cai-dat", "admin"))
 
 
 @dataclass
@@ -29,21 +30,27 @@ class Console:
 
     def render(self, request: Request, template: str, status_code: int = 200, **context) -> Response:
         session = getattr(request.state, "session", None)
-        nav = [(label, href, href == "/" and request.url.path == "/" or href != "/" and
+        nav = [(_(label), href, href == "/" and request.url.path == "/" or href != "/" and
                 request.url.path.startswith(href)) for label, href, need in NAV
                if session is not None and allowed(session.role, need)]
         base = {"station_name": self.station.name, "session": session, "nav": nav,
                 "csrf_token": session.csrf if session else "",
                 "can_emergency": session is not None and allowed(session.role, "emergency"),
-                "notice": NOTICES.get(request.query_params.get("ok", ""), "")}
+                "notice": notice(request.query_params.get("ok"))}
+
         return self.templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
 
 
-NOTICES = {"luu": "Đã lưu.", "gui-duyet": "Đã gửi duyệt.", "duyet": "Đã duyệt: tin sẽ được phát theo lịch.",
-           "tra-lai": "Đã trả lại tin cho người viết.", "khan-cap": "Đang phát khẩn cấp.",
-           "xoa": "Đã xóa tin (bản cũ vẫn giữ trong lịch sử).", "dang-xuat": "Đã đăng xuất.",
-           "nguoi-dung": "Đã cập nhật người dùng.", "lich": "Đã thêm vào lịch.", "bo-lich": "Đã xóa khỏi lịch."}
+NOTICES = {"luu": N_("Saved."), "gui-duyet": N_("Sent for approval."), "duyet": N_("Approved: the item will air as scheduled."),
+           "tra-lai": N_("The item was returned to its writer."), "khan-cap": N_("Emergency broadcast on air."),
+           "xoa": N_("The item was deleted (its old versions stay in the history)."), "dang-xuat": N_("Signed out."),
+           "nguoi-dung": N_("User updated."), "lich": N_("Added to the schedule."), "bo-lich": N_("Removed from the schedule.")}
 
 
 def console(request: Request) -> Console:
     return request.app.state.console
+
+
+def notice(code: str | None) -> str:
+    """The line a page shows after ?ok=CODE (what was just done), in the officer's language."""
+    return _(NOTICES[code]) if code in NOTICES else ""

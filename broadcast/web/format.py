@@ -6,12 +6,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
-AIRING = {"completed": "Đã phát", "interrupted": "Bị ngắt", "failed": "Lỗi", "missed": "Bị lỡ",
-          "fallback": "Phát dự phòng", "playing": "Đang phát", "planned": "Chờ phát",
-          "unlogged": "Không thấy phát"}
-ITEM_STATUS = {"draft": "Nháp", "pending": "Chờ duyệt", "approved": "Đã duyệt"}
-PRIORITY = {"normal": "Bình thường", "priority": "Ưu tiên", "emergency": "Khẩn cấp"}
+from broadcast.i18n import N_, _, weekday
+from broadcast.records.asrun import STATUS_LABELS
+from broadcast.service.approval import LABELS as ITEM_LABELS
+
+AIRING = {**STATUS_LABELS, "planned": N_("Waiting to air"), "unlogged": N_("Not seen airing")}
+PRIORITY = {"normal": N_("Normal"), "priority": N_("Priority"), "emergency": N_("Emergency")}
+
+
+def airing(status: str) -> str:
+    return _(AIRING[status]) if status in AIRING else status
+
+
+def item_status(state: str) -> str:
+    return _(ITEM_LABELS[state])
+
+
+def priority(level: str) -> str:
+    return _(PRIORITY[level])
+
+
+def choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(value, label in the current language) for a select."""
+    return [(value, _(label)) for value, label in labels.items()]
 
 
 def date(day: dt.date | None) -> str:
@@ -19,11 +36,13 @@ def date(day: dt.date | None) -> str:
 
 
 def validity(first: dt.date, last: dt.date) -> str:
-    return f"{date(first)} – {date(last)}" if last != dt.date.max else f"từ {date(first)}, không thời hạn"
+    if last == dt.date.max:
+        return _("from {date}, no end date").format(date=date(first))
+    return f"{date(first)} – {date(last)}"
 
 
 def weekday_date(day: dt.date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {date(day)}"
+    return f"{weekday(day)} {date(day)}"
 
 
 def time(moment: dt.datetime | None) -> str:

@@ -13,10 +13,13 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from broadcast import i18n
+
 LISTEN = "broadcast.service.listen"
 
 
-def _warm() -> None:
+def _warm(language: str) -> None:
+    i18n.use_language(language)             # the worker's messages in the console's language
     importlib.import_module(LISTEN)         # the first render then starts at once
 
 
@@ -34,7 +37,8 @@ class RenderWorker:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), initializer=_warm)
+                self._pool = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), initializer=_warm,
+                                                 initargs=(i18n.language(),))
             return self._pool
 
     def start(self) -> None:

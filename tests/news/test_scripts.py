@@ -31,7 +31,7 @@ def test_unknown_topic_names_line_and_known_topics(tmp_path):
     write_script(tmp_path, "a", topic="cchc")
     [p] = problems(tmp_path)
     assert (p.line, p.field) == (4, "topic")
-    assert "'cchc' unknown" in str(p) and "thu-tuc-hanh-chinh" in str(p)
+    assert "'cchc' is unknown" in str(p) and "thu-tuc-hanh-chinh" in str(p)
 
 
 def test_missing_field(tmp_path):
@@ -96,7 +96,7 @@ def test_check_command_exit_codes(tmp_path, capsys):
         main(["check", str(tmp_path)])
     assert bad.value.code == 1
     err = capsys.readouterr().err
-    assert "bad.md line 4: topic: 'cchc' unknown" in err
+    assert "bad.md, line 4: topic: 'cchc' is unknown" in err
 
 
 def test_check_warns_on_lost_diacritics(tmp_path, capsys):
@@ -105,8 +105,8 @@ def test_check_warns_on_lost_diacritics(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["check", str(tmp_path)])
     err = capsys.readouterr().err
-    assert "ocr.md line 9" in err and "diacritics" in err
-    assert "line 8" not in err
+    assert "ocr.md, line 9" in err and "diacritics" in err
+    assert "line 8:" not in err
 
 
 def test_valid_until_may_be_left_out_for_an_open_ended_item(tmp_path):

@@ -128,7 +128,7 @@ def test_missing_audio_at_airtime_plays_standby_and_says_so(sim_station):
     clock.advance_to(airing.start)
     outcome = playout.air(airing)
     assert outcome.status == "fallback"
-    assert "not rendered" in outcome.error and "standby bed.wav" in outcome.error
+    assert "not rendered" in outcome.error and "standby audio bed.wav" in outcome.error
     rows = playout.db(asrun.rows)
     assert {r.status for r in rows} == {"fallback"} and rows[0].audio.endswith("bed.wav")
     playout.close()
@@ -256,7 +256,7 @@ def test_cli_simulate_and_log(sim_station, capsys):
         main(["-S", str(sim_station), "run", "--simulate", "--from", "2024-03-18", "--days", "2", "--out", str(out)])
     assert done.value.code == 0
     text = capsys.readouterr().out
-    assert "5 airing(s): 5 completed" in text and "2024-03-19 06:00" in text
+    assert "5 airings: 5 aired in full" in text and "19/03/2024 06:00" in text
     with pytest.raises(SystemExit):
         main(["-S", str(sim_station), "log", "--db", str(out / "asrun.db"), "--csv", "--zone", "thon-2"])
     import csv

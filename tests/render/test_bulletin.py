@@ -104,7 +104,7 @@ def test_render_command_rejects_bad_scripts(station_dir, capsys):
     with pytest.raises(SystemExit) as done:
         main(["-S", str(station_dir), "render", str(station_dir / "scripts"), "-o", str(station_dir / "b.wav")])
     assert done.value.code == 1
-    assert "bad.md line 4: topic" in capsys.readouterr().err
+    assert "bad.md, line 4: topic" in capsys.readouterr().err
     assert not (station_dir / "b.wav").exists()
 
 

@@ -11,6 +11,8 @@ from broadcast.cli import main
 from broadcast.service.approval import ApprovalError
 from tests.conftest import write_script
 
+LANGUAGE = "vi"                     # asserts the messages the officer reads
+
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from broadcast import service
+from broadcast import i18n, service
 from broadcast.web.app import create_app
 from tests.conftest import write_schedule, write_script
 
@@ -84,3 +84,11 @@ def as_role(app):
         return client, csrf_of(client.get("/").text)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def language(monkeypatch) -> str:
+    """The console is read in Vietnamese, messages from every layer included."""
+    monkeypatch.setenv("BROADCAST_LANG", "vi")
+    i18n.use_language("vi")
+    return "vi"

@@ -64,7 +64,7 @@ def test_lint_and_unknown_abbreviations_beside_the_lines(console_station, as_rol
                  "chinh cua xa trong nam nay.\nPhòng XYZQ thông báo.", valid_until="2099-12-31")
     client, _ = as_role("editor")
     page = client.get("/tin-bai/ocr").text
-    assert "Dòng 2: text looks like it lost its diacritics" in page
+    assert "Dòng 2: văn bản có vẻ bị mất dấu tiếng Việt" in page
     assert "Dòng 3: “XYZQ” chưa có cách đọc" in page
     assert "⚠ 1" in client.get("/tin-bai").text
 

@@ -38,10 +38,10 @@ async def listing(request: Request) -> Response:
     status = p.get("trang-thai") if p.get("trang-thai") in STATUSES else None
     zones = {z.id: z.name for z in await run_in_threadpool(service.station.zones, c.station)}
     found = await run_in_threadpool(service.records.as_run, c.station, LogQuery(first, last, zone, status), SHOWN)
-    lines = [LogLine(fmt.moment(r.scheduled), zones.get(r.zone, r.zone), r.slot, fmt.AIRING.get(r.status, r.status),
+    lines = [LogLine(fmt.moment(r.scheduled), zones.get(r.zone, r.zone), r.slot, fmt.airing(r.status),
                      r.status, fmt.mmss(r.played_seconds), ", ".join(i.title for i in r.items),
                      "; ".join(x for x in (r.error, r.note) if x)) for r in found.rows]
     return c.render(request, "asrun.html", lines=lines, total=found.total, first=fmt.date(first),
                     last=fmt.date(last), zone=zone or "", status=status or "", zones=list(zones.items()),
-                    statuses=[(s, fmt.AIRING[s]) for s in STATUSES],
-                    counts=", ".join(f"{fmt.AIRING[s]}: {n}" for s, n in found.counts.items()))
+                    statuses=[(s, fmt.airing(s)) for s in STATUSES],
+                    counts=", ".join(f"{fmt.airing(s)}: {n}" for s, n in found.counts.items()))

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from broadcast import service
+from broadcast.i18n import _
 from broadcast.service.dashboard import Dashboard
 from broadcast.web import format as fmt
 from broadcast.web.console import console
@@ -40,7 +41,7 @@ def view_of(d: Dashboard) -> dict:
         on_air, progress = "", 0
         if z.on_air is not None:
             on_air = ", ".join(i.title for i in z.on_air.items) or \
-                ("Phát khẩn cấp" if z.on_air.slot == "emergency" else z.on_air.slot)
+                (_("Emergency broadcast") if z.on_air.slot == "emergency" else z.on_air.slot)
             if z.on_air.planned_seconds:
                 progress = min(100, int(100 * (z.on_air.played_seconds or 0) / z.on_air.planned_seconds))
         upcoming = ""
@@ -51,9 +52,9 @@ def view_of(d: Dashboard) -> dict:
     today = []
     for p in d.today:
         states = sorted(set(p.statuses))
-        state = ", ".join(fmt.AIRING.get(s, s) for s in states)
+        state = ", ".join(fmt.airing(s) for s in states)
         trouble = any(s in ("missed", "failed", "interrupted", "fallback", "unlogged") for s in states)
-        today.append(ProgramLine(fmt.time(p.start), p.slot, ", ".join(p.zones), ", ".join(p.items) or "(trống)",
+        today.append(ProgramLine(fmt.time(p.start), p.slot, ", ".join(p.zones), ", ".join(p.items) or _("(empty)"),
                                  state, "trouble" if trouble else ("done" if states == ["completed"] else ""),
                                  "; ".join(p.notes)))
     return {"zones": zones, "today": today, "alerts": d.alerts, "daemon_alive": d.daemon_alive,

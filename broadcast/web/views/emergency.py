@@ -15,6 +15,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from broadcast import service
 from broadcast.errors import BroadcastError
+from broadcast.i18n import _
 from broadcast.web.console import console
 
 log = logging.getLogger("broadcast.web")
@@ -44,7 +45,7 @@ async def form(request: Request) -> Response:
     chosen = [z for z in data.getlist("zones") if z in {zone.id for zone in zones}]
     if not chosen:
         return c.render(request, "emergency.html", 400, zones=zones, items=items,
-                        error="Chọn ít nhất một cụm loa")
+                        error=_("Choose at least one loudspeaker zone"))
     if data.get("confirm") == "1":
         return await _air(request, data, chosen, zones)
     kind = data.get("kind")
@@ -53,11 +54,11 @@ async def form(request: Request) -> Response:
             what, label, prepared = str(data.get("item", "")), "", ""
             label = next((i.title for i in items if i.id == what), "")
             if not label:
-                raise BroadcastError("chưa chọn tin bài", "chọn một tin trong danh sách")
+                raise BroadcastError(_("no news item chosen"), _("choose an item in the list"))
         elif kind == "file":
             upload = data.get("audio")
             if not isinstance(upload, UploadFile) or not upload.filename:
-                raise BroadcastError("chưa chọn tệp âm thanh", "bấm 'Chọn tệp' và chọn bản ghi")
+                raise BroadcastError(_("no audio file chosen"), _("press 'Choose file' and pick the recording"))
             path = await run_in_threadpool(service.uploads.store_audio, c.station, await upload.read(),
                                            upload.filename, c.now())
             what, label, prepared = "", upload.filename, f"tai-len/{path.name}"
@@ -66,13 +67,13 @@ async def form(request: Request) -> Response:
             path = await c.worker.run("emergency_text_audio", c.station, text, c.now())
             what, label, prepared = "", text.strip()[:200], f"khan-cap/{path.name}"
         else:
-            raise BroadcastError("chưa chọn cần phát gì", "chọn tin bài, tệp âm thanh hoặc gõ nội dung")
+            raise BroadcastError(_("nothing chosen to air"), _("choose a news item or an audio file, or type the text"))
     except BroadcastError as exc:
         return c.render(request, "emergency.html", 400, zones=zones, items=items,
                         error=f"{exc.message}" + (f" – {exc.hint}" if exc.hint else ""))
     names = [z.name for z in zones if z.id in chosen]
     return c.render(request, "emergency_confirm.html", what=what, label=label, prepared=prepared, chosen=chosen,
-                    zone_names=", ".join(names) if len(chosen) < len(zones) else "Tất cả các cụm loa")
+                    zone_names=", ".join(names) if len(chosen) < len(zones) else _("All loudspeaker zones"))
 
 
 async def _air(request: Request, data, chosen: list[str], zones) -> Response:
@@ -81,7 +82,7 @@ async def _air(request: Request, data, chosen: list[str], zones) -> Response:
     if data.get("prepared"):
         path = _audio_path(c, str(data["prepared"]))
         if path is None:
-            raise BroadcastError("không tìm thấy âm thanh đã chuẩn bị", "làm lại từ đầu trang Phát khẩn cấp")
+            raise BroadcastError(_("the prepared audio is gone"), _("start again on the Phát khẩn cấp page"))
         what = str(path)
     target = None if len(chosen) == len(zones) else chosen
     user, now = request.state.session.user, c.now()

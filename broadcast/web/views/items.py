@@ -14,7 +14,9 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from broadcast import service
 from broadcast.errors import InputError, ScriptErrors
+from broadcast.i18n import _
 from broadcast.news.scripts import OPEN_ENDED, PRIORITIES, NewsItem
+from broadcast.service.approval import LABELS as ITEM_LABELS
 from broadcast.service.scripts import Draft
 from broadcast.web import format as fmt
 from broadcast.web.console import console
@@ -58,11 +60,11 @@ async def listing(request: Request) -> Response:
         if _matches(item, q, topic, status, day, state):
             lines.append(ItemLine(item.id, item.title, topics.get(item.topic, item.topic),
                                   fmt.validity(item.valid_from, item.valid_until),
-                                  fmt.ITEM_STATUS[state], state, fmt.PRIORITY[item.priority],
+                                  fmt.item_status(state), state, fmt.priority(item.priority),
                                   warned.get(str(item.path), 0)))
     return c.render(request, "items.html", lines=lines, total=len(result.items), problems=result.problems,
                     q=q, topic=topic, status=status, day=fmt.date(day),
-                    topics=list(topics.items()), statuses=list(fmt.ITEM_STATUS.items()),
+                    topics=list(topics.items()), statuses=fmt.choices(ITEM_LABELS),
                     can_write=allowed(request.state.session.role, "write"))
 
 
@@ -78,11 +80,11 @@ def _draft(form, item_id: str) -> tuple[Draft | None, dict[str, str]]:
     for key in ("valid_from", "valid_until"):
         dates[key] = fmt.parse_date(form.get(key))
         if dates[key] is None and (key == "valid_from" or str(form.get(key) or "").strip()):
-            errors[key] = "Ngày không hợp lệ: gõ dd/mm/yyyy"
+            errors[key] = _("Not a date: type dd/mm/yyyy")
     dates["valid_until"] = dates["valid_until"] or OPEN_ENDED
     priority = str(form.get("priority", "normal"))
     if priority not in PRIORITIES:
-        errors["priority"] = "Mức ưu tiên không có"
+        errors["priority"] = _("No such priority")
     if errors:
         return None, errors
     return Draft(id=item_id, title=str(form.get("title", "")).strip(), topic=str(form.get("topic", "")),
@@ -105,9 +107,9 @@ def _line_notes(c, item: NewsItem | None, text: str) -> list[str]:
     notes = []
     if item is not None:
         for w in service.scripts.lint_scripts(c.station, [item.path]).warnings:
-            notes.append(f"Dòng {w.line - item.body_line + 1}: {w.problem} – {w.hint}")
+            notes.append(_("Line {line}: {problem} – {hint}").format(line=w.line - item.body_line + 1, problem=w.problem, hint=w.hint))
     for number, token in service.reading.unknown_abbreviations(c.station, text):
-        notes.append(f"Dòng {number}: “{token}” chưa có cách đọc, sẽ đọc từng chữ – thêm cách đọc trong Cài đặt")
+        notes.append(_("Line {line}: “{token}” has no reading and will be spelled letter by letter – add a reading in Cài đặt").format(line=number, token=token))
     return notes
 
 
@@ -121,14 +123,14 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
     state = service.approval.status(c.station, item) if item else "draft"
     actions = []
     if item is not None and allowed(role, "write") and state == "draft":
-        actions.append(("gui-duyet", "Gửi duyệt"))
+        actions.append(("gui-duyet", _("Send for approval")))
     if item is not None and allowed(role, "approve") and state == "pending":
-        actions.append(("duyet", "Duyệt"))
+        actions.append(("duyet", _("Approve")))
     review = item.review if item else None
     return c.render(
         request, "item_form.html", status_code, item=item, draft=draft, errors=errors or {}, reading=reading,
         is_new=item is None, topics=[(t.code, t.label) for t in c.station.topics],
-        priorities=list(fmt.PRIORITY.items()), voices=voices, state=fmt.ITEM_STATUS[state], state_code=state,
+        priorities=fmt.choices(fmt.PRIORITY), voices=voices, state=fmt.item_status(state), state_code=state,
         actions=actions, can_return=item is not None and allowed(role, "approve") and state != "draft",
         can_write=allowed(role, "write"),
         valid_from=fmt.date(draft.valid_from) if draft else "",
@@ -159,7 +161,7 @@ async def edit(request: Request) -> Response:
     c = console(request)
     if request.method == "POST":
         if not allowed(request.state.session.role, "write"):
-            return c.render(request, "error.html", 403, message="Bạn không có quyền sửa tin", hint="")
+            return c.render(request, "error.html", 403, message=_("You may not edit news items"), hint="")
         item = (await run_in_threadpool(service.scripts.read_script, c.station, request.path_params["item_id"])).item
         return await _save(request, await request.form(), item.id, item)
     script = await run_in_threadpool(service.scripts.read_script, c.station, request.path_params["item_id"])

@@ -12,13 +12,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from broadcast import service
+from broadcast.i18n import N_, _
 from broadcast.records.formats import summary_lines
 from broadcast.records.report import hms
 from broadcast.web import format as fmt
 from broadcast.web.console import console
 
-PERIODS = (("Q1", "Quý I"), ("Q2", "Quý II"), ("Q3", "Quý III"), ("Q4", "Quý IV"), ("H1", "6 tháng đầu năm"),
-           ("H2", "6 tháng cuối năm"), ("", "Cả năm"))
+PERIODS = (("Q1", N_("Quarter I")), ("Q2", N_("Quarter II")), ("Q3", N_("Quarter III")), ("Q4", N_("Quarter IV")),
+           ("H1", N_("First half of the year")), ("H2", N_("Second half of the year")), ("", N_("Whole year")))
 
 
 def _period(request: Request, year: int) -> str:
@@ -48,7 +49,7 @@ async def show(request: Request) -> Response:
         return FileResponse(out, media_type=media, filename=out.name,
                             background=BackgroundTask(_remove, folder))
     return c.render(request, "reports.html", report=report, summary=summary_lines(report), hms=hms,
-                    periods=PERIODS, part=request.query_params.get("ky", "Q1"), year=year,
+                    periods=[(code, _(label)) for code, label in PERIODS], part=request.query_params.get("ky", "Q1"), year=year,
                     query=str(request.query_params), title=period)
 
 

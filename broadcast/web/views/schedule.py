@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from broadcast import service
 from broadcast.errors import BroadcastError
+from broadcast.i18n import _, ngettext
 from broadcast.schedule.checks import mmss
 from broadcast.web import format as fmt
 from broadcast.web.console import console
@@ -48,11 +49,12 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
     items = (await run_in_threadpool(service.scripts.list_scripts, c.station)).items
     titles = {i.id: i.title for i in items}
     lines = [SlotLine(fmt.weekday_date(r.day), r.time, r.slot, ", ".join(zones.get(z, z) for z in r.zones),
-                      ", ".join(titles.get(i, i) for i in r.items) or "(trống)", mmss(r.seconds), mmss(r.length - r.seconds),
+                      ", ".join(titles.get(i, i) for i in r.items) or _("(empty)"), mmss(r.seconds), mmss(r.length - r.seconds),
                       r.seconds > r.length) for r in plan.rows]
-    queued = [QueueLine(q.entry.id, titles.get(q.entry.script, q.entry.script), q.entry.slot or "buổi gần nhất",
-                        fmt.date(q.entry.date), zones.get(q.entry.zone, "tất cả") if q.entry.zone else "tất cả",
-                        fmt.PRIORITY[q.entry.priority], f"{len(q.airs_in)} lượt" if q.airs_in else "chưa có buổi phù hợp")
+    queued = [QueueLine(q.entry.id, titles.get(q.entry.script, q.entry.script), q.entry.slot or _("next slot"),
+                        fmt.date(q.entry.date), zones.get(q.entry.zone, q.entry.zone) if q.entry.zone else _("all zones"),
+                        fmt.priority(q.entry.priority), ngettext("{count} airing", "{count} airings", len(q.airs_in)).format(count=len(q.airs_in))
+                        if q.airs_in else _("no matching slot yet"))
               for q in await run_in_threadpool(service.week.queue_list, c.station)]
     airable = [i for i in items if service.approval.status(c.station, i) == "approved"]
     slots = await run_in_threadpool(service.week.slots, c.station)
@@ -71,7 +73,7 @@ async def add(request: Request) -> Response:
     data = await request.form()
     day = fmt.parse_date(data.get("date"))
     if str(data.get("date") or "").strip() and day is None:
-        return await week(request, "Ngày không hợp lệ: gõ dd/mm/yyyy", 400)
+        return await week(request, _("Not a date: type dd/mm/yyyy"), 400)
     try:
         await run_in_threadpool(service.week.queue_add, c.station, str(data.get("item", "")), c.now(),
                                 str(data.get("slot") or "") or None, day, str(data.get("zone") or "") or None,

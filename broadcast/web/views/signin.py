@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from broadcast import service
+from broadcast.i18n import _
 from broadcast.service.users import UserError
 from broadcast.web import csrf, sessions
 from broadcast.web.console import console
@@ -27,7 +28,7 @@ async def form(request: Request) -> Response:
         data = await request.form()
         name = str(data.get("name", "")).strip()
         if not csrf.matches(request.cookies.get(csrf.SIGN_IN_COOKIE), data.get(csrf.FIELD)):
-            error, hint = "Biểu mẫu đã cũ", "tải lại trang rồi đăng nhập lại"
+            error, hint = _("The form is out of date"), _("reload the page and sign in again")
         else:
             try:
                 user = await run_in_threadpool(service.users.authenticate, c.station, name,
