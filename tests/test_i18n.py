@@ -157,3 +157,20 @@ def test_a_stale_catalog_is_compiled_at_first_use(tmp_path, monkeypatch):
         assert (locale / "broadcast.mo").exists()
     finally:
         i18n.catalog.cache_clear()
+
+
+@pytest.mark.parametrize("lang, words", [("vi", ("Chưa có người dùng nào", 'lang="vi"')),
+                                         ("en", ("No users yet", 'lang="en"'))])
+def test_console_pages_come_from_the_catalog(lang, words, station_dir):
+    from starlette.testclient import TestClient
+
+    from broadcast import service
+    from broadcast.web.app import create_app
+
+    i18n.use_language(lang)
+    try:
+        with TestClient(create_app(service.station.open_station(station_dir))) as client:
+            page = client.get("/dang-nhap").text
+    finally:
+        i18n.use_language(LANGUAGE)
+    assert all(w in page for w in words), page

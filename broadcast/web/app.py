@@ -19,7 +19,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from broadcast import service
+from broadcast import i18n, service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
 from broadcast.station.settings import Station
@@ -142,6 +142,9 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         Mount("/tinh", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     templates = Jinja2Templates(directory=HERE / "templates")   # autoescapes .html
+    templates.env.add_extension("jinja2.ext.i18n")              # pages read the one message catalog
+    templates.env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)
+
     console_state = Console(station, now or (lambda: service.station.now(station)), templates, stream_seconds)
 
     @asynccontextmanager

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from broadcast.i18n import N_, _
+from broadcast.i18n import N_, _, language
 from broadcast.station.settings import Station
 from broadcast.web.permissions import allowed
 from broadcast.web.worker import RenderWorker
@@ -33,7 +33,8 @@ class Console:
         nav = [(_(label), href, href == "/" and request.url.path == "/" or href != "/" and
                 request.url.path.startswith(href)) for label, href, need in NAV
                if session is not None and allowed(session.role, need)]
-        base = {"station_name": self.station.name, "session": session, "nav": nav,
+        base = {"station_name": self.station.name, "session": session, "nav": nav, "lang": language(),
+
                 "csrf_token": session.csrf if session else "",
                 "can_emergency": session is not None and allowed(session.role, "emergency"),
                 "notice": notice(request.query_params.get("ok"))}
