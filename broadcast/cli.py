@@ -113,7 +113,7 @@ def cli(ctx: click.Context, lang: str | None, root: Path, verbose: bool) -> None
 @pass_ctx
 def check(ctx: Context, paths: tuple[Path, ...]) -> None:
     """Validate news scripts (default: the station's scripts/ folder)."""
-    result = service.scripts.lint_scripts(ctx.station, list(paths))
+    result = service.scripts.lint_scripts(ctx.station, list(paths), _now(ctx.station).date())
     for warning in result.warnings:
         click.echo(_("Warning: {message}").format(message=warning), err=True)
     if result.problems:
@@ -160,10 +160,17 @@ def render(ctx: Context, scripts: tuple[Path, ...], out: Path | None, mp3: bool,
     click.echo(format_render(service.render.render_bulletin(ctx.station, list(scripts), out, mp3)))
 
 
+def header(*columns: tuple[str, str]) -> str:
+    """A table's header line from (title, format spec) pairs; titles are translated by the caller
+    (outside f-strings, where the catalog's extractor sees them)."""
+    return " ".join(format(title, spec) for title, spec in columns).rstrip()
+
+
 def format_week_render(rendered) -> str:
     if not rendered:
         return _("no program to render that week")
-    lines = [f"{_('first airs'):16} {_('slot'):14} {_('zones'):>6} {_('length'):>7}  {_('items (speech engine)')}"]
+    lines = [header((_("first airs"), "16"), (_("slot"), "14"), (_("zone count"), ">6"), (_("length"), ">7"),
+                    (" " + _("items (speech engine)"), ""))]
     for program in rendered:
         items = ", ".join(f"{i['id']} ({i['engine']})" for i in program.items) or program.problem
         lines.append(f"{program.first:%d/%m/%Y %H:%M} {program.slot:14} {program.zones:>6} "
@@ -176,7 +183,7 @@ def format_week_render(rendered) -> str:
 
 
 def format_render(result) -> str:
-    lines = [f"{_('item'):32} {_('engine'):8} {_('seconds'):>8}  {_('note')}"]
+    lines = [header((_("item"), "32"), (_("engine"), "8"), (_("seconds"), ">8"), (" " + _("note"), ""))]
     for item in result.items:
         note = (_("fell back: {reasons}").format(reasons="; ".join(item.fallbacks)) if item.fallbacks
                 else (_("from the cache") if item.cached else ""))
@@ -239,7 +246,8 @@ def schedule_show(ctx: Context, week: str | None) -> None:
 def format_week(rows) -> str:
     if not rows:
         return _("nothing scheduled this week")
-    lines = [f"{_('day'):20} {_('time'):5}  {_('slot'):14} {_('length'):>6} {_('free'):>6}  {_('zones / items')}"]
+    lines = [header((_("day"), "20"), (_("time"), "6"), (_("slot"), "14"), (_("length"), ">6"), (_("free"), ">6"),
+                    (" " + _("zones / items"), ""))]
     for row in rows:
         lines.append(f"{row.weekday + ' ' + row.day.strftime('%d/%m/%Y'):20} {row.time:5}  {row.slot:14} "
                      f"{mmss(row.seconds):>6} {mmss(row.length - row.seconds):>6}  {', '.join(row.zones)}")
@@ -287,8 +295,8 @@ def queue_remove(ctx: Context, entry_id: int) -> None:
 def format_queue(rows) -> str:
     if not rows:
         return _("the queue is empty")
-    lines = [f"{'id':>4}  {_('script'):28} {_('priority'):9} {_('slot'):12} {_('date'):10} {_('zone'):14} "
-             f"{_('airs in')}"]
+    lines = [header(("id", ">5"), (_("script"), "28"), (_("priority"), "9"), (_("slot"), "12"), (_("date"), "10"),
+                    (_("zone"), "14"), (_("airs in"), ""))]
     for queued in rows:
         entry, targets = queued.entry, queued.airs_in
         airs = ", ".join(targets) if targets else (_("at once (playout)") if entry.priority == "emergency"
@@ -303,10 +311,10 @@ def format_queue(rows) -> str:
 @option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="First day of the simulation (default: today).")
 @option("--days", type=click.IntRange(1, 366), default=7, show_default=True, help="Days to simulate.")
-@option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out/simulation"),
-              show_default=True, help="Simulation output: as-run database and the file sink.")
+@option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Simulation output: as-run database and the file sink (default: out/simulation in the station folder).")
 @pass_ctx
-def run(ctx: Context, simulate: bool, first, days: int, out: Path) -> None:
+def run(ctx: Context, simulate: bool, first, days: int, out: Path | None) -> None:
     """Start the station daemon: air every program at its slot and log it (as-run)."""
     if simulate:
         day = first.date() if first else _now(ctx.station).date()
@@ -347,13 +355,18 @@ def log_command(ctx: Context, first, last, zone, status, as_csv: bool, db_path: 
     query = service.records.LogQuery(first.date() if first else None, last.date() if last else None, zone, status, db_path)
     rows = service.records.as_run(ctx.station, query).rows
     click.echo(service.records.as_run_csv(rows) if as_csv else format_log(rows), nl=not as_csv)
+    simulated = service.playout.simulation_folder(ctx.station) / "asrun.db"
+    if not rows and db_path is None and simulated.exists():
+        click.echo(_("The station's own log is empty; the simulation's log is {path}: "
+                     "broadcast log --db {path}").format(path=simulated), err=True)
+
 
 
 def format_log(rows) -> str:
     if not rows:
         return _("no as-run rows")
-    lines = [f"{_('scheduled'):16} {_('started'):8} {_('zone'):16} {_('slot'):14} {_('status'):11} {_('played'):>7}  "
-             f"{_('items / note')}"]
+    lines = [header((_("scheduled"), "16"), (_("started"), "8"), (_("zone"), "16"), (_("slot"), "14"),
+                    (_("status"), "11"), (_("played"), ">7"), (" " + _("items / note"), ""))]
     for r in rows:
         started = r.started.strftime("%H:%M:%S") if r.started else "-"
         played = mmss(r.played_seconds) if r.played_seconds is not None else "-"
@@ -392,9 +405,10 @@ def voices(click_ctx: click.Context) -> None:
     """List speech engines and voices, and whether each can be used now (and why not)."""
     if click_ctx.invoked_subcommand is None:
         ctx = click_ctx.find_object(Context)
-        lines = [f"{_('engine'):8} {_('in chain'):9} {_('usable'):10} {_('voices / why not')}"]
+        lines = [header((_("engine"), "8"), (_("in chain"), "9"), (_("usable"), "10"), (_("voices / why not"), ""))]
         for engine in service.voices.list_voices(ctx.station):
-            lines.append(f"{engine.name:8} {engine.position or '-':<9} {_('yes') if engine.available else _('no'):10} "
+            usable = _("yes") if engine.available else _("no")
+            lines.append(f"{engine.name:8} {engine.position or '-':<9} {usable:10} "
                          f"{', '.join(engine.voices) if engine.available else engine.reason}")
         click.echo("\n".join(lines))
 
@@ -466,7 +480,8 @@ def users_add(ctx: Context, name: str, role: str, password_stdin: bool) -> None:
 def users_list(ctx: Context) -> None:
     """List console users and their roles."""
     found = service.users.list_users(ctx.station)
-    click.echo("\n".join(f"{u.name:24} {u.role_label:14} {_('disabled') if u.disabled else ''}" for u in found)
+    disabled = _("disabled")
+    click.echo("\n".join(f"{u.name:24} {u.role_label:14} {disabled if u.disabled else ''}" for u in found)
                or _("no users yet: broadcast users add NAME --role admin"))
 
 

@@ -31,11 +31,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
 
 
-def link_or_copy(source: Path, target: Path) -> None:
-    """Put SOURCE's content at TARGET atomically: a hard link where possible, else a copy."""
+def copy_atomic(source: Path, target: Path) -> None:
+    """Put a copy of SOURCE at TARGET atomically. A copy, never a hard link: the officer's output
+    files and the cache stay independent (editing or deleting one never changes the other)."""
     with atomic_path(target) as tmp:
-        tmp.unlink()
-        try:
-            os.link(source, tmp)
-        except OSError:
-            shutil.copyfile(source, tmp)
+        shutil.copyfile(source, tmp)
+

@@ -20,7 +20,7 @@ from pathlib import Path
 from broadcast import proc
 from broadcast.availability import Availability
 from broadcast.errors import AudioError
-from broadcast.files import link_or_copy
+from broadcast.files import copy_atomic
 from broadcast.i18n import _
 from broadcast.playout.output import Cue, Player, Playing, PlayResult, Progress, pcm16
 
@@ -290,7 +290,7 @@ class FileSink(Player):
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.target(label)
         if not self.realtime and offset == 0:
-            link_or_copy(path, target)
+            copy_atomic(path, target)
             return _Finished(PlayResult(expected, True))
         tmp = target.with_name(f".{target.name}.part")
         data, rate, channels = pcm16(Path(path), offset)

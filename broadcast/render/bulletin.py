@@ -153,7 +153,7 @@ class Renderer:
             result = self._from_cache(cached, meta, out, fmt)
         else:
             result = self._render_fresh(items, out, fmt, frame)
-            files.link_or_copy(out, cached)
+            files.copy_atomic(out, cached)
             with files.atomic_path(meta) as tmp:
                 tmp.write_text(json.dumps({**_to_json(result), "bytes": out.stat().st_size}, ensure_ascii=False))
         self._record_durations(items, result)
@@ -174,7 +174,7 @@ class Renderer:
         return all(self.speech.is_cached(self.spoken(t), item.voice) for t in self._texts(item))
 
     def _from_cache(self, cached: Path, meta: Path, out: Path, fmt: str) -> RenderResult:
-        files.link_or_copy(cached, out)
+        files.copy_atomic(cached, out)
         data = json.loads(meta.read_text())
         data.pop("bytes", None)
         items = [ItemResult(**{**i, "cached": True}) for i in data.pop("items")]

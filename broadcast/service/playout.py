@@ -32,10 +32,16 @@ class Simulation:
     sink: Path
 
 
-def simulate(station: Station, first: dt.date, days: int, out: Path) -> Simulation:
-    """DAYS of the schedule from FIRST on a simulated clock, to a file sink in OUT, logged in
-    OUT/asrun.db (the station's own log is not touched)."""
-    result = airing.simulate(station, first, days, out)
+def simulation_folder(station: Station) -> Path:
+    """Where a simulation writes unless told otherwise: its as-run log and file sink."""
+    return station.root / "out" / "simulation"
+
+
+def simulate(station: Station, first: dt.date, days: int, out: Path | None = None) -> Simulation:
+    """DAYS of the schedule from FIRST on a simulated clock, to a file sink in OUT (default:
+    simulation_folder), logged in OUT/asrun.db (the station's own log is not touched)."""
+    result = airing.simulate(station, first, days, out or simulation_folder(station))
+
     conn = db.connect(result.db_path)
     try:
         rows = asrun.rows(conn)

@@ -18,7 +18,7 @@ import yaml
 from broadcast.errors import InputError
 from broadcast.files import atomic_path
 from broadcast.i18n import _
-from broadcast.news.lint import check_news
+from broadcast.news.lint import check_news, validity_warnings
 from broadcast.news.scripts import (
     OPEN_ENDED,
     Approval,
@@ -77,8 +77,12 @@ def list_scripts(station: Station) -> CheckResult:
     return check_news(station, [station.scripts_dir])
 
 
-def lint_scripts(station: Station, paths: list[Path] | None = None) -> CheckResult:
-    return check_news(station, paths or [station.scripts_dir])
+def lint_scripts(station: Station, paths: list[Path] | None = None, today: dt.date | None = None) -> CheckResult:
+    """Problems and warnings of the scripts; with TODAY, also the items expired or expiring soon."""
+    result = check_news(station, paths or [station.scripts_dir])
+    if today is not None:
+        result = replace(result, warnings=result.warnings + validity_warnings(result.items, today))
+    return result
 
 
 def find(station: Station, script_id: str) -> NewsItem:

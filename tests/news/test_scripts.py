@@ -114,3 +114,18 @@ def test_valid_until_may_be_left_out_for_an_open_ended_item(tmp_path):
 
     item = parse_script(write_script(tmp_path, "mo", valid_until=None))
     assert item.valid_until == dt.date.max and item.valid_on(dt.date(2099, 1, 1))
+
+
+def test_check_warns_about_items_expired_or_expiring_within_30_days(tmp_path):
+    import datetime as dt
+
+    from broadcast import service
+    from broadcast.station.settings import Station
+
+    write_script(tmp_path, "cu", valid_until="2024-03-01")
+    write_script(tmp_path, "sap-het", valid_until="2024-03-30")
+    write_script(tmp_path, "con-lau", valid_until="2024-12-31")
+    result = service.scripts.lint_scripts(Station(root=tmp_path), [tmp_path], dt.date(2024, 3, 18))
+    found = {w.path.stem: w.problem for w in result.warnings}
+    assert found == {"cu": "expired on 01/03/2024: it no longer airs",
+                     "sap-het": "expires on 30/03/2024, in 12 days"}

@@ -302,3 +302,17 @@ def test_emergency_with_requeue_policy_queues_the_cut_items(station_dir):
     with wave.open(str(station_dir / "sink" / "emergency-1.wav")) as w:
         assert w.getnframes() > 0
     playout.close()
+
+
+def test_log_without_db_points_to_the_simulation_log(sim_station, capsys):
+    from broadcast.cli import main
+
+    with pytest.raises(SystemExit) as done:        # default --out: out/simulation in the station folder
+        main(["-S", str(sim_station), "run", "--simulate", "--from", "2024-03-18", "--days", "1"])
+    assert done.value.code == 0 and (sim_station / "out" / "simulation" / "asrun.db").exists()
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["-S", str(sim_station), "log"])
+    shown = capsys.readouterr()
+    assert "no as-run rows" in shown.out
+    assert f"log --db {sim_station / 'out' / 'simulation' / 'asrun.db'}" in shown.err

@@ -61,6 +61,11 @@ def test_rerender_synthesizes_nothing_and_reuses_the_bulletin(station_dir, items
     result = Renderer(station).render(items, station_dir / "2.wav")
     assert result.synthesized == 0 and result.reused
     assert (station_dir / "1.wav").read_bytes() == (station_dir / "2.wav").read_bytes()
+    # copies, not hard links into the cache: editing an output never changes the cache
+    assert all((station_dir / name).stat().st_nlink == 1 for name in ("1.wav", "2.wav"))
+    cached = next((station_dir / "cache" / "bulletins").glob("*.wav"))
+    assert cached.stat().st_nlink == 1
+
 
 
 def test_changed_item_resynthesizes_only_that_item(station_dir, items):
