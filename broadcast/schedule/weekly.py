@@ -51,6 +51,7 @@ class Zone:
     name: str
     output: str          # pulse[:sink] | file:FOLDER | icecast://host:port/mount
     line: int
+    group: str = ""      # e.g. the former commune a merged commune's cluster belongs to
 
 
 @dataclass(frozen=True)
@@ -236,13 +237,15 @@ def _zones(raw, located: yamlfile.Located) -> dict[str, Zone]:
         spec = spec or {}
         if not isinstance(spec, dict):
             raise located.error(keys, _("expected {name, output}"))
-        _keys_known(spec, ("name", "output"), located, keys)
+        _keys_known(spec, ("name", "output", "group"), located, keys)
         output = str(spec.get("output", "pulse"))
         scheme = output.split(":", 1)[0]
         if scheme not in OUTPUT_SCHEMES:
             raise located.error(keys + ("output",), _("unknown output {output!r}").format(output=output),
                                 _("use pulse (or pulse:SINK), file:FOLDER, or icecast://host:port/mount"))
-        zones[str(zone_id)] = Zone(str(zone_id), str(spec.get("name", zone_id)), output, located.line(*keys) or 0)
+        zones[str(zone_id)] = Zone(str(zone_id), str(spec.get("name", zone_id)), output, located.line(*keys) or 0,
+                                   str(spec.get("group") or ""))
+
     return zones
 
 

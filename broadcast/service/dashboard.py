@@ -38,6 +38,7 @@ class ZoneState:
     name: str
     on_air: Row | None               # the row of what plays now
     next: Occurrence | None
+    group: str = ""                  # the zone's group (a former commune)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def dashboard(station: Station, now: dt.datetime) -> Dashboard:
     states = []
     for zone_id, zone in zones.items():
         upcoming = next((o for o in occurrences if o.zone == zone_id and o.start > now), None)
-        states.append(ZoneState(zone_id, zone.name, playing.get(zone_id), upcoming))
+        states.append(ZoneState(zone_id, zone.name, playing.get(zone_id), upcoming, zone.group))
     titles = {i.id: i.title for i in loaded.items}
     return Dashboard(now, states, _today(occurrences, latest, zones, titles, now),
                      _alerts(station, loaded, recent, now, alive),

@@ -73,3 +73,11 @@ def parse_date(text: str | None) -> dt.date | None:
         except ValueError:
             pass
     return None
+
+
+def by_group(zones) -> list[tuple[str, list]]:
+    """Zones under their group (a merged commune's former communes), groups in schedule order."""
+    groups: dict[str, list] = {}
+    for zone in zones:
+        groups.setdefault(zone.group, []).append(zone)
+    return list(groups.items())

@@ -22,6 +22,7 @@ class ZoneLine:
     on_air: str                      # what plays now, or ""
     progress: int                    # percent of it played
     next: str
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def view_of(d: Dashboard) -> dict:
         if z.next is not None:
             day = "" if z.next.date == d.now.date() else f" {fmt.weekday_date(z.next.date)}"
             upcoming = f"{fmt.time(z.next.start)}{day} – {z.next.slot}"
-        zones.append(ZoneLine(z.name, on_air, progress, upcoming))
+        zones.append(ZoneLine(z.name, on_air, progress, upcoming, z.group))
     today = []
     for p in d.today:
         states = sorted(set(p.statuses))

@@ -16,6 +16,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from broadcast import service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
+from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 log = logging.getLogger("broadcast.web")
@@ -40,11 +41,11 @@ async def form(request: Request) -> Response:
             path = _audio_path(c, request.query_params["nghe"])
             if path is not None:
                 return FileResponse(path, media_type="audio/wav")
-        return c.render(request, "emergency.html", zones=zones, items=items, error="")
+        return c.render(request, "emergency.html", zone_groups=fmt.by_group(zones), items=items, error="")
     data = await request.form()
     chosen = [z for z in data.getlist("zones") if z in {zone.id for zone in zones}]
     if not chosen:
-        return c.render(request, "emergency.html", 400, zones=zones, items=items,
+        return c.render(request, "emergency.html", 400, zone_groups=fmt.by_group(zones), items=items,
                         error=_("Choose at least one loudspeaker zone"))
     if data.get("confirm") == "1":
         return await _air(request, data, chosen, zones)
@@ -69,7 +70,7 @@ async def form(request: Request) -> Response:
         else:
             raise BroadcastError(_("nothing chosen to air"), _("choose a news item or an audio file, or type the text"))
     except BroadcastError as exc:
-        return c.render(request, "emergency.html", 400, zones=zones, items=items,
+        return c.render(request, "emergency.html", 400, zone_groups=fmt.by_group(zones), items=items,
                         error=f"{exc.message}" + (f" – {exc.hint}" if exc.hint else ""))
     names = [z.name for z in zones if z.id in chosen]
     return c.render(request, "emergency_confirm.html", what=what, label=label, prepared=prepared, chosen=chosen,
