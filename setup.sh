@@ -7,7 +7,14 @@ cd "$(dirname "$0")"
 need_apt=()
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "broadcast needs Python 3.11 or newer" >&2; exit 1; }
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
+# Reports use Times New Roman (Nghị định 30); Debian lacks it: Liberation Serif has the same metrics,
+# so a report prints with the same line breaks and pages.
+[ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_apt+=(fonts-liberation2)
 if [ "${1:-}" = "--test" ]; then
+  # The report test prints a DOCX to PDF with LibreOffice and reads the pages back (poppler).
+  command -v soffice >/dev/null || need_apt+=(libreoffice-writer-nogui)
+  command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
+
   # The playout tests use a real sound server with a null sink, and its client tools.
   command -v pulseaudio >/dev/null || need_apt+=(pulseaudio)
   command -v pacat >/dev/null || need_apt+=(pulseaudio-utils)

@@ -32,7 +32,7 @@ def _percent(x: float) -> str:
 def summary_lines(report: Report) -> list[tuple[str, str]]:
     return [
         ("Số buổi phát (lượt theo cụm loa)", str(report.broadcasts)),
-        ("Tổng thời lượng phát", hms(report.airtime)),
+        ("Tổng thời lượng phát (chương trình, kể cả nhạc hiệu)", hms(report.airtime)),
         ("Số lượt tin, bài đã phát", str(report.item_airings)),
         ("Số tin, bài khác nhau", str(report.distinct_items)),
         ("Số buổi theo lịch", str(report.scheduled)),
@@ -45,19 +45,22 @@ def summary_lines(report: Report) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- table
 def to_table(station: Station, report: Report) -> str:
     out = [f"{station.name}: BÁO CÁO {title(station, report)}"
-           + (f" (cụm loa {report.zone})" if report.zone else ""), ""]
+           + (f" (cụm loa {report.zone_name(report.zone)})" if report.zone else ""), ""]
     if report.empty:
         out.append("Trong kỳ báo cáo không có buổi phát nào được ghi nhận (nothing aired in this period).")
         return "\n".join(out)
     out += [f"  {k:34} {v}" for k, v in summary_lines(report)]
-    out += ["", "Theo chủ đề:", f"  {'chủ đề':52} {'lượt':>5} {'bài':>4} {'thời lượng':>10}"]
+    out += ["", "Theo chủ đề (thời lượng đọc tin):", f"  {'chủ đề':52} {'lượt':>5} {'bài':>4} {'thời lượng':>10}"]
     out += [f"  {t.label[:52]:52} {t.airings:>5} {t.distinct:>4} {hms(t.seconds):>10}" for t in report.topics if t.airings]
-    out += ["", "Theo cụm loa:"] + [f"  {z.zone:20} {z.broadcasts:>5} buổi {hms(z.seconds):>10}" for z in report.zones]
+    out += ["", "Theo tin, bài (thời lượng đọc tin):"]
+    out += [f"  {i.title[:52]:52} {i.airings:>5} lượt {len(i.zones):>3} cụm {hms(i.seconds):>10}" for i in report.items]
+    out += ["", "Theo cụm loa (thời lượng chương trình):"]
+    out += [f"  {report.zone_name(z.zone):28} {z.broadcasts:>5} buổi {hms(z.seconds):>10}" for z in report.zones]
     out += ["", "Kết quả các lần phát:"] + [f"  {STATUS_VI.get(s, s):24} {n}" for s, n in sorted(report.statuses.items())]
     out += [f"  - {STATUS_VI.get(s, s)} ({n}): {reason}" for s, reason, n in report.reasons]
     out += ["", f"Danh sách tin, bài đã phát ({len(report.lines)}):"]
-    out += [f"  {line.start:%d/%m/%Y %H:%M} {hms(line.seconds):>8} {line.script:28} {', '.join(line.zones)}"
-            for line in report.lines]
+    out += [f"  {line.start:%d/%m/%Y %H:%M} {hms(line.seconds):>8} {line.script:28} "
+            f"{', '.join(report.zone_name(z) for z in line.zones)}" for line in report.lines]
     return "\n".join(out)
 
 
@@ -80,7 +83,7 @@ def to_csv(station: Station, report: Report) -> str:
     for t in report.topics:
         w.writerow(["chu-de", t.code, t.label, t.airings, round(t.seconds, 3)])
     for z in report.zones:
-        w.writerow(["cum-loa", z.zone, z.zone, z.broadcasts, round(z.seconds, 3)])
+        w.writerow(["cum-loa", z.zone, report.zone_name(z.zone), z.broadcasts, round(z.seconds, 3)])
     for status, n in sorted(report.statuses.items()):
         w.writerow(["trang-thai", status, STATUS_VI.get(status, status), n, ""])
     for status, reason, n in report.reasons:
@@ -138,9 +141,10 @@ def to_html(station: Station, report: Report, today: dt.date) -> str:
     rows = "".join(f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in summary_lines(report))
     topics = "".join(f"<tr><td>{e(t.label)}</td><td>{t.airings}</td><td>{t.distinct}</td><td>{hms(t.seconds)}</td></tr>"
                      for t in report.topics if t.airings)
-    zones = "".join(f"<tr><td>{e(z.zone)}</td><td>{z.broadcasts}</td><td>{hms(z.seconds)}</td></tr>" for z in report.zones)
+    zones = "".join(f"<tr><td>{e(report.zone_name(z.zone))}</td><td>{z.broadcasts}</td><td>{hms(z.seconds)}</td></tr>"
+                    for z in report.zones)
     reasons = "".join(f"<li>{e(STATUS_VI.get(s, s))} ({n}): {e(r)}</li>" for s, r, n in report.reasons)
-    lines = "".join(f"<tr><td>{line.start:%d/%m/%Y %H:%M}</td><td>{e(', '.join(line.zones))}</td>"
+    lines = "".join(f"<tr><td>{line.start:%d/%m/%Y %H:%M}</td><td>{e(', '.join(report.zone_name(z) for z in line.zones))}</td>"
                     f"<td>{e(line.title)}</td><td>{hms(line.seconds)}</td></tr>" for line in report.lines)
     png = chart_png(station, report)
     chart = f'<img alt="biểu đồ" src="data:image/png;base64,{base64.b64encode(png).decode()}">' if png else ""
@@ -162,6 +166,7 @@ def _vi_date(day: dt.date) -> str:
 
 
 # ---------------------------------------------------------------- DOCX (Nghị định 30/2020/NĐ-CP)
+APPENDIX_ROWS = 400      # a longer list of airings goes to the CSV, not into pages to print
 def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> None:
     from docx import Document
     from docx.enum.section import WD_ORIENT
@@ -194,8 +199,11 @@ def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> N
 
     center = WD_ALIGN_PARAGRAPH.CENTER
     head = doc.add_table(rows=1, cols=2)
+    head.autofit = False
     left_cell, right_cell = head.rows[0].cells
-    left_cell.width, right_cell.width = Mm(65), Mm(100)
+    for column, cell, width in ((head.columns[0], left_cell, Mm(62)), (head.columns[1], right_cell, Mm(103))):
+        column.width = cell.width = width       # the grid (LibreOffice) and the cell (Word): the national
+                                                # heading must fit on one line
     org = station.organisation.split(" XÃ ", 1)
     left_cell.paragraphs[0].text = ""
     para(org[0] if len(org) == 2 else "", size=13, align=center, parent=left_cell)
@@ -214,16 +222,23 @@ def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> N
     para("BÁO CÁO", bold=True, size=14, align=center).paragraph_format.space_before = Pt(12)
     para(title(station, report), bold=True, size=14, align=center)
     if report.zone:
-        para(f"(cụm loa {report.zone})", italic=True, align=center)
+        para(f"(cụm loa {report.zone_name(report.zone)})", italic=True, align=center)
     para("―――――", size=10, align=center)
     para(f"Thực hiện kế hoạch tuyên truyền cải cách hành chính, {station.name} báo cáo kết quả "
          f"{report.period.label} (từ ngày {report.period.start:%d/%m/%Y} đến ngày "
          f"{report.period.end - dt.timedelta(days=1):%d/%m/%Y}) như sau:")
 
-    def table(header: list[str], body: list[list[str]]):
+    def table(header: list[str], body: list[list[str]], widths: tuple[int, ...] = ()):
+        """A table with a bold header row; WIDTHS in mm (the text width is 165 mm)."""
         t = doc.add_table(rows=2, cols=len(header))
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        if widths:
+            t.autofit = False
+            for n, width in enumerate(widths):
+                t.columns[n].width = Mm(width)
+                for row in t.rows:
+                    row.cells[n].width = Mm(width)
         for cell, text in zip(t.rows[0].cells, header):
             cell.text = ""
             run = cell.paragraphs[0].add_run(text)
@@ -253,26 +268,32 @@ def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> N
     else:
         para("I. KẾT QUẢ THỰC HIỆN", bold=True)
         para("1. Tổng hợp", bold=True)
-        table(["Nội dung", "Kết quả"], [[k, v] for k, v in summary_lines(report)])
+        table(["Nội dung", "Kết quả"], [[k, v] for k, v in summary_lines(report)], (125, 40))
+        para("Thời lượng chương trình tính cả nhạc hiệu, lời chào và khoảng nghỉ; thời lượng theo chủ đề và "
+             "theo tin, bài chỉ tính phần đọc tin. Các số đều cộng theo từng cụm loa.", italic=True, size=12)
         para("2. Theo chủ đề", bold=True)
-        table(["Chủ đề", "Số lượt", "Số bài", "Thời lượng"],
-              [[t.label, t.airings, t.distinct, hms(t.seconds)] for t in report.topics if t.airings])
+        table(["Chủ đề", "Số lượt", "Số bài", "Thời lượng đọc"],
+              [[t.label, t.airings, t.distinct, hms(t.seconds)] for t in report.topics if t.airings], (95, 22, 20, 28))
         png = chart_png(station, report)
         if png:
             doc.add_picture(io.BytesIO(png), width=Mm(160))
             para("Biểu đồ: thời lượng phát theo tuần và chủ đề", italic=True, size=12, align=center)
-        para("3. Theo cụm loa", bold=True)
-        table(["Cụm loa", "Số buổi", "Thời lượng"], [[z.zone, z.broadcasts, hms(z.seconds)] for z in report.zones])
-        para("4. Theo lịch và đã phát", bold=True)
+        para("3. Theo tin, bài", bold=True)
+        topic_labels = {t.code: t.label for t in report.topics}
+        table(["Tin, bài", "Chủ đề", "Số lượt", "Số cụm loa", "Thời lượng đọc"],
+              [[i.title, topic_labels.get(i.topic, i.topic), i.airings, len(i.zones), hms(i.seconds)]
+               for i in report.items], (62, 45, 18, 18, 22))
+        para("4. Theo cụm loa", bold=True)
+        table(["Cụm loa", "Số buổi", "Thời lượng chương trình"],
+              [[report.zone_name(z.zone), z.broadcasts, hms(z.seconds)] for z in report.zones], (95, 30, 40))
+        para("5. Theo lịch và đã phát", bold=True)
         para(f"Theo lịch có {report.scheduled} buổi; đã phát {report.aired_scheduled} buổi, đạt "
              f"{_percent(report.completion)}.")
         if report.reasons:
             table(["Tình trạng", "Số lần", "Nguyên nhân"],
-                  [[STATUS_VI.get(s, s), n, reason] for s, reason, n in report.reasons])
-        para("5. Danh sách tin, bài đã phát", bold=True)
-        table(["Ngày", "Giờ", "Cụm loa", "Tin, bài", "Thời lượng"],
-              [[f"{line.start:%d/%m/%Y}", f"{line.start:%H:%M}", ", ".join(line.zones), line.title, hms(line.seconds)]
-               for line in report.lines])
+                  [[STATUS_VI.get(s, s), n, reason] for s, reason, n in report.reasons], (35, 20, 110))
+        para("Danh sách từng lần phát: xem Phụ lục kèm theo." if len(report.lines) <= APPENDIX_ROWS else
+             f"Danh sách {len(report.lines)} lần phát: xem tệp CSV kèm theo (trang Báo cáo, Tải CSV).", italic=True)
     para("II. PHƯƠNG HƯỚNG KỲ TỚI", bold=True)
     para("Tiếp tục duy trì phát sóng theo lịch, bám sát kế hoạch tuyên truyền cải cách hành chính.")
 
@@ -291,6 +312,15 @@ def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> N
     for cell in (left_cell, right_cell):
         if not cell.paragraphs[0].text:
             cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
+    if 0 < len(report.lines) <= APPENDIX_ROWS:     # after the signature: the report itself stays short
+        from docx.enum.text import WD_BREAK
+
+        para().add_run().add_break(WD_BREAK.PAGE)
+        para("PHỤ LỤC", bold=True, align=center)
+        para(f"Danh sách các lần phát tin, bài {report.period.label}", bold=True, align=center)
+        table(["Ngày", "Giờ", "Cụm loa", "Tin, bài", "Thời lượng đọc"],
+              [[f"{line.start:%d/%m/%Y}", f"{line.start:%H:%M}", ", ".join(report.zone_name(z) for z in line.zones),
+                line.title, hms(line.seconds)] for line in report.lines], (24, 14, 55, 52, 20))
     with atomic_path(out) as tmp:
         doc.save(str(tmp))
         _insert_tables(tmp, tables)

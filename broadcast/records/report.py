@@ -83,6 +83,16 @@ class AiredLine:
 
 
 @dataclass(frozen=True)
+class ItemLine:
+    script: str
+    title: str
+    topic: str
+    airings: int          # zone airings, as the topic table counts them
+    zones: tuple[str, ...]
+    seconds: float        # speech time summed over every zone airing
+
+
+@dataclass(frozen=True)
 class TopicLine:
     code: str
     label: str
@@ -115,6 +125,22 @@ class Report:
     zones: list[ZoneLine] = field(default_factory=list)
     lines: list[AiredLine] = field(default_factory=list)
     weeks: list[tuple[dt.date, dict[str, float]]] = field(default_factory=list)
+    zone_names: dict[str, str] = field(default_factory=dict)   # zone id -> its name (Thôn Bắc)
+
+    def zone_name(self, zone: str) -> str:
+        return self.zone_names.get(zone, zone)
+
+    @property
+    def items(self) -> list[ItemLine]:
+        """One line per item: how often and where it aired, and its speech time over every zone."""
+        found: dict[str, ItemLine] = {}
+        for line in self.lines:
+            seen = found.get(line.script)
+            zones = set(line.zones) | (set(seen.zones) if seen else set())
+            found[line.script] = ItemLine(line.script, line.title, line.topic,
+                                          (seen.airings if seen else 0) + len(line.zones), tuple(sorted(zones)),
+                                          (seen.seconds if seen else 0.0) + line.seconds * len(line.zones))
+        return sorted(found.values(), key=lambda i: (-i.airings, i.title))
 
     @property
     def aired_scheduled(self) -> int:
@@ -201,7 +227,8 @@ def hms(seconds: float) -> str:
     return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
-def station_report(station, period_text: str, zone: str | None = None, db_path=None) -> Report:
+def station_report(station, period_text: str, zone: str | None = None, db_path=None,
+                   zone_names: dict[str, str] | None = None) -> Report:
     """Read the station's as-run log and build the report for PERIOD_TEXT."""
     from broadcast.records import asrun
 
@@ -210,4 +237,8 @@ def station_report(station, period_text: str, zone: str | None = None, db_path=N
     start = dt.datetime.combine(period.start, dt.time(0), tz) - dt.timedelta(days=1)
     end = dt.datetime.combine(period.end, dt.time(0), tz) + dt.timedelta(days=1)
     rows = asrun.read(db_path or station.db_path, start, end)
-    return build(rows, station.topics, period, tz, zone)
+    report = build(rows, station.topics, period, tz, zone)
+    report.zone_names = dict(zone_names or {})
+    order = {zone: n for n, zone in enumerate(report.zone_names)}      # as the schedule lists them
+    report.zones.sort(key=lambda z: (order.get(z.zone, len(order)), z.zone))
+    return report

@@ -8,10 +8,12 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from broadcast.errors import BroadcastError
 from broadcast.records import asrun
 from broadcast.records.asrun import Row
 from broadcast.records.formats import render
 from broadcast.records.report import Report, station_report
+from broadcast.service.station import zones
 from broadcast.station import db
 from broadcast.station.settings import Station
 
@@ -62,7 +64,11 @@ def build_report(station: Station, period: str, zone: str | None = None, db_path
 
 @functools.lru_cache(maxsize=32)
 def _report(station: Station, period: str, zone: str | None, db_path: Path, log_version: int) -> Report:
-    return station_report(station, period, zone, db_path)
+    try:
+        names = {z.id: z.name for z in zones(station)}
+    except BroadcastError:              # a broken schedule: the report still comes, with zone ids
+        names = {}
+    return station_report(station, period, zone, db_path, names)
 
 
 def write_report(station: Station, report: Report, fmt: str, today: dt.date, out: Path | None = None) -> str:

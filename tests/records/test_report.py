@@ -77,7 +77,8 @@ def test_docx_has_the_administrative_form_and_the_figures(logged, tmp_path):
 
     station = load_station(logged)
     out = tmp_path / "bao-cao.docx"
-    write_docx(station, station_report(station, "2024-Q1"), dt.date(2024, 4, 5), out)
+    names = {"thon-1": "Thôn Một", "thon-2": "Thôn Hai"}
+    write_docx(station, station_report(station, "2024-Q1", zone_names=names), dt.date(2024, 4, 5), out)
     doc = Document(str(out))
     s = doc.sections[0]
     assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
@@ -91,13 +92,18 @@ def test_docx_has_the_administrative_form_and_the_figures(logged, tmp_path):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Kết quả thông tin, tuyên truyền cải cách hành chính quý I năm 2024" in text
     summary = {row.cells[0].text: row.cells[1].text for row in doc.tables[1].rows[1:]}
-    assert summary["Số buổi phát (lượt theo cụm loa)"] == "6" and summary["Tổng thời lượng phát"] == "0:06:21"
+    assert summary["Số buổi phát (lượt theo cụm loa)"] == "6" and summary["Tổng thời lượng phát (chương trình, kể cả nhạc hiệu)"] == "0:06:21"
     assert summary["Tỷ lệ hoàn thành"] == "71,4%"
-    listed = doc.tables[-2]
+    by_item = next(t for t in doc.tables if t.rows[0].cells[0].text == "Tin, bài")
+    by_topic = next(t for t in doc.tables if t.rows[0].cells[0].text == "Chủ đề")
+    assert sum(int(r.cells[2].text) for r in by_item.rows[1:]) == sum(int(r.cells[1].text) for r in by_topic.rows[1:])
+    by_zone = next(t for t in doc.tables if t.rows[0].cells[0].text == "Cụm loa")
+    assert [r.cells[0].text for r in by_zone.rows[1:]] == ["Thôn Một", "Thôn Hai"]   # names, never ids
+    listed = doc.tables[-1]                                  # the appendix, after the signature
     assert len(listed.rows) == 1 + 5                         # zones airing an item together share a row
-    assert [c.text for c in listed.rows[1].cells] == ["08/01/2024", "06:00", "thon-1, thon-2",
+    assert [c.text for c in listed.rows[1].cells] == ["08/01/2024", "06:00", "Thôn Một, Thôn Hai",
                                                      "Dịch vụ công trực tuyến", "0:00:40"]
-    sign = doc.tables[-1].rows[0].cells
+    sign = doc.tables[-2].rows[0].cells
     assert "Nơi nhận:" in sign[0].text and "Lưu: VT." in sign[0].text
     assert "CHỦ TỊCH" in sign[1].text and "Nguyễn Văn An" in sign[1].text
     assert len(doc.inline_shapes) == 1                       # the weekly chart
@@ -143,3 +149,23 @@ def test_cli_bad_period_exit_code(logged, capsys):
     with pytest.raises(SystemExit) as done:
         main(["-S", str(logged), "report", "--period", "2024-Q7"])
     assert done.value.code == 1 and "cannot read the period" in capsys.readouterr().err
+
+
+def test_the_docx_prints_as_the_province_expects(logged, tmp_path):
+    """Printed by LibreOffice (as on a Debian PC): the national heading on one line, a metric-
+    compatible serif in place of Times New Roman, zone names, and the report before its appendix."""
+    import subprocess
+
+    station = load_station(logged)
+    out = tmp_path / "bao-cao.docx"
+    names = {"thon-1": "Thôn Một", "thon-2": "Thôn Hai"}
+    write_docx(station, station_report(station, "2024-Q1", zone_names=names), dt.date(2024, 4, 5), out)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(out)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "bao-cao.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert any("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in line for line in text.splitlines())
+    assert "Thôn Một" in text and "thon-1" not in text
+    assert text.index("Nơi nhận") < text.index("PHỤ LỤC")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "LiberationSerif" in fonts and "DejaVu" not in fonts
