@@ -6,6 +6,7 @@ and the speech settings), so planning and `schedule check` use exact lengths onc
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -25,7 +26,17 @@ PAUSE_SECONDS = 0.3     # per , . ; : ! ?
 
 
 def speech_key(station: Station, item: NewsItem) -> str:
-    blob = json.dumps([item.content_hash, item.voice, item.engine, station.sound_settings()], sort_keys=True)
+    return _speech_key(item.content_hash, item.voice, item.engine, _sound(station))
+
+
+@functools.lru_cache(maxsize=8)
+def _sound(station: Station) -> str:
+    return json.dumps(station.sound_settings(), sort_keys=True)
+
+
+@functools.lru_cache(maxsize=65536)
+def _speech_key(content_hash: str, voice, engine, sound: str) -> str:
+    blob = json.dumps([content_hash, voice, engine, json.loads(sound)], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 

@@ -6,6 +6,7 @@ The one place that reads the station's files for planning; `plan` itself stays p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -21,19 +22,52 @@ from broadcast.station import db
 from broadcast.station.settings import Station
 
 
-@dataclass
+@dataclass(eq=False)
 class StationPlan:
     schedule: Schedule
     items: list[NewsItem]
     queue: list[QueueEntry]
     timing: Timing
     approval_required: bool = False
+    inputs: tuple = ()               # what else the plan depends on: the station, the durations file
 
     def planner(self) -> Planner:
         return Planner(self.schedule, self.items, self.queue, self.timing, self.approval_required)
 
     def occurrences(self, start: dt.date, end: dt.date) -> list[Occurrence]:
-        return self.planner().occurrences(start, end)
+        return _occurrences(_Same(self), start, end)
+
+
+class _Same:
+    """A plan as a cache key: plans built from the same parsed files (the parsers return the same
+    objects for unchanged files), queue, settings and durations are equal. Holding the plan keeps
+    those objects alive, so their ids stay theirs while the entry is cached."""
+
+    __slots__ = ("plan", "key")
+
+    def __init__(self, plan: StationPlan):
+        self.plan = plan
+        self.key = (id(plan.schedule), tuple(map(id, plan.items)), tuple(plan.queue), plan.approval_required,
+                    plan.inputs)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Same) and self.key == other.key
+
+
+# Planning is a pure function of the plan and the dates: the console's pages and the dashboard ask
+# the same questions many times a minute, and get the answer computed once.
+@functools.lru_cache(maxsize=16)
+def _occurrences(same: _Same, start: dt.date, end: dt.date) -> list[Occurrence]:
+    return same.plan.planner().occurrences(start, end)
+
+
+@functools.lru_cache(maxsize=16)
+def _checked(same: _Same, start: dt.date, end: dt.date) -> CheckReport:
+    p = same.plan
+    return check_schedule(p.schedule, p.items, p.queue, start, end, p.timing, p.approval_required)
 
 
 def load(station: Station) -> StationPlan:
@@ -44,7 +78,16 @@ def load(station: Station) -> StationPlan:
         entries = queue.entries(conn)
     finally:
         conn.close()
-    return StationPlan(schedule, items, entries, station_timing(station), station.approval.required)
+    return StationPlan(schedule, items, entries, station_timing(station), station.approval.required,
+                       (station, _stat(station.cache_dir / "durations.json")))
+
+
+def _stat(path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def week_window(spec: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -72,7 +115,8 @@ def check(station: Station, start: dt.date, end: dt.date) -> CheckReport:
 
 
 def check_plan(p: StationPlan, start: dt.date, end: dt.date) -> CheckReport:
-    return check_schedule(p.schedule, p.items, p.queue, start, end, p.timing, p.approval_required)
+    """The schedule check of [START, END) (shared: read it, do not change it)."""
+    return _checked(_Same(p), start, end)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,13 @@ went, and the alerts the officer must act on."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import shutil
+import time
 from dataclasses import dataclass
 
+from broadcast.availability import Availability
 from broadcast.i18n import _
 from broadcast.playout import status as daemon_status
 from broadcast.playout.outputs import make_player
@@ -129,7 +132,7 @@ def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive
         if engine.position is not None and not engine.available:
             alerts.append(Alert("warning", _("The voice {name} cannot be used").format(name=engine.name), engine.reason))
     for output in sorted({z.output for z in loaded.schedule.zones.values()}):
-        ok = make_player(output, station, realtime=True).available()
+        ok = _output_available(station, output, int(time.monotonic() // OUTPUT_CHECK_SECONDS))
         if not ok:
             alerts.append(Alert("error", _("The output {name} cannot be used").format(name=output), ok.reason))
     free = shutil.disk_usage(station.root).free
@@ -137,6 +140,15 @@ def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive
         alerts.append(Alert("error", _("The disk is nearly full: {gb:.1f} GB left").format(gb=free / 1024 ** 3),
                             _("delete old files in cache/ or out/")))
     return alerts
+
+
+OUTPUT_CHECK_SECONDS = 30     # an output's check (pactl, a folder) is asked again after this long
+
+
+@functools.lru_cache(maxsize=64)
+def _output_available(station: Station, output: str, period: int) -> Availability:
+    """The output's check, done once per OUTPUT_CHECK_SECONDS period (the page refreshes every second)."""
+    return make_player(output, station, realtime=True).available()
 
 
 def _recent(row: Row, now: dt.datetime) -> bool:
