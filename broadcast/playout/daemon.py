@@ -29,7 +29,7 @@ from broadcast.errors import BroadcastError
 from broadcast.i18n import _, known
 from broadcast.playout import status
 from broadcast.playout.airing import Playout
-from broadcast.records import asrun
+from broadcast.records import asrun, retention
 from broadcast.render.programs import ProgramStore, render_job
 from broadcast.schedule import queue, week
 from broadcast.schedule.plan import PlannedItem, Program
@@ -42,6 +42,7 @@ PREROLL = dt.timedelta(seconds=3)     # jobs fire this early: checks done, the p
 TICK_SECONDS = 2       # a saved script, schedule or queue entry is taken within a few seconds
 SETTLE_NS = 1_000_000_000
 RENDER_CHECK_SECONDS = 10  # how often render-ahead looks for programs to render
+PRUNE_SECONDS = 24 * 3600  # how often aired program audio past its retention is deleted
 
 
 class AlreadyRunning(BroadcastError):
@@ -136,6 +137,7 @@ class Daemon:
         self._render = None
         self._seen = ()
         self._next_render = 0.0
+        self._next_prune = 0.0
         self._emergencies: set[int] = set()
 
     def run(self) -> None:
@@ -212,6 +214,12 @@ class Daemon:
             if due and (self._render is None or not self._render.is_alive()):
                 self._next_render = time.monotonic() + RENDER_CHECK_SECONDS
                 self._render = self.playout.render_ahead(self.clock.now())
+            if time.monotonic() >= self._next_prune:
+                self._next_prune = time.monotonic() + PRUNE_SECONDS
+                gone = retention.prune(self.station, self.clock.now())
+                if gone:
+                    log.info("pruned %d aired program(s) older than %d days", len(gone),
+                             self.station.playout.keep_aired_days)
         except Exception:                # the daemon survives one bad tick
             log.exception("tick failed")
         self.beat()

@@ -151,7 +151,7 @@ def last_scheduled(conn: sqlite3.Connection) -> dt.datetime | None:
 
 
 def _where(start: dt.datetime | None, end: dt.datetime | None, zone: str | None,
-           status: str | tuple[str, ...] | None) -> tuple[str, list]:
+           status: str | tuple[str, ...] | None, script: str | None = None) -> tuple[str, list]:
     where, args = [], []
     for clause, value in (("scheduled >= ?", start), ("scheduled < ?", end)):
         if value is not None:
@@ -164,13 +164,18 @@ def _where(start: dt.datetime | None, end: dt.datetime | None, zone: str | None,
         statuses = (status,) if isinstance(status, str) else tuple(status)
         where.append(f"status IN ({', '.join('?' * len(statuses))})")
         args.extend(statuses)
+    if script is not None:
+        where.append("EXISTS (SELECT 1 FROM json_each(asrun.items) WHERE json_extract(value, '$.script') = ?)")
+        args.append(script)
     return (" WHERE " + " AND ".join(where) if where else ""), args
 
 
 def rows(conn: sqlite3.Connection, start: dt.datetime | None = None, end: dt.datetime | None = None,
-         zone: str | None = None, status: str | tuple[str, ...] | None = None, last: int | None = None) -> list[Row]:
-    """Rows with scheduled time in [start, end), oldest first; with LAST, only the newest LAST of them."""
-    where, args = _where(start, end, zone, status)
+         zone: str | None = None, status: str | tuple[str, ...] | None = None, last: int | None = None,
+         script: str | None = None) -> list[Row]:
+    """Rows with scheduled time in [start, end) (and SCRIPT among their items), oldest first; with
+    LAST, only the newest LAST of them."""
+    where, args = _where(start, end, zone, status, script)
     if last is None:
         return [_row(r) for r in conn.execute(f"SELECT * FROM asrun{where} ORDER BY scheduled, id", args)]
     found = conn.execute(f"SELECT * FROM asrun{where} ORDER BY scheduled DESC, id DESC LIMIT ?", (*args, last))
@@ -183,9 +188,10 @@ def version(conn: sqlite3.Connection) -> int:
 
 
 def counts(conn: sqlite3.Connection, start: dt.datetime | None = None, end: dt.datetime | None = None,
-           zone: str | None = None, status: str | tuple[str, ...] | None = None) -> dict[str, int]:
+           zone: str | None = None, status: str | tuple[str, ...] | None = None,
+           script: str | None = None) -> dict[str, int]:
     """Rows per status, counted by the database (no row is read)."""
-    where, args = _where(start, end, zone, status)
+    where, args = _where(start, end, zone, status, script)
     return dict(conn.execute(f"SELECT status, count(*) FROM asrun{where} GROUP BY status ORDER BY status", args))
 
 
@@ -215,3 +221,14 @@ def to_csv(found: list[Row]) -> str:
                          r.planned_seconds, r.played_seconds, r.status,
                          "; ".join(f"{i.script} ({i.engine}, {i.seconds:.1f} s)" for i in r.items), r.error or ""])
     return out.getvalue()
+
+
+def audio_in_use(conn: sqlite3.Connection, since: dt.datetime) -> set[str]:
+    """Program audio files of rows scheduled since SINCE: kept for listening back."""
+    return {r[0] for r in conn.execute("SELECT DISTINCT audio FROM asrun WHERE audio IS NOT NULL AND scheduled >= ?",
+                                       (since.isoformat(),))}
+
+
+def row(conn: sqlite3.Connection, row_id: int) -> Row | None:
+    found = conn.execute("SELECT * FROM asrun WHERE id = ?", (row_id,)).fetchone()
+    return None if found is None else _row(found)

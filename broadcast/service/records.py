@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadcast.errors import BroadcastError
-from broadcast.records import asrun
+from broadcast.records import asrun, retention
 from broadcast.records.asrun import Row
 from broadcast.records.formats import render
 from broadcast.records.report import Report, station_report
@@ -27,6 +27,7 @@ class LogQuery:
     zone: str | None = None
     status: str | None = None
     db_path: Path | None = None      # another log, e.g. a simulation's
+    script: str | None = None        # only airings of this item
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,8 @@ def as_run(station: Station, query: LogQuery, last: int | None = None) -> LogSum
     start = dt.datetime.combine(query.first, dt.time(0), tz) if query.first else None
     end = dt.datetime.combine(query.last + dt.timedelta(days=1), dt.time(0), tz) if query.last else None
     with closing(db.connect(query.db_path or station.db_path)) as conn:
-        return LogSummary(asrun.rows(conn, start, end, query.zone, query.status, last),
-                          asrun.counts(conn, start, end, query.zone, query.status))
+        return LogSummary(asrun.rows(conn, start, end, query.zone, query.status, last, query.script),
+                          asrun.counts(conn, start, end, query.zone, query.status, query.script))
 
 
 def as_run_csv(rows: list[Row]) -> str:
@@ -74,3 +75,20 @@ def _report(station: Station, period: str, zone: str | None, db_path: Path, log_
 def write_report(station: Station, report: Report, fmt: str, today: dt.date, out: Path | None = None) -> str:
     """The report as table, csv or html text, or a DOCX file at OUT; returns the text or a note."""
     return render(station, report, fmt, today, out)
+
+
+def aired_audio(station: Station, row_id: int) -> Path | None:
+    """The audio a row aired, for listening back; None when it was pruned (or is not the station's)."""
+    with closing(db.connect(station.db_path)) as conn:
+        found = asrun.row(conn, row_id)
+    if found is None or not found.audio:
+        return None
+    path = Path(found.audio).resolve()
+    if not path.is_relative_to(station.root.resolve()) or not path.is_file():
+        return None
+    return path
+
+
+def prune_aired_audio(station: Station, now: dt.datetime) -> list[Path]:
+    """Delete aired program audio older than playout.keep_aired_days (see records.retention)."""
+    return retention.prune(station, now)

@@ -68,6 +68,7 @@ class PlayoutSettings:
     icecast_password_env: str = "BROADCAST_ICECAST_PASSWORD"   # else this environment variable
     icecast_bitrate: str = "64k"
     icecast_keepalive: str = "silence"                # silence | standby: what the mount carries between programs
+    keep_aired_days: int = 90        # aired program audio kept for "Nghe lại" (listen back), then pruned
 
 
 @dataclass(frozen=True)

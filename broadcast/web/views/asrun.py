@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 
 from broadcast import service
+from broadcast.i18n import _
 from broadcast.service.records import STATUSES, LogQuery
 from broadcast.web import format as fmt
 from broadcast.web.console import console
@@ -26,6 +28,8 @@ class LogLine:
     played: str
     items: str
     reason: str
+    row_id: int
+    audio: str                       # "kept", "pruned" or "" (nothing aired)
 
 
 async def listing(request: Request) -> Response:
@@ -36,12 +40,39 @@ async def listing(request: Request) -> Response:
     last = fmt.parse_date(p.get("den")) or today
     zone = p.get("cum-loa") or None
     status = p.get("trang-thai") if p.get("trang-thai") in STATUSES else None
+    script = p.get("tin") or None
     zones = {z.id: z.name for z in await run_in_threadpool(service.station.zones, c.station)}
-    found = await run_in_threadpool(service.records.as_run, c.station, LogQuery(first, last, zone, status), SHOWN)
+    query = LogQuery(first, last, zone, status, script=script)
+    if p.get("tai") == "csv":              # every row the filters find, for a spreadsheet
+        rows = (await run_in_threadpool(service.records.as_run, c.station, query)).rows
+        name = f"nhat-ky-phat-{first:%Y%m%d}-{last:%Y%m%d}.csv"
+        return Response(service.records.as_run_csv(rows), media_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
+    items = (await run_in_threadpool(service.scripts.list_scripts, c.station)).items
+    found = await run_in_threadpool(service.records.as_run, c.station, query, SHOWN)
     lines = [LogLine(fmt.moment(r.scheduled), zones.get(r.zone, r.zone), r.slot, fmt.airing(r.status),
                      r.status, fmt.mmss(r.played_seconds), ", ".join(i.title for i in r.items),
-                     "; ".join(x for x in (r.error, r.note) if x)) for r in found.rows]
+                     "; ".join(x for x in (r.error, r.note) if x), r.id, _audio_state(r)) for r in found.rows]
     return c.render(request, "asrun.html", lines=lines, total=found.total, first=fmt.date(first),
                     last=fmt.date(last), zone=zone or "", status=status or "", zones=list(zones.items()),
+                    script=script or "", items=[(i.id, i.title) for i in items], query=request.url.query,
+                    keep_days=c.station.playout.keep_aired_days,
                     statuses=[(s, fmt.airing(s)) for s in STATUSES],
                     counts=", ".join(f"{fmt.airing(s)}: {n}" for s, n in found.counts.items()))
+
+
+def _audio_state(row) -> str:
+    if not row.audio or not row.played_seconds:
+        return ""
+    return "kept" if Path(row.audio).is_file() else "pruned"
+
+
+async def listen_back(request: Request) -> Response:
+    """Nghe lại: the program audio exactly as it aired (while kept: playout.keep_aired_days)."""
+    c = console(request)
+    path = await run_in_threadpool(service.records.aired_audio, c.station, request.path_params["row_id"])
+    if path is None:
+        return c.render(request, "error.html", 404, message=_("This airing's audio is no longer kept"),
+                        hint=_("aired audio is kept for {days} days (playout.keep_aired_days)").format(
+                            days=c.station.playout.keep_aired_days))
+    return FileResponse(path, media_type="audio/wav")

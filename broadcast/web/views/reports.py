@@ -15,6 +15,7 @@ from broadcast import service
 from broadcast.i18n import N_, _
 from broadcast.records.formats import summary_lines
 from broadcast.records.report import hms
+from broadcast.web import chart
 from broadcast.web import format as fmt
 from broadcast.web.console import console
 
@@ -22,19 +23,21 @@ PERIODS = (("Q1", N_("Quarter I")), ("Q2", N_("Quarter II")), ("Q3", N_("Quarter
            ("H1", N_("First half of the year")), ("H2", N_("Second half of the year")), ("", N_("Whole year")))
 
 
-def _period(request: Request, year: int) -> str:
+def _period(request: Request, year: int, default_part: str) -> str:
     p = request.query_params
     first, last = fmt.parse_date(p.get("tu")), fmt.parse_date(p.get("den"))
     if first and last:
         return f"{first.isoformat()}..{last.isoformat()}"
-    part = p.get("ky", "Q1")
+    part = p.get("ky", default_part)
     return f"{year}-{part}" if part else str(year)
 
 
 async def show(request: Request) -> Response:
     c = console(request)
-    year = int(request.query_params.get("nam") or c.now().year)
-    period = _period(request, year)
+    now = c.now()
+    year = int(request.query_params.get("nam") or now.year)
+    this_quarter = f"Q{(now.month - 1) // 3 + 1}"
+    period = _period(request, year, this_quarter)
     report = await run_in_threadpool(service.records.build_report, c.station, period)
     download = request.query_params.get("tai")
     if download in ("docx", "csv"):
@@ -48,9 +51,12 @@ async def show(request: Request) -> Response:
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         return FileResponse(out, media_type=media, filename=out.name,
                             background=BackgroundTask(_remove, folder))
+    p = request.query_params
     return c.render(request, "reports.html", report=report, summary=summary_lines(report), hms=hms,
-                    periods=[(code, _(label)) for code, label in PERIODS], part=request.query_params.get("ky", "Q1"), year=year,
-                    query=str(request.query_params), title=period)
+                    periods=[(code, _(label)) for code, label in PERIODS], part=p.get("ky", this_quarter), year=year,
+                    first=p.get("tu", ""), last=p.get("den", ""), query=str(p), title=report.period.label,
+                    chart=chart.weekly(report.weeks, {t.code: t.label for t in report.topics}),
+                    zone_name=report.zone_name)
 
 
 def _remove(folder: Path) -> None:
