@@ -33,3 +33,58 @@ def test_a_viewer_sees_the_queue_but_cannot_change_it(as_role):
     client, token = as_role("viewer")
     assert "Thêm vào lịch" not in client.get("/lich-phat").text
     assert client.post("/lich-phat/them", data={"csrf_token": token, "item": "tin-b"}).status_code == 403
+
+
+def forty_zones(root) -> None:
+    """A merged commune's schedule: 40 zones in 4 former communes, a daily slot for all of them and a
+    Sunday slot for one former commune."""
+    from tests.conftest import write_schedule
+
+    groups = ("Xã An cũ", "Xã Bình cũ", "Xã Cường cũ", "Xã Dũng cũ")
+    zones = "\n".join(f"  z{n:02d}: {{name: Thôn {n}, group: {groups[n // 10]}, output: \"file:out/z{n:02d}\"}}"
+                      for n in range(40))
+    write_schedule(root, f"""\
+zones:
+{zones}
+slots:
+  - id: sang
+    title: Bản tin sáng
+    days: hằng ngày
+    start: "06:00"
+    length: 15
+    zones: all
+    program: {{items: [tin-a, tin-b]}}
+  - id: binh
+    title: Chuyên mục xã Bình cũ
+    days: Chủ nhật
+    start: "16:00"
+    length: 5
+    zones: [{", ".join(f"z{n:02d}" for n in range(10, 20))}]
+    program: {{items: [tin-a, tin-b]}}
+""")
+
+
+def test_a_forty_zone_week_is_a_grid_filtered_by_zone_or_former_commune(console_station, as_role, clock):
+    forty_zones(console_station)
+    client, _ = as_role("viewer")
+    page = client.get("/lich-phat").text
+    assert page.count('class="program') == 7 + 1              # a program a day, and Sunday's for Bình
+    assert "Chuyên mục xã Bình cũ" in page and ">Xã Bình cũ</div>" in page   # the group, not 10 names
+    only_an = client.get("/lich-phat", params={"cum-loa": "nhom:Xã An cũ"}).text
+    assert only_an.count('class="program') == 7 and "Chuyên mục xã Bình cũ" not in only_an
+    one = client.get("/lich-phat", params={"cum-loa": "z15"}).text
+    assert one.count('class="program') == 8 and 'value="z15" selected' in one
+
+
+def test_a_cell_says_the_free_time_or_the_overrun():
+    from broadcast.schedule.week import ShowRow
+    from broadcast.web.views.schedule import grid
+
+    monday = dt.date(2026, 11, 23)
+    rows = [ShowRow(monday, "06:00", "sang", ("a", "b"), ("tin-a",), 400.0, 600.0),
+            ShowRow(monday + dt.timedelta(days=1), "06:00", "sang", ("a",), ("tin-a", "tin-b"), 700.0, 600.0)]
+    [row] = grid(rows, monday, {"a": "Thôn A", "b": "Thôn B"}, {"": {"a", "b"}}, {"tin-a": "Tin A"}, {}, None)
+    monday_cell, tuesday_cell = row.cells[0][0], row.cells[1][0]
+    assert (monday_cell.room, monday_cell.over, monday_cell.zones) == ("còn trống 3:20", False, "")
+    assert (tuesday_cell.room, tuesday_cell.over, tuesday_cell.zones) == ("quá 1:40", True, "Thôn A")
+    assert tuesday_cell.items == ("Tin A", "tin-b")

@@ -19,15 +19,49 @@ from broadcast.web.permissions import allowed
 
 
 @dataclass(frozen=True)
-class SlotLine:
-    day: str
+class Cell:
+    """One program in a day's slot: its items, its length against the slot, where it airs."""
+
+    items: tuple[str, ...]
+    length: str
+    room: str                        # "3:20 free", or "over by 1:05"
+    over: bool
+    zones: str                       # "" when it airs on every zone of the week's slot
+
+
+@dataclass(frozen=True)
+class GridRow:
     time: str
     slot: str
-    zones: str
-    items: str
-    length: str
-    free: str
-    over: bool
+    title: str
+    cells: tuple[tuple[Cell, ...], ...]    # per day of the week, the programs of that slot
+
+
+def _zones_label(zones: tuple[str, ...], every: set[str], names: dict[str, str], groups: dict[str, set[str]]) -> str:
+    if set(zones) == every:
+        return ""
+    for group, members in groups.items():
+        if group and set(zones) == members:
+            return group
+    shown = [names.get(z, z) for z in zones]
+    return ", ".join(shown[:3]) + (f" +{len(shown) - 3}" if len(shown) > 3 else "")
+
+
+def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]], titles: dict[str, str],
+         slot_titles: dict[str, str], wanted: set[str] | None) -> list[GridRow]:
+    """The week as slots x days; with WANTED zones, only the programs that air on one of them."""
+    by_slot: dict[tuple[str, str], list[list[Cell]]] = {}
+    every = set(names)
+    for r in sorted(rows, key=lambda r: (r.time, r.slot)):
+        if wanted is not None and not wanted & set(r.zones):
+            continue
+        days = by_slot.setdefault((r.time, r.slot), [[] for _ in range(7)])
+        days[(r.day - start).days].append(Cell(
+            tuple(titles.get(i, i) for i in r.items) or (_("(empty)"),), mmss(r.seconds),
+            _("over by {time}").format(time=mmss(r.seconds - r.length)) if r.seconds > r.length
+            else _("{time} free").format(time=mmss(r.length - r.seconds)), r.seconds > r.length, _zones_label(r.zones, every, names, groups)))
+    return [GridRow(time, slot, slot_titles.get(slot, slot), tuple(tuple(d) for d in days))
+            for (time, slot), days in by_slot.items()]
 
 
 @dataclass(frozen=True)
@@ -48,9 +82,18 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
     zones = {z.id: z.name for z in await run_in_threadpool(service.station.zones, c.station)}
     items = (await run_in_threadpool(service.scripts.list_scripts, c.station)).items
     titles = {i.id: i.title for i in items}
-    lines = [SlotLine(fmt.weekday_date(r.day), r.time, r.slot, ", ".join(zones.get(z, z) for z in r.zones),
-                      ", ".join(titles.get(i, i) for i in r.items) or _("(empty)"), mmss(r.seconds), mmss(r.length - r.seconds),
-                      r.seconds > r.length) for r in plan.rows]
+    zone_list = await run_in_threadpool(service.station.zones, c.station)
+    groups: dict[str, set[str]] = {}
+    for z in zone_list:
+        groups.setdefault(z.group, set()).add(z.id)
+    chosen = request.query_params.get("cum-loa") or ""
+    if chosen.startswith("nhom:"):                   # a whole group (a former commune)
+        wanted: set[str] | None = groups.get(chosen[5:], set())
+    else:
+        wanted = {chosen} if chosen else None
+    slot_titles = {s.id: s.title or s.id for s in await run_in_threadpool(service.week.slots, c.station)}
+    rows = grid(plan.rows, plan.start, zones, groups, titles, slot_titles, wanted)
+    days = [fmt.weekday_date(plan.start + dt.timedelta(days=n)) for n in range(7)]
     queued = [QueueLine(q.entry.id, titles.get(q.entry.script, q.entry.script), q.entry.slot or _("next slot"),
                         fmt.date(q.entry.date), zones.get(q.entry.zone, q.entry.zone) if q.entry.zone else _("all zones"),
                         fmt.priority(q.entry.priority), ngettext("{count} airing", "{count} airings", len(q.airs_in)).format(count=len(q.airs_in))
@@ -61,7 +104,8 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
     return c.render(request, "week.html", status_code, error=error, queued=queued, airable=airable,
                     slots=[(s.id, s.title or s.id) for s in slots], zone_choices=list(zones.items()),
                     can_write=allowed(request.state.session.role, "write"),
-                    lines=lines, start=fmt.date(plan.start), end=fmt.date(plan.last_day),
+                    rows=rows, days=days, chosen=chosen, filter_groups=fmt.by_group(zone_list),
+                    start=fmt.date(plan.start), end=fmt.date(plan.last_day),
                     previous=(plan.start - dt.timedelta(days=7)).isoformat(),
                     following=(plan.start + dt.timedelta(days=7)).isoformat(), day=fmt.date(day),
                     problems=plan.check.problems, warnings=plan.check.warnings)
