@@ -6,7 +6,8 @@ audio never imports the audio stack."""
 
 import importlib
 
-MODULES = ("approval", "dashboard", "lexicon", "listen", "playout", "reading", "records", "render", "scripts", "station", "uploads", "users",
+MODULES = ("approval", "dashboard", "lexicon", "listen", "playout", "reading", "records", "render", "scripts", "settings",
+           "station", "uploads", "users",
            "voices", "week")
 
 

@@ -189,7 +189,17 @@ def load_station(root: Path) -> Station:
     path = root / STATION_FILE
     if not path.exists():
         return Station(root=root)
-    located = yamlfile.load(path)
+    return _station(root, yamlfile.load(path))
+
+
+def parse_station(root: Path, text: str) -> Station:
+    """The station ROOT would have with TEXT as its station.yaml (checks an edit before it is saved)."""
+    root = Path(root).resolve()
+    return _station(root, yamlfile.parse(text, root / STATION_FILE))
+
+
+def _station(root: Path, located: yamlfile.Located) -> Station:
+    path = located.path
     raw = located.data or {}
     if not isinstance(raw, dict):
         raise InputError(path, 1, None, _("expected a mapping of settings"))

@@ -4,6 +4,7 @@ console process, and the one way a page is rendered (navigation by role, CSRF to
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -11,10 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from broadcast.errors import BroadcastError
 from broadcast.i18n import N_, _, language
-from broadcast.station.settings import Station
+from broadcast.station.settings import STATION_FILE, Station, load_station
 from broadcast.web.permissions import allowed
 from broadcast.web.worker import RenderWorker
+
+log = logging.getLogger(__name__)
 
 NAV = ((N_("Overview"), "/", "view"), (N_("News items"), "/tin-bai", "view"), (N_("Schedule"), "/lich-phat", "view"),
        (N_("As-run log"), "/nhat-ky", "view"), (N_("Reports"), "/bao-cao", "view"), (N_("Settings"), "/cai-dat", "admin"))
@@ -22,11 +26,30 @@ NAV = ((N_("Overview"), "/", "view"), (N_("News items"), "/tin-bai", "view"), (N
 
 @dataclass
 class Console:
-    station: Station
+    loaded: Station
     now: Callable[[], dt.datetime]
     templates: Jinja2Templates
     stream_seconds: float = 600.0    # a live page's stream ends after this; the browser reconnects
     worker: RenderWorker = field(default_factory=RenderWorker)
+    _seen: tuple | None = None
+
+    @property
+    def station(self) -> Station:
+        """The station's settings, read again when station.yaml changes (saved in Cài đặt or by hand);
+        a file that no longer reads keeps the last good settings (and the error is logged)."""
+        try:
+            st = (self.loaded.root / STATION_FILE).stat()
+            seen = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            seen = None
+        if seen != self._seen:
+            if self._seen is not None:
+                try:
+                    self.loaded = load_station(self.loaded.root)
+                except BroadcastError as exc:
+                    log.error("station.yaml refused, the last good settings stay: %s", exc)
+            self._seen = seen
+        return self.loaded
 
     def render(self, request: Request, template: str, status_code: int = 200, **context) -> Response:
         session = getattr(request.state, "session", None)

@@ -1,0 +1,58 @@
+"""Cài đặt: the station's own details (name, the People's Committee, the report's place, number,
+signer and recipients) changed from the console, written into station.yaml with its comments kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from broadcast import yamledit
+from broadcast.errors import InputError
+from broadcast.i18n import _
+from broadcast.service.users import log_action
+from broadcast.station.settings import STATION_FILE, Station, parse_station
+
+
+@dataclass(frozen=True)
+class StationInfo:
+    name: str                        # Đài truyền thanh xã Minh Đức
+    organisation: str                # ỦY BAN NHÂN DÂN XÃ MINH ĐỨC
+    place: str                       # địa danh of the report's date line
+    number: str                      # số và ký hiệu, …/BC-UBND
+    signer: str
+    signer_title: str                # CHỦ TỊCH, or KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
+    on_behalf: str                   # TM. ỦY BAN NHÂN DÂN
+    recipients: tuple[str, ...]      # Nơi nhận
+
+
+def station_info(station: Station) -> StationInfo:
+    r = station.report
+    return StationInfo(station.name, station.organisation, r.place, r.number, r.signer, r.signer_title,
+                       r.on_behalf, r.recipients)
+
+
+def update_station_info(station: Station, info: StationInfo, by: str | None, now: dt.datetime) -> Station:
+    """Write INFO into station.yaml (checked first; comments and other settings kept); returns the
+    station as it now reads."""
+    for field, value in (("name", info.name), ("organisation", info.organisation)):
+        if not value.strip():
+            raise InputError(STATION_FILE, None, field, _("cannot be empty"), _("write it as on the commune's seal"))
+    if not info.recipients:
+        raise InputError(STATION_FILE, None, "report.recipients", _("name at least one recipient"),
+                         _("one per line, e.g. Sở Văn hóa, Thể thao và Du lịch tỉnh"))
+    changes = {("name",): info.name.strip(), ("organisation",): info.organisation.strip(),
+               ("report", "place"): info.place.strip(), ("report", "number"): info.number.strip(),
+               ("report", "signer"): info.signer.strip(), ("report", "signer_title"): info.signer_title.strip(),
+               ("report", "on_behalf"): info.on_behalf.strip(),
+               ("report", "recipients"): [r.strip() for r in info.recipients if r.strip()]}
+    current = station_info(station)
+    now_values = {("name",): current.name, ("organisation",): current.organisation, ("report", "place"): current.place,
+                  ("report", "number"): current.number, ("report", "signer"): current.signer,
+                  ("report", "signer_title"): current.signer_title, ("report", "on_behalf"): current.on_behalf,
+                  ("report", "recipients"): list(current.recipients)}
+    changes = {keys: value for keys, value in changes.items() if now_values[keys] != value}   # the rest stays as written
+    found: list[Station] = []
+    yamledit.edit(station.root / STATION_FILE, changes, lambda text: found.append(parse_station(station.root, text)))
+
+    log_action(station, now, by, "settings.station", STATION_FILE, info.name)
+    return found[0]
