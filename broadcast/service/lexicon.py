@@ -4,6 +4,7 @@ order stay as written; the file is checked before it replaces the old one."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from broadcast.i18n import _, known
 from broadcast.normalize import Normalizer
 from broadcast.normalize.lexicon import Lexicon, builtin, from_text
 from broadcast.service.reading import Reading, preview_reading
+from broadcast.service.users import log_action
 from broadcast.station.settings import Station
 
 SECTIONS = ("words", "document_types")
@@ -127,16 +129,21 @@ def _change(station: Station, section: str, written: str, spoken: str | None, sa
 
 
 def add_entry(station: Station, written: str, spoken: str, section: str = "words",
-              sample: str | None = None) -> LexiconChange:
-    """Read WRITTEN as SPOKEN from now on; SAMPLE is a sentence to hear it in."""
-    return _change(station, section, written, spoken, sample)
+              sample: str | None = None, by: str | None = None, now: dt.datetime | None = None) -> LexiconChange:
+    """Read WRITTEN as SPOKEN from now on; SAMPLE is a sentence to hear it in. Audited with BY."""
+    change = _change(station, section, written, spoken, sample)
+    log_action(station, now or dt.datetime.now(station.tz), by, "lexicon.add", change.entry.written, change.entry.spoken)
+    return change
 
 
-def remove_entry(station: Station, written: str, section: str = "words", sample: str | None = None) -> LexiconChange:
+def remove_entry(station: Station, written: str, section: str = "words", sample: str | None = None,
+                 by: str | None = None, now: dt.datetime | None = None) -> LexiconChange:
     if written.strip() not in getattr(_load(station), section, {}):
         raise InputError(lexicon_file(station), None, written, _("not in the station's lexicon"),
                          _("see the list on the Cách đọc page"))
-    return _change(station, section, written, None, sample)
+    change = _change(station, section, written, None, sample)
+    log_action(station, now or dt.datetime.now(station.tz), by, "lexicon.remove", change.entry.written)
+    return change
 
 
 def try_entry(station: Station, written: str, spoken: str, sample: str, section: str = "words") -> Reading:

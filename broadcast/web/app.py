@@ -140,6 +140,8 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         page("/nhat-ky/nghe/{row_id:int}", asrun.listen_back, "view"),
         page("/bao-cao", reports.show, "view"),
         page("/cai-dat", settings.show, "admin", ("GET", "POST")),
+        page("/cai-dat/cach-doc", settings.lexicon, "admin", ("POST",)),
+        page("/cai-dat/cach-doc/thu", settings.try_reading, "admin", ("POST",)),
         Mount("/tinh", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     templates = Jinja2Templates(directory=HERE / "templates")   # autoescapes .html

@@ -22,3 +22,21 @@ def test_the_admin_renames_the_station_and_sets_the_signer(console_station, as_r
 def test_only_the_admin_changes_the_station(as_role):
     client, token = as_role("editor")
     assert client.post("/cai-dat", data={"csrf_token": token, "action": "station", "name": "X"}).status_code == 403
+
+
+def test_the_admin_adds_a_reading_after_trying_it(console_station, as_role):
+    client, token = as_role("admin")
+    tried = client.post("/cai-dat/cach-doc/thu", data={"csrf_token": token, "written": "XYZQ", "spoken": "xê y dét quy",
+                                                      "sample": "Ban XYZQ xã thông báo."}).text
+    assert "xê y dét quy" in tried and "<mark" in tried
+    assert "XYZQ" not in (console_station / "lexicon.yaml").read_text("utf-8")          # trying saves nothing
+    added = client.post("/cai-dat/cach-doc", data={"csrf_token": token, "written": "XYZQ", "spoken": "xê y dét quy"},
+                        follow_redirects=False)
+    assert added.status_code == 303
+    page = client.get("/cai-dat").text
+    assert "<td>XYZQ</td><td>xê y dét quy</td>" in page and "lexicon.add" in page
+    refused = client.post("/cai-dat/cach-doc", data={"csrf_token": token, "written": "", "spoken": "x"})
+    assert refused.status_code == 400 and "cần một từ hoặc chữ viết tắt" in refused.text
+    removed = client.post("/cai-dat/cach-doc", data={"csrf_token": token, "action": "remove", "written": "XYZQ"},
+                          follow_redirects=False)
+    assert removed.status_code == 303 and 'name="written" value="XYZQ"' not in client.get("/cai-dat").text

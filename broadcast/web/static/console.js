@@ -12,10 +12,14 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("button[data-preview]").forEach((button) => {
     button.addEventListener("click", async (e) => {
       e.preventDefault();
-      const target = document.getElementById("cach-doc");
-      target.textContent = "Đang xử lý…";
+      // the words come from the page (the message catalog), not from here
+      const target = document.getElementById(button.dataset.target || "cach-doc");
+      target.textContent = button.dataset.busy;
       const response = await fetch(button.dataset.preview, {method: "POST", body: new FormData(button.form)});
-      target.innerHTML = "<h2>Cách đọc</h2>" + await response.text();
+      const heading = document.createElement("h2");
+      heading.textContent = button.dataset.heading;
+      target.innerHTML = await response.text();
+      target.prepend(heading);
     });
   });
 

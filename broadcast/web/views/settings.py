@@ -3,6 +3,8 @@ audit log."""
 
 from __future__ import annotations
 
+import html
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -14,11 +16,10 @@ from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 
-async def show(request: Request) -> Response:
+async def show(request: Request, error: str = "") -> Response:
     c = console(request)
     admin = request.state.session.user
-    error = ""
-    if request.method == "POST":
+    if request.method == "POST" and not error and request.url.path == "/cai-dat":
         data = await request.form()
         action, name = data.get("action"), str(data.get("name", "")).strip()
         try:
@@ -47,7 +48,38 @@ async def show(request: Request) -> Response:
     users = await run_in_threadpool(service.users.list_users, c.station)
     audit = await run_in_threadpool(service.users.audit_log, c.station, request.query_params.get("nguoi") or None)
     info = service.settings.station_info(c.station)
+    own = [e for e in await run_in_threadpool(service.lexicon.entries, c.station) if e.station]
     return c.render(request, "settings.html", 400 if error else 200, users=users, roles=fmt.choices(ROLES), info=info,
-                    recipients="\n".join(info.recipients),
+                    recipients="\n".join(info.recipients), own_readings=own,
                     error=error, audit=[(fmt.moment(a.at), a.user or "", a.action, a.target or "", a.detail or "")
                                         for a in audit])
+
+
+async def lexicon(request: Request) -> Response:
+    """Cách đọc: add a reading to the station's lexicon ("VHTT" -> "văn hóa thông tin"), or remove one."""
+    c = console(request)
+    data = await request.form()
+    written, spoken = str(data.get("written", "")), str(data.get("spoken", ""))
+    try:
+        who, now = request.state.session.user, c.now()
+        if data.get("action") == "remove":
+            await run_in_threadpool(service.lexicon.remove_entry, c.station, written, "words", None, who, now)
+        else:
+            await run_in_threadpool(service.lexicon.add_entry, c.station, written, spoken, "words",
+                                    str(data.get("sample") or "") or None, who, now)
+    except BroadcastError as exc:
+        return await show(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+    return RedirectResponse("/cai-dat?ok=luu#cach-doc", 303)
+
+
+async def try_reading(request: Request) -> Response:
+    """The sample sentence read as if the reading were added (nothing saved): the live preview."""
+    c = console(request)
+    data = await request.form()
+    sample = str(data.get("sample") or "") or str(data.get("written", ""))
+    try:
+        reading = await run_in_threadpool(service.lexicon.try_entry, c.station, str(data.get("written", "")),
+                                          str(data.get("spoken", "")), sample)
+    except BroadcastError as exc:
+        return Response(f"<p class=\"field-error\">{html.escape(exc.message)}</p>", media_type="text/html")
+    return c.render(request, "_reading.html", reading=reading)
