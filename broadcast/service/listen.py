@@ -39,3 +39,47 @@ def emergency_text_audio(station: Station, text: str, now: dt.datetime) -> Path:
     out = folder / f"{item.id}.wav"
     Renderer(station).render([item], out)
     return out
+
+
+TONE_SECONDS = 1.5
+
+
+def test_tone(station: Station, zone_id: str, by: str | None, now: dt.datetime) -> float:
+    """Play a short tone (1 kHz, -18 dBFS) on ZONE_ID's output, to check the loudspeakers are wired;
+    returns the seconds played. Audited with BY."""
+    import threading
+    import wave
+
+    import numpy as np
+
+    from broadcast.errors import AudioError
+    from broadcast.playout.outputs import make_player
+    from broadcast.service.station import zones
+    from broadcast.service.users import log_action
+
+    zone = next((z for z in zones(station) if z.id == zone_id), None)
+    if zone is None:
+        raise InputError("schedules", None, "zones", _("unknown zone {value!r}").format(value=zone_id))
+    player = make_player(zone.output, station, realtime=True)
+    ok = player.available()
+    if not ok:
+        raise AudioError(_("The output {name} cannot be used").format(name=zone.output), ok.reason)
+    rate = 22050
+    t = np.arange(int(TONE_SECONDS * rate)) / rate
+    ramp = np.minimum(1.0, np.minimum(t, TONE_SECONDS - t) / 0.05)
+    samples = (0.125 * np.sin(2 * np.pi * 1000 * t) * ramp * 32767).astype("<i2")
+    path = station.cache_dir / "tmp" / "tieng-thu.wav"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.tobytes())
+    log_action(station, now, by, "output.test", zone.id, zone.output)
+    try:
+        result = player.play(path, TONE_SECONDS, threading.Event(), label=f"tieng-thu-{zone.id}")
+    finally:
+        player.close()
+    if not result.completed:
+        raise AudioError(_("The test tone did not play: {reason}").format(reason=result.error))
+    return result.played

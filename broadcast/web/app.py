@@ -142,6 +142,7 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         page("/cai-dat", settings.show, "admin", ("GET", "POST")),
         page("/cai-dat/cach-doc", settings.lexicon, "admin", ("POST",)),
         page("/cai-dat/cach-doc/thu", settings.try_reading, "admin", ("POST",)),
+        page("/cai-dat/thu-loa", settings.test_output, "admin", ("POST",)),
         Mount("/tinh", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     templates = Jinja2Templates(directory=HERE / "templates")   # autoescapes .html

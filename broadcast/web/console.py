@@ -68,7 +68,8 @@ class Console:
 NOTICES = {"luu": N_("Saved."), "gui-duyet": N_("Sent for approval."), "duyet": N_("Approved: the item will air as scheduled."),
            "tra-lai": N_("The item was returned to its writer."), "khan-cap": N_("Emergency broadcast on air."),
            "xoa": N_("The item was deleted (its old versions stay in the history)."), "dang-xuat": N_("Signed out."),
-           "nguoi-dung": N_("User updated."), "lich": N_("Added to the schedule."), "bo-lich": N_("Removed from the schedule.")}
+           "nguoi-dung": N_("User updated."), "lich": N_("Added to the schedule."), "bo-lich": N_("Removed from the schedule."),
+           "thu-loa": N_("The test tone was played.")}
 
 
 def console(request: Request) -> Console:

@@ -40,3 +40,19 @@ def test_the_admin_adds_a_reading_after_trying_it(console_station, as_role):
     removed = client.post("/cai-dat/cach-doc", data={"csrf_token": token, "action": "remove", "written": "XYZQ"},
                           follow_redirects=False)
     assert removed.status_code == 303 and 'name="written" value="XYZQ"' not in client.get("/cai-dat").text
+
+
+def test_a_test_tone_plays_on_the_zones_own_output(console_station, as_role):
+    import wave
+
+    client, token = as_role("admin")
+    page = client.get("/cai-dat").text
+    assert "Phát tiếng thử ở Thôn 1" in page and "file:out/thon-1" in page
+    played = client.post("/cai-dat/thu-loa", data={"csrf_token": token, "zone": "thon-1"}, follow_redirects=False)
+    assert played.status_code == 303
+    [heard] = (console_station / "out" / "thon-1").glob("tieng-thu-thon-1*.wav")
+    with wave.open(str(heard)) as w:
+        assert abs(w.getnframes() / w.getframerate() - 1.5) < 0.05
+    assert "output.test" in client.get("/cai-dat").text
+    unknown = client.post("/cai-dat/thu-loa", data={"csrf_token": token, "zone": "khong-co"})
+    assert unknown.status_code == 400 and "không có cụm loa" in unknown.text

@@ -49,8 +49,9 @@ async def show(request: Request, error: str = "") -> Response:
     audit = await run_in_threadpool(service.users.audit_log, c.station, request.query_params.get("nguoi") or None)
     info = service.settings.station_info(c.station)
     own = [e for e in await run_in_threadpool(service.lexicon.entries, c.station) if e.station]
+    zones = await run_in_threadpool(service.station.zones, c.station)
     return c.render(request, "settings.html", 400 if error else 200, users=users, roles=fmt.choices(ROLES), info=info,
-                    recipients="\n".join(info.recipients), own_readings=own,
+                    recipients="\n".join(info.recipients), own_readings=own, zones=zones,
                     error=error, audit=[(fmt.moment(a.at), a.user or "", a.action, a.target or "", a.detail or "")
                                         for a in audit])
 
@@ -83,3 +84,14 @@ async def try_reading(request: Request) -> Response:
     except BroadcastError as exc:
         return Response(f"<p class=\"field-error\">{html.escape(exc.message)}</p>", media_type="text/html")
     return c.render(request, "_reading.html", reading=reading)
+
+
+async def test_output(request: Request) -> Response:
+    """Phát tiếng thử: a short tone on one zone's output (played by the render worker)."""
+    c = console(request)
+    data = await request.form()
+    try:
+        await c.worker.run("test_tone", c.station, str(data.get("zone", "")), request.state.session.user, c.now())
+    except BroadcastError as exc:
+        return await show(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+    return RedirectResponse("/cai-dat?ok=thu-loa#cum-loa", 303)
