@@ -5,6 +5,7 @@ a second request with nothing changed reuses the file."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from broadcast.errors import InputError
@@ -83,3 +84,31 @@ def test_tone(station: Station, zone_id: str, by: str | None, now: dt.datetime) 
     if not result.completed:
         raise AudioError(_("The test tone did not play: {reason}").format(reason=result.error))
     return result.played
+
+
+def install_uploaded_voice(station: Station, model: bytes, model_name: str, config: bytes,
+                           by: str | None, now: dt.datetime) -> str:
+    """A piper voice uploaded from the console (MODEL.onnx and MODEL.onnx.json): checked by loading it
+    and reading a sentence, then installed in voices/; returns its path in the station folder."""
+    import tempfile
+
+    from broadcast.service.users import log_action
+    from broadcast.service.voices import add_voice
+
+    stem = re.sub(r"[^\w.-]+", "_", Path(model_name).name.removesuffix(".onnx")) or "giong"
+    with tempfile.TemporaryDirectory(dir=station.cache_dir if station.cache_dir.exists() else None) as folder:
+        source = Path(folder) / f"{stem}.onnx"
+        source.write_bytes(model)
+        source.with_name(f"{stem}.onnx.json").write_bytes(config)
+        installed = add_voice(station, source)
+    log_action(station, now, by, "voices.add", str(installed))
+    return str(installed)
+
+
+def voice_sample_file(station: Station, engine_voice: str, text: str) -> Path:
+    """TEXT read by ENGINE[:VOICE] (the console's "Thử giọng"), in the cache."""
+    from broadcast.service.voices import sample_voice
+
+    name = re.sub(r"[^\w.-]+", "_", engine_voice)
+    return sample_voice(station, engine_voice, text or "Kính thưa bà con nhân dân.",
+                        station.cache_dir / PREVIEWS / f"thu-giong-{name}.wav").path

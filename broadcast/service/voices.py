@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from broadcast import yamledit
+from broadcast.errors import InputError
+from broadcast.i18n import _, known
+from broadcast.service.users import log_action
 from broadcast.speech.piper import install_voice
 from broadcast.speech.registry import all_engines
 from broadcast.speech.try_voice import Sample, try_voice
-from broadcast.station.settings import Station
+from broadcast.station.settings import (
+    ENGINE_NAMES,
+    STATION_FILE,
+    Station,
+    parse_station,
+)
 
 
 @dataclass(frozen=True)
@@ -39,3 +49,28 @@ def add_voice(station: Station, model: Path) -> Path:
 def sample_voice(station: Station, engine_voice: str, text: str, out: Path) -> Sample:
     """TEXT read by ENGINE[:VOICE] into OUT."""
     return try_voice(station, engine_voice, text, out)
+
+
+def set_engines(station: Station, engines: list[str], piper_voice: str | None, by: str | None,
+                now: dt.datetime) -> Station:
+    """The order the station's speech engines are tried in (and the piper voice), written into
+    station.yaml with its comments kept; checked first; audited."""
+    chosen = [e for e in engines if e]
+    if not chosen:
+        raise InputError(STATION_FILE, None, "speech.engines", _("choose at least one speech engine"),
+                         _("espeak works without the Internet: keep it last"))
+    if len(set(chosen)) != len(chosen):
+        raise InputError(STATION_FILE, None, "speech.engines", _("an engine is chosen twice"), known(ENGINE_NAMES))
+    changes: dict[tuple, object] = {("speech", "engines"): chosen}
+    if piper_voice is not None:
+        changes[("speech", "piper_voice")] = piper_voice or None
+    found: list[Station] = []
+    yamledit.edit(station.root / STATION_FILE, changes, lambda text: found.append(parse_station(station.root, text)))
+    log_action(station, now, by, "settings.voices", ", ".join(chosen), piper_voice)
+    return found[0]
+
+
+def installed_piper_voices(station: Station) -> list[str]:
+    """Piper voices in the station's voices/ folder (paths relative to the station)."""
+    folder = station.root / "voices"
+    return sorted(str(p.relative_to(station.root)) for p in folder.glob("*.onnx")) if folder.exists() else []

@@ -143,6 +143,9 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         page("/cai-dat/cach-doc", settings.lexicon, "admin", ("POST",)),
         page("/cai-dat/cach-doc/thu", settings.try_reading, "admin", ("POST",)),
         page("/cai-dat/thu-loa", settings.test_output, "admin", ("POST",)),
+        page("/cai-dat/giong", settings.engines, "admin", ("POST",)),
+        page("/cai-dat/giong/them", settings.upload_voice, "admin", ("POST",)),
+        page("/cai-dat/giong/nghe", settings.try_voice, "admin"),
         Mount("/tinh", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     templates = Jinja2Templates(directory=HERE / "templates")   # autoescapes .html

@@ -56,3 +56,29 @@ def test_a_test_tone_plays_on_the_zones_own_output(console_station, as_role):
     assert "output.test" in client.get("/cai-dat").text
     unknown = client.post("/cai-dat/thu-loa", data={"csrf_token": token, "zone": "khong-co"})
     assert unknown.status_code == 400 and "không có cụm loa" in unknown.text
+
+
+def test_the_admin_adds_a_piper_voice_puts_it_first_and_tries_it(console_station, as_role, tmp_path):
+    from tests.piper_model import write_tiny_voice
+
+    model = write_tiny_voice(tmp_path / "tai-ve")
+    client, token = as_role("admin")
+    files = {"model": (model.name, model.read_bytes()), "config": (model.name + ".json",
+                                                                   model.with_name(model.name + ".json").read_bytes())}
+    added = client.post("/cai-dat/giong/them", data={"csrf_token": token}, files=files, follow_redirects=False)
+    assert added.status_code == 303, added.text
+    assert (console_station / "voices" / model.name).exists()
+    bad = client.post("/cai-dat/giong/them", data={"csrf_token": token},
+                      files={"model": ("x.onnx", b"not a model"), "config": ("x.onnx.json", b"{}")})
+    assert bad.status_code == 400 and "thiếu hoặc sai trong tệp cấu hình giọng" in bad.text
+    saved = client.post("/cai-dat/giong", data={"csrf_token": token, "engine-1": "piper", "engine-2": "espeak",
+                                                "engine-3": "", "piper_voice": f"voices/{model.name}"},
+                        follow_redirects=False)
+    assert saved.status_code == 303
+    text = (console_station / "station.yaml").read_text("utf-8")
+    assert "engines: [piper, espeak]" in text and f"piper_voice: voices/{model.name}" in text
+    assert 'value="piper:' in client.get("/cai-dat").text          # the new voice can be tried
+    heard = client.get("/cai-dat/giong/nghe", params={"giong": "espeak", "cau": "Xin chào bà con."})
+    assert heard.status_code == 200 and heard.headers["content-type"] == "audio/wav" and len(heard.content) > 10000
+    twice = client.post("/cai-dat/giong", data={"csrf_token": token, "engine-1": "espeak", "engine-2": "espeak"})
+    assert twice.status_code == 400 and "được chọn hai lần" in twice.text

@@ -31,6 +31,15 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  document.querySelectorAll("form[data-play]").forEach((form) => {   // play the answer here, not on a new page
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const player = document.getElementById(form.dataset.play);
+      player.src = form.action + "?" + new URLSearchParams(new FormData(form)) + "&t=" + Date.now();
+      player.play();
+    });
+  });
+
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (e) => { if (!window.confirm(form.dataset.confirm)) e.preventDefault(); });
   });

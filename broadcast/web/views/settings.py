@@ -6,12 +6,15 @@ from __future__ import annotations
 import html
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from broadcast import service
 from broadcast.errors import BroadcastError
+from broadcast.i18n import _
 from broadcast.service.users import ROLES
+from broadcast.station.settings import ENGINE_NAMES
 from broadcast.web import format as fmt
 from broadcast.web.console import console
 
@@ -50,8 +53,13 @@ async def show(request: Request, error: str = "") -> Response:
     info = service.settings.station_info(c.station)
     own = [e for e in await run_in_threadpool(service.lexicon.entries, c.station) if e.station]
     zones = await run_in_threadpool(service.station.zones, c.station)
+    voices = await run_in_threadpool(service.voices.list_voices, c.station)
+    chain = list(c.station.speech.engines) + ["", ""]
     return c.render(request, "settings.html", 400 if error else 200, users=users, roles=fmt.choices(ROLES), info=info,
                     recipients="\n".join(info.recipients), own_readings=own, zones=zones,
+                    engines=voices, chain=chain[:3], engine_names=ENGINE_NAMES, piper_voice=c.station.speech.piper_voice or "",
+                    piper_voices=service.voices.installed_piper_voices(c.station),
+                    samples=[f"{e.name}:{v}" for e in voices if e.available for v in e.voices],
                     error=error, audit=[(fmt.moment(a.at), a.user or "", a.action, a.target or "", a.detail or "")
                                         for a in audit])
 
@@ -95,3 +103,47 @@ async def test_output(request: Request) -> Response:
     except BroadcastError as exc:
         return await show(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
     return RedirectResponse("/cai-dat?ok=thu-loa#cum-loa", 303)
+
+
+VOICE_MB = 200                      # a piper voice is 20-120 MB
+
+
+async def engines(request: Request) -> Response:
+    """The order the speech engines are tried in, and the piper voice."""
+    c = console(request)
+    data = await request.form()
+    try:
+        await run_in_threadpool(service.voices.set_engines, c.station,
+                                [str(data.get(f"engine-{n}", "")) for n in (1, 2, 3)],
+                                str(data.get("piper_voice", "")), request.state.session.user, c.now())
+    except BroadcastError as exc:
+        return await show(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+    return RedirectResponse("/cai-dat?ok=luu#giong-doc", 303)
+
+
+async def upload_voice(request: Request) -> Response:
+    """A piper voice (.onnx and its .onnx.json), checked and installed by the render worker."""
+    c = console(request)
+    async with request.form() as data:
+        model, config = data.get("model"), data.get("config")
+        if not isinstance(model, UploadFile) or not isinstance(config, UploadFile) or not model.filename:
+            return await show(request, _("choose both files of the voice: NAME.onnx and NAME.onnx.json"))
+        if (model.size or 0) > VOICE_MB * 1024 * 1024:
+            return await show(request, _("the voice file is larger than {mb} MB").format(mb=VOICE_MB))
+        try:
+            await c.worker.run("install_uploaded_voice", c.station, await model.read(), model.filename,
+                               await config.read(), request.state.session.user, c.now())
+        except BroadcastError as exc:
+            return await show(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+    return RedirectResponse("/cai-dat?ok=luu#giong-doc", 303)
+
+
+async def try_voice(request: Request) -> Response:
+    """A sentence read by one engine and voice, as audio (the page's player asks for it)."""
+    c = console(request)
+    p = request.query_params
+    try:
+        path = await c.worker.run("voice_sample_file", c.station, p.get("giong", "espeak"), p.get("cau", ""))
+    except BroadcastError as exc:
+        return c.render(request, "error.html", 400, message=exc.message, hint=exc.hint or "")
+    return FileResponse(path, media_type="audio/wav", headers={"cache-control": "no-cache"})
