@@ -112,3 +112,10 @@ def voice_sample_file(station: Station, engine_voice: str, text: str) -> Path:
     name = re.sub(r"[^\w.-]+", "_", engine_voice)
     return sample_voice(station, engine_voice, text or "Kính thưa bà con nhân dân.",
                         station.cache_dir / PREVIEWS / f"thu-giong-{name}.wav").path
+
+
+def add_recording(station: Station, data: bytes, name: str, by: str | None, now: dt.datetime):
+    """Thư viện âm thanh: an upload checked and normalized here, where the audio stack is loaded."""
+    from broadcast.service.library import add
+
+    return add(station, data, name, by, now)

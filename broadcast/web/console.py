@@ -21,7 +21,8 @@ from broadcast.web.worker import RenderWorker
 log = logging.getLogger(__name__)
 
 NAV = ((N_("Overview"), "/", "view"), (N_("News items"), "/tin-bai", "view"), (N_("Schedule"), "/lich-phat", "view"),
-       (N_("As-run log"), "/nhat-ky", "view"), (N_("Reports"), "/bao-cao", "view"), (N_("Settings"), "/cai-dat", "admin"))
+       (N_("As-run log"), "/nhat-ky", "view"), (N_("Audio"), "/thu-vien-am-thanh", "view"), (N_("Reports"), "/bao-cao", "view"),
+       (N_("Settings"), "/cai-dat", "admin"))
 
 
 @dataclass

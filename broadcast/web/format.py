@@ -81,3 +81,19 @@ def by_group(zones) -> list[tuple[str, list]]:
     for zone in zones:
         groups.setdefault(zone.group, []).append(zone)
     return list(groups.items())
+
+
+AUDIT = {"sign-in": N_("Signed in"), "sign-in.failed": N_("Wrong password"), "sign-out": N_("Signed out"),
+         "item.save": N_("Saved an item"), "item.delete": N_("Deleted an item"), "item.submit": N_("Sent for approval"),
+         "item.approve": N_("Approved"), "item.return": N_("Returned to the writer"),
+         "queue.add": N_("Added to the schedule"), "queue.remove": N_("Removed from the schedule"),
+         "emergency": N_("Emergency broadcast"), "user.add": N_("Added a user"), "user.remove": N_("Removed a user"),
+         "user.role": N_("Changed a role"), "user.password": N_("Reset a password"), "user.disable": N_("Disabled a user"),
+         "user.enable": N_("Enabled a user"), "settings.station": N_("Changed the station's details"),
+         "settings.voices": N_("Changed the voices"), "voices.add": N_("Added a voice"),
+         "lexicon.add": N_("Added a reading"), "lexicon.remove": N_("Removed a reading"),
+         "library.add": N_("Added a recording"), "library.use": N_("Changed a jingle"), "output.test": N_("Test tone")}
+
+
+def audit_action(code: str) -> str:
+    return _(AUDIT[code]) if code in AUDIT else code

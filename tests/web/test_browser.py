@@ -55,6 +55,19 @@ def _audio_seconds(page, timeout: float = 60.0) -> float:
     return 0.0
 
 
+def _tone_file(folder: Path) -> Path:
+    """A 2-second WAV to upload (the library brings it to the station's loudness)."""
+    import math
+    import wave
+
+    path = folder / "nhac-hieu.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(22050)
+        w.writeframes(b"".join(int(3000 * math.sin(2 * math.pi * 523 * n / 22050)).to_bytes(2, "little", signed=True)
+                               for n in range(44100)))
+    return path
+
+
 def _sign_in(page, url: str, name: str) -> None:
     page.goto(url + "/")
     page.get_by_label("Tên đăng nhập").fill(name)
@@ -63,7 +76,7 @@ def _sign_in(page, url: str, name: str) -> None:
     expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible()
 
 
-def test_the_officers_tasks_in_a_real_browser(console_url, console_station, shots):
+def test_the_officers_tasks_in_a_real_browser(console_url, console_station, shots, tmp_path):
     assert Path(CHROMIUM).exists(), "install Debian's chromium: ./setup.sh --test"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM)
@@ -126,10 +139,26 @@ def test_the_officers_tasks_in_a_real_browser(console_url, console_station, shot
             page.get_by_role("link", name=link).click()
             page.screenshot(path=shots / f"{name}.png", full_page=True)
 
+        admin = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}).new_page()
+        _sign_in(admin, console_url, "admin1")
+        admin.get_by_role("link", name="Thư viện âm thanh").click()
+        admin.get_by_label("Tệp âm thanh (WAV, MP3, M4A, OGG; tối đa 50 MB)").set_input_files(_tone_file(tmp_path))
+        admin.get_by_role("button", name="Thêm").click()
+        expect(admin.get_by_role("status")).to_have_text("Đã lưu.")
+        expect(admin.get_by_role("row").filter(has_text="nhac-hieu.wav")).to_contain_text("LUFS")
+        admin.screenshot(path=shots / "12-thu-vien-am-thanh.png", full_page=True)
+        admin.get_by_role("link", name="Cài đặt").click()
+        admin.get_by_label("Viết", exact=True).fill("XYZQ")
+        admin.get_by_label("Đọc là").fill("xê y dét quy")
+        admin.get_by_label("Câu để thử").fill("Ban XYZQ xã thông báo.")
+        admin.get_by_role("button", name="Thử", exact=True).click()
+        expect(admin.locator("#lx-reading")).to_contain_text("xê y dét quy")       # the live preview
+        admin.get_by_role("button", name="Thêm cách đọc").click()
+        expect(admin.get_by_role("row").filter(has_text="XYZQ").first).to_contain_text("xê y dét quy")
+        admin.screenshot(path=shots / "11-cai-dat.png", full_page=True)
+
         phone = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True)
         small = phone.new_page()
         _sign_in(small, console_url, "admin1")
         small.screenshot(path=shots / "10-dien-thoai.png", full_page=True)
-        small.get_by_role("link", name="Cài đặt").click()
-        small.screenshot(path=shots / "11-cai-dat.png", full_page=True)
         browser.close()

@@ -34,7 +34,7 @@ def test_the_admin_adds_a_reading_after_trying_it(console_station, as_role):
                         follow_redirects=False)
     assert added.status_code == 303
     page = client.get("/cai-dat").text
-    assert "<td>XYZQ</td><td>xê y dét quy</td>" in page and "lexicon.add" in page
+    assert "<td>XYZQ</td><td>xê y dét quy</td>" in page and "<td>Thêm cách đọc</td>" in page
     refused = client.post("/cai-dat/cach-doc", data={"csrf_token": token, "written": "", "spoken": "x"})
     assert refused.status_code == 400 and "cần một từ hoặc chữ viết tắt" in refused.text
     removed = client.post("/cai-dat/cach-doc", data={"csrf_token": token, "action": "remove", "written": "XYZQ"},
@@ -53,7 +53,7 @@ def test_a_test_tone_plays_on_the_zones_own_output(console_station, as_role):
     [heard] = (console_station / "out" / "thon-1").glob("tieng-thu-thon-1*.wav")
     with wave.open(str(heard)) as w:
         assert abs(w.getnframes() / w.getframerate() - 1.5) < 0.05
-    assert "output.test" in client.get("/cai-dat").text
+    assert "<td>Phát tiếng thử</td>" in client.get("/cai-dat").text
     unknown = client.post("/cai-dat/thu-loa", data={"csrf_token": token, "zone": "khong-co"})
     assert unknown.status_code == 400 and "không có cụm loa" in unknown.text
 

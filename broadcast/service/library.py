@@ -1,0 +1,94 @@
+"""Thư viện âm thanh: jingles and recordings the officer uploads. Each is checked by decoding it (not
+by its name), brought to the station's loudness (mix.target_lufs, true peak under mix.true_peak)
+and kept with its details; one can become the intro, outro, separator or music bed of every program.
+
+Adding runs where the audio stack lives (the console's render worker); listing does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from broadcast import yamledit
+from broadcast.errors import InputError
+from broadcast.files import atomic_path
+from broadcast.i18n import N_, _, known
+from broadcast.service.users import log_action
+from broadcast.station.settings import STATION_FILE, Station, parse_station
+
+FOLDER = Path("audio") / "thu-vien"
+ROLES = {"intro": N_("Intro"), "outro": N_("Outro"), "separator": N_("Between items"), "bed": N_("Music bed")}
+
+
+@dataclass(frozen=True)
+class Recording:
+    file: str                        # path in the station folder: audio/thu-vien/NAME.wav
+    title: str                       # the uploaded file's name
+    seconds: float
+    lufs: float                      # after normalizing
+    peak: float                      # dBTP after normalizing
+    added: str                       # dd/mm/yyyy HH:MM
+    by: str | None
+    used_as: tuple[str, ...] = ()    # intro / outro / separator / bed
+
+
+def recordings(station: Station) -> list[Recording]:
+    folder = station.root / FOLDER
+    found = []
+    for meta in sorted(folder.glob("*.json")) if folder.exists() else []:
+        data = json.loads(meta.read_text("utf-8"))
+        used = tuple(role for role in ROLES if getattr(station.mix, role) == data["file"])
+        found.append(Recording(**{**data, "used_as": used}))
+    return found
+
+
+def add(station: Station, data: bytes, original_name: str, by: str | None, now: dt.datetime) -> Recording:
+    """Check, normalize and keep an uploaded recording (needs the audio stack: the render worker)."""
+    import numpy as np
+
+    from broadcast.service.uploads import store_audio
+    from broadcast.sound.audio import decode, write_wav
+    from broadcast.sound.dsp import db_to_gain, integrated_loudness, true_peak_db
+    from broadcast.sound.pcm import Speech
+
+    checked = store_audio(station, data, original_name, now)          # size cap, decode check
+    try:
+        speech = decode(checked, station.mix.sample_rate)
+    finally:
+        checked.unlink(missing_ok=True)
+    x = speech.samples.astype(np.float32) / 32768.0
+    loudness = integrated_loudness(x, speech.rate)
+    gain = station.mix.target_lufs - loudness if math.isfinite(loudness) else 0.0
+    peak = true_peak_db(x * db_to_gain(gain))
+    if math.isfinite(peak) and peak > station.mix.true_peak:           # quieter rather than clipped
+        gain -= peak - station.mix.true_peak
+    y = np.clip(x * db_to_gain(gain), -1.0, 1.0)
+    stem = re.sub(r"[^a-z0-9-]+", "-", Path(original_name).stem.lower()).strip("-")[:40] or "am-thanh"
+    target = station.root / FOLDER / f"{stem}-{now:%Y%m%d%H%M%S}.wav"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(target, Speech((y * 32767).astype(np.int16), speech.rate))
+    recording = Recording(str(target.relative_to(station.root)), Path(original_name).name, round(speech.duration, 2),
+                          round(integrated_loudness(y, speech.rate), 1), round(true_peak_db(y), 1),
+                          f"{now:%d/%m/%Y %H:%M}", by)
+    meta = {k: v for k, v in asdict(recording).items() if k != "used_as"}
+    with atomic_path(target.with_suffix(".json")) as tmp:
+        tmp.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    log_action(station, now, by, "library.add", recording.file, recording.title)
+    return recording
+
+
+def use_as(station: Station, file: str, role: str, by: str | None, now: dt.datetime) -> Station:
+    """Make the recording FILE the station's ROLE (intro, outro, separator, bed) in station.yaml."""
+    if role not in ROLES:
+        raise InputError(STATION_FILE, None, "mix", _("unknown value {value!r}").format(value=role), known(ROLES))
+    if file not in {r.file for r in recordings(station)}:
+        raise InputError(FOLDER, None, None, _("{path} not found").format(path=file))
+    found: list[Station] = []
+    yamledit.edit(station.root / STATION_FILE, {("mix", role): file},
+                  lambda text: found.append(parse_station(station.root, text)))
+    log_action(station, now, by, "library.use", file, role)
+    return found[0]

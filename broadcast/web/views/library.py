@@ -1,0 +1,74 @@
+"""Thư viện âm thanh: the station's jingles and recordings — upload (checked, normalized), listen,
+and make one the intro, outro, separator or music bed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from broadcast import service
+from broadcast.errors import BroadcastError
+from broadcast.i18n import _
+from broadcast.web import format as fmt
+from broadcast.web.console import console
+from broadcast.web.permissions import allowed
+
+
+@dataclass(frozen=True)
+class Line:
+    file: str
+    title: str
+    length: str
+    loudness: str
+    added: str
+    used_as: str
+
+
+async def listing(request: Request, error: str = "") -> Response:
+    c = console(request)
+    found = await run_in_threadpool(service.library.recordings, c.station)
+    roles = service.library.ROLES
+    lines = [Line(r.file, r.title, fmt.mmss(r.seconds), f"{r.lufs:.1f} LUFS, {r.peak:.1f} dBTP", r.added,
+                  ", ".join(_(roles[u]) for u in r.used_as)) for r in found]
+    role = request.state.session.role
+    return c.render(request, "library.html", 400 if error else 200, lines=lines, error=error,
+                    roles=fmt.choices(roles), can_upload=allowed(role, "write"), can_use=allowed(role, "admin"),
+                    cap=f"{c.station.console.upload_mb:g}", target=f"{c.station.mix.target_lufs:g}")
+
+
+async def upload(request: Request) -> Response:
+    c = console(request)
+    async with request.form() as data:
+        upload = data.get("audio")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await listing(request, _("no audio file chosen"))
+        try:
+            await c.worker.run("add_recording", c.station, await upload.read(), upload.filename,
+                               request.state.session.user, c.now())
+        except BroadcastError as exc:
+            return await listing(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+    return RedirectResponse("/thu-vien-am-thanh?ok=luu", 303)
+
+
+async def use(request: Request) -> Response:
+    c = console(request)
+    data = await request.form()
+    try:
+        await run_in_threadpool(service.library.use_as, c.station, str(data.get("file", "")),
+                                str(data.get("role", "")), request.state.session.user, c.now())
+    except BroadcastError as exc:
+        return await listing(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+    return RedirectResponse("/thu-vien-am-thanh?ok=luu", 303)
+
+
+async def listen(request: Request) -> Response:
+    c = console(request)
+    wanted = request.path_params["name"]
+    found = {r.file.rsplit("/", 1)[-1]: r.file for r in await run_in_threadpool(service.library.recordings, c.station)}
+    if wanted not in found:                  # only what the library lists: no path from the address
+        return c.render(request, "error.html", 404, message=_("{path} not found").format(path=wanted), hint="")
+    return FileResponse(c.station.root / found[wanted], media_type="audio/wav")
