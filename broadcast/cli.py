@@ -451,6 +451,22 @@ def web(ctx: Context, host: str, port: int) -> None:
     uvicorn.run(create_app(ctx.station), host=host, port=port, log_level="warning", access_log=False)
 
 
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@option("--base-url", required=True, help="Where OUT will be on the commune's website, e.g. https://xa.gov.vn/tin/.")
+@pass_ctx
+def publish(ctx: Context, out: Path, base_url: str) -> None:
+    """Write the aired, approved news as a static website with a podcast feed into OUT."""
+    from broadcast.web.app import make_templates
+    from broadcast.web.views.website import export
+
+    written = export(ctx.station, make_templates(), out, base_url)
+    pages = sum(1 for p in written if p.suffix == ".html") - 1
+    click.echo(ngettext("wrote {count} item page, its audio and rss.xml into {path}",
+                        "wrote {count} item pages, their audio and rss.xml into {path}", pages)
+               .format(count=pages, path=out))
+
+
 @cli.group()
 def users() -> None:
     """Console users: admin, editor (biên tập viên), approver (người duyệt), viewer (xem)."""

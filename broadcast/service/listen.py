@@ -34,7 +34,7 @@ def emergency_text_audio(station: Station, text: str, now: dt.datetime) -> Path:
     if not paragraphs:
         raise InputError(_("Emergency broadcast"), None, _("Text"), _("nothing written"), _("type the text to air"))
     folder = station.emergency_dir
-    item = NewsItem(id=f"khan-cap-{now:%Y%m%d-%H%M%S}", title=_("Urgent notice"), topic="khac",
+    item = NewsItem(id=f"khan-cap-{now:%Y%m%d-%H%M%S}", title="Thông báo khẩn", topic="khac",   # read on air: Vietnamese
                     valid_from=now.date(), valid_until=now.date(), paragraphs=paragraphs, path=folder,
                     body_line=1, priority="emergency")
     out = folder / f"{item.id}.wav"
@@ -119,3 +119,10 @@ def add_recording(station: Station, data: bytes, name: str, by: str | None, now:
     from broadcast.service.library import add
 
     return add(station, data, name, by, now)
+
+
+def episode_file(station: Station, item_id: str) -> Path:
+    """The website's MP3 of a published item (rendered here, with the audio stack)."""
+    from broadcast.service.publish import episode_audio
+
+    return episode_audio(station, item_id)

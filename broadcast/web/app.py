@@ -38,6 +38,7 @@ from broadcast.web.views import (  # one module a page
     schedule,
     settings,
     signin,
+    website,
 )
 
 HERE = Path(__file__).parent
@@ -115,11 +116,23 @@ class ResponseHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def make_templates() -> Jinja2Templates:
+    """The pages' templates (autoescaped), reading the one message catalog."""
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.add_extension("jinja2.ext.i18n")
+    templates.env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)
+    return templates
+
+
 def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
                stream_seconds: float = 600.0) -> Starlette:
 
     routes = [
         page("/dang-nhap", signin.form, PUBLIC, ("GET", "POST")),
+        page("/tin/", website.index, PUBLIC),                   # the commune's website: read-only, public
+        page("/tin/rss.xml", website.rss, PUBLIC),
+        page("/tin/{item_id}.mp3", website.audio, PUBLIC),
+        page("/tin/{item_id}", website.item, PUBLIC),
         page("/dang-xuat", signin.sign_out, "view", ("POST",)),
         page("/", dashboard.show, "view"),
         page("/su-kien", events.stream, "view"),
@@ -153,9 +166,7 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         page("/cai-dat/giong/nghe", settings.try_voice, "admin"),
         Mount("/tinh", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    templates = Jinja2Templates(directory=HERE / "templates")   # autoescapes .html
-    templates.env.add_extension("jinja2.ext.i18n")              # pages read the one message catalog
-    templates.env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)
+    templates = make_templates()
 
     console_state = Console(station, now or (lambda: service.station.now(station)), templates, stream_seconds)
 
