@@ -19,20 +19,26 @@ def edit(path: Path, changes: dict[tuple, object], check: Callable[[str], None])
 
     yaml = YAML()
     yaml.preserve_quotes = True
-    yaml.width = 4096
+    yaml.width = 4096                            # no re-wrapping of long lines
+    yaml.indent(mapping=2, sequence=4, offset=2)  # "slots:\n  - id: …", as the sample files are written
     yaml.representer.add_representer(type(None), lambda r, _none: r.represent_scalar("tag:yaml.org,2002:null", "null"))
 
     data = yaml.load(path.read_text("utf-8") if path.exists() else "") or CommentedMap()
     for keys, value in changes.items():
         node = data
         for key in keys[:-1]:
-            if not isinstance(node.get(key), dict):
+            if isinstance(key, int):                # an entry of a list: slots[2]
+                node = node[key]
+                continue
+            if not isinstance(node.get(key), (dict, list)):   # missing (or empty): a new mapping
                 node[key] = CommentedMap()
+
             node = node[key]
         old = node.get(keys[-1])
+
         if isinstance(value, (list, tuple)):
             seq = CommentedSeq(value)
-            if isinstance(old, CommentedSeq) and old.fa.flow_style():
+            if not isinstance(old, CommentedSeq) or old.fa.flow_style():   # [a, b], as people write them
                 seq.fa.set_flow_style()
             value = seq
         node[keys[-1]] = value

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
+
+from broadcast import yamledit
+from broadcast.errors import InputError, ScriptErrors
+from broadcast.i18n import _, known
 from broadcast.schedule import week
 from broadcast.schedule.checks import CheckReport
 from broadcast.schedule.plan import QueueEntry
 from broadcast.schedule.week import ShowRow
-from broadcast.schedule.weekly import Slot, load_schedule
+from broadcast.schedule.weekly import VIETNAMESE_DAYS, Slot, load_schedule
 from broadcast.service.users import log_action
 from broadcast.station.settings import Station
 
@@ -72,3 +80,63 @@ def queue_remove(station: Station, entry_id: int, by: str | None = None, now: dt
     entry = week.queue_remove(station, entry_id)
     log_action(station, now or dt.datetime.now(station.tz), by, "queue.remove", entry.script, f"#{entry.id}")
     return entry
+
+
+@dataclass(frozen=True)
+class SlotEdit:
+    """What the officer may change in a weekly slot from the console."""
+
+    title: str
+    start: str                       # HH:MM
+    minutes: int                     # the longest the program may be
+    days: tuple[int, ...]            # 0 = Monday
+    zones: tuple[str, ...]           # empty: every zone
+
+
+def edit_slot(station: Station, slot_id: str, edit: SlotEdit, by: str | None, now: dt.datetime) -> Slot:
+    """Change a weekly slot in its schedules/*.yaml (comments and order kept); the whole schedule is
+    checked with the change before the file is replaced. Audited."""
+    schedule = load_schedule(station.schedules_dir, station.timezone, station.name)
+    slot = schedule.slot(slot_id)
+    if slot is None or slot.is_event:
+        raise InputError(station.schedules_dir, None, "slots", _("unknown slot {slot!r}").format(slot=slot_id),
+                         known(s.id for s in schedule.slots))
+    if not edit.days:
+        raise InputError(slot.path, slot.line, f"{slot_id}.days", _("no days given"),
+                         _("tick at least one day of the week"))
+    if not 1 <= edit.minutes <= 180:
+        raise InputError(slot.path, slot.line, f"{slot_id}.length", _("a slot lasts 1 to 180 minutes"))
+    index = _slot_index(slot.path, slot_id)
+    days: object = "hằng ngày" if len(set(edit.days)) == 7 else [VIETNAMESE_DAYS[d] for d in sorted(set(edit.days))]
+    changes = {("slots", index, "title"): edit.title.strip() or slot_id, ("slots", index, "start"): edit.start.strip(),
+               ("slots", index, "length"): f"{edit.minutes} phút", ("slots", index, "days"): days,
+               ("slots", index, "zones"): list(edit.zones) if edit.zones and set(edit.zones) != set(schedule.zones)
+               else "all"}
+    yamledit.edit(slot.path, changes, lambda text: _check_schedule_with(station, slot.path, text))
+    log_action(station, now, by, "schedule.slot", slot_id,
+               f"{edit.start} {edit.minutes}' {','.join(map(str, edit.days))} {','.join(edit.zones) or 'all'}")
+    return load_schedule(station.schedules_dir, station.timezone, station.name).slot(slot_id)
+
+
+def _slot_index(path: Path, slot_id: str) -> int:
+    raw = yaml.safe_load(path.read_text("utf-8")) or {}
+    return next(n for n, s in enumerate(raw.get("slots") or []) if str(s.get("id")) == slot_id)
+
+
+def _check_schedule_with(station: Station, path: Path, text: str) -> None:
+    """The schedule as it would read with TEXT in PATH; its errors name PATH, not the trial copy."""
+    with tempfile.TemporaryDirectory() as folder:
+        for other in station.schedules_dir.glob("*.yaml"):
+            shutil.copyfile(other, Path(folder) / other.name)
+        (Path(folder) / path.name).write_text(text, "utf-8")
+        try:
+            load_schedule(Path(folder), station.timezone, station.name)
+        except ScriptErrors as exc:
+            raise ScriptErrors([_renamed(p, path) for p in exc.problems]) from None
+        except InputError as exc:
+            raise _renamed(exc, path) from None
+
+
+def _renamed(problem: InputError, path: Path) -> InputError:
+    return InputError(path.parent / Path(str(problem.path)).name, problem.line, problem.field, problem.problem,
+                      problem.hint)

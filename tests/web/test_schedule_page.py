@@ -88,3 +88,26 @@ def test_a_cell_says_the_free_time_or_the_overrun():
     assert (monday_cell.room, monday_cell.over, monday_cell.zones) == ("còn trống 3:20", False, "")
     assert (tuesday_cell.room, tuesday_cell.over, tuesday_cell.zones) == ("quá 1:40", True, "Thôn A")
     assert tuesday_cell.items == ("Tin A", "tin-b")
+
+
+def test_the_officer_edits_a_slot_and_the_file_keeps_its_comments(console_station, as_role):
+    path = console_station / "schedules" / "tuan.yaml"
+    path.write_text("# Lịch của đài (ghi chú giữ lại)\n" + path.read_text("utf-8"), "utf-8")
+    client, token = as_role("editor")
+    form = client.get("/lich-phat/buoi/sang").text
+    assert 'name="start"' in form and "Giờ bắt đầu (GG:PP)" in form
+    saved = client.post("/lich-phat/buoi/sang/luu", data={"csrf_token": token, "title": "Bản tin sớm", "start": "05:30",
+                                                         "minutes": "20", "days": ["0", "2", "4"], "where": "some",
+                                                         "zones": ["thon-2"]}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    text = path.read_text("utf-8")
+    assert text.startswith("# Lịch của đài (ghi chú giữ lại)")
+    slot = next(s for s in service.week.slots(service.station.open_station(console_station)) if s.id == "sang")
+    assert (slot.title, f"{slot.start:%H:%M}", slot.length, slot.days, slot.zones) == \
+        ("Bản tin sớm", "05:30", 1200, (0, 2, 4), ("thon-2",))
+    bad = client.post("/lich-phat/buoi/sang/luu", data={"csrf_token": token, "start": "25:00", "minutes": "20",
+                                                       "days": ["0"], "where": "all"})
+    assert bad.status_code == 400 and "25:00" in bad.text and "tuan.yaml" in bad.text
+    assert path.read_text("utf-8") == text                          # a refused change leaves the file as it was
+    viewer, viewer_token = as_role("viewer")
+    assert viewer.post("/lich-phat/buoi/sang/luu", data={"csrf_token": viewer_token}).status_code == 403

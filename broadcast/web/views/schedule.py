@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from broadcast import service
-from broadcast.errors import BroadcastError
-from broadcast.i18n import _, ngettext
+from broadcast.errors import BroadcastError, ScriptErrors
+from broadcast.i18n import WEEKDAYS, _, ngettext
 from broadcast.schedule.checks import mmss
 from broadcast.web import format as fmt
 from broadcast.web.console import console
@@ -34,6 +34,7 @@ class GridRow:
     time: str
     slot: str
     title: str
+    weekly: bool                     # a weekly slot (editable here), not a dated event
     cells: tuple[tuple[Cell, ...], ...]    # per day of the week, the programs of that slot
 
 
@@ -48,7 +49,7 @@ def _zones_label(zones: tuple[str, ...], every: set[str], names: dict[str, str],
 
 
 def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]], titles: dict[str, str],
-         slot_titles: dict[str, str], wanted: set[str] | None) -> list[GridRow]:
+         slot_titles: dict[str, str], wanted: set[str] | None, weekly: frozenset[str] = frozenset()) -> list[GridRow]:
     """The week as slots x days; with WANTED zones, only the programs that air on one of them."""
     by_slot: dict[tuple[str, str], list[list[Cell]]] = {}
     every = set(names)
@@ -60,7 +61,7 @@ def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]
             tuple(titles.get(i, i) for i in r.items) or (_("(empty)"),), mmss(r.seconds),
             _("over by {time}").format(time=mmss(r.seconds - r.length)) if r.seconds > r.length
             else _("{time} free").format(time=mmss(r.length - r.seconds)), r.seconds > r.length, _zones_label(r.zones, every, names, groups)))
-    return [GridRow(time, slot, slot_titles.get(slot, slot), tuple(tuple(d) for d in days))
+    return [GridRow(time, slot, slot_titles.get(slot, slot), slot in weekly, tuple(tuple(d) for d in days))
             for (time, slot), days in by_slot.items()]
 
 
@@ -91,8 +92,10 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
         wanted: set[str] | None = groups.get(chosen[5:], set())
     else:
         wanted = {chosen} if chosen else None
-    slot_titles = {s.id: s.title or s.id for s in await run_in_threadpool(service.week.slots, c.station)}
-    rows = grid(plan.rows, plan.start, zones, groups, titles, slot_titles, wanted)
+    all_slots = await run_in_threadpool(service.week.slots, c.station)
+    slot_titles = {s.id: s.title or s.id for s in all_slots}
+    rows = grid(plan.rows, plan.start, zones, groups, titles, slot_titles, wanted,
+                frozenset(s.id for s in all_slots if not s.is_event))
     days = [fmt.weekday_date(plan.start + dt.timedelta(days=n)) for n in range(7)]
     queued = [QueueLine(q.entry.id, titles.get(q.entry.script, q.entry.script), q.entry.slot or _("next slot"),
                         fmt.date(q.entry.date), zones.get(q.entry.zone, q.entry.zone) if q.entry.zone else _("all zones"),
@@ -133,3 +136,38 @@ async def remove(request: Request) -> Response:
     await run_in_threadpool(service.week.queue_remove, c.station, int(request.path_params["entry_id"]),
                             request.state.session.user, c.now())
     return RedirectResponse("/lich-phat?ok=bo-lich", 303)
+
+
+async def slot_form(request: Request, error: str = "", status_code: int = 200) -> Response:
+    """Sửa buổi phát: time, length, days and zones of a weekly slot."""
+    c = console(request)
+    slot_id = request.path_params["slot_id"]
+    slot = next((s for s in await run_in_threadpool(service.week.slots, c.station)
+                 if s.id == slot_id and not s.is_event), None)
+    if slot is None:
+        return c.render(request, "error.html", 404, message=_("unknown slot {slot!r}").format(slot=slot_id), hint="")
+    zone_list = await run_in_threadpool(service.station.zones, c.station)
+    every = len(slot.zones) == len(zone_list)
+    return c.render(request, "slot_form.html", status_code, slot=slot, error=error,
+                    days=[(n, _(WEEKDAYS[n]), n in slot.days) for n in range(7)],
+                    zone_groups=fmt.by_group(zone_list), chosen=set() if every else set(slot.zones),
+                    start=f"{slot.start:%H:%M}", minutes=slot.length // 60)
+
+
+async def save_slot(request: Request) -> Response:
+    c = console(request)
+    data = await request.form()
+    slot_id = request.path_params["slot_id"]
+    try:
+        minutes = int(str(data.get("minutes", "")).strip())
+    except ValueError:
+        return await slot_form(request, _("the length is a number of minutes"), 400)
+    edit = service.week.SlotEdit(str(data.get("title", "")), str(data.get("start", "")), minutes,
+                                 tuple(int(d) for d in data.getlist("days") if str(d).isdigit()),
+                                 tuple(str(z) for z in data.getlist("zones")) if data.get("where") == "some" else ())
+    try:
+        await run_in_threadpool(service.week.edit_slot, c.station, slot_id, edit, request.state.session.user, c.now())
+    except BroadcastError as exc:
+        return await slot_form(request, str(exc) if isinstance(exc, ScriptErrors) else
+                               exc.message + (f" – {exc.hint}" if exc.hint else ""), 400)
+    return RedirectResponse("/lich-phat?ok=luu", 303)
