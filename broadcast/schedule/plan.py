@@ -30,6 +30,11 @@ class QueueEntry:
     date: dt.date | None = None
     zone: str | None = None
     priority: str = "normal"
+    rank: int | None = None          # the officer's order among priority items (None: as added)
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (self.rank if self.rank is not None else self.id, self.id)
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,7 @@ class Planner:
         self.approved = {i.id for i in self.items.values() if i.is_approved or not approval_required}
         self.by_rotation = sorted(self.items.values(), key=lambda i: i.id)
         self.by_newest = sorted(self.items.values(), key=lambda i: (-i.valid_from.toordinal(), i.id))
-        self.queue = sorted((q for q in queue if q.priority != "emergency"), key=lambda q: q.id)
+        self.queue = sorted((q for q in queue if q.priority != "emergency"), key=lambda q: q.order)
         self.timing = timing
         self._seconds: dict[str, float] = {}
         self._pools: dict[tuple, list[NewsItem]] = {}

@@ -24,7 +24,7 @@ def _entry(row: sqlite3.Row) -> QueueEntry:
     return QueueEntry(
         id=row["id"], script=row["script"], added_at=dt.datetime.fromisoformat(row["added_at"]),
         slot=row["slot"], date=dt.date.fromisoformat(row["date"]) if row["date"] else None,
-        zone=row["zone"], priority=row["priority"],
+        zone=row["zone"], priority=row["priority"], rank=row["rank"],
     )
 
 
@@ -32,9 +32,26 @@ def entries(conn: sqlite3.Connection) -> list[QueueEntry]:
     return [_entry(r) for r in conn.execute("SELECT * FROM queue ORDER BY id")]
 
 
-def ids(conn: sqlite3.Connection) -> tuple[int, ...]:
-    """The entries' ids: ids are never reused and entries never edited, so this names the queue's state."""
-    return tuple(r[0] for r in conn.execute("SELECT id FROM queue ORDER BY id"))
+def ids(conn: sqlite3.Connection) -> tuple[tuple[int, int | None], ...]:
+    """The entries' ids and ranks: ids are never reused and only ranks change, so this names the
+    queue's state."""
+    return tuple((r[0], r[1]) for r in conn.execute("SELECT id, rank FROM queue ORDER BY id"))
+
+
+def move(conn: sqlite3.Connection, entry_id: int, earlier: bool) -> None:
+    """Air priority entry ENTRY_ID one place earlier (or later) among the priority entries."""
+    entries_now = sorted((e for e in entries(conn) if e.priority == "priority"), key=lambda e: e.order)
+    position = next((n for n, e in enumerate(entries_now) if e.id == entry_id), None)
+    if position is None:
+        raise QueueError(_("no priority entry {entry_id}").format(entry_id=entry_id),
+                         _("only priority items (Ưu tiên) have an order to set"))
+    other = position - 1 if earlier else position + 1
+    if 0 <= other < len(entries_now):
+        entries_now[position], entries_now[other] = entries_now[other], entries_now[position]
+    conn.execute("BEGIN")
+    for rank, entry in enumerate(entries_now):
+        conn.execute("UPDATE queue SET rank = ? WHERE id = ?", (rank, entry.id))
+    conn.execute("COMMIT")
 
 
 def add(conn: sqlite3.Connection, schedule: Schedule, items: dict[str, NewsItem], script: str,

@@ -182,3 +182,11 @@ def queue_remove(station: Station, entry_id: int) -> QueueEntry:
         return queue.remove(conn, entry_id)
     finally:
         conn.close()
+
+
+def queue_move(station: Station, entry_id: int, earlier: bool) -> None:
+    conn = db.connect(station.db_path)
+    try:
+        queue.move(conn, entry_id, earlier)
+    finally:
+        conn.close()

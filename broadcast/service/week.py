@@ -73,7 +73,15 @@ def queue_add(station: Station, script: str, now: dt.datetime, slot: str | None 
 
 
 def queue_list(station: Station) -> list[Queued]:
-    return [Queued(entry, targets) for entry, targets in week.queue_list(station)]
+    """The queue, priority items first in the order they air, then the rest as added."""
+    found = [Queued(entry, targets) for entry, targets in week.queue_list(station)]
+    return sorted(found, key=lambda q: (q.entry.priority != "priority", q.entry.order))
+
+
+def queue_move(station: Station, entry_id: int, earlier: bool, by: str | None, now: dt.datetime) -> None:
+    """Air a priority item one place earlier (or later) in its programs; audited."""
+    week.queue_move(station, entry_id, earlier)
+    log_action(station, now, by, "queue.move", str(entry_id), "earlier" if earlier else "later")
 
 
 def queue_remove(station: Station, entry_id: int, by: str | None = None, now: dt.datetime | None = None) -> QueueEntry:

@@ -100,6 +100,7 @@ MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
         "CREATE TRIGGER asrun_update AFTER UPDATE ON asrun BEGIN UPDATE asrun_version SET n = n + 1; END",
         "CREATE TRIGGER asrun_delete AFTER DELETE ON asrun BEGIN UPDATE asrun_version SET n = n + 1; END",
     )),
+    ("0007_queue_rank", "ALTER TABLE queue ADD COLUMN rank INTEGER"),   # the officer's order of priority items
 ]
 
 

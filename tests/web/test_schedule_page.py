@@ -111,3 +111,26 @@ def test_the_officer_edits_a_slot_and_the_file_keeps_its_comments(console_statio
     assert path.read_text("utf-8") == text                          # a refused change leaves the file as it was
     viewer, viewer_token = as_role("viewer")
     assert viewer.post("/lich-phat/buoi/sang/luu", data={"csrf_token": viewer_token}).status_code == 403
+
+
+def test_the_officer_sets_the_order_of_priority_items(console_station, as_role, clock):
+    client, token = as_role("editor")
+    day = (clock.now + dt.timedelta(days=1)).date()
+    for item in ("tin-a", "tin-b"):
+        assert client.post("/lich-phat/them", data={"csrf_token": token, "item": item, "slot": "sang",
+                                                    "date": day.strftime("%d/%m/%Y"), "priority": "priority"},
+                           follow_redirects=False).status_code == 303
+    station = service.station.open_station(console_station)
+
+    def aired_first() -> tuple[str, ...]:
+        plan = service.week.plan_week(station, day.isoformat(), day)
+        return next(r.items for r in plan.rows if r.day == day and r.slot == "sang")[:2]
+
+    assert aired_first() == ("tin-a", "tin-b")
+    second = [q for q in service.week.queue_list(station) if q.entry.script == "tin-b"][0].entry.id
+    moved = client.post(f"/lich-phat/thu-tu/{second}", data={"csrf_token": token, "huong": "truoc"},
+                        follow_redirects=False)
+    assert moved.status_code == 303
+    assert aired_first() == ("tin-b", "tin-a")
+    assert [q.entry.script for q in service.week.queue_list(station)] == ["tin-b", "tin-a"]
+    assert "Phát Tin tin-b sớm hơn" in client.get("/lich-phat").text

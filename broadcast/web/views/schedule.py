@@ -68,6 +68,7 @@ def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]
 @dataclass(frozen=True)
 class QueueLine:
     id: int
+    ranked: bool                     # a priority item: its order can be set
     title: str
     slot: str
     date: str
@@ -97,7 +98,7 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
     rows = grid(plan.rows, plan.start, zones, groups, titles, slot_titles, wanted,
                 frozenset(s.id for s in all_slots if not s.is_event))
     days = [fmt.weekday_date(plan.start + dt.timedelta(days=n)) for n in range(7)]
-    queued = [QueueLine(q.entry.id, titles.get(q.entry.script, q.entry.script), q.entry.slot or _("next slot"),
+    queued = [QueueLine(q.entry.id, q.entry.priority == "priority", titles.get(q.entry.script, q.entry.script), q.entry.slot or _("next slot"),
                         fmt.date(q.entry.date), zones.get(q.entry.zone, q.entry.zone) if q.entry.zone else _("all zones"),
                         fmt.priority(q.entry.priority), ngettext("{count} airing", "{count} airings", len(q.airs_in)).format(count=len(q.airs_in))
                         if q.airs_in else _("no matching slot yet"))
@@ -171,3 +172,15 @@ async def save_slot(request: Request) -> Response:
         return await slot_form(request, str(exc) if isinstance(exc, ScriptErrors) else
                                exc.message + (f" – {exc.hint}" if exc.hint else ""), 400)
     return RedirectResponse("/lich-phat?ok=luu", 303)
+
+
+async def move(request: Request) -> Response:
+    """Ưu tiên: the officer sets the order priority items air in."""
+    c = console(request)
+    data = await request.form()
+    try:
+        await run_in_threadpool(service.week.queue_move, c.station, int(request.path_params["entry_id"]),
+                                data.get("huong") == "truoc", request.state.session.user, c.now())
+    except BroadcastError as exc:
+        return await week(request, exc.message + (f" – {exc.hint}" if exc.hint else ""), 400)
+    return RedirectResponse("/lich-phat?ok=luu#hang-doi", 303)
