@@ -162,3 +162,45 @@ def test_the_officers_tasks_in_a_real_browser(console_url, console_station, shot
         _sign_in(small, console_url, "admin1")
         small.screenshot(path=shots / "10-dien-thoai.png", full_page=True)
         browser.close()
+
+
+def test_a_forty_zone_commune_in_a_real_browser(console_url, console_station, shots):
+    """The week of a merged commune with 40 zones: filter by a former commune, edit a slot, play a
+    test tone on a zone, and find the aired news on the public website."""
+    from tests.web.test_asrun_page import _log
+    from tests.web.test_schedule_page import forty_zones
+
+    forty_zones(console_station)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}).new_page()
+        _sign_in(page, console_url, "admin1")
+        page.get_by_role("link", name="Lịch phát").click()
+        grid = page.locator("table.week-grid")
+        expect(grid.locator(".program")).to_have_count(8)
+        page.get_by_label("Cụm loa", exact=True).first.select_option("nhom:Xã An cũ")
+        page.get_by_role("button", name="Xem").click()
+        expect(grid.locator(".program")).to_have_count(7)
+        page.screenshot(path=shots / "13-lich-phat-40-cum-loa.png", full_page=True)
+
+        page.get_by_role("link", name="Sửa buổi phát").first.click()
+        page.get_by_label("Giờ bắt đầu (GG:PP)").fill("05:30")
+        page.get_by_label("Chủ Nhật").uncheck()
+        page.get_by_role("button", name="Lưu").click()
+        expect(page.get_by_role("status")).to_have_text("Đã lưu.")
+        expect(grid).to_contain_text("05:30")
+        expect(grid.locator(".program")).to_have_count(7)            # no Sunday morning any more
+
+        page.get_by_role("link", name="Cài đặt").click()
+        page.get_by_role("button", name="Phát tiếng thử ở Thôn 1", exact=True).click()
+        expect(page.get_by_role("status")).to_have_text("Đã phát tiếng thử.")
+
+        _log(console_station, __import__("datetime").date.today())    # tin-a and tin-b aired today
+        site = browser.new_context(locale="vi-VN").new_page()          # a resident, not signed in
+        site.goto(console_url + "/tin/")
+        site.get_by_role("link", name="Tin tin-a").click()
+        expect(site.get_by_role("heading", name="Tin tin-a")).to_be_visible()
+        seconds = site.locator("audio").evaluate("a => new Promise(r => { a.onloadedmetadata = () => r(a.duration); a.load(); })")
+        assert seconds > 1
+        site.screenshot(path=shots / "14-trang-thong-tin.png", full_page=True)
+        browser.close()
