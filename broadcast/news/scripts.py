@@ -18,7 +18,7 @@ from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
 REQUIRED = ("id", "title", "topic", "valid_from")
 OPEN_ENDED = dt.date.max      # no valid_until: valid from valid_from on, without end
-OPTIONAL = ("valid_until", "voice", "engine", "priority", "written_by", "review", "approved")
+OPTIONAL = ("valid_until", "voice", "engine", "priority", "written_by", "review", "approved", "audio")
 REVIEW_STATES = ("submitted", "returned")
 PRIORITIES = ("normal", "priority", "emergency")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -40,21 +40,37 @@ class NewsItem:
     written_by: str | None = None    # who saved it last (console user)
     review: Review | None = None     # sent for approval, or returned with a comment
     approved: Approval | None = None
+    audio: str | None = None         # a recording aired instead of reading the text (path in the station folder)
 
     @property
     def body(self) -> str:
         return "\n\n".join(self.paragraphs)
 
+    @property
+    def audio_path(self) -> Path | None:
+        """The recording's file: scripts live in the station's scripts/ folder."""
+        return None if self.audio is None else self.path.parent.parent / self.audio
+
+    @functools.cached_property
+    def _audio_identity(self) -> tuple[str, ...]:
+        if self.audio_path is None:
+            return ()
+        try:
+            st = self.audio_path.stat()
+        except OSError:
+            return (self.audio, "missing")
+        return (self.audio, str(st.st_size), str(st.st_mtime_ns))       # a new recording is a new item
+
     @functools.cached_property
     def content_hash(self) -> str:
-        text = "\x1f".join((self.title, *self.paragraphs))
+        text = "\x1f".join((self.title, *self.paragraphs, *self._audio_identity))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @functools.cached_property
     def approval_hash(self) -> str:
-        """What an approver approves: the text and when and how it airs."""
+        """What an approver approves: the text (or recording) and when and how it airs."""
         text = "\x1f".join((self.title, self.topic, self.valid_from.isoformat(), self.valid_until.isoformat(),
-                            self.priority, *self.paragraphs))
+                            self.priority, *self.paragraphs, *self._audio_identity))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @property
@@ -185,7 +201,11 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
     if review is not None and review.state not in REVIEW_STATES:
         problems.append(located.error(("review", "state"), unknown(review.state), known(REVIEW_STATES)))
     paragraphs = _paragraphs(body)
-    if not paragraphs:
+    audio = str(data["audio"]).strip() if data.get("audio") else None
+    if audio is not None and not (path.parent.parent / audio).is_file():
+        problems.append(located.error(("audio",), _("recording {path} not found").format(path=audio),
+                                      _("choose a recording of the Thư viện âm thanh page")))
+    if not paragraphs and audio is None:
         problems.append(InputError(path, body_line, _("body"), _("empty: nothing to read on air"),
                                    _("write the news text after the closing '---'")))
     if problems:
@@ -196,6 +216,7 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
         paragraphs=paragraphs, path=path, body_line=body_line,
         voice=data.get("voice"), engine=engine, priority=priority,
         written_by=str(data["written_by"]) if data.get("written_by") else None, review=review, approved=approved,
+        audio=audio,
     )
 
 

@@ -84,7 +84,13 @@ class Renderer:
         return self._spoken[text]
 
     def _texts(self, item: NewsItem) -> list[str]:
+        if item.audio is not None:          # a recording: aired as it is, nothing read
+            return []
         return ([item.title] if self.station.mix.speak_titles else []) + list(item.paragraphs)
+
+    def _recording(self, item: NewsItem) -> Part:
+        samples = audio.decode(item.audio_path, self.rate).samples
+        return audio_part("speech", samples.astype(np.float32) / 32768.0, self.rate, owner=item.id)
 
     def shape(self, job: "SpeechJob", folder: Path) -> "Shaped":
         """Voice one text and shape it (level + compress); save the float32 result in FOLDER."""
@@ -219,7 +225,9 @@ class Renderer:
         for index, item in enumerate(items):
             if index:
                 parts += [silence(m.gap / 2), separator, silence(m.gap / 2)] if separator else [silence(m.gap)]
-            voiced = by_item[item.id]
+            voiced = by_item.get(item.id, [])
+            if item.audio is not None:
+                parts.append(self._recording(item))
             for n, (_job, s) in enumerate(voiced):
                 if n:
                     pause = m.title_pause if (n == 1 and m.speak_titles) else m.paragraph_pause
@@ -229,7 +237,8 @@ class Renderer:
             fallbacks = sorted({r for _, s in voiced for r in s.fallbacks})
             for reason in fallbacks:
                 log.warning("%s: fell back from %s", item.id, reason)
-            results.append(ItemResult(item.id, item.title, item.topic, "+".join(sorted({s.engine for _, s in voiced})),
+            engine = "+".join(sorted({s.engine for _, s in voiced})) or "recording"
+            results.append(ItemResult(item.id, item.title, item.topic, engine,
                                       seconds, item.content_hash, all(s.cached for _, s in voiced), fallbacks))
         if outro:
             parts += [silence(m.gap / 2), outro]

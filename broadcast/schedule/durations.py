@@ -72,6 +72,8 @@ def estimate_seconds(station: Station, text: str) -> float:
 
 
 def item_seconds(station: Station, book: DurationBook, item: NewsItem) -> float:
+    if item.audio_path is not None:             # a recording lasts what it lasts
+        return wav_seconds(item.audio_path)
     known = book.get(speech_key(station, item))
     if known is not None:
         return known

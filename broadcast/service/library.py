@@ -92,3 +92,17 @@ def use_as(station: Station, file: str, role: str, by: str | None, now: dt.datet
                   lambda text: found.append(parse_station(station.root, text)))
     log_action(station, now, by, "library.use", file, role)
     return found[0]
+
+
+def to_item(station: Station, file: str, by: str | None, now: dt.datetime):
+    """A news item that airs the recording FILE (a draft: the officer sets its title and topic and
+    sends it for approval like any item)."""
+    from broadcast.news.scripts import OPEN_ENDED
+    from broadcast.service.scripts import Draft, save_script
+
+    recording = next((r for r in recordings(station) if r.file == file), None)
+    if recording is None:
+        raise InputError(FOLDER, None, None, _("{path} not found").format(path=file))
+    title = Path(recording.title).stem.replace("_", " ").replace("-", " ").strip() or _("Recording")
+    item_id = f"ban-ghi-{Path(file).stem}"[:60]
+    return save_script(station, Draft(item_id, title, "khac", now.date(), OPEN_ENDED, "", audio=file), by, now)

@@ -50,13 +50,14 @@ class Draft:
     written_by: str | None = None
     review: Review | None = None
     approved: Approval | None = None
+    audio: str | None = None         # a recording aired instead of the text (path in the station folder)
 
     @classmethod
     def from_item(cls, item: NewsItem) -> "Draft":
         """The item as the officer edits it: the body exactly as written in its file."""
         body = "\n".join(item.path.read_text("utf-8-sig").splitlines()[item.body_line - 1:]).strip()
         return cls(item.id, item.title, item.topic, item.valid_from, item.valid_until, body,
-                   item.priority, item.voice, item.engine, item.written_by, item.review, item.approved)
+                   item.priority, item.voice, item.engine, item.written_by, item.review, item.approved, item.audio)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def to_markdown(draft: Draft) -> str:
               "valid_from": draft.valid_from,
               "valid_until": None if draft.valid_until == OPEN_ENDED else draft.valid_until,
               "priority": draft.priority, "voice": draft.voice, "engine": draft.engine,
-              "written_by": draft.written_by,
+              "written_by": draft.written_by, "audio": draft.audio,
               "review": {k: v for k, v in draft.review.__dict__.items() if v is not None} if draft.review else None,
               "approved": dict(draft.approved.__dict__) if draft.approved else None}
     front = yaml.safe_dump({k: v for k, v in fields.items() if v is not None}, allow_unicode=True,
@@ -130,7 +131,8 @@ def save_script(station: Station, draft: Draft, by: str | None = None, now: dt.d
     existing = {i.id: i for i in check_scripts([station.scripts_dir], station.topics).items}
     old = existing.get(draft.id)
     if old is not None:
-        draft = replace(draft, review=old.review, approved=old.approved, written_by=by or old.written_by)
+        draft = replace(draft, review=old.review, approved=old.approved, written_by=by or old.written_by,
+                        audio=draft.audio or old.audio)        # the form edits the text, not the recording
     elif by:
         draft = replace(draft, written_by=by)
     saved = write_draft(station, draft, old.path if old else station.scripts_dir / f"{draft.id}.md")

@@ -129,3 +129,25 @@ def test_check_warns_about_items_expired_or_expiring_within_30_days(tmp_path):
     found = {w.path.stem: w.problem for w in result.warnings}
     assert found == {"cu": "expired on 01/03/2024: it no longer airs",
                      "sap-het": "expires on 30/03/2024, in 12 days"}
+
+
+def test_an_item_may_air_a_recording_and_a_new_recording_needs_a_new_approval(tmp_path):
+    from broadcast.errors import ScriptErrors
+    from broadcast.news.scripts import parse_script
+
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (tmp_path / "audio").mkdir()
+    recording = tmp_path / "audio" / "thong-bao.wav"
+    recording.write_bytes(b"RIFF" + b"\0" * 100)
+    path = write_script(scripts, "ghi-am", body="", audio="audio/thong-bao.wav", approved=None)
+    item = parse_script(path)
+    assert item.audio == "audio/thong-bao.wav" and item.paragraphs == () and item.audio_path == recording
+    before = item.approval_hash
+    recording.write_bytes(b"RIFF" + b"\1" * 200)                     # another recording under the same name
+    path.write_text(path.read_text("utf-8") + "\n", "utf-8")          # (a new parse)
+    assert parse_script(path).approval_hash != before
+    missing = write_script(scripts, "mat", body="", audio="audio/khong-co.wav", approved=None)
+    with pytest.raises(ScriptErrors) as found:
+        parse_script(missing)
+    assert any(p.field == "audio" and "khong-co.wav" in p.problem for p in found.value.problems)

@@ -48,3 +48,29 @@ def test_a_file_that_is_not_audio_is_refused(as_role):
     refused = editor.post("/thu-vien-am-thanh/them", data={"csrf_token": token},
                           files={"audio": ("bai-hat.mp3", b"this is not audio at all" * 100)})
     assert refused.status_code == 400 and "không phải tệp âm thanh" in refused.text
+
+
+def test_a_recording_airs_as_a_news_item(console_station, as_role):
+    from broadcast.render.bulletin import Renderer
+
+    editor, token = as_role("editor")
+    editor.post("/thu-vien-am-thanh/them", data={"csrf_token": token}, files={"audio": ("Thông báo tiêm phòng.wav",
+                                                                                         _tone(seconds=3.0))})
+    station = service.station.open_station(console_station)
+    [recording] = service.library.recordings(station)
+    made = editor.post("/thu-vien-am-thanh/thanh-tin", data={"csrf_token": token, "file": recording.file},
+                       follow_redirects=False)
+    assert made.status_code == 303 and made.headers["location"].startswith("/tin-bai/ban-ghi-")
+    item_id = made.headers["location"].split("/")[2].split("?")[0]
+    form = editor.get(f"/tin-bai/{item_id}").text
+    assert "Tin này phát bản ghi âm:" in form and "không đọc lên loa" in form
+    saved = editor.post(f"/tin-bai/{item_id}", data={"csrf_token": token, "action": "save", "title": "Thông báo tiêm phòng",
+                                                     "topic": "khac", "valid_from": "01/01/2026", "valid_until": "",
+                                                     "priority": "normal", "body": ""}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    item = service.scripts.find(station, item_id)
+    assert item.audio == recording.file and item.title == "Thông báo tiêm phòng"   # the form kept the recording
+    result = Renderer(station).render([item], console_station / "out" / "ban-ghi.wav")
+    [aired] = result.items
+    assert aired.engine == "recording" and abs(aired.duration - 3.0) < 0.1
+    assert abs(result.loudness - station.mix.target_lufs) <= 0.5

@@ -72,3 +72,15 @@ async def listen(request: Request) -> Response:
     if wanted not in found:                  # only what the library lists: no path from the address
         return c.render(request, "error.html", 404, message=_("{path} not found").format(path=wanted), hint="")
     return FileResponse(c.station.root / found[wanted], media_type="audio/wav")
+
+
+async def as_item(request: Request) -> Response:
+    """Phát như một tin: a news item that airs the recording (then edited and approved as any item)."""
+    c = console(request)
+    data = await request.form()
+    try:
+        item = await run_in_threadpool(service.library.to_item, c.station, str(data.get("file", "")),
+                                       request.state.session.user, c.now())
+    except BroadcastError as exc:
+        return await listing(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+    return RedirectResponse(f"/tin-bai/{item.id}?ok=luu", 303)
