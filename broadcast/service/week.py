@@ -99,6 +99,7 @@ class SlotEdit:
     minutes: int                     # the longest the program may be
     days: tuple[int, ...]            # 0 = Monday
     zones: tuple[str, ...]           # empty: every zone
+    rule_topics: tuple[tuple[str, ...], ...] = ()   # per rule that chooses items: its topics (empty: unchanged)
 
 
 def edit_slot(station: Station, slot_id: str, edit: SlotEdit, by: str | None, now: dt.datetime) -> Slot:
@@ -120,6 +121,9 @@ def edit_slot(station: Station, slot_id: str, edit: SlotEdit, by: str | None, no
                ("slots", index, "length"): f"{edit.minutes} phút", ("slots", index, "days"): days,
                ("slots", index, "zones"): list(edit.zones) if edit.zones and set(edit.zones) != set(schedule.zones)
                else "all"}
+    for n, topics in enumerate(edit.rule_topics[:len(slot.template.rules)]):
+        if topics:
+            changes[("slots", index, "program", "rules", n, "topics")] = list(topics)
     yamledit.edit(slot.path, changes, lambda text: _check_schedule_with(station, slot.path, text))
     log_action(station, now, by, "schedule.slot", slot_id,
                f"{edit.start} {edit.minutes}' {','.join(map(str, edit.days))} {','.join(edit.zones) or 'all'}")
@@ -148,3 +152,53 @@ def _check_schedule_with(station: Station, path: Path, text: str) -> None:
 def _renamed(problem: InputError, path: Path) -> InputError:
     return InputError(path.parent / Path(str(problem.path)).name, problem.line, problem.field, problem.problem,
                       problem.hint)
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """A one-off broadcast on a date (a commemoration, a campaign day), replacing the weekly slots
+    it overlaps."""
+
+    title: str
+    date: dt.date
+    start: str                       # HH:MM
+    minutes: int
+    zones: tuple[str, ...]           # empty: every zone
+    items: tuple[str, ...]           # item ids, aired in this order
+
+
+def add_event(station: Station, event: EventDraft, by: str | None, now: dt.datetime) -> Slot:
+    """Write EVENT into the schedule (the file that holds the events, else the first); checked with
+    the whole schedule first; audited."""
+    if not event.title.strip():
+        raise InputError("schedules", None, "events.title", _("cannot be empty"), _("e.g. Ngày Pháp luật 9/11"))
+    if not event.items:
+        raise InputError("schedules", None, "events.program.items", _("the program has no items"),
+                         _("choose at least one approved item"))
+    if not 1 <= event.minutes <= 180:
+        raise InputError("schedules", None, "events.length", _("a slot lasts 1 to 180 minutes"))
+    schedule = load_schedule(station.schedules_dir, station.timezone, station.name)
+    path = next((e.path for e in schedule.events), schedule.paths[0])
+    slot_id = f"su-kien-{event.date:%Y%m%d}-{event.start.replace(':', '')}"
+    entry = {"id": slot_id, "title": event.title.strip(), "date": event.date.isoformat(), "start": event.start.strip(),
+             "length": f"{event.minutes} phút", "zones": list(event.zones) if event.zones else "all",
+             "program": {"items": list(event.items)}}
+    yamledit.append(path, ("events",), entry, lambda text: _check_schedule_with(station, path, text))
+    log_action(station, now, by, "schedule.event", slot_id, f"{event.date:%d/%m/%Y} {event.start}")
+    return load_schedule(station.schedules_dir, station.timezone, station.name).slot(slot_id)
+
+
+def edit_zone(station: Station, zone_id: str, name: str, group: str, output: str, by: str | None,
+              now: dt.datetime) -> None:
+    """A loudspeaker zone's name, group (former commune) and output, in the schedule file that
+    declares it; checked with the whole schedule first; audited."""
+    schedule = load_schedule(station.schedules_dir, station.timezone, station.name)
+    if zone_id not in schedule.zones:
+        raise InputError(station.schedules_dir, None, "zones", _("unknown zone {zone!r}").format(zone=zone_id),
+                         known(schedule.zones))
+    path = next(p for p in schedule.paths if zone_id in ((yaml.safe_load(p.read_text("utf-8")) or {}).get("zones") or {}))
+    changes = {("zones", zone_id, "name"): name.strip() or zone_id, ("zones", zone_id, "output"): output.strip()}
+    if group.strip() or schedule.zones[zone_id].group:
+        changes[("zones", zone_id, "group")] = group.strip()
+    yamledit.edit(path, changes, lambda text: _check_schedule_with(station, path, text))
+    log_action(station, now, by, "schedule.zone", zone_id, f"{name} | {group} | {output}")

@@ -88,6 +88,7 @@ AUDIT = {"sign-in": N_("Signed in"), "sign-in.failed": N_("Wrong password"), "si
          "item.approve": N_("Approved"), "item.return": N_("Returned to the writer"),
          "queue.add": N_("Added to the schedule"), "queue.remove": N_("Removed from the schedule"),
          "queue.move": N_("Changed the order of priority items"), "schedule.slot": N_("Edited a slot"),
+         "schedule.event": N_("Added an event"), "schedule.zone": N_("Changed a zone"),
          "emergency": N_("Emergency broadcast"), "user.add": N_("Added a user"), "user.remove": N_("Removed a user"),
          "user.role": N_("Changed a role"), "user.password": N_("Reset a password"), "user.disable": N_("Disabled a user"),
          "user.enable": N_("Enabled a user"), "settings.station": N_("Changed the station's details"),

@@ -134,3 +134,65 @@ def test_the_officer_sets_the_order_of_priority_items(console_station, as_role, 
     assert aired_first() == ("tin-b", "tin-a")
     assert [q.entry.script for q in service.week.queue_list(station)] == ["tin-b", "tin-a"]
     assert "Phát Tin tin-b sớm hơn" in client.get("/lich-phat").text
+
+
+def test_a_slots_problems_show_in_its_row(console_station, as_role):
+    from tests.conftest import write_script
+
+    write_script(console_station / "scripts", "tin-a", body="Kính thưa bà con.", valid_from="2020-01-01",
+                 valid_until="2020-12-31")                          # expired: the slot that names it says so
+    client, _ = as_role("viewer")
+    page = client.get("/lich-phat").text
+    row = page[page.index("<th scope=\"row\">06:00"):]
+    row = row[:row.index("</th>")]
+    assert 'class="slot-problems"' in row and "tin-a hết hạn ngày 31/12/2020" in row
+
+
+def test_the_officer_adds_a_one_off_event(console_station, as_role, clock):
+    client, token = as_role("editor")
+    day = (clock.now + dt.timedelta(days=2)).date()
+    added = client.post("/lich-phat/su-kien", data={"csrf_token": token, "title": "Ngày Pháp luật",
+                                                   "date": day.strftime("%d/%m/%Y"), "start": "06:00", "minutes": "15",
+                                                   "zone": "thon-1", "items": ["tin-b", "tin-a"]},
+                        follow_redirects=False)
+    assert added.status_code == 303, added.text
+    station = service.station.open_station(console_station)
+    plan = service.week.plan_week(station, day.isoformat(), day)
+    [row] = [r for r in plan.rows if r.day == day and r.slot.startswith("su-kien-")]   # thon-2 keeps its slot
+    assert row.slot.startswith("su-kien-") and row.items[:2] == ("tin-b", "tin-a") and row.zones == ("thon-1",)
+    assert "Ngày Pháp luật" in client.get(added.headers["location"]).text
+    clash = client.post("/lich-phat/su-kien", data={"csrf_token": token, "title": "Trùng", "date": day.strftime("%d/%m/%Y"),
+                                                   "start": "06:00", "minutes": "15", "items": ["tin-a"]})
+    assert clash.status_code == 400                                  # the same id: refused, the file unchanged
+    assert "Trùng" not in (console_station / "schedules" / "tuan.yaml").read_text("utf-8")
+
+
+def test_the_topics_a_slot_chooses_items_from(console_station, as_role):
+    from tests.conftest import write_schedule
+
+    write_schedule(console_station, """\
+zones:
+  thon-1: {name: Thôn 1, output: "file:out/thon-1"}
+slots:
+  - id: chieu
+    days: hằng ngày
+    start: "17:00"
+    length: 20
+    zones: all
+    program:
+      rules:
+        - topics: [dich-vu-cong]    # online public services first
+          order: rotate
+          max: 2
+""")
+    client, token = as_role("editor")
+    form = client.get("/lich-phat/buoi/chieu").text
+    assert 'name="rule-0" value="dich-vu-cong" checked' in form
+    saved = client.post("/lich-phat/buoi/chieu/luu", data={"csrf_token": token, "title": "", "start": "17:00",
+                                                          "minutes": "20", "days": [str(d) for d in range(7)],
+                                                          "where": "all", "rule-0": ["dich-vu-cong", "chi-so"]},
+                        follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    text = (console_station / "schedules" / "tuan.yaml").read_text("utf-8")
+    assert "topics: [dich-vu-cong, chi-so]" in text and "# online public services first" in text
+    assert "days: hằng ngày" in text

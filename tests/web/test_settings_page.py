@@ -82,3 +82,27 @@ def test_the_admin_adds_a_piper_voice_puts_it_first_and_tries_it(console_station
     assert heard.status_code == 200 and heard.headers["content-type"] == "audio/wav" and len(heard.content) > 10000
     twice = client.post("/cai-dat/giong", data={"csrf_token": token, "engine-1": "espeak", "engine-2": "espeak"})
     assert twice.status_code == 400 and "được chọn hai lần" in twice.text
+
+
+def test_the_audit_log_filters_by_user_and_action(console_station, as_role):
+    client, token = as_role("admin")
+    client.post("/cai-dat/cach-doc", data={"csrf_token": token, "written": "XYZQ", "spoken": "xê y dét quy"})
+    only = client.get("/cai-dat", params={"thao-tac": "lexicon.add"}).text
+    log = only[only.index('id="nhat-ky-thao-tac"'):]
+    assert "<td>Thêm cách đọc</td>" in log and "<td>Đăng nhập</td>" not in log
+    by_viewer = client.get("/cai-dat", params={"nguoi": "viewer1"}).text
+    assert "<td>Thêm cách đọc</td>" not in by_viewer[by_viewer.index('id="nhat-ky-thao-tac"'):]
+
+
+def test_the_admin_changes_a_zones_output_and_a_wrong_one_is_refused(console_station, as_role):
+    client, token = as_role("admin")
+    saved = client.post("/cai-dat/cum-loa", data={"csrf_token": token, "zone": "thon-2", "name": "Thôn Hai",
+                                                  "group": "Xã Bình cũ", "output": "file:out/thon-hai"},
+                        follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    text = (console_station / "schedules" / "tuan.yaml").read_text("utf-8")
+    assert "thon-2: {name: Thôn Hai, output: \"file:out/thon-hai\", group: Xã Bình cũ}" in text
+    wrong = client.post("/cai-dat/cum-loa", data={"csrf_token": token, "zone": "thon-2", "name": "Thôn Hai",
+                                                  "group": "", "output": "alsa"})
+    assert wrong.status_code == 400 and "không có đầu ra &#39;alsa&#39;" in wrong.text
+    assert "output: \"file:out/thon-hai\"" in (console_station / "schedules" / "tuan.yaml").read_text("utf-8")

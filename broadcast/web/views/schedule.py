@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ class GridRow:
     title: str
     weekly: bool                     # a weekly slot (editable here), not a dated event
     cells: tuple[tuple[Cell, ...], ...]    # per day of the week, the programs of that slot
+    problems: tuple[str, ...] = ()   # what `schedule check` finds in this slot, shown in its row
 
 
 def _zones_label(zones: tuple[str, ...], every: set[str], names: dict[str, str], groups: dict[str, set[str]]) -> str:
@@ -97,6 +99,10 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
     slot_titles = {s.id: s.title or s.id for s in all_slots}
     rows = grid(plan.rows, plan.start, zones, groups, titles, slot_titles, wanted,
                 frozenset(s.id for s in all_slots if not s.is_event))
+    found: dict[str, list[str]] = {}
+    for p in plan.check.problems + plan.check.warnings:
+        found.setdefault((p.field or "").split(".")[0], []).append(p.problem + (f" – {p.hint}" if p.hint else ""))
+    rows = [dataclasses.replace(r, problems=tuple(found.get(r.slot, ()))) for r in rows]
     days = [fmt.weekday_date(plan.start + dt.timedelta(days=n)) for n in range(7)]
     queued = [QueueLine(q.entry.id, q.entry.priority == "priority", titles.get(q.entry.script, q.entry.script), q.entry.slot or _("next slot"),
                         fmt.date(q.entry.date), zones.get(q.entry.zone, q.entry.zone) if q.entry.zone else _("all zones"),
@@ -152,6 +158,8 @@ async def slot_form(request: Request, error: str = "", status_code: int = 200) -
     return c.render(request, "slot_form.html", status_code, slot=slot, error=error,
                     days=[(n, _(WEEKDAYS[n]), n in slot.days) for n in range(7)],
                     zone_groups=fmt.by_group(zone_list), chosen=set() if every else set(slot.zones),
+                    topics=[(t.code, t.label) for t in c.station.topics],
+                    rules=[(n, set(rule.topics)) for n, rule in enumerate(slot.template.rules)],
                     start=f"{slot.start:%H:%M}", minutes=slot.length // 60)
 
 
@@ -165,7 +173,8 @@ async def save_slot(request: Request) -> Response:
         return await slot_form(request, _("the length is a number of minutes"), 400)
     edit = service.week.SlotEdit(str(data.get("title", "")), str(data.get("start", "")), minutes,
                                  tuple(int(d) for d in data.getlist("days") if str(d).isdigit()),
-                                 tuple(str(z) for z in data.getlist("zones")) if data.get("where") == "some" else ())
+                                 tuple(str(z) for z in data.getlist("zones")) if data.get("where") == "some" else (),
+                                 tuple(tuple(str(t) for t in data.getlist(f"rule-{n}")) for n in range(8)))
     try:
         await run_in_threadpool(service.week.edit_slot, c.station, slot_id, edit, request.state.session.user, c.now())
     except BroadcastError as exc:
@@ -184,3 +193,28 @@ async def move(request: Request) -> Response:
     except BroadcastError as exc:
         return await week(request, exc.message + (f" – {exc.hint}" if exc.hint else ""), 400)
     return RedirectResponse("/lich-phat?ok=luu#hang-doi", 303)
+
+
+async def add_event(request: Request) -> Response:
+    """Thêm sự kiện: a one-off broadcast on a date, with approved items."""
+    c = console(request)
+    data = await request.form()
+    day = fmt.parse_date(data.get("date"))
+    if day is None:
+        return await week(request, _("Not a date: type dd/mm/yyyy"), 400)
+    where = str(data.get("zone") or "")
+    groups: dict[str, list[str]] = {}
+    for z in await run_in_threadpool(service.station.zones, c.station):
+        groups.setdefault(z.group, []).append(z.id)
+    zones = tuple(groups.get(where[5:], ())) if where.startswith("nhom:") else ((where,) if where else ())
+    try:
+        minutes = int(str(data.get("minutes", "")).strip())
+        event = service.week.EventDraft(str(data.get("title", "")), day, str(data.get("start", "")), minutes, zones,
+                                        tuple(str(i) for i in data.getlist("items") if i))
+        await run_in_threadpool(service.week.add_event, c.station, event, request.state.session.user, c.now())
+    except ValueError:
+        return await week(request, _("the length is a number of minutes"), 400)
+    except BroadcastError as exc:
+        return await week(request, str(exc) if isinstance(exc, ScriptErrors) else
+                          exc.message + (f" – {exc.hint}" if exc.hint else ""), 400)
+    return RedirectResponse(f"/lich-phat?ngay={day.isoformat()}&ok=luu", 303)

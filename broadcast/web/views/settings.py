@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from broadcast import service
-from broadcast.errors import BroadcastError
+from broadcast.errors import BroadcastError, ScriptErrors
 from broadcast.i18n import _
 from broadcast.service.users import ROLES
 from broadcast.station.settings import ENGINE_NAMES
@@ -49,7 +49,9 @@ async def show(request: Request, error: str = "") -> Response:
         except BroadcastError as exc:
             error = exc.message + (f" – {exc.hint}" if exc.hint else "")
     users = await run_in_threadpool(service.users.list_users, c.station)
-    audit = await run_in_threadpool(service.users.audit_log, c.station, request.query_params.get("nguoi") or None)
+    audit_user = request.query_params.get("nguoi") or None
+    audit_action = request.query_params.get("thao-tac") or None
+    audit = await run_in_threadpool(service.users.audit_log, c.station, audit_user, audit_action)
     info = service.settings.station_info(c.station)
     own = [e for e in await run_in_threadpool(service.lexicon.entries, c.station) if e.station]
     zones = await run_in_threadpool(service.station.zones, c.station)
@@ -57,6 +59,7 @@ async def show(request: Request, error: str = "") -> Response:
     chain = list(c.station.speech.engines) + ["", ""]
     return c.render(request, "settings.html", 400 if error else 200, users=users, roles=fmt.choices(ROLES), info=info,
                     recipients="\n".join(info.recipients), own_readings=own, zones=zones,
+                    audit_user=audit_user or "", audit_action=audit_action or "", audit_actions=fmt.choices(fmt.AUDIT),
                     engines=voices, chain=chain[:3], engine_names=ENGINE_NAMES, piper_voice=c.station.speech.piper_voice or "",
                     piper_voices=service.voices.installed_piper_voices(c.station),
                     samples=[f"{e.name}:{v}" for e in voices if e.available for v in e.voices],
@@ -147,3 +150,17 @@ async def try_voice(request: Request) -> Response:
     except BroadcastError as exc:
         return c.render(request, "error.html", 400, message=exc.message, hint=exc.hint or "")
     return FileResponse(path, media_type="audio/wav", headers={"cache-control": "no-cache"})
+
+
+async def zone(request: Request) -> Response:
+    """A zone's name, group and output (file:FOLDER, pulse[:SINK], icecast://host:port/mount)."""
+    c = console(request)
+    data = await request.form()
+    try:
+        await run_in_threadpool(service.week.edit_zone, c.station, str(data.get("zone", "")), str(data.get("name", "")),
+                                str(data.get("group", "")), str(data.get("output", "")), request.state.session.user,
+                                c.now())
+    except BroadcastError as exc:
+        return await show(request, str(exc) if isinstance(exc, ScriptErrors) else
+                          exc.message + (f" – {exc.hint}" if exc.hint else ""))
+    return RedirectResponse("/cai-dat?ok=luu#cum-loa", 303)
