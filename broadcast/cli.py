@@ -400,17 +400,24 @@ def report(ctx: Context, period: str, zone: str | None, fmt: str, out: Path | No
 
 
 @cli.group(invoke_without_command=True)
+@option("--check", is_flag=True, help="Also try the network services (gTTS): a second or two.")
 @click.pass_context
-def voices(click_ctx: click.Context) -> None:
+def voices(click_ctx: click.Context, check: bool) -> None:
     """List speech engines and voices, and whether each can be used now (and why not)."""
     if click_ctx.invoked_subcommand is None:
         ctx = click_ctx.find_object(Context)
         lines = [header((_("engine"), "8"), (_("in chain"), "9"), (_("usable"), "10"), (_("voices / why not"), ""))]
-        for engine in service.voices.list_voices(ctx.station):
+        for engine in service.voices.list_voices(ctx.station, check):
             usable = _("yes") if engine.available else _("no")
             lines.append(f"{engine.name:8} {engine.position or '-':<9} {usable:10} "
-                         f"{', '.join(engine.voices) if engine.available else engine.reason}")
+                         f"{voices_or_why(engine)}")
         click.echo("\n".join(lines))
+
+
+def voices_or_why(engine) -> str:
+    if not engine.available:
+        return engine.reason
+    return ", ".join(engine.voices) + (f" ({engine.reason})" if engine.reason else "")
 
 
 @voices.command("add")

@@ -26,15 +26,17 @@ class EngineStatus:
     name: str
     position: int | None             # place in the station's chain (1 = tried first), None: not used
     available: bool
-    reason: str                      # why not, when not available
+    reason: str                      # why not; or, when available, what was checked
     voices: tuple[str, ...]
 
 
-def list_voices(station: Station) -> list[EngineStatus]:
+def list_voices(station: Station, check_network: bool = False) -> list[EngineStatus]:
+    """Every engine: usable now or why not (and what was checked); CHECK_NETWORK also tries the
+    network services (a second or two at most)."""
     chain = station.speech.engines
     out = []
     for engine in all_engines(station):
-        ok = engine.available()
+        ok = engine.check() if check_network else engine.available()
         out.append(EngineStatus(engine.name, chain.index(engine.name) + 1 if engine.name in chain else None,
                                 bool(ok), ok.reason, tuple(engine.voices()) if ok else ()))
     return out

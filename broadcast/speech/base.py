@@ -16,6 +16,10 @@ class Engine(ABC):
     @abstractmethod
     def available(self) -> Availability: ...
 
+    def check(self) -> Availability:
+        """`available()`, plus what can only be learnt by trying (a network service): slower, asked for."""
+        return self.available()
+
     @abstractmethod
     def synthesize(self, text: str, voice: str | None = None) -> Speech: ...
 

@@ -31,7 +31,7 @@ from broadcast import proc
 from broadcast.availability import Availability
 from broadcast.errors import AudioError, EngineError
 from broadcast.files import atomic_path
-from broadcast.i18n import _, ngettext
+from broadcast.i18n import N_, _, ngettext
 from broadcast.sound.pcm import Speech
 from broadcast.speech.base import Engine
 
@@ -43,8 +43,11 @@ NUMBER_WORDS = frozenset(
     "không một mốt hai ba bốn tư năm lăm nhăm sáu bảy tám chín mười mươi trăm nghìn ngàn triệu tỷ tỉ "
     "linh lẻ phẩy chấm rưỡi".split())
 _AUDIO = re.compile(r'jQ1olc","\[\\"(.*?)\\"]')
-_DOWN = ("Connection refused", "Name or service not known", "Temporary failure in name resolution",
-         "Network is unreachable", "No route to host", "nodename nor servname")
+_DOWN = {"Connection refused": N_("the server refused the connection"),
+         "Name or service not known": N_("the name does not resolve (DNS)"),
+         "Temporary failure in name resolution": N_("no DNS server answers (is the 4G or the line down?)"),
+         "Network is unreachable": N_("no network"), "No route to host": N_("no route to the server"),
+         "nodename nor servname": N_("the name does not resolve (DNS)")}      # the OS's words, in ours
 
 
 def split_chunks(text: str, limit: int = LIMIT) -> list[str]:
@@ -106,7 +109,31 @@ class GttsEngine(Engine):
             return Availability(False, _("gtts is not installed"))
         if time.monotonic() < self._down_until:
             return Availability(False, _("network down ({down_reason}); trying again in {value:.0f} s").format(down_reason=self._down_reason, value=self._down_until - time.monotonic()))
-        return Availability(True)
+        return Availability(True, _("installed; Google's service was not checked (it is tried when a bulletin "
+                                    "is rendered, or with 'Kiểm tra mạng')"))
+
+    def check(self) -> Availability:
+        """Name resolution and a TCP connection to the service, each within the connect timeout."""
+        import socket
+
+        installed = self.available()
+        if not installed and self._down_until <= time.monotonic():
+            return installed
+        url = self._request("xin chào").url
+        parts = urlsplit(url)
+        started = time.monotonic()
+        try:
+            self._resolve(url)
+            with socket.create_connection((parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)),
+                                          timeout=self.connect_timeout):
+                pass
+        except NetworkDown as exc:
+            return Availability(False, exc.message)
+        except OSError as exc:
+            return Availability(False, _("cannot reach Google ({problem})").format(problem=_short(exc)))
+        self._down_until = 0.0
+        return Availability(True, _("Google's service answered in {ms:.0f} ms").format(
+            ms=(time.monotonic() - started) * 1000))
 
     def settings(self, voice: str | None = None) -> dict:
         return {"tld": self.tld, "lang": "vi"}
@@ -224,7 +251,7 @@ def _try_resolve(host: str | None) -> str | None:
         socket.getaddrinfo(host, 443)
         return None
     except OSError as exc:
-        return f"DNS: {exc.strerror or exc}"
+        return _short(exc)
 
 
 def _retry_after(value: str | None) -> float:
@@ -239,7 +266,7 @@ def _short(exc: Exception) -> str:
     if "timed out" in text and "connect" in text.lower():
         return _("no TCP connection within the connect timeout")
 
-    for sign in _DOWN:
+    for sign, said in _DOWN.items():
         if sign in text:
-            return sign
+            return _(said)
     return text[:120]

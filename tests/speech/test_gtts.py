@@ -129,3 +129,28 @@ def test_dropped_packets_count_as_network_down_within_a_second(tmp_path):
     assert service.speak("xin chào bà con").engine == "espeak"
     assert time.monotonic() - started < 1.5
     hole.close()
+
+
+def test_available_says_what_was_checked_and_check_tries_the_service(google, tmp_path):
+    engine = _engine(tmp_path, google.url)
+    ok = engine.available()
+    assert ok and "not checked" in ok.reason                   # installed, nothing more claimed
+    reached = engine.check()
+    assert reached and "answered in" in reached.reason
+    closed = _engine(tmp_path, f"http://127.0.0.1:{free_port()}")
+    refused = closed.check()
+    assert not refused and "refused the connection" in refused.reason
+
+
+def test_voices_check_shows_the_network_answer(station_dir, google):
+    import subprocess
+    import sys
+
+    station = station_dir / "station.yaml"
+    station.write_text(station.read_text("utf-8").replace("engines: [espeak]", "engines: [gtts, espeak]")
+                       .replace("speech:\n", f"speech:\n  gtts_endpoint: {google.url}\n", 1), "utf-8")
+    plain = subprocess.run([sys.executable, "-m", "broadcast", "-S", str(station_dir), "voices"],
+                           capture_output=True, text=True, timeout=60).stdout
+    checked = subprocess.run([sys.executable, "-m", "broadcast", "-S", str(station_dir), "voices", "--check"],
+                             capture_output=True, text=True, timeout=60).stdout
+    assert "not checked" in plain and "answered in" in checked

@@ -55,7 +55,8 @@ async def show(request: Request, error: str = "") -> Response:
     info = service.settings.station_info(c.station)
     own = [e for e in await run_in_threadpool(service.lexicon.entries, c.station) if e.station]
     zones = await run_in_threadpool(service.station.zones, c.station)
-    voices = await run_in_threadpool(service.voices.list_voices, c.station)
+    voices = await run_in_threadpool(service.voices.list_voices, c.station,
+                                     request.query_params.get("kiem-tra-mang") == "1")
     chain = list(c.station.speech.engines) + ["", ""]
     return c.render(request, "settings.html", 400 if error else 200, users=users, roles=fmt.choices(ROLES), info=info,
                     recipients="\n".join(info.recipients), own_readings=own, zones=zones,
