@@ -67,23 +67,55 @@ class Located:
         return InputError(self.path, self.line(*keys), name, problem, hint)
 
 
-def _walk(node, keys: tuple, lines: dict) -> None:
-    lines.setdefault(keys, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            sub = keys + (key_node.value,)
-            lines[sub] = key_node.start_mark.line + 1
-            _walk(value_node, sub, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, keys + (index,), lines)
+MAX_BYTES = 1024 * 1024       # a schedule, a script or station.yaml is a few kB: a larger file is not one
+MAX_DEPTH = 32                # deeper nesting is a mistake (or an attack), never a setting
+
+
+def _walk(root, path: Path, line_offset: int) -> dict[tuple, int]:
+    """The line of every key path, refusing what would blow up when the data is built: a node used
+    twice (an alias: "billion laughs" grows without bound), nesting deeper than MAX_DEPTH, a key
+    written twice in one mapping. Iterative: deep nesting cannot overflow the stack here."""
+    lines: dict[tuple, int] = {}
+    seen: set[int] = set()
+    stack = [(root, ())]
+    while stack:
+        node, keys = stack.pop()
+        where = node.start_mark.line + 1 + line_offset
+        if id(node) in seen:
+            raise InputError(path, where, None, _("anchors and aliases (&, *) are not allowed"),
+                             _("write the value out where it is needed"))
+        seen.add(id(node))
+        if len(keys) > MAX_DEPTH:
+            raise InputError(path, where, None, _("nested more than {depth} levels deep").format(depth=MAX_DEPTH),
+                             _("check the indentation"))
+        lines.setdefault(keys, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            names: set = set()
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise InputError(path, key_node.start_mark.line + 1 + line_offset, None,
+                                     _("a key must be a plain name"))
+                if key_node.value in names:
+                    raise InputError(path, key_node.start_mark.line + 1 + line_offset, key_node.value,
+                                     _("written twice"), _("keep one of the two lines"))
+                names.add(key_node.value)
+                sub = keys + (key_node.value,)
+                lines[sub] = key_node.start_mark.line + 1
+                stack.append((value_node, sub))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, keys + (index,)) for index, item in enumerate(node.value))
+    return lines
 
 
 def parse(text: str, path: Path, line_offset: int = 0) -> Located:
     """Parse YAML text; a syntax error becomes an InputError with its line."""
+    if len(text) > MAX_BYTES:
+        raise InputError(path, None, None, _("the file is too large ({mb:.1f} MB)").format(mb=len(text) / 1024 / 1024),
+                         _("check that this is the right file"))
     loader = _Loader(text)
     try:                                  # one parse: the node gives the lines, then the data
         node = loader.get_single_node()
+        lines = _walk(node, Path(path), line_offset) if node is not None else {}
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -94,17 +126,20 @@ def parse(text: str, path: Path, line_offset: int = 0) -> Located:
         raise InputError(path, line, None, _("YAML syntax: {problem}").format(problem=problem),
                          _("check the indentation, that 'key: value' pairs have a space after ':', and put "
                            "a value that itself holds ': ' or '#' in quotes")) from exc
+    except RecursionError:
+        raise InputError(path, None, None, _("nested more than {depth} levels deep").format(depth=MAX_DEPTH),
+                         _("check the indentation")) from None
     finally:
         loader.dispose()
-    lines: dict[tuple, int] = {}
-    if node is not None:
-        _walk(node, (), lines)
     return Located(Path(path), data, lines, line_offset)
 
 
 def load(path: Path) -> Located:
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(path, None, None, _("the file is too large ({mb:.1f} MB)").format(
+                mb=path.stat().st_size / 1024 / 1024), _("check that this is the right file"))
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError as exc:
         raise InputError(path, None, None, _("file not found")) from exc
