@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -157,6 +158,51 @@ class Station:
         return found if found is not None and found.exists() else None
 
 
+# The sensible range of each number (a value outside is a typo, and some would hang or silence the
+# station: a rate of 0, a negative gap, an infinite length).
+RANGES = {
+    ("speech", "rate"): (50, 400), ("speech", "pitch"): (0, 100), ("speech", "gtts_timeout"): (0.5, 120),
+    ("speech", "gtts_connect_timeout"): (0.1, 30), ("speech", "gtts_retries"): (0, 10),
+    ("speech", "gtts_budget"): (1, 600), ("mix", "sample_rate"): (8000, 48000), ("mix", "gap"): (0, 10),
+    ("mix", "paragraph_pause"): (0, 10), ("mix", "title_pause"): (0, 10), ("mix", "bed_level"): (-60, 0),
+    ("mix", "duck"): (0, 60), ("mix", "target_lufs"): (-40, -5), ("mix", "true_peak"): (-20, 3),
+    ("playout", "grace"): (0, 3600), ("playout", "render_ahead"): (0, 168), ("playout", "render_timeout"): (0, 3600),
+    ("playout", "catch_up_days"): (0, 366), ("playout", "keep_aired_days"): (1, 3650),
+    ("console", "session_hours"): (0.1, 24 * 90), ("console", "upload_mb"): (1, 2000),
+}
+
+
+def _value(cls, key: str, name: str, value, located: yamlfile.Located):
+    """VALUE checked against the field's type (and range): a wrong type never reaches the code."""
+    field = next(f for f in fields(cls) if f.name == name)
+    kind, default = str(field.type), getattr(cls(), name)
+    where = (key, name)
+    if value is None and "None" in kind:
+        return None
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise located.error(where, _("expected a non-empty list of names"))
+        return tuple(value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise located.error(where, _("expected true or false, got {value!r}").format(value=value))
+        return value
+    if kind in ("int", "float"):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            raise located.error(where, _("expected a number, got {value!r}").format(value=value))
+        if kind == "int" and value != int(value):
+            raise located.error(where, _("expected a whole number, got {value!r}").format(value=value))
+        low, high = RANGES.get(where, (-math.inf, math.inf))
+        if not low <= value <= high:
+            raise located.error(where, _("{value} is out of range").format(value=value),
+                                _("use a value from {low} to {high}").format(low=low, high=high))
+        return int(value) if kind == "int" else float(value)
+    if "str" in kind and not isinstance(value, str):
+        raise located.error(where, _("expected text, got {value!r}").format(value=value),
+                            _("put the value in quotes"))
+    return value
+
+
 def _section(cls, raw: dict, located: yamlfile.Located, key: str):
     """Build a settings dataclass from a mapping, rejecting unknown keys."""
     if raw is None:
@@ -168,18 +214,7 @@ def _section(cls, raw: dict, located: yamlfile.Located, key: str):
     for name, value in raw.items():
         if name not in known:
             raise located.error((key, name), _("unknown setting"), i18n.known(known))
-        default = getattr(cls(), name)
-        if isinstance(default, tuple):
-            if not isinstance(value, list) or not value:
-                raise located.error((key, name), _("expected a non-empty list"))
-            value = tuple(value)
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise located.error((key, name), _("expected true or false, got {value!r}").format(value=value))
-        elif isinstance(default, (int, float)) and not isinstance(default, bool):
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise located.error((key, name), _("expected a number, got {value!r}").format(value=value))
-        values[name] = value
+        values[name] = _value(cls, key, name, value, located)
     return cls(**values)
 
 
@@ -219,6 +254,9 @@ def _station(root: Path, located: yamlfile.Located) -> Station:
         console=_section(ConsoleSettings, raw.get("console"), located, "console"),
     )
     for key in ("name", "organisation", "timezone", "lexicon", "language"):
+        if key in raw and not (isinstance(raw[key], str) or (key == "lexicon" and raw[key] is None)):
+            raise located.error((key,), _("expected text, got {value!r}").format(value=raw[key]),
+                                _("put the value in quotes"))
         if key in raw:
             station = replace(station, **{key: raw[key]})
     try:

@@ -1,0 +1,39 @@
+"""station.yaml: every setting is type- and range-checked, with the file, line and field, before any
+code uses it (a rate of 0 or a NaN would silence or hang the station)."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadcast.errors import InputError
+from broadcast.station.settings import load_station
+
+CASES = {
+    "timezone: 5": ("timezone", "expected text"),
+    "lexicon: 5": ("lexicon", "expected text"),
+    "mix: {intro: 5}": ("mix.intro", "expected text"),
+    "speech: {rate: 0}": ("speech.rate", "out of range"),
+    "speech: {rate: .nan}": ("speech.rate", "expected a number"),
+    "mix: {gap: -1}": ("mix.gap", "out of range"),
+    "mix: {gap: .inf}": ("mix.gap", "expected a number"),
+    "playout: {keep_aired_days: 2.5}": ("playout.keep_aired_days", "whole number"),
+    "speech: {engines: [espeak, 5]}": ("speech.engines", "list of names"),
+    "console: {upload_mb: 1.0e+12}": ("console.upload_mb", "out of range"),
+    "console: {upload_mb: 1e12}": ("console.upload_mb", "expected a number"),   # YAML 1.1: a string
+}
+
+
+@pytest.mark.parametrize("line", list(CASES))
+def test_a_wrong_setting_names_file_line_and_field(tmp_path, line):
+    (tmp_path / "station.yaml").write_text(f"name: Đài xã\n{line}\n", "utf-8")
+    field, problem = CASES[line]
+    with pytest.raises(InputError) as found:
+        load_station(tmp_path)
+    assert (found.value.line, found.value.field) == (2, field) and problem in found.value.problem
+
+
+def test_the_sample_station_passes_every_check():
+    from tests.conftest import REPO
+
+    station = load_station(REPO)
+    assert station.speech.rate == 150 and station.mix.gap == 1.2
