@@ -166,8 +166,17 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
     if not isinstance(data, dict):
         raise InputError(path, 2, None, _("front matter must be 'field: value' lines"))
     problems: list[InputError] = []
+    wrong: set[str] = set()
+    for key in ("id", "title", "topic", "voice", "engine", "priority", "audio"):   # read aloud or used as names:
+        value = data.get(key)                                                      # text, never a list or a number
+        if value is not None and (isinstance(value, (list, dict, bool)) or
+                                  (key != "id" and isinstance(value, (int, float)))):
+            problems.append(located.error((key,), _("expected text, got {value!r}").format(value=value),
+                                          _("put the value in quotes")))
+            data = {**data, key: None}
+            wrong.add(key)
     for key in REQUIRED:
-        if data.get(key) in (None, ""):
+        if data.get(key) in (None, "") and key not in wrong:
             problems.append(InputError(path, 1, key, _("missing field"),
                                        _("add a line '{key}: …' to the front matter").format(key=key)))
     for key in data:

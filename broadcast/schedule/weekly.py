@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import os
 import re
 import unicodedata
@@ -168,8 +169,11 @@ def parse_time(value, located: yamlfile.Located, keys: tuple) -> dt.time:
 
 def parse_length(value, located: yamlfile.Located, keys: tuple) -> int:
     """Seconds from 15 (minutes), '15m', '15 phút', '1h30m', '90s', '00:15:00'."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-        return int(round(value * 60))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if math.isfinite(value) and 0 < value <= 24 * 60:          # minutes; .inf or 1e12 is no length
+            return int(round(value * 60))
+        raise located.error(keys, _("not a length: {value!r}").format(value=value),
+                            _("write minutes, e.g. 15, '15m' or '15 phút'"))
     text = _fold(value).replace("phút", "m").replace("giờ", "h").replace("giây", "s").replace(" ", "")
     m = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m(?:in)?)?(?:(\d+)s)?", text)
     clock = re.fullmatch(r"(\d{1,2}):(\d{2}):(\d{2})", text)
@@ -188,9 +192,12 @@ def parse_date(value, located: yamlfile.Located, keys: tuple) -> dt.date:
     text = str(value).strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
-            pass
+            continue
+        if 2000 <= day.year <= 2100:          # 9999-12-31 is a typo (and would overflow the planner)
+            return day
+        raise located.error(keys, _("{value!r} is out of range").format(value=value), _("use a year from 2000 to 2100"))
     raise located.error(keys, _("not a date: {value!r}").format(value=value),
                         _("write it as 2024-10-10 (or 10/10/2024); 10-10 alone means every year"))
 
@@ -212,8 +219,8 @@ def parse_event_date(value, located: yamlfile.Located, keys: tuple) -> tuple[dt.
 
 def _str_list(value, located: yamlfile.Located, keys: tuple) -> tuple[str, ...]:
     entries = value if isinstance(value, list) else [value]
-    if not all(isinstance(e, (str, int)) for e in entries):
-        raise located.error(keys, _("expected a name or a list of names"))
+    if not entries or not all(isinstance(e, (str, int)) and not isinstance(e, bool) for e in entries):
+        raise located.error(keys, _("expected a name or a list of names"), _("e.g. [thon-1, thon-2], or all"))
     return tuple(str(e) for e in entries)
 
 
@@ -256,6 +263,8 @@ def _template(raw, located: yamlfile.Located, keys: tuple) -> Template:
         raise located.error(keys, _("expected a mapping: intro, greeting, items, rules, outro"))
     _keys_known(raw, ("intro", "greeting", "items", "rules", "outro"), located, keys)
     rules = []
+    if not isinstance(raw.get("rules") or [], list):
+        raise located.error(keys + ("rules",), _("expected a list"), _("each rule: - {topics: [...], order: rotate, max: 2}"))
     for index, rule in enumerate(raw.get("rules") or []):
         rkeys = keys + ("rules", index)
         if not isinstance(rule, dict):

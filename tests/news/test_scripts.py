@@ -151,3 +151,17 @@ def test_an_item_may_air_a_recording_and_a_new_recording_needs_a_new_approval(tm
     with pytest.raises(ScriptErrors) as found:
         parse_script(missing)
     assert any(p.field == "audio" and "khong-co.wav" in p.problem for p in found.value.problems)
+
+
+@pytest.mark.parametrize("line", ["title: [a, b]", "title: true", "title: 5", "topic: {}", "voice: [vi]"])
+def test_a_field_read_aloud_or_used_as_a_name_must_be_text(tmp_path, line):
+    from broadcast.errors import ScriptErrors
+    from broadcast.news.scripts import parse_script
+
+    key = line.split(":")[0]
+    fields = {"title": "Tin", "topic": "khac", key: line.split(": ", 1)[1]}
+    path = write_script(tmp_path, "x", approved=None, **fields)
+    with pytest.raises(ScriptErrors) as found:
+        parse_script(path)
+    [problem] = found.value.problems
+    assert problem.field == key and "expected text" in problem.problem and "quotes" in problem.hint

@@ -53,6 +53,10 @@ def test_unquoted_clock_time_is_read_as_a_time(station_dir):
     ("length: 15m", "length: mười lăm", 11, "slots.0.length", "not a length"),
     ("output: pulse}", "output: alsa}", 5, "zones.thon-1.output", "unknown output"),
     ("order: rotate", "order: random", 16, "slots.0.program.rules.0.order", "unknown order"),
+    ("length: 15m", "length: .inf", 11, "slots.0.length", "not a length"),          # faults found by fuzzing
+    ("length: 15m", "length: 1.0e+12", 11, "slots.0.length", "not a length"),
+    ("[thon-1]\n", "[]\n", 22, "slots.1.zones", "list of names"),
+    ("    program:\n      items: [tin-a]", "    program: {rules: 5}", 23, "slots.1.program.rules", "expected"),
 ])
 def test_errors_name_file_line_and_field(station_dir, old, new, line, field, words):
     write_schedule(station_dir, SCHEDULE.replace(old, new))
@@ -98,3 +102,16 @@ events:
     assert yearly.yearly and yearly.on(dt.date(2031, 9, 2)) and not yearly.on(dt.date(2031, 9, 3))
     assert not once.yearly and once.on(dt.date(2025, 9, 3)) and not once.on(dt.date(2026, 9, 3))
     assert yearly.next_date(dt.date(2026, 9, 3)) == dt.date(2027, 9, 2)
+
+
+def test_an_event_dated_9999_is_refused_not_a_crash(station_dir):
+    write_schedule(station_dir, SCHEDULE + """events:
+  - id: xa
+    date: 9999-12-31
+    start: "06:00"
+    length: 10
+    zones: all
+    program: {items: [tin-a]}
+""")
+    problem = _problems(station_dir)[0]
+    assert problem.field == "events.0.date" and "out of range" in problem.problem
