@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from broadcast import i18n, service
-from broadcast.errors import BroadcastError, ScriptErrors
+from broadcast.errors import BroadcastError, InputError, ScriptErrors
 from broadcast.i18n import _, ngettext
 from broadcast.records.asrun import STATUS_LABELS
 from broadcast.schedule.checks import mmss
@@ -130,8 +130,14 @@ def normalize(ctx: Context, text: str | None) -> None:
     if text is not None:
         click.echo(normalizer.normalize(text))
         return
-    for line in click.get_text_stream("stdin"):
-        click.echo(normalizer.normalize_line(line.rstrip("\n")))
+    for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError("stdin", number, None, _("not UTF-8 text (byte 0x{byte:02x})").format(byte=raw[exc.start]),
+                             _("save the text as UTF-8 (Unicode); in Notepad choose 'UTF-8' when saving")) from None
+        click.echo(normalizer.normalize_line(line.rstrip("\r\n")))
+
 
 
 @cli.command()

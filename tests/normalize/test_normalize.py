@@ -142,3 +142,16 @@ def test_commune_and_2025_reform_abbreviations_are_read_in_words():
         "Bộ phận hành chính công xã; xây dựng nông thôn mới; công tác giải phóng mặt bằng"
     assert n.normalize("UBND tỉnh, UBMTTQ xã, Hội LHPN") == \
         "Ủy ban nhân dân tỉnh, Ủy ban Mặt trận Tổ quốc xã, Hội Liên hiệp Phụ nữ"
+
+
+def test_normalize_reads_stdin_line_by_line_and_refuses_non_utf8(station_dir):
+    import subprocess
+    import sys
+
+    ok = subprocess.run([sys.executable, "-m", "broadcast", "-S", str(station_dir), "normalize"],
+                        input="\ufeffNgày 2/9\r\nCòn 1.250 hồ sơ\n".encode(), capture_output=True, timeout=60)
+    assert ok.returncode == 0 and ok.stdout.decode().splitlines()[0].startswith("Ngày")
+    bad = subprocess.run([sys.executable, "-m", "broadcast", "-S", str(station_dir), "normalize"],
+                         input="Xin chào\n".encode() + b"Xin ch\xe0o\n",            # line 2 in Latin-1
+                         capture_output=True, timeout=60)
+    assert bad.returncode == 1 and "stdin, line 2" in bad.stderr.decode() and "Traceback" not in bad.stderr.decode()
