@@ -13,12 +13,11 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from broadcast import yamledit
 from broadcast.errors import InputError
 from broadcast.files import atomic_path
 from broadcast.i18n import N_, _, known
 from broadcast.service.users import log_action
-from broadcast.station.settings import STATION_FILE, Station, parse_station
+from broadcast.station.settings import STATION_FILE, Station, edit_station
 
 FOLDER = Path("audio") / "thu-vien"
 ROLES = {"intro": N_("Intro"), "outro": N_("Outro"), "separator": N_("Between items"), "bed": N_("Music bed")}
@@ -50,16 +49,12 @@ def add(station: Station, data: bytes, original_name: str, by: str | None, now: 
     """Check, normalize and keep an uploaded recording (needs the audio stack: the render worker)."""
     import numpy as np
 
-    from broadcast.service.uploads import store_audio
-    from broadcast.sound.audio import decode, write_wav
+    from broadcast.service.uploads import decode_upload
+    from broadcast.sound.audio import write_wav
     from broadcast.sound.dsp import db_to_gain, integrated_loudness, true_peak_db
     from broadcast.sound.pcm import Speech
 
-    checked = store_audio(station, data, original_name, now)          # size cap, decode check
-    try:
-        speech = decode(checked, station.mix.sample_rate)
-    finally:
-        checked.unlink(missing_ok=True)
+    speech = decode_upload(station, data, original_name, now)         # size cap, decode check
     x = speech.samples.astype(np.float32) / 32768.0
     loudness = integrated_loudness(x, speech.rate)
     gain = station.mix.target_lufs - loudness if math.isfinite(loudness) else 0.0
@@ -87,11 +82,9 @@ def use_as(station: Station, file: str, role: str, by: str | None, now: dt.datet
         raise InputError(STATION_FILE, None, "mix", _("unknown value {value!r}").format(value=role), known(ROLES))
     if file not in {r.file for r in recordings(station)}:
         raise InputError(FOLDER, None, None, _("{path} not found").format(path=file))
-    found: list[Station] = []
-    yamledit.edit(station.root / STATION_FILE, {("mix", role): file},
-                  lambda text: found.append(parse_station(station.root, text)))
+    updated = edit_station(station, {("mix", role): file})
     log_action(station, now, by, "library.use", file, role)
-    return found[0]
+    return updated
 
 
 def to_item(station: Station, file: str, by: str | None, now: dt.datetime):

@@ -60,10 +60,15 @@ def episode_audio(station: Station, item_id: str) -> Path:
 
         raise InputError(station.scripts_dir, None, "id", _("no published item {id!r}").format(id=item_id),
                          _("only approved items that have aired are published"))
-    out = station.cache_dir / AUDIO / f"{item_id}-{episode.item.content_hash[:12]}.mp3"
+    out = audio_path(station, episode.item)
     if not out.exists():
         Renderer(station).render([episode.item], out)
     return out
+
+
+def audio_path(station: Station, item: NewsItem) -> Path:
+    """Where an episode's MP3 is kept (a new version of the item is a new file)."""
+    return station.cache_dir / AUDIO / f"{item.id}-{item.content_hash[:12]}.mp3"
 
 
 def feed(station: Station, base_url: str, sizes: dict[str, int]) -> str:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from broadcast import yamledit
 from broadcast.errors import InputError
 from broadcast.i18n import _
 from broadcast.service.users import log_action
-from broadcast.station.settings import STATION_FILE, Station, parse_station
+from broadcast.station.settings import STATION_FILE, Station, edit_station
 
 
 @dataclass(frozen=True)
@@ -40,19 +39,16 @@ def update_station_info(station: Station, info: StationInfo, by: str | None, now
     if not info.recipients:
         raise InputError(STATION_FILE, None, "report.recipients", _("name at least one recipient"),
                          _("one per line, e.g. Sở Văn hóa, Thể thao và Du lịch tỉnh"))
-    changes = {("name",): info.name.strip(), ("organisation",): info.organisation.strip(),
-               ("report", "place"): info.place.strip(), ("report", "number"): info.number.strip(),
-               ("report", "signer"): info.signer.strip(), ("report", "signer_title"): info.signer_title.strip(),
-               ("report", "on_behalf"): info.on_behalf.strip(),
-               ("report", "recipients"): [r.strip() for r in info.recipients if r.strip()]}
-    current = station_info(station)
-    now_values = {("name",): current.name, ("organisation",): current.organisation, ("report", "place"): current.place,
-                  ("report", "number"): current.number, ("report", "signer"): current.signer,
-                  ("report", "signer_title"): current.signer_title, ("report", "on_behalf"): current.on_behalf,
-                  ("report", "recipients"): list(current.recipients)}
-    changes = {keys: value for keys, value in changes.items() if now_values[keys] != value}   # the rest stays as written
-    found: list[Station] = []
-    yamledit.edit(station.root / STATION_FILE, changes, lambda text: found.append(parse_station(station.root, text)))
-
+    wanted, current = _values(info), _values(station_info(station))
+    updated = edit_station(station, {keys: v for keys, v in wanted.items() if current[keys] != v})   # the rest as written
     log_action(station, now, by, "settings.station", STATION_FILE, info.name)
-    return found[0]
+    return updated
+
+
+def _values(info: StationInfo) -> dict[tuple, object]:
+    """INFO by its key paths in station.yaml."""
+    return {("name",): info.name.strip(), ("organisation",): info.organisation.strip(),
+            ("report", "place"): info.place.strip(), ("report", "number"): info.number.strip(),
+            ("report", "signer"): info.signer.strip(), ("report", "signer_title"): info.signer_title.strip(),
+            ("report", "on_behalf"): info.on_behalf.strip(),
+            ("report", "recipients"): [r.strip() for r in info.recipients if r.strip()]}

@@ -10,6 +10,7 @@ from pathlib import Path
 from broadcast.errors import AudioError, InputError
 from broadcast.i18n import _
 from broadcast.sound.audio import decode, write_wav
+from broadcast.sound.pcm import Speech
 from broadcast.station.settings import Station
 
 MIN_SECONDS = 0.5
@@ -17,6 +18,14 @@ MIN_SECONDS = 0.5
 
 def store_audio(station: Station, data: bytes, original_name: str, now: dt.datetime) -> Path:
     """DATA as a WAV file in audio/tai-len/ (mono, the station's sample rate); returns its path."""
+    speech = decode_upload(station, data, original_name, now)
+    target = station.uploads_dir / f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}.wav"
+    write_wav(target, speech)
+    return target
+
+
+def decode_upload(station: Station, data: bytes, original_name: str, now: dt.datetime) -> Speech:
+    """DATA checked (size cap, decodable, long enough) and decoded: mono at the station's rate."""
     cap = int(station.console.upload_mb * 1024 * 1024)
     if len(data) > cap:
         raise InputError(original_name, None, None, _("the file is too large ({mb:.1f} MB)").format(mb=len(data) / 1024 / 1024),
@@ -38,7 +47,5 @@ def store_audio(station: Station, data: bytes, original_name: str, now: dt.datet
         raw.unlink(missing_ok=True)
     if speech.duration < MIN_SECONDS:
         raise InputError(original_name, None, None, _("the audio is too short"), _("check the recording"))
-    target = folder / f"{name}.wav"
-    write_wav(target, speech)
-    return target
+    return speech
 

@@ -6,19 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcast import yamledit
 from broadcast.errors import InputError
 from broadcast.i18n import _, known
 from broadcast.service.users import log_action
 from broadcast.speech.piper import install_voice
 from broadcast.speech.registry import all_engines
 from broadcast.speech.try_voice import Sample, try_voice
-from broadcast.station.settings import (
-    ENGINE_NAMES,
-    STATION_FILE,
-    Station,
-    parse_station,
-)
+from broadcast.station.settings import ENGINE_NAMES, STATION_FILE, Station, edit_station
 
 
 @dataclass(frozen=True)
@@ -66,10 +60,9 @@ def set_engines(station: Station, engines: list[str], piper_voice: str | None, b
     changes: dict[tuple, object] = {("speech", "engines"): chosen}
     if piper_voice is not None:
         changes[("speech", "piper_voice")] = piper_voice or None
-    found: list[Station] = []
-    yamledit.edit(station.root / STATION_FILE, changes, lambda text: found.append(parse_station(station.root, text)))
+    updated = edit_station(station, changes)
     log_action(station, now, by, "settings.voices", ", ".join(chosen), piper_voice)
-    return found[0]
+    return updated
 
 
 def installed_piper_voices(station: Station) -> list[str]:

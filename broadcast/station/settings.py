@@ -307,3 +307,13 @@ def _check_station(station: Station, located: yamlfile.Located) -> None:
             raise located.error(("playout", key), _("unknown value {value!r}").format(value=value),
                                 _("use one of: {names}").format(names=", ".join(allowed)))
 
+
+
+def edit_station(station: Station, changes: dict[tuple, object]) -> Station:
+    """Set CHANGES (key paths) in station.yaml, keeping its comments and everything else as written;
+    the new text must load before it replaces the file. Returns the station as it now reads."""
+    from broadcast import yamledit
+
+    found: list[Station] = []
+    yamledit.edit(station.root / STATION_FILE, changes, lambda text: found.append(parse_station(station.root, text)))
+    return found[0]

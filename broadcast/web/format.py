@@ -99,3 +99,12 @@ AUDIT = {"sign-in": N_("Signed in"), "sign-in.failed": N_("Wrong password"), "si
 
 def audit_action(code: str) -> str:
     return _(AUDIT[code]) if code in AUDIT else code
+
+
+def error_text(exc) -> str:
+    """A BroadcastError as one line for a page: the problem and its hint; every problem of a ScriptErrors."""
+    from broadcast.errors import ScriptErrors
+
+    if isinstance(exc, ScriptErrors):
+        return str(exc)
+    return exc.message + (f" – {exc.hint}" if exc.hint else "")

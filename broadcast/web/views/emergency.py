@@ -71,7 +71,7 @@ async def form(request: Request) -> Response:
             raise BroadcastError(_("nothing chosen to air"), _("choose a news item or an audio file, or type the text"))
     except BroadcastError as exc:
         return c.render(request, "emergency.html", 400, zone_groups=fmt.by_group(zones), items=items,
-                        error=f"{exc.message}" + (f" – {exc.hint}" if exc.hint else ""))
+                        error=fmt.error_text(exc))
     names = [z.name for z in zones if z.id in chosen]
     return c.render(request, "emergency_confirm.html", what=what, label=label, prepared=prepared, chosen=chosen,
                     zone_names=", ".join(names) if len(chosen) < len(zones) else _("All loudspeaker zones"))

@@ -50,7 +50,7 @@ async def upload(request: Request) -> Response:
             await c.worker.run("add_recording", c.station, await upload.read(), upload.filename,
                                request.state.session.user, c.now())
         except BroadcastError as exc:
-            return await listing(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+            return await listing(request, fmt.error_text(exc))
     return RedirectResponse("/thu-vien-am-thanh?ok=luu", 303)
 
 
@@ -61,7 +61,7 @@ async def use(request: Request) -> Response:
         await run_in_threadpool(service.library.use_as, c.station, str(data.get("file", "")),
                                 str(data.get("role", "")), request.state.session.user, c.now())
     except BroadcastError as exc:
-        return await listing(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+        return await listing(request, fmt.error_text(exc))
     return RedirectResponse("/thu-vien-am-thanh?ok=luu", 303)
 
 
@@ -82,5 +82,5 @@ async def as_item(request: Request) -> Response:
         item = await run_in_threadpool(service.library.to_item, c.station, str(data.get("file", "")),
                                        request.state.session.user, c.now())
     except BroadcastError as exc:
-        return await listing(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+        return await listing(request, fmt.error_text(exc))
     return RedirectResponse(f"/tin-bai/{item.id}?ok=luu", 303)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -11,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from broadcast import service
-from broadcast.errors import BroadcastError, ScriptErrors
+from broadcast.errors import BroadcastError
 from broadcast.i18n import WEEKDAYS, _, ngettext
 from broadcast.schedule.checks import mmss
 from broadcast.web import format as fmt
@@ -51,7 +50,8 @@ def _zones_label(zones: tuple[str, ...], every: set[str], names: dict[str, str],
 
 
 def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]], titles: dict[str, str],
-         slot_titles: dict[str, str], wanted: set[str] | None, weekly: frozenset[str] = frozenset()) -> list[GridRow]:
+         slot_titles: dict[str, str], wanted: set[str] | None, weekly: frozenset[str] = frozenset(),
+         problems: dict[str, list[str]] | None = None) -> list[GridRow]:
     """The week as slots x days; with WANTED zones, only the programs that air on one of them."""
     by_slot: dict[tuple[str, str], list[list[Cell]]] = {}
     every = set(names)
@@ -63,7 +63,8 @@ def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]
             tuple(titles.get(i, i) for i in r.items) or (_("(empty)"),), mmss(r.seconds),
             _("over by {time}").format(time=mmss(r.seconds - r.length)) if r.seconds > r.length
             else _("{time} free").format(time=mmss(r.length - r.seconds)), r.seconds > r.length, _zones_label(r.zones, every, names, groups)))
-    return [GridRow(time, slot, slot_titles.get(slot, slot), slot in weekly, tuple(tuple(d) for d in days))
+    return [GridRow(time, slot, slot_titles.get(slot, slot), slot in weekly, tuple(tuple(d) for d in days),
+                    tuple((problems or {}).get(slot, ())))
             for (time, slot), days in by_slot.items()]
 
 
@@ -83,10 +84,10 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
     c = console(request)
     day = fmt.parse_date(request.query_params.get("ngay")) or c.now().date()
     plan = await run_in_threadpool(service.week.plan_week, c.station, day.isoformat(), c.now().date())
-    zones = {z.id: z.name for z in await run_in_threadpool(service.station.zones, c.station)}
+    zone_list = await run_in_threadpool(service.station.zones, c.station)
+    zones = {z.id: z.name for z in zone_list}
     items = (await run_in_threadpool(service.scripts.list_scripts, c.station)).items
     titles = {i.id: i.title for i in items}
-    zone_list = await run_in_threadpool(service.station.zones, c.station)
     groups: dict[str, set[str]] = {}
     for z in zone_list:
         groups.setdefault(z.group, set()).add(z.id)
@@ -97,12 +98,11 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
         wanted = {chosen} if chosen else None
     all_slots = await run_in_threadpool(service.week.slots, c.station)
     slot_titles = {s.id: s.title or s.id for s in all_slots}
-    rows = grid(plan.rows, plan.start, zones, groups, titles, slot_titles, wanted,
-                frozenset(s.id for s in all_slots if not s.is_event))
-    found: dict[str, list[str]] = {}
+    found: dict[str, list[str]] = {}              # a slot's problems, shown in its row
     for p in plan.check.problems + plan.check.warnings:
         found.setdefault((p.field or "").split(".")[0], []).append(p.problem + (f" – {p.hint}" if p.hint else ""))
-    rows = [dataclasses.replace(r, problems=tuple(found.get(r.slot, ()))) for r in rows]
+    rows = grid(plan.rows, plan.start, zones, groups, titles, slot_titles, wanted,
+                frozenset(s.id for s in all_slots if not s.is_event), found)
     days = [fmt.weekday_date(plan.start + dt.timedelta(days=n)) for n in range(7)]
     queued = [QueueLine(q.entry.id, q.entry.priority == "priority", titles.get(q.entry.script, q.entry.script), q.entry.slot or _("next slot"),
                         fmt.date(q.entry.date), zones.get(q.entry.zone, q.entry.zone) if q.entry.zone else _("all zones"),
@@ -110,9 +110,8 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
                         if q.airs_in else _("no matching slot yet"))
               for q in await run_in_threadpool(service.week.queue_list, c.station)]
     airable = [i for i in items if service.approval.status(c.station, i) == "approved"]
-    slots = await run_in_threadpool(service.week.slots, c.station)
     return c.render(request, "week.html", status_code, error=error, queued=queued, airable=airable,
-                    slots=[(s.id, s.title or s.id) for s in slots], zone_choices=list(zones.items()),
+                    slots=list(slot_titles.items()), zone_choices=list(zones.items()),
                     can_write=allowed(request.state.session.role, "write"),
                     rows=rows, days=days, chosen=chosen, filter_groups=fmt.by_group(zone_list),
                     start=fmt.date(plan.start), end=fmt.date(plan.last_day),
@@ -133,7 +132,7 @@ async def add(request: Request) -> Response:
                                 str(data.get("slot") or "") or None, day, str(data.get("zone") or "") or None,
                                 str(data.get("priority") or "normal"), request.state.session.user)
     except BroadcastError as exc:
-        return await week(request, exc.message + (f" – {exc.hint}" if exc.hint else ""), 400)
+        return await week(request, fmt.error_text(exc), 400)
     return RedirectResponse(f"/lich-phat?ngay={(day or c.now().date()).isoformat()}&ok=lich", 303)
 
 
@@ -178,8 +177,7 @@ async def save_slot(request: Request) -> Response:
     try:
         await run_in_threadpool(service.week.edit_slot, c.station, slot_id, edit, request.state.session.user, c.now())
     except BroadcastError as exc:
-        return await slot_form(request, str(exc) if isinstance(exc, ScriptErrors) else
-                               exc.message + (f" – {exc.hint}" if exc.hint else ""), 400)
+        return await slot_form(request, fmt.error_text(exc), 400)
     return RedirectResponse("/lich-phat?ok=luu", 303)
 
 
@@ -191,7 +189,7 @@ async def move(request: Request) -> Response:
         await run_in_threadpool(service.week.queue_move, c.station, int(request.path_params["entry_id"]),
                                 data.get("huong") == "truoc", request.state.session.user, c.now())
     except BroadcastError as exc:
-        return await week(request, exc.message + (f" – {exc.hint}" if exc.hint else ""), 400)
+        return await week(request, fmt.error_text(exc), 400)
     return RedirectResponse("/lich-phat?ok=luu#hang-doi", 303)
 
 
@@ -215,6 +213,5 @@ async def add_event(request: Request) -> Response:
     except ValueError:
         return await week(request, _("the length is a number of minutes"), 400)
     except BroadcastError as exc:
-        return await week(request, str(exc) if isinstance(exc, ScriptErrors) else
-                          exc.message + (f" – {exc.hint}" if exc.hint else ""), 400)
+        return await week(request, fmt.error_text(exc), 400)
     return RedirectResponse(f"/lich-phat?ngay={day.isoformat()}&ok=luu", 303)

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from broadcast import service
-from broadcast.errors import BroadcastError, ScriptErrors
+from broadcast.errors import BroadcastError
 from broadcast.i18n import _
 from broadcast.service.users import ROLES
 from broadcast.station.settings import ENGINE_NAMES
@@ -47,7 +47,7 @@ async def show(request: Request, error: str = "") -> Response:
                                         c.now(), admin)
             return RedirectResponse("/cai-dat?ok=nguoi-dung", 303)
         except BroadcastError as exc:
-            error = exc.message + (f" – {exc.hint}" if exc.hint else "")
+            error = fmt.error_text(exc)
     users = await run_in_threadpool(service.users.list_users, c.station)
     audit_user = request.query_params.get("nguoi") or None
     audit_action = request.query_params.get("thao-tac") or None
@@ -81,7 +81,7 @@ async def lexicon(request: Request) -> Response:
             await run_in_threadpool(service.lexicon.add_entry, c.station, written, spoken, "words",
                                     str(data.get("sample") or "") or None, who, now)
     except BroadcastError as exc:
-        return await show(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+        return await show(request, fmt.error_text(exc))
     return RedirectResponse("/cai-dat?ok=luu#cach-doc", 303)
 
 
@@ -105,7 +105,7 @@ async def test_output(request: Request) -> Response:
     try:
         await c.worker.run("test_tone", c.station, str(data.get("zone", "")), request.state.session.user, c.now())
     except BroadcastError as exc:
-        return await show(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+        return await show(request, fmt.error_text(exc))
     return RedirectResponse("/cai-dat?ok=thu-loa#cum-loa", 303)
 
 
@@ -121,7 +121,7 @@ async def engines(request: Request) -> Response:
                                 [str(data.get(f"engine-{n}", "")) for n in (1, 2, 3)],
                                 str(data.get("piper_voice", "")), request.state.session.user, c.now())
     except BroadcastError as exc:
-        return await show(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+        return await show(request, fmt.error_text(exc))
     return RedirectResponse("/cai-dat?ok=luu#giong-doc", 303)
 
 
@@ -138,7 +138,7 @@ async def upload_voice(request: Request) -> Response:
             await c.worker.run("install_uploaded_voice", c.station, await model.read(), model.filename,
                                await config.read(), request.state.session.user, c.now())
         except BroadcastError as exc:
-            return await show(request, exc.message + (f" – {exc.hint}" if exc.hint else ""))
+            return await show(request, fmt.error_text(exc))
     return RedirectResponse("/cai-dat?ok=luu#giong-doc", 303)
 
 
@@ -162,6 +162,5 @@ async def zone(request: Request) -> Response:
                                 str(data.get("group", "")), str(data.get("output", "")), request.state.session.user,
                                 c.now())
     except BroadcastError as exc:
-        return await show(request, str(exc) if isinstance(exc, ScriptErrors) else
-                          exc.message + (f" – {exc.hint}" if exc.hint else ""))
+        return await show(request, fmt.error_text(exc))
     return RedirectResponse("/cai-dat?ok=luu#cum-loa", 303)

@@ -72,7 +72,7 @@ async def rss(request: Request) -> Response:
 
 
 def _size(station, episode) -> int:
-    cached = station.cache_dir / service.publish.AUDIO / f"{episode.item.id}-{episode.item.content_hash[:12]}.mp3"
+    cached = service.publish.audio_path(station, episode.item)
     return cached.stat().st_size if cached.exists() else 0
 
 
