@@ -123,21 +123,76 @@ def check(ctx: Context, paths: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.argument("text", required=False)
+@option("--explain", is_flag=True, help="Also list the words with no reading, spelled letter by letter on air.")
 @pass_ctx
-def normalize(ctx: Context, text: str | None) -> None:
+def normalize(ctx: Context, text: str | None, explain: bool) -> None:
     """Print TEXT as it will be read aloud; without TEXT, read stdin line by line."""
     normalizer = service.reading.normalizer(ctx.station)
-    if text is not None:
-        click.echo(normalizer.normalize(text))
-        return
+    lines = [(1, text)] if text is not None else _stdin_lines()
+    spelled: dict[str, tuple[str, int]] = {}
+    for number, line in lines:
+        explained = normalizer.explain(line.replace("\n", " ") if text is None else line)
+        click.echo(explained.spoken)
+        for written, said in explained.spelled:
+            spelled.setdefault(written, (said, number))
+    if explain:
+        click.echo(format_spelled(spelled), err=True)
+
+
+def _stdin_lines():
     for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
             raise InputError("stdin", number, None, _("not UTF-8 text (byte 0x{byte:02x})").format(byte=raw[exc.start]),
                              _("save the text as UTF-8 (Unicode); in Notepad choose 'UTF-8' when saving")) from None
-        click.echo(normalizer.normalize_line(line.rstrip("\r\n")))
+        yield number, line.rstrip("\r\n")
 
+
+def format_spelled(spelled: dict[str, tuple[str, int]]) -> str:
+    if not spelled:
+        return _("Every word has a reading: nothing is spelled letter by letter.")
+    rows = [_("Spelled letter by letter (no reading in the lexicon):")]
+    rows += [_("  line {line}: {written} → {said}").format(line=line, written=written, said=said)
+             for written, (said, line) in sorted(spelled.items(), key=lambda kv: (kv[1][1], kv[0]))]
+    rows.append(_("Add a reading: broadcast lexicon add {written} \"cách đọc\"").format(written=next(iter(spelled))))
+    return "\n".join(rows)
+
+
+@cli.group()
+def lexicon() -> None:
+    """How words are read (Cách đọc): the station's lexicon.yaml."""
+
+
+@lexicon.command("add")
+@click.argument("written")
+@click.argument("spoken")
+@option("--sample", help="A sentence to hear it in.")
+@pass_ctx
+def lexicon_add(ctx: Context, written: str, spoken: str, sample: str | None) -> None:
+    """Read WRITTEN as SPOKEN from now on (an abbreviation, a name)."""
+    change = service.lexicon.add_entry(ctx.station, written, spoken, "words", sample, None, _now(ctx.station))
+    click.echo(_("{written} → {spoken}").format(written=change.entry.written, spoken=change.entry.spoken))
+    click.echo(_("before: {text}").format(text=change.before.spoken))
+    click.echo(_("after:  {text}").format(text=change.after.spoken))
+
+
+@lexicon.command("remove")
+@click.argument("written")
+@pass_ctx
+def lexicon_remove(ctx: Context, written: str) -> None:
+    """Remove the station's reading of WRITTEN (the built-in one applies again)."""
+    service.lexicon.remove_entry(ctx.station, written, "words", None, None, _now(ctx.station))
+    click.echo(_("removed {written}").format(written=written))
+
+
+@lexicon.command("list")
+@pass_ctx
+def lexicon_list(ctx: Context) -> None:
+    """The readings: the station's own first, then the built-in ones."""
+    for entry in service.lexicon.entries(ctx.station):
+        mark = _("station") if entry.station else _("built-in")
+        click.echo(f"{entry.written:24} {entry.spoken:40} {mark}")
 
 
 @cli.command()

@@ -6,34 +6,65 @@ import datetime as dt
 import functools
 import os
 from pathlib import Path
+from typing import Callable
 
 from broadcast.errors import InputError
 from broadcast.i18n import _, ngettext
 from broadcast.news.scripts import CheckResult, NewsItem, check_scripts
-from broadcast.normalize import lost_diacritics
+from broadcast.normalize import Normalizer, lines_without_diacritics
+from broadcast.normalize.documents import block_start
 from broadcast.station.settings import Station
 
 
-def diacritics_warnings(item: NewsItem) -> list[InputError]:
-    """Lines that look like OCR output without accents: they would be read as nonsense."""
-    st = os.stat(item.path)
-    return list(_diacritics(item, st.st_ino, st.st_mtime_ns, st.st_size))
+def reading_warnings(normalizer: Normalizer) -> Callable[[NewsItem], list[InputError]]:
+    """Lines that would be read badly: lost diacritics, a document's signature or recipient block
+    (never aired), abbreviations with no reading (spelled letter by letter)."""
+    def warn(item: NewsItem) -> list[InputError]:
+        st = os.stat(item.path)
+        return list(_reading(item, normalizer, st.st_ino, st.st_mtime_ns, st.st_size))
+
+    return warn
 
 
 @functools.lru_cache(maxsize=4096)
-def _diacritics(item: NewsItem, inode: int, mtime_ns: int, size: int) -> tuple[InputError, ...]:
+def _reading(item: NewsItem, normalizer: Normalizer, inode: int, mtime_ns: int, size: int) -> tuple[InputError, ...]:
+    lines = item.path.read_text("utf-8-sig").splitlines()[item.body_line - 1:]
+    at = item.body_line
     warnings = []
-    lines = item.path.read_text("utf-8-sig").splitlines()
-    for number, line in enumerate(lines[item.body_line - 1:], start=item.body_line):
-        if lost_diacritics(line):
-            warnings.append(InputError(item.path, number, _("body"), _("text looks like it lost its diacritics (dấu)"),
-                                       _("retype the line with Vietnamese accents (Unikey, Telex)")))
-
-    return tuple(warnings)
+    ocr = lines_without_diacritics(lines)
+    for index in ocr:
+        warnings.append(InputError(item.path, at + index, _("body"), _("text looks like it lost its diacritics (dấu)"),
+                                   _("retype the line with Vietnamese accents (Unikey, Telex)")))
+    block = block_start(lines)
+    if block is not None:
+        warnings.append(InputError(item.path, at + block, _("body"),
+                                   _("a document's signature or recipient block (Nơi nhận, KT., TM., Lưu): "
+                                     "it is not read on air"),
+                                   _("delete these lines from the news item")))
+    for index, line in enumerate(lines[:block]):
+        if index in ocr:            # said once: the accents are the problem, not the words
+            continue
+        for written, spelled in normalizer.explain(line).spelled:
+            warnings.append(InputError(item.path, at + index, written,
+                                       _("no reading: it is spelled letter by letter ({spelled})").format(spelled=spelled),
+                                       _("add a reading in Cài đặt, Cách đọc, or: broadcast lexicon add {written} \"…\"")
+                                       .format(written=written)))
+    return tuple(sorted(warnings, key=lambda w: w.line or 0))
 
 
 def check_news(station: Station, paths: list[Path]) -> CheckResult:
-    return check_scripts(paths, station.topics, warn=diacritics_warnings)
+    return check_scripts(paths, station.topics, warn=reading_warnings(station_normalizer(station)))
+
+
+def station_normalizer(station: Station) -> Normalizer:
+    path = station.lexicon_path()
+    stamp = os.stat(path).st_mtime_ns if path is not None and path.exists() else None
+    return _normalizer(path, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _normalizer(path: Path | None, stamp: int | None) -> Normalizer:
+    return Normalizer.for_station(path)
 
 
 EXPIRY_NOTICE_DAYS = 30          # warn this long before an item stops airing

@@ -13,6 +13,7 @@ from pathlib import Path
 from broadcast import yamlfile
 from broadcast.errors import InputError, ScriptErrors
 from broadcast.i18n import _, known, unknown
+from broadcast.normalize.documents import block_start
 from broadcast.station.settings import ENGINE_NAMES as ENGINES
 from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
@@ -119,7 +120,11 @@ def _split(text: str, path: Path) -> tuple[str, str, int]:
 
 
 def _paragraphs(body: str) -> tuple[str, ...]:
-    blocks = re.split(r"\n\s*\n", body.strip())
+    """The paragraphs read on air: a document's signature and recipient block (Nơi nhận, KT. CHỦ
+    TỊCH), copied with the plan, is left out (the lint says so)."""
+    lines = body.splitlines()
+    block = block_start(lines)
+    blocks = re.split(r"\n\s*\n", "\n".join(lines[:block]).strip())
     return tuple(" ".join(line.strip() for line in b.splitlines() if line.strip()) for b in blocks if b.strip())
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
-from broadcast.normalize import rules
-from broadcast.normalize.lexicon import Lexicon, lost_diacritics
+from broadcast.normalize import abbreviations, addresses, documents, rules
+from broadcast.normalize.lexicon import Lexicon
 from broadcast.normalize.lexicon import load as load_lexicon
+from broadcast.normalize.ocr import lines_without_diacritics, lost_diacritics
 
 _DIGIT = re.compile(r"\d")
 
@@ -21,13 +23,17 @@ class Normalizer:
         # (pass, reads digits): a pass that only reads numbers is skipped once no digit is left
         self.passes = (
             (rules.clean, False),
+            (addresses.web_addresses(lexicon), False),
             (rules.phone_numbers, True),
             (rules.context_digits, True),
-            (rules.document_symbols(lexicon), True),
+            (documents.document_symbols(lexicon), False),
+            (abbreviations.repeated_expansions(lexicon), False),
+            (abbreviations.ambiguous, False),
             (rules.roman_headings, False),
             (rules.romans, False),
             (rules.full_dates, True),
             (rules.day_ranges, True),
+            (rules.month_ranges, True),
             (rules.month_years, True),
             (rules.short_dates, True),
             (rules.month_words, True),
@@ -46,11 +52,11 @@ class Normalizer:
             (rules.minute_seconds, True),
             (rules.bare_seconds, True),
             (rules.ordinals, True),
-            (rules.lexicon_words(lexicon), False),
+            (abbreviations.lexicon_words(lexicon), False),
             (rules.dotted, True),
             (rules.numbers, True),
             (rules.leftover_digits, True),
-            (rules.unknown_words, False),
+            (abbreviations.unknown_words, False),
             (rules.symbols, False),
         )
 
@@ -78,5 +84,23 @@ class Normalizer:
     def normalize_line(self, line: str) -> str:
         return self.normalize(line.replace("\n", " "))
 
+    def explain(self, text: str) -> "Explanation":
+        """TEXT's spoken form and the words the lexicon did not know, which are spelled letter by
+        letter on air (DGI -> đê giê i): what the officer may want to add a reading for."""
+        text = unicodedata.normalize("NFC", text).replace("\r", "")
+        found: dict[str, str] = {}
+        for step, _reads_digits in self.passes:
+            if step is abbreviations.unknown_words:
+                found = {w: said for w, said in abbreviations.spelled(text).items()
+                         if said != w.lower() and len(w) > 1}
+            text = step(text)
+        return Explanation(text, tuple(sorted(found.items())))
 
-__all__ = ["Normalizer", "lost_diacritics"]
+
+@dataclass(frozen=True)
+class Explanation:
+    spoken: str
+    spelled: tuple[tuple[str, str], ...]      # (written, letter by letter), sorted
+
+
+__all__ = ["Explanation", "Normalizer", "lines_without_diacritics", "lost_diacritics"]

@@ -11,10 +11,10 @@ from pathlib import Path
 from broadcast import yamlfile
 from broadcast.i18n import _
 
-LETTERS = {
-    "a": "a", "ă": "á", "â": "ớ", "b": "bê", "c": "xê", "d": "dê", "đ": "đê", "e": "e", "ê": "ê",
-    "f": "ép", "g": "gờ", "h": "hát", "i": "i", "j": "gi", "k": "ca", "l": "lờ", "m": "em", "n": "en",
-    "o": "o", "ô": "ô", "ơ": "ơ", "p": "pê", "q": "quy", "r": "rờ", "s": "ét", "t": "tê", "u": "u",
+LETTERS = {     # letter names as announcers spell an abbreviation (DGI: đê giê i), not phonics (dê gờ i)
+    "a": "a", "ă": "á", "â": "ớ", "b": "bê", "c": "xê", "d": "đê", "đ": "đê", "e": "e", "ê": "ê",
+    "f": "ép", "g": "giê", "h": "hát", "i": "i", "j": "gi", "k": "ca", "l": "e lờ", "m": "em", "n": "en",
+    "o": "o", "ô": "ô", "ơ": "ơ", "p": "pê", "q": "quy", "r": "e rờ", "s": "ét", "t": "tê", "u": "u",
     "ư": "ư", "v": "vê", "w": "vê kép", "x": "ích", "y": "i", "z": "dét",
 }
 TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -100,20 +100,3 @@ def load(station_lexicon: Path | None) -> Lexicon:
     if station_lexicon is None:
         return base
     return base.merged(_read(yamlfile.load(station_lexicon)))
-
-
-def lost_diacritics(line: str) -> bool:
-    """Heuristic: a line of Vietnamese that looks like OCR output without its accents."""
-    tokens = (t.strip(".,;:!?()\"'") for t in line.split())
-    words = [w for w in tokens if w.isalpha() and w[0].islower()]
-    if len(words) < 5:
-        return False
-    bare = sum(1 for w in words if not has_diacritics(w))
-    broken = sum(1 for w in words if not is_syllable(w) or _bad_tone_vowel(w))
-    return bare / len(words) >= 0.6 or (broken >= 2 and broken / len(words) >= 0.15)
-
-
-def _bad_tone_vowel(word: str) -> bool:
-    """'truyén' (acute on plain e after uy) or 'cii' style doubled vowels are not Vietnamese."""
-    base = strip_tones(word.lower())
-    return bool(re.search(r"uye(?!ê)|ii|ee(?!o)|aa|oo(?!ng|c)|uu", base)) and not re.search(r"uyê", base)

@@ -8,10 +8,9 @@ document symbols before dates, dates before fractions, units before bare numbers
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Callable
 
-from broadcast.normalize.lexicon import Lexicon, has_diacritics, is_syllable, spell
+from broadcast.normalize.lexicon import is_syllable
 from broadcast.normalize.numbers import (
     cardinal,
     decimal,
@@ -31,7 +30,6 @@ AFTER_DATE = r"\d/.,-"
 AFTER_DATE_PART = r"\d/.,"
 AFTER_FRACTION = r"\w/.,"
 AFTER_NUMBER = r"\w.,"
-AFTER_SYMBOL = r"\w/.,-"
 AFTER_WORD = r"\w"
 NUM_REST = r"(?:\d{0,2}(?:\.\d{3})+(?!\d)|\d*)(?:,\d+)?"   # NUM after its first digit
 
@@ -108,11 +106,22 @@ def _times(m: re.Match) -> str:
         else m.group(0)
 
 
+_MARKDOWN = re.compile(r"(?m)\*\*|__|^[^\S\n]*#+[^\S\n]+")
+_JOINED = re.compile(r"(?<=[A-ZĐ]{2})(?<!KT|TM|TL)\.(?=[A-ZĐ]{2})")     # "PCT.UBND", "TT.HĐND"; not "KT.CHỦ TỊCH"
+_LIST_LETTER = re.compile(r"(?m)^([^\S\n]*)[a-zđ]\)[^\S\n]+")     # "b) Tuyên truyền …": not read, like a bullet
+
+
 def clean(text: str) -> str:
     """Text may hold several lines; each pass keeps them apart (no pattern matches a newline)."""
-    text = text.replace("\u00d0", "Đ").replace("\u0110", "Đ").replace("…", ".").replace("\u00a0", " ")
+    text = text.replace("\u00d0", "Đ").replace("\u0110", "Đ").replace("…", ".").replace("\u00a0", " ").replace("./.", ".")
     text = _QUOTES.sub("", text)
+    if "**" in text or "__" in text or "#" in text:
+        text = _MARKDOWN.sub("", text)
+    if "." in text:
+        text = _JOINED.sub(" ", text)
     text = _BULLET.sub("", text)
+    if ")" in text:
+        text = _LIST_LETTER.sub(r"\1", text)
     if "–" in text or "—" in text:
         text = _DASH.sub(", ", text)
     if "×" in text or "x" in text:
@@ -121,11 +130,26 @@ def clean(text: str) -> str:
 
 
 # ---------------------------------------------------------------- phone numbers
-PHONE_CONTEXT = r"(?:điện thoại|ĐT|SĐT|đường dây nóng|hotline|Hotline|số máy|gọi|Zalo|fax|Fax)"
+PHONE_CONTEXT = (r"(?:[Đđ]iện thoại|ĐT|SĐT|[Đđ]ường dây nóng|[Hh]otline|HOTLINE|[Ss]ố máy|[Gg]ọi|[Zz]alo|[Ff]ax|"
+                 r"[Tt]ổng đài|[Ss]ố khẩn cấp|[Bb]áo cháy|[Cc]ấp cứu|[Cc]ông an)")
+
+
+_phones = re.compile(
+    r"(?:\+(?<![\w.,]\+)84|\((?<![\w.,]\()0\d{2,3}\)|0(?<![\w.,]0)\d)(?:[ \t.-]?\d){7,10}(?![\d,])")
+_service_numbers = re.compile(r"1(?<![\w.,]1)[89]00[ .]?\d{3,4}(?:[ .]?\d{2,4})?(?![\d,])")
+_AFTER_PHONE_WORD = re.compile(rf"{PHONE_CONTEXT}:?[^\S\n]*(?:số[^\S\n]+)?$")
+
+
+def _phone_word_before(m: re.Match) -> bool:
+    """A phone word right before the number (looked up only where a number matched: see num())."""
+    return _AFTER_PHONE_WORD.search(line_before(m, 28)) is not None
 
 
 def _phone(m: re.Match) -> str:
-    raw = m.group("num")
+    raw = m.group(0)
+    n = sum(c.isdigit() for c in raw)
+    if not (8 <= n <= 12 and (n >= 10 or _phone_word_before(m))):
+        return raw
     prefix = ""
     if raw.startswith("+84"):
         prefix, raw = "cộng tám tư, ", raw[3:]
@@ -133,58 +157,23 @@ def _phone(m: re.Match) -> str:
     if len(groups) == 1 and len(groups[0]) >= 10:
         g = groups[0]
         groups = [g[:4], g[4:7], g[7:]]
-    return m.group("pre") + prefix + ", ".join(digits(g) for g in groups)
-
-
-_PHONE_NUMBER = r"(?:\+84|\(0\d{2,3}\)|0\d)(?:[ \t.-]?\d){7,10}"
-_context_phones = re.compile(
-    rf"(?P<pre>{PHONE_CONTEXT}:?[^\S\n]*)(?P<num>{_PHONE_NUMBER}|(?<=[: \t])1[089]00(?:[ \t.]?\d){{4,6}})(?![\d,])")
-_bare_phones = re.compile(
-    r"(?P<pre>)(?P<num>(?:\+(?<![\w.,]\+)84|\((?<![\w.,]\()0\d{2,3}\)|0(?<![\w.,]0)\d)(?:[ \t.-]?\d){7,10})(?![\d,])")
+    return prefix + ", ".join(digits(g) for g in groups)
 
 
 def phone_numbers(text: str) -> str:
-    def read(m: re.Match) -> str:
-        return _phone(m) if _phone_like(m) else m.group(0)
+    """Phone numbers and 1800/1900 service numbers, digit by digit in their groups."""
+    text = _phones.sub(_phone, text)
+    if "1800" in text or "1900" in text:
+        text = _service_numbers.sub(lambda m: ", ".join(digits(g) for g in re.split(r"[ .]", m.group(0))), text)
+    return text
 
-    return _bare_phones.sub(read, _context_phones.sub(read, text))
 
-
-def _phone_like(m: re.Match) -> bool:
-    n = sum(c.isdigit() for c in m.group("num"))
-    return 8 <= n <= 12 and (n >= 10 or bool(m.group("pre").strip()))
+_short_numbers = re.compile(r"\d(?<![\w.,/-]\d)\d{2,5}(?![\d.,]\d|[\d/-])")
 
 
 def context_digits(text: str) -> str:
-    """Short service numbers after a phone word: 'đường dây nóng 1022' -> digit by digit."""
-    return re.sub(rf"({PHONE_CONTEXT}:?[^\S\n]+)(\d{{3,6}})(?![\d.,])",
-                  lambda m: m.group(1) + digits(m.group(2)), text)
-
-
-# ---------------------------------------------------------------- document symbols
-def document_symbols(lexicon: Lexicon) -> Callable[[str], str]:
-    part = r"[A-ZĐ][A-Za-zĐđƯư&]*"
-    pattern = re.compile(rf"({digits_from(AFTER_SYMBOL)})(?:/(\d{{4}}))?([/-])({part}(?:[-/]{part})*)(?![\w/])")
-
-    def read(m: re.Match) -> str:
-        number, year, _kind, symbol = m.groups()
-        parts = re.split(r"[-/]", symbol)
-        doc_type = lexicon.document_types.get(parts[0])
-        issuers = parts[1:] if doc_type else parts
-        before = line_before(m, 40).lower()
-        spoken = integer(number)
-        if year:
-            spoken += " năm " + cardinal(int(year))
-        if doc_type and doc_type not in before and not re.search(r"số[^\S\n]*$", before):
-            spoken = f"{doc_type} số {spoken}"
-        if issuers:
-            issuer = " của " + " ".join(lexicon.words.get(p) or spell(p) for p in issuers)
-            after = m.string[m.end(): m.end() + len(issuer) + 1].split("\n")[0].lower()
-            if not after.startswith(issuer.lower()):     # "32-CT/TU của Tỉnh ủy": say it once
-                spoken += issuer
-        return spoken
-
-    return lambda text: pattern.sub(read, text)
+    """Short service numbers after a phone word: 'đường dây nóng 1022', 'gọi 114' -> digit by digit."""
+    return _short_numbers.sub(lambda m: digits(m.group(0)) if _phone_word_before(m) else m.group(0), text)
 
 
 # ---------------------------------------------------------------- dates
@@ -216,21 +205,55 @@ def _before(m: re.Match, pattern: str) -> re.Match | None:
 
 
 def _month_year(m: re.Match) -> str:
+    """'3/2024' is a month; after 'quý', a quarter (quý 3/2024: quý ba năm …)."""
     mo, year = int(m.group(1)), int(m.group(2))
+    if _before(m, "quý"):
+        return f"{cardinal(mo)} năm {cardinal(year)}" if 1 <= mo <= 4 else m.group(0)
     if not 1 <= mo <= 12:
         return m.group(0)
     lead = "" if _before(m, "tháng") else "tháng "
     return f"{lead}{month(mo)} năm {cardinal(year)}"
 
 
+def _month_range(m: re.Match) -> str:
+    """'tháng 3-5/2024' -> từ tháng ba đến tháng năm năm …; 'quý 1-2/2025' likewise."""
+    word, first, last, year = m.groups()
+    a, b = int(first), int(last)
+    if not (1 <= a < b <= (4 if word.lower() == "quý" else 12)):
+        return m.group(0)
+    name = month if word.lower() == "tháng" else cardinal
+    lead = "" if _before(m, "từ") else ("Từ " if word[0].isupper() else "từ ")
+    spoken = f"{lead}{word.lower() if lead else word} {name(a)} đến {word.lower()} {name(b)}"
+    return spoken + (f" năm {cardinal(int(year))}" if year else "")
+
+
+month_ranges = _sub(r"([Tt]háng|[Qq]uý|THÁNG|QUÝ)[^\S\n]+(\d{1,2})[^\S\n]*[-–][^\S\n]*(\d{1,2})(?:/(\d{4}))?(?![\d/.,])",
+                    _month_range)
+
+
 month_years = _sub(rf"({digits_from(AFTER_DATE_PART, '?')})/(\d{{4}})(?![\d/])", _month_year)
+
+
+EVENT_CONTEXT = r"(?:kỷ niệm|kỉ niệm|quốc khánh|lễ|dịp|tết|mừng|hướng tới|nhân dịp|ngày hội|chào mừng)"
+_NAMED_DAY = re.compile(r"(?:^|[^\w])Ngày[^\S\n]+\w[^\n]{0,40}$|[A-ZĐ]\w*[^\S\n]+$")
+
+
+def _is_short_date(m: re.Match, day: str, sep: str, mon: str) -> bool:
+    """'10/10', 'kỷ niệm 30/4', 'Quốc khánh 2/9', 'Nhà giáo Việt Nam 20/11', 'quốc gia 10-10' are
+    dates; '3/4' alone stays a fraction, '2-5' a range and '19/19 tiêu chí' a ratio."""
+    d, mo = int(day), int(mon)
+    if not _valid_date(d, mo) or (sep == "/" and _ratio(m)):
+        return False
+    if _before(m, DATE_CONTEXT) or _before(m, EVENT_CONTEXT) or d == mo:
+        return True
+    if sep == "/":
+        return (day.startswith("0") or mon.startswith("0")) or (d > mo and bool(_NAMED_DAY.search(line_before(m, 48))))
+    return d > mo             # a range runs upwards: 30-4 is a date
 
 
 def _short_date(m: re.Match) -> str:
     day, sep, mon = m.group(1), m.group(2), m.group(3)
-    context = _before(m, DATE_CONTEXT)
-    padded = (day.startswith("0") or mon.startswith("0")) and sep == "/"
-    if not (context or padded) or not _valid_date(int(day), int(mon)):
+    if not _is_short_date(m, day, sep, mon):
         return m.group(0)
     spoken = _day_month(m, day, mon)
     return spoken.removeprefix("ngày ") if _before(m, "ngày|mùng|mồng") else spoken
@@ -299,9 +322,8 @@ def _money(m: re.Match) -> str:
         spoken = spoken.strip() or f"không {name}"
     else:
         spoken = f"{decimal(amount)} {name}"
-    if per:
-        spoken += f" một {_unit(per)}" if (per in UNITS or per.lower() in UNITS) and per not in ("ngày", "giờ", "tháng", "h") \
-            else f" trên {_unit(per) if per in ('h',) else per}"
+    if per:                     # one reading for "per" everywhere: 50.000đ/hộ, 2 lần/tháng
+        spoken += f" một {_unit(per)}"
     return spoken
 
 
@@ -319,8 +341,9 @@ def _measure(m: re.Match) -> str:
 
 
 measures = _sub(rf"({num(AFTER_NUMBER)})({UNIT_RE})(?:/({UNIT_RE}))?(?![\w])", _measure)
+SPACED_UNITS = _unit_pattern(u for u in UNITS if len(u) > 1 and (u.isascii() or u[-1] in "²³"))   # "1.200 m²"
 spaced_measures = _sub(
-    rf"({num(AFTER_NUMBER)})[^\S\n](?:((?:{_unit_pattern(u for u in UNITS if len(u) > 1 and u.isascii())}))"
+    rf"({num(AFTER_NUMBER)})[^\S\n](?:((?:{SPACED_UNITS}))"
     rf"(?:/({UNIT_RE}))?|({UNIT_RE})/({UNIT_RE}))(?![\w])",
     lambda m: _measure_parts(m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5)))
 percents = _sub(rf"({num(AFTER_NUMBER)})[^\S\n]?%", lambda m: f"{decimal(m.group(1))} phần trăm")
@@ -328,6 +351,18 @@ percents = _sub(rf"({num(AFTER_NUMBER)})[^\S\n]?%", lambda m: f"{decimal(m.group
 
 def _denominator(n: int) -> str:
     return "tư" if n == 4 else cardinal(n)
+
+
+RATIO_BEFORE = r"(?:thứ|hạng|đạt|đạt được|xếp|được|còn|hoàn thành|có)"
+COUNTED = (r"(?:tiêu chí|chỉ tiêu|xã|phường|thôn|bản|ấp|tổ|khu|hộ|người|đơn vị|cơ quan|trường|tỉnh|huyện|nhiệm vụ|"
+           r"thủ tục|hồ sơ|điểm|câu|phiếu|lượt|cụm|chỉ số|nội dung|lĩnh vực|địa phương|thành viên|ngày|tháng|tuần)")
+
+
+def _ratio(m: re.Match) -> bool:
+    """'19/19 tiêu chí', 'xếp thứ 12/63', '24/7': read with 'trên'."""
+    after = m.string[m.end(): m.end() + 16].partition("\n")[0]
+    return bool(_before(m, RATIO_BEFORE) or re.match(rf"[^\S\n]+{COUNTED}(?!\w)", after)
+                or m.group(0) == "24/7")
 
 
 def _fraction(m: re.Match) -> str:
@@ -338,6 +373,8 @@ def _fraction(m: re.Match) -> str:
     before = line_before(m, 6).lower()
     if 1900 <= int(den) <= 2100 and not whole and re.search(r"số[^\S\n]*$", before):
         return f"{integer(numerator)} năm {cardinal(int(den))}"
+    if not whole and not unit and (_ratio(m) or int(numerator) == int(den)):
+        return f"{cardinal(int(numerator))} trên {cardinal(int(den))}"
     spoken = f"{cardinal(int(whole))} và " if whole else ""
     spoken += f"{cardinal(int(numerator))} phần {_denominator(int(den))}"
     return spoken + (f" {_unit(unit)}" if unit else "")
@@ -350,29 +387,47 @@ fractions = _sub(rf"({digits_from(AFTER_FRACTION)})(?:[^\S\n](\d+))?/(\d+)({UNIT
 ordinals = _sub(r"([Tt](?<!\w[Tt])(?i:hứ))[^\S\n]+(\d+)(?![\w.,/])", lambda m: f"{m.group(1)} {ordinal(int(m.group(2)))}")
 
 
+ROMAN_SEP = r"[^\S\n]*(?:,|và|hoặc|-|–|đến)[^\S\n]*"
+_ROMAN_SEP = re.compile(ROMAN_SEP)
+_SAID_SEP = {",": ", ", "và": " và ", "hoặc": " hoặc ", "-": " đến ", "–": " đến ", "đến": " đến "}
+
+
+def _roman_run(run: str, year: str | None) -> str | None:
+    """'I, II và III' -> 'một, hai và ba'; None if a member is not a Roman numeral."""
+    members = _ROMAN_SEP.split(run)
+    values = [roman(r) for r in members]
+    if None in values:
+        return None
+    seps = [_SAID_SEP[s.strip()] for s in _ROMAN_SEP.findall(run)]
+    spoken = cardinal(values[0]) + "".join(sep + cardinal(v) for sep, v in zip(seps, values[1:]))
+    return spoken + (f" năm {cardinal(int(year))}" if year else "")
+
+
+def _a_word(m: re.Match, run: str) -> bool:
+    """'số di động', 'lần vi phạm': a lowercase Vietnamese word that reads as a Roman numeral."""
+    return run.islower() and is_syllable(run) and re.match(r"[^\S\n]+[^\W\d_]", m.string[m.end():]) is not None
+
+
+_KEYWORD_BEFORE = re.compile(rf"(?i:{ROMAN_KEYWORDS})[^\S\n]+$")
+
+
 def _roman(m: re.Match) -> str:
-    value = roman(m.group(2))
-    keyword = m.group(1)
-    if value is None or (keyword.lower().startswith("năm") and len(m.group(2)) < 2) or _after_word(m):
+    """After a keyword (Chương III, quý I, II và III, thế kỷ xix) any Roman numerals; alone,
+    only runs of I, V and X with one of two letters or more ('(I, II, III)', 'và IV', 'IV/2024'):
+    a single I, V or X alone stays a letter."""
+    run, year = m.groups()
+    keyword = _KEYWORD_BEFORE.search(line_before(m, 16))
+    if keyword:
+        if keyword.group(0).lower().startswith("năm") and len(run) < 2 or _a_word(m, run):
+            return m.group(0)
+    elif not (re.fullmatch(rf"[IVX]+(?:{ROMAN_SEP}[IVX]+)*", run)
+              and (year or any(len(r) > 1 for r in _ROMAN_SEP.split(run)))):
         return m.group(0)
-    spoken = f"{keyword}{cardinal(value)}"
-    return spoken + (f" năm {cardinal(int(m.group(3)))}" if m.group(3) else "")
+    return _roman_run(run, year) or m.group(0)
 
 
-def _after_word(m: re.Match) -> bool:
-    """The match starts inside a word (checked here, not by a leading look-behind: see num())."""
-    return m.start() > 0 and (m.string[m.start() - 1].isalnum() or m.string[m.start() - 1] == "_")
-
-
-def case_variants(words) -> str:
-    """An alternation of WORDS as written, Capitalized, Title Case and UPPER: literal first characters
-    let re scan fast, where (?i:...) would not."""
-    forms = {f for w in words for f in (w, w[:1].upper() + w[1:], w.title(), w.upper())}
-    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-
-
-romans = _sub(rf"((?:{case_variants(ROMAN_KEYWORDS.split('|'))})[^\S\n]+)([IVXLCDMivxlcdm]+)(?:/(\d{{4}}))?(?![\w])",
-              _roman)
+R = "[IVXLCDMivxlcdm]"
+romans = _sub(rf"({R}(?<!\w{R}){R}*(?:{ROMAN_SEP}[IVXLCDM]+)*)(?:/(\d{{4}}))?(?![\w])", _roman)
 roman_headings = _sub(r"(?m)^([^\S\n]*)([IVXLC]+)([.)])(?=[^\S\n])",
                       lambda m: f"{m.group(1)}{cardinal(roman(m.group(2)))}{m.group(3)}" if roman(m.group(2)) else m.group(0))
 
@@ -398,85 +453,49 @@ numbers = _sub(rf"({num(AFTER_WORD)})(?![\w])", lambda m: decimal(m.group(1)))
 leftover_digits = _sub(r"\d+", lambda m: " " + digits(m.group(0)) + " ")
 
 
-# ---------------------------------------------------------------- words
-def lexicon_words(lexicon: Lexicon) -> Callable[[str], str]:
-    """Capitalised keys match exactly; lowercase keys in any of their usual casings."""
-    exact = [k for k in lexicon.words if k != k.lower()]
-    folded = {k.lower(): v for k, v in lexicon.words.items() if k == k.lower()}
-    keys = "|".join(filter(None, (_unit_pattern(exact) if exact else "", case_variants(folded) if folded else "")))
-    if not keys:
-        return lambda text: text
-    pattern = re.compile(rf"(?:{keys})(?![\w])")
-
-    def read(m: re.Match) -> str:
-        word = m.group(0)
-        if _after_word(m):
-            return word
-        return lexicon.words.get(word) or folded.get(word.lower(), word)
-
-    return lambda text: pattern.sub(read, text)
-
-
-@lru_cache(maxsize=65536)
-def _read_word(word: str) -> str:
-    """Keep Vietnamese syllables; spell anything an engine would read in another language."""
-    if is_syllable(word):
-        return word.lower() if len(word) > 1 and word.isupper() else word
-    if has_diacritics(word) and not word.isupper():
-        return word
-    return spell(word)
-
-
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-_PLAIN: set[str] = set()      # tokens seen to be read as written (a set difference skips them in C)
-
-
-def unknown_words(text: str) -> str:
-    """Find the words first (fast); substitute only the few that change."""
-    changes = {}
-    for token in set(text.split()) - _PLAIN:
-        plain = True
-        for word in _WORD.findall(token):
-            spoken = _read_word(word)
-            if spoken != word:
-                changes[word] = spoken
-                plain = False
-        if plain and len(_PLAIN) < 200_000:
-            _PLAIN.add(token)
-    if not changes:
-        return text
-    pattern = re.compile(rf"(?<!\w)(?:{_unit_pattern(changes)})(?!\w)")
-    return pattern.sub(lambda m: changes[m.group(0)], text)
-
-
 _SLASH = re.compile(r"/(?<=\w/)(?=\w)")
 _HYPHEN = re.compile(r"-(?<=\w-)(?=\w)")
 _BRACKETS = re.compile(r"[()\[\]{}]")
-_LONE_DASH = re.compile(r"(?m)[ \t]+-+(?=[ \t]|$)")     # a dash left alone ("2021 -" at a line end)
+_LONE_DASH = re.compile(r"(?m)[ \t]+-+(?=[ \t]|$)|(?<=\w)-+(?=[ \t]*$)")   # "2021 -", "số 27-" at a line end
 _STRAY = re.compile(r"[*_#~^|<>\\/]")
 _COMMAS = re.compile(r",(?:[^\S\n]*,)+")
+_COMMA_STOP = re.compile(r"(?m),[^\S\n]*(?=[.;:!?]|$)")     # "(nếu có)." -> ", nếu có,." -> ", nếu có."
 _SPACE_BEFORE = re.compile(r"[ \t]+([,.;:!?])")
 _LEADING_COMMA = re.compile(r"(?m)(^[^\S\n]*|[.!?][^\S\n]*),[^\S\n]*")
 _SPACES = re.compile(r"[ \t]{2,}|\t")
 
 
+PER = frozenset(("hộ", "người", "khẩu", "tháng", "năm", "tuần", "ngày", "giờ", "phút", "quý", "lần", "buổi", "xã",
+                 "thôn", "con", "lượt", "suất", "tấn", "kg", "lít", "sào", "ha", "m²", "học sinh", "em", "chiếc",
+                 "bộ", "cái", "kỳ", "đợt", "ca", "trận", "km", "m", "mét", "ki lô gam", "héc ta", "bản", "tổ"))
+
+
+def _slash(m: re.Match) -> str:
+    """A slash between words: per ("đồng/hộ", "lần/tháng": one reading, 'một'), else 'hoặc'."""
+    right = m.string[m.end(): m.end() + 12].partition("\n")[0]
+    word = re.match(r"[^\W\d_]+(?:[^\S\n][^\W\d_]+)?", right)
+    if word and (word.group(0) in PER or word.group(0).split(" ")[0] in PER):
+        return " một "
+    left = line_before(m, 6).split()[-1:]
+    return " " if left == ["và"] else " hoặc "
+
+
 def symbols(text: str) -> str:
     text = text.replace("%", " phần trăm").replace("&", " và ").replace("+", " cộng ")
     text = text.replace("=", " bằng ").replace("@", " a còng ")
-    text = _SLASH.sub(" trên ", text)
+    if "/" in text:
+        text = _SLASH.sub(_slash, text)
     text = _HYPHEN.sub(" ", text)
     text = _BRACKETS.sub(", ", text)
     text = _STRAY.sub(" ", text)
-    if " -" in text:
+    if "-" in text:
         text = _LONE_DASH.sub(" ", text)
     if ",," in text or ", ," in text:
         text = _COMMAS.sub(",", text)
     if any(c in text for c in (" ,", " .", " ;", " :", " !", " ?", "\t")):
         text = _SPACE_BEFORE.sub(r"\1", text)
     if "," in text:
-        text = _LEADING_COMMA.sub(r"\1", text)
+        text = _LEADING_COMMA.sub(r"\1", _COMMA_STOP.sub("", text))
     if "  " in text or "\t" in text:
         text = _SPACES.sub(" ", text)
     return text.strip(" \t") if "\n" not in text else "\n".join(line.strip(" \t") for line in text.split("\n"))

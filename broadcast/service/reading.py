@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 
 from broadcast.normalize import Normalizer
-from broadcast.normalize.lexicon import spell
 from broadcast.station.settings import Station
 
 
@@ -64,18 +63,9 @@ def preview_reading(station: Station, text: str, using: Normalizer | None = None
     return Reading(text, spoken, segments(text, spoken))
 
 
-_ABBREVIATION = re.compile(r"(?<![\w/-])[A-ZĐ][A-ZĐ0-9&]+(?![\w/-])")
-
-
 def unknown_abbreviations(station: Station, text: str, using: Normalizer | None = None) -> list[tuple[int, str]]:
-    """(line, token) for every capitalised abbreviation the lexicon does not know: it would be
-    spelled letter by letter on air, so the officer can add a reading."""
+    """(line, token) for every word the lexicon does not know: it would be spelled letter by
+    letter on air, so the officer can add a reading."""
     reader = using or normalizer(station)
-    found, verdict = [], {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        for token in dict.fromkeys(_ABBREVIATION.findall(line)):
-            if token not in verdict:
-                verdict[token] = reader.normalize(token) == spell(token)
-            if verdict[token]:
-                found.append((number, token))
-    return found
+    return [(number, written) for number, line in enumerate(text.splitlines(), start=1)
+            for written, _said in reader.explain(line).spelled]

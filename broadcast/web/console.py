@@ -70,7 +70,8 @@ NOTICES = {"luu": N_("Saved."), "gui-duyet": N_("Sent for approval."), "duyet": 
            "tra-lai": N_("The item was returned to its writer."), "khan-cap": N_("Emergency broadcast on air."),
            "xoa": N_("The item was deleted (its old versions stay in the history)."), "dang-xuat": N_("Signed out."),
            "nguoi-dung": N_("User updated."), "lich": N_("Added to the schedule."), "bo-lich": N_("Removed from the schedule."),
-           "thu-loa": N_("The test tone was played.")}
+           "thu-loa": N_("The test tone was played."),
+           "cach-doc": N_("The reading was added: every news item is read that way from now on.")}
 
 
 def console(request: Request) -> Console:

@@ -65,8 +65,24 @@ def test_lint_and_unknown_abbreviations_beside_the_lines(console_station, as_rol
     client, _ = as_role("editor")
     page = client.get("/tin-bai/ocr").text
     assert "Dòng 2: văn bản có vẻ bị mất dấu tiếng Việt" in page
-    assert "Dòng 3: “XYZQ” chưa có cách đọc" in page
-    assert "⚠ 1" in client.get("/tin-bai").text
+    assert "Dòng 3: đọc “XYZQ” là" in page
+    assert "⚠ 2" in client.get("/tin-bai").text          # the lost accents and the word with no reading
+
+
+def test_a_word_with_no_reading_gets_one_from_the_item_in_one_step(console_station, as_role):
+    write_script(console_station / "scripts", "dgi", body="Chỉ số DGIQ của xã tăng.", valid_until="2099-12-31")
+    client, _token = as_role("editor")
+    page = client.get("/tin-bai/dgi").text
+    assert "Dòng 1: đọc “DGIQ” là" in page and 'placeholder="đê giê i quy"' in page
+    done = client.post("/tin-bai/dgi/cach-doc", data={"csrf_token": csrf_of(page), "written": "DGIQ",
+                                                       "spoken": "chỉ số quản trị"}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/tin-bai/dgi?ok=cach-doc#doc-la"
+    assert "DGIQ: chỉ số quản trị" in (console_station / "lexicon.yaml").read_text("utf-8")
+    again = client.get(done.headers["location"]).text
+    assert "Đã thêm cách đọc" in again and "đọc “DGIQ” là" not in again
+    viewer, viewer_token = as_role("viewer")
+    assert viewer.post("/tin-bai/dgi/cach-doc", data={"csrf_token": viewer_token, "written": "A", "spoken": "a"},
+                       follow_redirects=False).status_code == 403
 
 
 def test_a_hand_edited_file_shows_on_the_next_load_and_history_has_the_diff(console_station, as_role):

@@ -102,15 +102,30 @@ def _field_errors(problems: list[InputError], body_line: int | None) -> dict[str
     return errors
 
 
-def _line_notes(c, item: NewsItem | None, text: str) -> list[str]:
-    """Lint beside the body's lines: lost diacritics and abbreviations that would be spelled out."""
+def _line_notes(c, item: NewsItem | None, text: str) -> tuple[list[str], list[tuple[int, str, str]]]:
+    """Lint beside the body's lines (lost diacritics, a signature block), and the words with no
+    reading (line, written, spelled), each with a one-step "read it as" form."""
     notes = []
     if item is not None:
         for w in service.scripts.lint_scripts(c.station, [item.path]).warnings:
-            notes.append(_("Line {line}: {problem} – {hint}").format(line=w.line - item.body_line + 1, problem=w.problem, hint=w.hint))
-    for number, token in service.reading.unknown_abbreviations(c.station, text):
-        notes.append(_("Line {line}: “{token}” has no reading and will be spelled letter by letter – add a reading in Cài đặt").format(line=number, token=token))
-    return notes
+            if w.field == _("body"):
+                notes.append(_("Line {line}: {problem} – {hint}").format(line=w.line - item.body_line + 1, problem=w.problem, hint=w.hint))
+    reader = service.reading.normalizer(c.station)
+    unread = [(number, written, said) for number, line in enumerate(text.splitlines(), start=1)
+              for written, said in reader.explain(line).spelled]
+    return notes, unread
+
+
+async def add_reading(request: Request) -> Response:
+    """"Đọc là": the officer gives a word with no reading its reading, from the item she is writing."""
+    c = console(request)
+    item_id = request.path_params["item_id"]
+    data = await request.form()
+    item = (await run_in_threadpool(service.scripts.read_script, c.station, item_id)).item
+    await run_in_threadpool(service.lexicon.add_entry, c.station, str(data.get("written", "")),
+                            str(data.get("spoken", "")), "words", str(data.get("sample") or "") or None,
+                            request.state.session.user, c.now())
+    return RedirectResponse(f"/tin-bai/{item.id}?ok=cach-doc#doc-la", 303)
 
 
 async def _form_page(request: Request, draft: Draft | None, item: NewsItem | None, *, errors=None,
@@ -138,7 +153,7 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
         returned=review.comment if review and review.state == "returned" else "",
         returned_by=review.by if review and review.state == "returned" else "",
         approved=f"{item.approved.by}, {fmt.iso_moment(item.approved.at)}" if item and item.is_approved else "",
-        notes=await run_in_threadpool(_line_notes, c, item, body) if draft else [])
+        **dict(zip(("notes", "unread"), await run_in_threadpool(_line_notes, c, item, body) if draft else ([], []))))
 
 
 async def new(request: Request) -> Response:
