@@ -71,10 +71,7 @@ def _address(m: re.Match) -> str:
     if m.group("user"):
         said.append(" chấm ".join(_read_part(p) for p in m.group("user").split(".") if p) + " a còng")
     said.append(" chấm ".join(_read_part(p) for p in m.group("host").split(".")))
-    if m.group("path"):
-        steps = [s for s in m.group("path").split("/") if s]
-        said += ["gạch chéo " + " chấm ".join(_read_part(p) for p in s.split(".") if p) for s in steps]
-    return " ".join(said)
+    return " ".join(said)          # a path (/p/home/dvc-trang-chu.html) cannot be taken down by ear: the site is said
 
 
 _ANY = re.compile(rf"\.{TLD}(?![\w-])")

@@ -137,12 +137,13 @@ PHONE_CONTEXT = (r"(?:[Đđ]iện thoại|ĐT|SĐT|[Đđ]ường dây nóng|[Hh]
 _phones = re.compile(
     r"(?:\+(?<![\w.,]\+)84|\((?<![\w.,]\()0\d{2,3}\)|0(?<![\w.,]0)\d)(?:[ \t.-]?\d){7,10}(?![\d,])")
 _service_numbers = re.compile(r"1(?<![\w.,]1)[89]00[ .]?\d{3,4}(?:[ .]?\d{2,4})?(?![\d,])")
-_AFTER_PHONE_WORD = re.compile(rf"{PHONE_CONTEXT}:?[^\S\n]*(?:số[^\S\n]+)?$")
+_AFTER_PHONE_WORD = re.compile(   # "gọi 113, 114 hoặc 115": the list continues the phone word
+    rf"{PHONE_CONTEXT}:?[^\S\n]*(?:số[^\S\n]+)?(?:\d{{3,6}}[^\S\n]*(?:,|và|hoặc)[^\S\n]*)*$")
 
 
 def _phone_word_before(m: re.Match) -> bool:
     """A phone word right before the number (looked up only where a number matched: see num())."""
-    return _AFTER_PHONE_WORD.search(line_before(m, 28)) is not None
+    return _AFTER_PHONE_WORD.search(line_before(m, 48)) is not None
 
 
 def _phone(m: re.Match) -> str:
@@ -207,6 +208,8 @@ def _before(m: re.Match, pattern: str) -> re.Match | None:
 def _month_year(m: re.Match) -> str:
     """'3/2024' is a month; after 'quý', a quarter (quý 3/2024: quý ba năm …)."""
     mo, year = int(m.group(1)), int(m.group(2))
+    if _before(m, "số"):                 # "bản tin số 12/2024": number 12 of the year
+        return f"{cardinal(mo)} năm {cardinal(year)}"
     if _before(m, "quý"):
         return f"{cardinal(mo)} năm {cardinal(year)}" if 1 <= mo <= 4 else m.group(0)
     if not 1 <= mo <= 12:
@@ -235,7 +238,8 @@ month_years = _sub(rf"({digits_from(AFTER_DATE_PART, '?')})/(\d{{4}})(?![\d/])",
 
 
 EVENT_CONTEXT = r"(?:kỷ niệm|kỉ niệm|quốc khánh|lễ|dịp|tết|mừng|hướng tới|nhân dịp|ngày hội|chào mừng)"
-_NAMED_DAY = re.compile(r"(?:^|[^\w])Ngày[^\S\n]+\w[^\n]{0,40}$|[A-ZĐ]\w*[^\S\n]+$")
+_NAMED_DAY = re.compile(r"(?:^|[^\w])Ngày[^\S\n]+[A-ZĐ][^\n\d]{0,40}$")      # "Ngày Pháp luật Việt Nam 9/11"
+_NAME_BEFORE = re.compile(r"[A-ZĐ]\w*[^\S\n]+$")
 
 
 def _is_short_date(m: re.Match, day: str, sep: str, mon: str) -> bool:
@@ -247,7 +251,9 @@ def _is_short_date(m: re.Match, day: str, sep: str, mon: str) -> bool:
     if _before(m, DATE_CONTEXT) or _before(m, EVENT_CONTEXT) or d == mo:
         return True
     if sep == "/":
-        return (day.startswith("0") or mon.startswith("0")) or (d > mo and bool(_NAMED_DAY.search(line_before(m, 48))))
+        before = line_before(m, 48)
+        return (day.startswith("0") or mon.startswith("0") or _NAMED_DAY.search(before) is not None
+                or (d > mo and _NAME_BEFORE.search(before) is not None))
     return d > mo             # a range runs upwards: 30-4 is a date
 
 
@@ -353,7 +359,8 @@ def _denominator(n: int) -> str:
     return "tư" if n == 4 else cardinal(n)
 
 
-RATIO_BEFORE = r"(?:thứ|hạng|đạt|đạt được|xếp|được|còn|hoàn thành|có)"
+RATIO_BEFORE = (r"(?:thứ|hạng|đạt|đạt được|xếp|được|còn|hoàn thành|có|số|số nhà|hẻm|ngõ|ngách|kiệt|khu phố|tổ|"
+                r"cụm loa)")            # ratios, rankings and addresses ("số 3/12", "hẻm 5/7"): "trên"
 COUNTED = (r"(?:tiêu chí|chỉ tiêu|xã|phường|thôn|bản|ấp|tổ|khu|hộ|người|đơn vị|cơ quan|trường|tỉnh|huyện|nhiệm vụ|"
            r"thủ tục|hồ sơ|điểm|câu|phiếu|lượt|cụm|chỉ số|nội dung|lĩnh vực|địa phương|thành viên|ngày|tháng|tuần)")
 

@@ -84,6 +84,29 @@ def test_kinds_of_real_commune_text(n, written, spoken):
     assert n.normalize(written) == spoken
 
 
+@pytest.mark.parametrize("written, spoken", [
+    ("Ngày Pháp luật Việt Nam 9/11", "Ngày Pháp luật Việt Nam ngày chín tháng mười một"),
+    ("tháng 10-12/2025", "từ tháng mười đến tháng mười hai năm hai nghìn không trăm hai mươi lăm"),
+    ("8/10 xã đạt chuẩn", "tám trên mười xã đạt chuẩn"),
+    ("SĐT: 0203.3825.123", "số điện thoại: không hai không ba, ba tám hai năm, một hai ba"),
+    ("gọi 113, 114 hoặc 115", "gọi một một ba, một một bốn hoặc một một năm"),
+    ("xem http://www.dichvucong.gov.vn/p/home/dvc-trang-chu.html.",
+     "xem vê kép vê kép vê kép chấm dịch vụ công chấm gốp chấm vê en."),
+    ("Quyết định 1847/QĐ-TTg", "Quyết định số một nghìn tám trăm bốn mươi bảy của Thủ tướng Chính phủ"),
+    ("Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ",
+     "Nghị định số sáu mươi mốt năm hai nghìn không trăm mười tám ngày hai mươi ba tháng tư năm hai nghìn không "
+     "trăm mười tám của Chính phủ"),
+    ("cụm loa số 3/12", "cụm loa số ba trên mười hai"),
+    ("bản tin số 12/2024", "bản tin số mười hai năm hai nghìn không trăm hai mươi tư"),
+    ("Văn phòng HĐND-UBND", "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân"),
+    ("3/4 số hộ", "ba phần tư số hộ"),
+    ("đồng/người/tháng", "đồng một người một tháng"),
+])
+def test_variants_of_the_kinds(n, written, spoken):
+    """Lines of the same kinds written differently: the rules, not the examples."""
+    assert n.normalize(written) == spoken
+
+
 def test_unknown_acronyms_use_letter_names_never_phonics(n):
     assert n.normalize("Chỉ số XQG và LMR") == "Chỉ số ích quy giê và e lờ em e rờ"
 
