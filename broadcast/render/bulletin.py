@@ -7,7 +7,6 @@ import json
 import logging
 import multiprocessing
 import os
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,7 +27,8 @@ from broadcast.station.settings import Station
 
 log = logging.getLogger(__name__)
 FORMATS = ("wav", "flac", "mp3")
-MIX_VERSION = 1      # bump when mixing changes the audio, to invalidate bulletin caches
+MIX_VERSION = 2      # bump when mixing changes the audio, to invalidate bulletin caches
+SHAPE_VERSION = 1    # bump when the compressor changes: the stored gains no longer apply
 GREETING = "(greeting)"   # owner of the station greeting's speech (never a script id: ids are lowercase)
 
 
@@ -92,24 +92,59 @@ class Renderer:
         samples = audio.decode(item.audio_path, self.rate).samples
         return audio_part("speech", samples.astype(np.float32) / 32768.0, self.rate, owner=item.id)
 
-    def shape(self, job: "SpeechJob", folder: Path) -> "Shaped":
-        """Voice one text and shape it (level + compress); save the float32 result in FOLDER."""
-        voiced = self.speech.speak(self.spoken(job.text), job.voice, job.prefer)
+    def shape(self, job: "SpeechJob") -> "Shaped":
+        """Voice one text and shape it (level + compress). The shaping (the compressor's gains and
+        the loudness energies, a few kB) is kept beside the speech cache, so a re-mix only reads
+        the voice and applies them."""
+        spoken = self.spoken(job.text)
+        hit = self.speech.cached(spoken, job.voice, job.prefer)
+        if hit is not None:
+            stored = self._stored_shape(hit[0], hit[1])
+            if stored is not None:
+                return stored
+        voiced = self.speech.speak(spoken, job.voice, job.prefer)
+        wav = self.speech.cache_file(spoken, job.voice, voiced.engine)
         speech = audio.resample(voiced.speech, self.rate)
-        shaped = dsp.pad_to_grid(dsp.compress_speech(speech.samples, self.rate), self.rate)
-        path = folder / f"{job.index:05d}.npy"
-        np.save(path, shaped)
-        return Shaped(path, len(shaped), voiced.engine, voiced.cached, voiced.fallbacks,
-                      dsp.quarter_energies(shaped, self.rate))
+        if speech.rate != voiced.speech.rate or not wav.exists():
+            wav = self._shape_file(wav).with_suffix(".wav")             # the voice at the mix's rate
+            audio.write_wav(wav, speech)
+        x = dsp.as_float(speech.samples)
+        gains = dsp.speech_gains(x, self.rate)
+        shaped = dsp.pad_to_grid(dsp.apply_gains(x, gains, self.rate), self.rate)
+        quarters = dsp.quarter_energies(shaped, self.rate)
+        with files.atomic_path(self._shape_file(self.speech.cache_file(spoken, job.voice, voiced.engine))) as tmp:
+            with open(tmp, "wb") as f:
+                np.savez(f, gains=gains, quarters=quarters, frames=len(shaped), wav=str(wav))
+        return Shaped(wav, len(shaped), voiced.engine, voiced.cached, voiced.fallbacks, quarters, gains)
 
-    def voice_all(self, jobs: list["SpeechJob"], folder: Path) -> list["Shaped"]:
-        """Voice and shape every text, on all cores: synthesis and DSP run in worker processes."""
+    def _shape_file(self, voice_file: Path) -> Path:
+        return self.station.cache_dir / "shaped" / f"{voice_file.stem}-{self.rate}-v{SHAPE_VERSION}.npz"
+
+    def _stored_shape(self, engine: str, voice_file: Path) -> "Shaped | None":
+        path = self._shape_file(voice_file)
+        try:
+            with np.load(path) as stored:
+                wav = Path(str(stored["wav"]))
+                if not wav.exists():
+                    return None
+                return Shaped(wav, int(stored["frames"]), engine, True, [], stored["quarters"], stored["gains"])
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def voice_all(self, jobs: list["SpeechJob"]) -> list["Shaped"]:
+        """Voice and shape every text, on all cores: synthesis and DSP run in worker processes;
+        when every text is already shaped, here (no workers to start)."""
         workers = min(len(jobs), os.cpu_count() or 1, 4)
-        if workers <= 1:
-            return [self.shape(job, folder) for job in jobs]
+        stored = [self._cached_shape(job) for job in jobs]
+        if workers <= 1 or all(s is not None for s in stored):
+            return [s or self.shape(job) for s, job in zip(stored, jobs)]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(self,)) as pool:
-            return list(pool.map(_shape_in_worker, jobs, [folder] * len(jobs)))
+            return list(pool.map(_shape_in_worker, jobs))
+
+    def _cached_shape(self, job: "SpeechJob") -> "Shaped | None":
+        hit = self.speech.cached(self.spoken(job.text), job.voice, job.prefer)
+        return None if hit is None else self._stored_shape(*hit)
 
     # ------------------------------------------------------------ jingles
     def _jingle(self, relative: str | None) -> Part | None:
@@ -196,20 +231,14 @@ class Renderer:
         intro = self._jingle(m.intro) if frame.intro else None
         outro = self._jingle(m.outro) if frame.outro else None
         separator = self._jingle(m.separator)
-        with tempfile.TemporaryDirectory(prefix="shaped-", dir=self._scratch()) as scratch:
-            shaped = self.voice_all(jobs, Path(scratch))
-            parts, results = self._lay_out(items, jobs, shaped, intro, outro, separator)
-            timeline = assemble(parts, self.rate, self._bed(), m.bed_level, m.duck)
+        shaped = self.voice_all(jobs)
+        parts, results = self._lay_out(items, jobs, shaped, intro, outro, separator)
+        timeline = assemble(parts, self.rate, self._bed(), m.bed_level, m.duck)
         del parts
         mastered = master(timeline.samples, self.rate, m.target_lufs, m.true_peak, timeline.quarters)
         self._write(timeline.samples, out, fmt)
         return RenderResult(out, fmt, len(timeline.samples) / self.rate, mastered.loudness,
                             mastered.true_peak, results, synthesized=sum(not s.cached for s in shaped))
-
-    def _scratch(self) -> Path:
-        folder = self.station.cache_dir / "tmp"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
 
     def _lay_out(self, items, jobs, shaped, intro, outro, separator) -> tuple[list[Part], list[ItemResult]]:
         """The programme as parts; speech parts point at memory-mapped shaped audio."""
@@ -220,8 +249,7 @@ class Renderer:
         for job, result in zip(jobs, shaped):
             by_item.setdefault(job.owner, []).append((job, result))
         for _job, s in by_item.get(GREETING, []):
-            parts += [Part("speech", owner=GREETING, source=s.path, frames=s.length, quarters=s.quarters),
-                      silence(m.gap)]
+            parts += [self._speech_part(GREETING, s), silence(m.gap)]
         for index, item in enumerate(items):
             if index:
                 parts += [silence(m.gap / 2), separator, silence(m.gap / 2)] if separator else [silence(m.gap)]
@@ -232,7 +260,7 @@ class Renderer:
                 if n:
                     pause = m.title_pause if (n == 1 and m.speak_titles) else m.paragraph_pause
                     parts.append(silence(pause, owner=item.id))
-                parts.append(Part("speech", owner=item.id, source=s.path, frames=s.length, quarters=s.quarters))
+                parts.append(self._speech_part(item.id, s))
             seconds = sum(p.length(self.rate) for p in parts if p.owner == item.id) / self.rate
             fallbacks = sorted({r for _, s in voiced for r in s.fallbacks})
             for reason in fallbacks:
@@ -243,6 +271,10 @@ class Renderer:
         if outro:
             parts += [silence(m.gap / 2), outro]
         return parts, results
+
+    def _speech_part(self, owner: str, s: "Shaped") -> Part:
+        return Part("speech", owner=owner, source=s.path, frames=s.length, quarters=s.quarters, gains=s.gains,
+                    rate=self.rate)
 
     def _write(self, samples: np.ndarray, out: Path, fmt: str) -> None:
         encoder = audio.Encoder(out, fmt, self.rate, self.station.output.mp3_bitrate)
@@ -300,12 +332,13 @@ class SpeechJob:
 
 @dataclass
 class Shaped:
-    path: Path
-    length: int
+    path: Path                     # the voice, 16-bit WAV at the mix's rate
+    length: int                    # on the timeline, padded to the 100 ms grid
     engine: str
     cached: bool
     fallbacks: list[str]
     quarters: np.ndarray           # loudness energies, so the parent need not measure again
+    gains: np.ndarray              # the compressor's gain per 10 ms frame
 
 
 _worker_renderer: Renderer | None = None
@@ -316,5 +349,5 @@ def _adopt(renderer: Renderer) -> None:
     _worker_renderer = renderer
 
 
-def _shape_in_worker(job: SpeechJob, folder: Path) -> Shaped:
-    return _worker_renderer.shape(job, folder)
+def _shape_in_worker(job: SpeechJob) -> Shaped:
+    return _worker_renderer.shape(job)

@@ -1,7 +1,8 @@
 """Signal processing for the mix: speech compressor, BS.1770 loudness, true-peak limiter.
 
-All of it is vectorised numpy/scipy and works block by block, so a 15-minute bulletin
-is measured and limited in bounded memory.
+All of it is vectorised numpy and works block by block, so a 15-minute bulletin is
+measured and limited in bounded memory; scipy.signal and scipy.ndimage are not imported
+(see filters.py).
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import sosfilt
+
+from broadcast.sound.filters import ahead_minimum, behind_mean, sosfilt
 
 BLOCK = 1 << 20   # samples per processing block
 
@@ -20,18 +21,28 @@ def db_to_gain(db: float) -> float:
 
 
 # ---------------------------------------------------------------- speech compressor
-def compress_speech(x: np.ndarray, rate: int, *, level: float = -20.0, threshold: float = -24.0,
-                    ratio: float = 3.0, attack: float = 0.005, release: float = 0.12) -> np.ndarray:
-    """Level one stretch of speech to an active RMS of LEVEL dBFS, then compress peaks.
+def compress_speech(x: np.ndarray, rate: int, **settings) -> np.ndarray:
+    """Level one stretch of speech to an active RMS of LEVEL dBFS, then compress peaks."""
+    x = as_float(x)
+    return apply_gains(x, speech_gains(x, rate, **settings), rate)
 
-    Frame-based feed-forward compressor (10 ms frames): the gain curve is computed per
-    frame, smoothed with separate attack/release, and interpolated back to samples.
+
+def as_float(x: np.ndarray) -> np.ndarray:
+    return x.astype(np.float32) / 32768.0 if x.dtype == np.int16 else x.astype(np.float32, copy=False)
+
+
+def speech_gains(x: np.ndarray, rate: int, *, level: float = -20.0, threshold: float = -24.0,
+                 ratio: float = 3.0, attack: float = 0.005, release: float = 0.12) -> np.ndarray:
+    """The compressor's gain per 10 ms frame for float speech X (what `compress_speech` applies).
+
+    Frame-based feed-forward compressor: the gain curve is computed per frame and smoothed
+    with separate attack/release. A few hundred floats per paragraph: cached with the speech,
+    so a re-mix applies them instead of computing them again.
     """
-    x = x.astype(np.float32) / 32768.0 if x.dtype == np.int16 else x.astype(np.float32)
     frame = max(1, rate // 100)
     n_frames = -(-len(x) // frame)
     if n_frames == 0:
-        return x
+        return np.zeros(0, dtype=np.float32)
     padded = np.zeros(n_frames * frame, dtype=np.float32)
     padded[: len(x)] = x
     rms = np.sqrt(np.mean(padded.reshape(n_frames, frame) ** 2, axis=1) + 1e-12)
@@ -49,7 +60,14 @@ def compress_speech(x: np.ndarray, rate: int, *, level: float = -20.0, threshold
         coeff = a_att if t < g else a_rel
         g = coeff * g + (1.0 - coeff) * t
         smooth[i] = g
-    gains = np.power(10.0, smooth / 20.0).astype(np.float32)
+    return np.power(10.0, smooth / 20.0).astype(np.float32)
+
+
+def apply_gains(x: np.ndarray, gains: np.ndarray, rate: int) -> np.ndarray:
+    """X times the frame GAINS, linearly interpolated between frames (a new array)."""
+    frame = max(1, rate // 100)
+    if not len(gains):
+        return x.astype(np.float32, copy=True)
     step = np.diff(gains, append=gains[-1])
     ramp = np.arange(frame, dtype=np.float32) / frame            # linear between frame gains
     per_sample = (gains[:, None] + step[:, None] * ramp[None, :]).ravel()[: len(x)]
@@ -89,7 +107,7 @@ class LoudnessMeter:
         self.carry = np.zeros(0)
 
     def feed(self, x: np.ndarray) -> None:
-        y, self.state = sosfilt(self.sos, x.astype(np.float32), zi=self.state)
+        y, self.state = sosfilt(self.sos, x.astype(np.float32, copy=False), self.state)
         y = np.concatenate([self.carry, (y * y).astype(np.float64)])
         whole = len(y) // self.step * self.step
         if whole:
@@ -133,6 +151,33 @@ def integrated_loudness(x: np.ndarray, rate: int) -> float:
     return loudness_from_quarters(quarter_energies(x, rate), rate // 10)
 
 
+PREROLL = 2048      # samples filtered before a re-measured stretch: K-weighting's memory is far shorter
+
+
+def remeasure(x: np.ndarray, rate: int, quarters: np.ndarray, ranges: list[tuple[int, int]]) -> None:
+    """Update QUARTERS (in place) where X changed in RANGES (sample ranges, e.g. the limiter's):
+    only those stretches are filtered again, each after a pre-roll of the audio before it that
+    settles the filter. All stretches go through the filter as one array."""
+    step = rate // 10
+    spans: list[list[int]] = []                      # whole quarters to measure again
+    for lo, hi in sorted(ranges):
+        first, last = lo // step, min(len(quarters), -(-hi // step))
+        if spans and first * step - spans[-1][1] * step < PREROLL:
+            spans[-1][1] = max(spans[-1][1], last)
+        else:
+            spans.append([first, last])
+    if not spans:
+        return
+    pieces = [x[max(0, first * step - PREROLL): last * step] for first, last in spans]
+    sos = _k_weighting(rate)
+    y, _state = sosfilt(sos, np.concatenate(pieces), np.zeros((len(sos), 2), dtype=np.float32))
+    at = 0
+    for (first, last), piece in zip(spans, pieces):
+        at += len(piece)
+        part = y[at - (last - first) * step: at].astype(np.float64)
+        quarters[first:last] = (part * part).reshape(-1, step).sum(axis=1)
+
+
 def pad_to_grid(x: np.ndarray, rate: int) -> np.ndarray:
     """Pad with silence to a whole number of 100 ms quarters."""
     step = rate // 10
@@ -154,68 +199,89 @@ def _interpolation_phases(taps_per_phase: int = 12, factor: int = 4) -> np.ndarr
 _PHASES = _interpolation_phases()
 
 
-def true_peak_db(x: np.ndarray, margin_db: float = 3.0) -> float:
-    """Peak of the 4x-oversampled signal in dBTP, block by block.
+PEAK_FRAME = 64     # samples per frame of the frame peaks the limiter and the true-peak meter share
+
+
+def true_peak_db(x: np.ndarray, margin_db: float = 3.0, peaks: np.ndarray | None = None) -> float:
+    """Peak of the 4x-oversampled signal in dBTP.
 
     Inter-sample peaks exceed the neighbouring sample peaks by a few dB at most, so the
-    signal is interpolated only around samples within MARGIN_DB of the loudest one.
+    signal is interpolated only around samples within MARGIN_DB of the loudest one, found
+    through the frame PEAKS (computed here when not given).
     """
-    top = max((float(np.abs(x[i:i + BLOCK]).max()) for i in range(0, len(x), BLOCK)), default=0.0)
+    peaks = frame_peaks(x, PEAK_FRAME) if peaks is None else peaks
+    top = float(peaks.max()) if len(peaks) else 0.0
     if top == 0:
         return -math.inf
-    taps = _PHASES.shape[1]
-    half = taps // 2
     threshold = top * db_to_gain(-margin_db)
-    offsets = np.arange(taps)
+    frames = np.flatnonzero(peaks >= threshold)
+    candidates = (frames[:, None] * PEAK_FRAME + np.arange(PEAK_FRAME)).ravel()
+    candidates = candidates[candidates < len(x)]
+    hot = candidates[np.abs(x[candidates]) >= threshold]
+    marked = np.zeros(len(x) + 1, dtype=bool)
+    marked[hot] = True
+    marked[hot - 1] = True                                         # the interval before a hot sample too
+    hot = np.flatnonzero(marked[: len(x)])
+    taps = _PHASES.shape[1]
+    reach = np.arange(taps) + 1 - taps // 2                       # interval (i, i+1) needs x[i-5 .. i+6]
     peak = top
-    for start in range(0, len(x), BLOCK):
-        lo, hi = max(0, start - half), min(len(x), start + BLOCK + half)
-        padded = np.zeros(hi - lo + taps, np.float32)
-        padded[half: half + hi - lo] = x[lo:hi]
-        hot = np.abs(padded[half + start - lo: half + min(len(x), start + BLOCK) - lo]) >= threshold
-        hot[:-1] |= hot[1:]                     # the interval before a hot sample too
-        # window for the interval (i, i+1) is x[i-5 .. i+6]
-        for index in np.array_split(np.flatnonzero(hot) + (start - lo), max(1, int(hot.sum()) >> 16)):
-            if len(index):
-                windows = padded[index[:, None] + offsets + 1]
-                peak = max(peak, float(np.abs(windows @ _PHASES.T).max()))
+    for chunk in np.array_split(hot, max(1, len(hot) >> 16)):
+        if len(chunk):
+            at = chunk[:, None] + reach
+            windows = np.where((at >= 0) & (at < len(x)), x[np.clip(at, 0, len(x) - 1)], 0.0).astype(np.float32)
+            peak = max(peak, float(np.abs(windows @ _PHASES.T).max()))
     return 20 * math.log10(peak)
 
 
 # ---------------------------------------------------------------- limiter
-def limit(x: np.ndarray, ceiling_db: float, rate: int) -> int:
-    """Look-ahead peak limiter, in place on float32 X; returns how many samples it touched.
-
-    The required gain r = min(1, ceiling/|x|) is min-filtered over a look-ahead window
-    and then averaged over the same window, so the gain at every sample is at most what
-    that sample needs: the output never exceeds the ceiling. Only the runs of 64-sample
-    frames around overs are processed.
-    """
-    ceiling = db_to_gain(ceiling_db)
-    span = max(3, int(rate * 0.003)) | 1               # 3 ms, odd
-    half = span // 2
-    frame = 64
+def frame_peaks(x: np.ndarray, frame: int) -> np.ndarray:
+    """The largest |sample| of each FRAME-sample frame (the last one may be short)."""
     n = -(-len(x) // frame)
     peaks = np.zeros(n, dtype=np.float32)
     for start in range(0, n, BLOCK // frame):
         chunk = x[start * frame:(start + BLOCK // frame) * frame]
         full = len(chunk) // frame
-        peaks[start:start + full] = np.abs(chunk[: full * frame]).reshape(full, frame).max(axis=1)
+        framed = chunk[: full * frame].reshape(full, frame)
+        peaks[start:start + full] = np.maximum(framed.max(axis=1), -framed.min(axis=1))
         if len(chunk) > full * frame:
             peaks[start + full] = np.abs(chunk[full * frame:]).max()
+    return peaks
+
+
+def limit(x: np.ndarray, ceiling_db: float, rate: int, peaks: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Look-ahead peak limiter, in place on float32 X; returns the sample ranges it touched.
+
+    The required gain r = min(1, ceiling/|x|) is min-filtered over a look-ahead window
+    and then averaged over the same window, so the gain at every sample is at most what
+    that sample needs: the output never exceeds the ceiling. Only the runs of 64-sample
+    frames around overs are processed; PEAKS, the frame peaks of X when known, are used and
+    kept up to date.
+    """
+    ceiling = db_to_gain(ceiling_db)
+    span = max(3, int(rate * 0.003)) | 1               # 3 ms, odd
+    frame = PEAK_FRAME
+    peaks = frame_peaks(x, frame) if peaks is None else peaks
     hot = peaks > ceiling
     if not hot.any():
-        return 0
+        return []
     reach = -(-2 * span // frame) + 1                   # frames the gain ramps may touch
     grown = np.convolve(hot, np.ones(2 * reach + 1, dtype=bool), mode="same") > 0
     edges = np.flatnonzero(np.diff(np.concatenate([[0], grown.view(np.int8), [0]])))
-    touched = 0
-    for first, last in zip(edges[::2], edges[1::2]):
-        lo, hi = first * frame, min(len(x), last * frame)
-        seg = x[lo:hi]
-        need = np.minimum(1.0, ceiling / np.maximum(np.abs(seg), 1e-9)).astype(np.float32)
-        ahead = minimum_filter1d(need, span, origin=-half, mode="constant", cval=1.0)
-        gain = np.minimum(uniform_filter1d(ahead, span, origin=half, mode="constant", cval=1.0), need)
-        touched += int(np.count_nonzero(gain < 1.0))
-        seg *= gain
+    # every stretch at once: laid end to end with SPAN ones between them, so no window reaches
+    # from one stretch into the next (as if each were filtered alone with cval=1)
+    stretches = [(first * frame, min(len(x), last * frame)) for first, last in zip(edges[::2], edges[1::2])]
+    gap = np.ones(span, dtype=np.float32)
+    pieces = []
+    for lo, hi in stretches:
+        pieces += [np.minimum(1.0, ceiling / np.maximum(np.abs(x[lo:hi]), 1e-9)).astype(np.float32), gap]
+    need = np.concatenate(pieces)
+    gain = np.minimum(behind_mean(ahead_minimum(need, span, 1.0), span, 1.0), need)
+    touched, at = [], 0
+    for lo, hi in stretches:
+        g = gain[at: at + hi - lo]
+        at += hi - lo + span
+        if (g < 1.0).any():
+            touched.append((lo, hi))
+            x[lo:hi] *= g
+            peaks[lo // frame: -(-hi // frame)] = frame_peaks(x[lo:hi], frame)
     return touched

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from broadcast.errors import EngineError
 from broadcast.i18n import _
@@ -49,6 +50,22 @@ class SpeechService:
     def is_cached(self, text: str, voice: str | None = None) -> bool:
         """True if some engine's rendering of TEXT is in the cache (nothing is read)."""
         return any(self.cache.path(self._key(e, text, voice)[0]).exists() for e in self.engines)
+
+    def cached(self, text: str, voice: str | None = None, prefer: str | None = None) -> tuple[str, Path] | None:
+        """(engine, cached file) that `speak` would read TEXT from, or None when it would synthesize:
+        nothing is read or synthesized here."""
+        for engine in self._order(prefer):
+            path = self.cache.path(self._key(engine, text, voice)[0])
+            if path.exists():
+                return engine.name, path
+            if self._available(engine):
+                return None
+        return None
+
+    def cache_file(self, text: str, voice: str | None, engine_name: str) -> Path:
+        """Where ENGINE_NAME's rendering of TEXT is cached."""
+        engine = next(e for e in self.engines if e.name == engine_name)
+        return self.cache.path(self._key(engine, text, voice)[0])
 
     def speak(self, text: str, voice: str | None = None, prefer: str | None = None) -> Voiced:
         """Speech for already-normalized TEXT; raises EngineError only if every engine failed."""

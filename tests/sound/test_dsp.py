@@ -29,7 +29,7 @@ def test_meter_agrees_with_ffmpeg(tmp_path, ffmpeg):
 def test_limiter_never_exceeds_ceiling():
     x = noise_speech() * 4
     touched = dsp.limit(x, -3.0, RATE)
-    assert touched > 0
+    assert touched and all(0 <= lo < hi <= len(x) for lo, hi in touched)
     assert np.abs(x).max() <= dsp.db_to_gain(-3.0) + 1e-6
 
 
@@ -58,3 +58,11 @@ def test_bed_is_ducked_at_least_12_db_under_speech():
     between = np.abs(x[int(5.4 * RATE): int(5.6 * RATE)]).mean()      # the 1 s gap
     under = np.abs(x[int(3.0 * RATE): int(4.5 * RATE)]).mean()       # inside the first speech
     assert 20 * np.log10(between / under) >= 12.0
+
+
+def test_master_remeasures_only_what_the_limiter_changed_and_agrees_with_a_full_measurement():
+    x = dsp.compress_speech(noise_speech(60), RATE) * 3          # hot: the limiter works hard
+    quarters = dsp.quarter_energies(x, RATE)
+    result = master(x, RATE, -16.0, -1.0, quarters)
+    assert result.limited_samples > 0
+    assert abs(result.loudness - dsp.integrated_loudness(x, RATE)) < 0.01
