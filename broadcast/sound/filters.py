@@ -22,11 +22,12 @@ def _load_kernel():
         found = sorted((Path(scipy.__file__).parent / "signal").glob("_sosfilt.*"))
         spec = importlib.util.spec_from_file_location("_sosfilt", found[0]) if found else None
         if spec is None or spec.loader is None:
-            raise ImportError("no _sosfilt extension")
+            log.info("scipy has no _sosfilt extension: using scipy.signal.sosfilt")
+            return None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return module._sosfilt
-    except (ImportError, OSError, AttributeError, IndexError) as exc:
+    except (ImportError, OSError, AttributeError) as exc:
         log.info("scipy's _sosfilt kernel not loadable directly (%s): using scipy.signal.sosfilt", exc)
         return None
 
