@@ -131,7 +131,7 @@ def normalize(ctx: Context, text: str | None, explain: bool) -> None:
     lines = [(1, text)] if text is not None else _stdin_lines()
     spelled: dict[str, tuple[str, int]] = {}
     for number, line in lines:
-        explained = normalizer.explain(line.replace("\n", " ") if text is None else line)
+        explained = normalizer.explain(line)
         click.echo(explained.spoken)
         for written, said in explained.spelled:
             spelled.setdefault(written, (said, number))

@@ -53,18 +53,7 @@ def _reading(item: NewsItem, normalizer: Normalizer, inode: int, mtime_ns: int, 
 
 
 def check_news(station: Station, paths: list[Path]) -> CheckResult:
-    return check_scripts(paths, station.topics, warn=reading_warnings(station_normalizer(station)))
-
-
-def station_normalizer(station: Station) -> Normalizer:
-    path = station.lexicon_path()
-    stamp = os.stat(path).st_mtime_ns if path is not None and path.exists() else None
-    return _normalizer(path, stamp)
-
-
-@functools.lru_cache(maxsize=8)
-def _normalizer(path: Path | None, stamp: int | None) -> Normalizer:
-    return Normalizer.for_station(path)
+    return check_scripts(paths, station.topics, warn=reading_warnings(Normalizer.for_station(station.lexicon_path())))
 
 
 EXPIRY_NOTICE_DAYS = 30          # warn this long before an item stops airing

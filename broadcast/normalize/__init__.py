@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -62,7 +63,9 @@ class Normalizer:
 
     @classmethod
     def for_station(cls, station_lexicon: Path | None = None) -> "Normalizer":
-        return cls(load_lexicon(station_lexicon))
+        """The normalizer of a station's lexicon file, shared while the file is unchanged (it is
+        pure, and compiling the passes is the costly part)."""
+        return _shared(cls, station_lexicon, _stamp(station_lexicon))
 
     def normalize(self, text: str) -> str:
         """The spoken form of TEXT; lines stay lines (headings, one output line per input line).
@@ -95,6 +98,19 @@ class Normalizer:
                          if said != w.lower() and len(w) > 1}
             text = step(text)
         return Explanation(text, tuple(sorted(found.items())))
+
+
+def _stamp(path: Path | None) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat() if path is not None else None
+    except OSError:
+        return None                      # a missing file: load_lexicon says so
+    return (st.st_ino, st.st_mtime_ns, st.st_size) if st else None
+
+
+@functools.lru_cache(maxsize=8)
+def _shared(cls: type, path: Path | None, stamp) -> Normalizer:
+    return cls(load_lexicon(path))
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,6 @@ def variants(word: str, mixed: bool = False) -> set[str]:
     return forms
 
 
-def case_variants(words) -> str:
-    """An alternation of every variant of WORDS: literal first characters let re scan fast,
-    where (?i:...) would not."""
-    return alternation({f for w in words for f in variants(w)})
-
-
 def alternation(keys) -> str:
     return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
 

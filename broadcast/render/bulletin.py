@@ -103,16 +103,16 @@ class Renderer:
             if stored is not None:
                 return stored
         voiced = self.speech.speak(spoken, job.voice, job.prefer)
-        wav = self.speech.cache_file(spoken, job.voice, voiced.engine)
-        speech = audio.resample(voiced.speech, self.rate)
+        voice_file = self.speech.cache_file(spoken, job.voice, voiced.engine)
+        speech, wav = audio.resample(voiced.speech, self.rate), voice_file
         if speech.rate != voiced.speech.rate or not wav.exists():
-            wav = self._shape_file(wav).with_suffix(".wav")             # the voice at the mix's rate
+            wav = self._shape_file(voice_file).with_suffix(".wav")      # the voice at the mix's rate
             audio.write_wav(wav, speech)
         x = dsp.as_float(speech.samples)
         gains = dsp.speech_gains(x, self.rate)
         shaped = dsp.pad_to_grid(dsp.apply_gains(x, gains, self.rate), self.rate)
         quarters = dsp.quarter_energies(shaped, self.rate)
-        with files.atomic_path(self._shape_file(self.speech.cache_file(spoken, job.voice, voiced.engine))) as tmp:
+        with files.atomic_path(self._shape_file(voice_file)) as tmp:
             with open(tmp, "wb") as f:
                 np.savez(f, gains=gains, quarters=quarters, frames=len(shaped), wav=str(wav))
         return Shaped(wav, len(shaped), voiced.engine, voiced.cached, voiced.fallbacks, quarters, gains)

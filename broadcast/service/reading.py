@@ -63,9 +63,9 @@ def preview_reading(station: Station, text: str, using: Normalizer | None = None
     return Reading(text, spoken, segments(text, spoken))
 
 
-def unknown_abbreviations(station: Station, text: str, using: Normalizer | None = None) -> list[tuple[int, str]]:
-    """(line, token) for every word the lexicon does not know: it would be spelled letter by
-    letter on air, so the officer can add a reading."""
-    reader = using or normalizer(station)
-    return [(number, written) for number, line in enumerate(text.splitlines(), start=1)
-            for written, _said in reader.explain(line).spelled]
+def unknown_words(station: Station, text: str) -> list[tuple[int, str, str]]:
+    """(line, word, how it is spelled) for every word of TEXT the lexicon does not know: it would
+    be spelled letter by letter on air, so the officer can add a reading."""
+    reader = normalizer(station)
+    return [(number, written, said) for number, line in enumerate(text.splitlines(), start=1)
+            for written, said in reader.explain(line).spelled]

@@ -4,6 +4,7 @@ and the limiter's sliding minimum and mean in numpy."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 from pathlib import Path
@@ -13,7 +14,8 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 
-def _load_kernel():
+@functools.cache
+def _kernel():
     """scipy's biquad kernel, loaded from its file without running scipy.signal's package
     init (17 ms instead of 1.1 s). A scipy without that file falls back to the public API."""
     try:
@@ -32,24 +34,18 @@ def _load_kernel():
         return None
 
 
-_kernel = None
-_loaded = False
-
-
 def sosfilt(sos: np.ndarray, x: np.ndarray, zi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """X (1-D) through the second-order sections SOS from state ZI (sections x 2):
     (output, final state), as scipy.signal.sosfilt(sos, x, zi=zi)."""
-    global _kernel, _loaded
-    if not _loaded:
-        _kernel, _loaded = _load_kernel(), True
+    kernel = _kernel()
     dtype = np.result_type(sos, x, zi)
-    if _kernel is None:
+    if kernel is None:
         from scipy.signal import sosfilt as public
 
         return public(sos, x, zi=zi)
     y = np.array(x, dtype=dtype, order="C").reshape(1, -1)        # filtered in place
     state = np.array(zi, dtype=dtype, order="C").reshape(1, len(sos), 2)
-    _kernel(np.ascontiguousarray(sos, dtype=dtype), y, state)
+    kernel(np.ascontiguousarray(sos, dtype=dtype), y, state)
     return y.reshape(-1), state.reshape(len(sos), 2)
 
 

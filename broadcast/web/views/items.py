@@ -110,10 +110,7 @@ def _line_notes(c, item: NewsItem | None, text: str) -> tuple[list[str], list[tu
         for w in service.scripts.lint_scripts(c.station, [item.path]).warnings:
             if w.field == _("body"):
                 notes.append(_("Line {line}: {problem} – {hint}").format(line=w.line - item.body_line + 1, problem=w.problem, hint=w.hint))
-    reader = service.reading.normalizer(c.station)
-    unread = [(number, written, said) for number, line in enumerate(text.splitlines(), start=1)
-              for written, said in reader.explain(line).spelled]
-    return notes, unread
+    return notes, service.reading.unknown_words(c.station, text)
 
 
 async def add_reading(request: Request) -> Response:
