@@ -17,6 +17,7 @@ from pathlib import Path
 
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
+from broadcast.playout.ledger import Ledger
 from broadcast.playout.output import Player, PlayResult
 from broadcast.playout.outputs import make_player
 from broadcast.playout.players import END_TOLERANCE
@@ -32,6 +33,8 @@ log = logging.getLogger("broadcast.playout")
 PROGRESS_SECONDS = 1.0      # how stale an as-run row's progress may be
 END_WAIT = 1.0              # at most this long the feeder waits for the end to be written
 EMERGENCY_STALE = dt.timedelta(minutes=30)   # an emergency request older than this is not aired late
+DB_WAIT_MS = 1000          # the daemon's own writes besides the as-run log (heartbeat, queue) wait no longer
+LEDGER_START_WAIT = 10.0    # seconds catch-up waits for the journal of the last run to reach the database
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,13 @@ def aired_items(path: Path) -> list[AiredItem]:
 
 
 class ProgressRecorder:
-    """How far a program has played, written to the as-run rows every PROGRESS_SECONDS by its own
-    thread: the thread that feeds the output never waits on the database. Reaching the end is
-    written at once (the feeder waits for it at most END_WAIT, with nothing left to play), so a
+    """How far a program has played, journaled for its as-run rows every PROGRESS_SECONDS by its
+    own thread: the thread that feeds the output never waits on a disk. Reaching the end is
+    journaled at once (the feeder waits for it at most END_WAIT, with nothing left to play), so a
     daemon killed right after a program never finds it unfinished and airs it again."""
 
-    def __init__(self, playout: "Playout", rows: list[int], expected: float):
-        self.playout, self.rows, self.expected = playout, rows, expected
+    def __init__(self, ledger: Ledger, rows: list[str], expected: float):
+        self.ledger, self.rows, self.expected = ledger, rows, expected
         self.latest = self.written = 0.0
         self.wake, self.done, self.ended = threading.Event(), threading.Event(), threading.Event()
         self.thread = threading.Thread(target=self._run, name="progress", daemon=True)
@@ -106,12 +109,9 @@ class ProgressRecorder:
             self.wake.clear()
             value = self.latest
             if value != self.written and self.rows:
-                try:
-                    for row in self.rows:
-                        self.playout.db(asrun.progress, row, value)
-                    self.written = value
-                except Exception:              # the airing goes on; its final row is written by finish
-                    log.exception("progress not written")
+                for row in self.rows:
+                    self.ledger.progress(row, value)
+                self.written = value
             if value >= self.expected - END_TOLERANCE:
                 self.ended.set()
             if self.done.is_set():
@@ -132,7 +132,7 @@ class Outcome:
     status: str
     played: float = 0.0
     error: str | None = None
-    rows: list[int] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)     # the as-run rows' tokens
 
 
 class Playout:
@@ -149,6 +149,8 @@ class Playout:
         self.plan_loaded, self.plan_error = clock.now(), None
         self._db_lock = threading.Lock()
         self.conn = db.connect(db_path or station.db_path, check_same_thread=False)
+        self.conn.execute(f"PRAGMA busy_timeout = {DB_WAIT_MS}")   # reads never wait (WAL); a busy write gives up
+        self.ledger = Ledger(db_path or station.db_path)      # every as-run write, off the audio path
         self._players: dict[str, Player] = {}
         self._airing_lock = threading.Lock()
         self._in_flight: set[str] = set()
@@ -241,12 +243,12 @@ class Playout:
 
     # ------------------------------------------------------------ airing
     def pending(self, airing: Airing) -> list[Occurrence]:
-        return [o for o in airing.occurrences if not self.db(asrun.settled, o.id)]
+        return [o for o in airing.occurrences if not (self.ledger.settled(o.id) or self.db(asrun.settled, o.id))]
 
     def miss(self, airing: Airing, reason: str) -> Outcome:
         for occ in self.pending(airing):
-            self.db(asrun.missed, occurrence=occ.id, slot=occ.slot, zone=occ.zone, output=airing.output,
-                    scheduled=occ.start, planned=occ.program.seconds, reason=reason)
+            self.ledger.missed(occurrence=occ.id, slot=occ.slot, zone=occ.zone, output=airing.output,
+                               scheduled=occ.start, planned=occ.program.seconds, reason=reason)
         log.warning("%s: missed: %s", airing.key, reason)
         return Outcome(airing, "missed", error=reason)
 
@@ -298,7 +300,7 @@ class Playout:
         error = "; ".join(e for e in (fallback, result.error if not result.completed else None) if e) or None
         ended = self.clock.now()
         for row in rows:
-            self.db(asrun.finish, row, status, ended, result.played, error)
+            self.ledger.finish(row, status, ended, result.played, error)
         (log.info if status == "completed" else log.warning)(
             "%s: %s (%.1f of %.1f s)%s", airing.key, status, result.played, expected, f": {error}" if error else "")
         return Outcome(airing, status, result.played, error, rows)
@@ -317,12 +319,11 @@ class Playout:
     def _play(self, airing: Airing, pending: list[Occurrence], path: Path, expected: float,
               stop: threading.Event, offset: float, items) -> tuple[PlayResult, list[int]]:
         """Start the player first, then log the attempt while the audio goes out."""
-        player = self.player(airing.output)
-        rows: list[int] = []
-        recorder = ProgressRecorder(self, rows, expected)
-
+        rows: list[str] = []
+        recorder = ProgressRecorder(self.ledger, rows, expected)
         playing, failure = None, None
         try:
+            player = self.player(airing.output)
             cue = player.prepare(path, expected, offset=offset, label=self._label(airing), progress=recorder.played)
             self._wait_until(airing.start - dt.timedelta(seconds=cue.lead))
             started = self.clock.now()
@@ -344,11 +345,11 @@ class Playout:
         return result, rows
 
     def _begin(self, attempts: list[tuple[str, str, str, dt.datetime]], output: str, started: dt.datetime,
-               planned: float, items: list[AiredItem], audio: str | None, note: str | None = None) -> list[int]:
+               planned: float, items: list[AiredItem], audio: str | None, note: str | None = None) -> list[str]:
         """A `playing` row per (occurrence, slot, zone, scheduled time), each at its next attempt."""
-        return [self.db(asrun.begin, occurrence=oid, attempt=self.db(asrun.next_attempt, oid, output), slot=slot,
-                        zone=zone, output=output, scheduled=scheduled, started=started, planned=planned,
-                        items=items, audio=audio, note=note) for oid, slot, zone, scheduled in attempts]
+        return [self.ledger.begin(occurrence=oid, slot=slot, zone=zone, output=output, scheduled=scheduled,
+                                  started=started, planned=planned, items=items, audio=audio, note=note)
+                for oid, slot, zone, scheduled in attempts]
 
     def _label(self, airing: Airing) -> str:
         return f"{airing.start:%Y%m%d-%H%M%S}_{airing.slot}_{airing.occurrences[0].zone}" + \
@@ -357,7 +358,7 @@ class Playout:
     def _fail_all(self, pending: list[Occurrence], airing: Airing, reason: str) -> Outcome:
         now = self.clock.now()
         for row in self._begin(_attempts(pending), airing.output, now, airing.program.seconds, [], None):
-            self.db(asrun.finish, row, "failed", now, 0.0, reason)
+            self.ledger.finish(row, "failed", now, 0.0, reason)
         log.error("%s: failed: %s", airing.key, reason)
         return Outcome(airing, "failed", error=reason)
 
@@ -402,8 +403,8 @@ class Playout:
 
     def _emergency_missed(self, entry: QueueEntry, output: str, zones: list[str], reason: str) -> Outcome:
         for zone in zones:
-            self.db(asrun.missed, occurrence=f"emergency/{entry.id}/{zone}", slot="emergency", zone=zone,
-                    output=output, scheduled=entry.added_at, planned=0.0, reason=reason)
+            self.ledger.missed(occurrence=f"emergency/{entry.id}/{zone}", slot="emergency", zone=zone,
+                               output=output, scheduled=entry.added_at, planned=0.0, reason=reason)
         return Outcome(None, "missed", error=reason)
 
     def _emergency_on(self, entry: QueueEntry, output: str, zones: list[str], path: Path | None,
@@ -418,7 +419,7 @@ class Playout:
             if path is None:
                 rows = self._begin(attempts, output, now, 0.0, [], None)
                 for row in rows:
-                    self.db(asrun.finish, row, "failed", now, 0.0, problem)
+                    self.ledger.finish(row, "failed", now, 0.0, problem)
                 log.error("emergency %d on %s failed: %s", entry.id, output, problem)
                 return Outcome(None, "failed", error=problem, rows=rows)
             expected = self.store.seconds(path)
@@ -433,7 +434,7 @@ class Playout:
                 self.stops.pop(output, None)
             status = "completed" if result.completed else ("interrupted" if result.stopped else "failed")
             for row in rows:
-                self.db(asrun.finish, row, status, self.clock.now(), result.played, result.error)
+                self.ledger.finish(row, status, self.clock.now(), result.played, result.error)
             log.warning("emergency %d on %s: %s", entry.id, output, status)
         if cut is not None:
             self._after_cut(cut, entry)
@@ -454,6 +455,9 @@ class Playout:
         """At start: close rows a dead daemon left open, air what is still inside its grace
         window (by the restart policy), and log the rest as missed."""
         now = self.clock.now()
+        if not self.ledger.flush(LEDGER_START_WAIT):
+            log.error("the as-run journal could not be written to the database yet; rows found playing are "
+                      "closed with what the database knows")
         for row in self.db(asrun.close_unfinished, now, END_TOLERANCE):
             log.warning("%s: was playing when the daemon stopped; logged %s", row.occurrence,
                         "completed (it had played to its end)" if asrun.played_whole(row, END_TOLERANCE)
@@ -509,6 +513,7 @@ class Playout:
     def close(self) -> None:
         for player in self._players.values():
             player.close()
+        self.ledger.close()
         self.conn.close()
 
 

@@ -15,6 +15,7 @@ import fcntl
 import logging
 import os
 import signal
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -230,8 +231,8 @@ class Daemon:
         try:
             p.db(status.beat, status.DaemonStatus(os.getpid(), self.clock.now(), p.plan_loaded, len(p.plan.items),
                                                   len(p.plan.queue), p.plan_error))
-        except Exception:
-            log.exception("heartbeat not written")
+        except sqlite3.Error as exc:          # another writer holds the database: the next beat will do
+            log.warning("heartbeat not written: %s", exc)
 
     def emergencies(self) -> None:
         for entry in self.playout.db(queue.emergencies):

@@ -82,15 +82,33 @@ def next_attempt(conn: sqlite3.Connection, occurrence: str, output: str) -> int:
 
 def begin(conn: sqlite3.Connection, *, occurrence: str, attempt: int, slot: str, zone: str, output: str,
           scheduled: dt.datetime, started: dt.datetime, planned: float, items, audio: str | None,
-          note: str | None = None) -> int:
+          note: str | None = None, token: str | None = None) -> int:
     """Record that an attempt started; returns the row id (the same row if retried)."""
     conn.execute(
         "INSERT OR IGNORE INTO asrun (occurrence, attempt, slot, zone, output, scheduled, started, planned_seconds,"
-        " status, items, audio, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?, ?)",
+        " status, items, audio, note, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?, ?, ?)",
         (occurrence, attempt, slot, zone, output, scheduled.isoformat(), started.isoformat(), planned,
-         _items_json(items), audio, note))
+         _items_json(items), audio, note, token))
     return conn.execute("SELECT id FROM asrun WHERE occurrence = ? AND output = ? AND attempt = ?",
                         (occurrence, output, attempt)).fetchone()[0]
+
+
+def begin_token(conn: sqlite3.Connection, token: str, **fields) -> None:
+    """Record the start of an attempt known by TOKEN, once however often it is replayed; the
+    attempt number is taken when it is written."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("SELECT 1 FROM asrun WHERE token = ?", (token,)).fetchone() is None:
+            begin(conn, attempt=next_attempt(conn, fields["occurrence"], fields["output"]), token=token, **fields)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def row_id(conn: sqlite3.Connection, token: str) -> int | None:
+    found = conn.execute("SELECT id FROM asrun WHERE token = ?", (token,)).fetchone()
+    return None if found is None else found[0]
 
 
 def progress(conn: sqlite3.Connection, row_id: int, played: float) -> None:

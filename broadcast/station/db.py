@@ -101,6 +101,10 @@ MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
         "CREATE TRIGGER asrun_delete AFTER DELETE ON asrun BEGIN UPDATE asrun_version SET n = n + 1; END",
     )),
     ("0007_queue_rank", "ALTER TABLE queue ADD COLUMN rank INTEGER"),   # the officer's order of priority items
+    ("0008_asrun_token", (          # a row's identity chosen by the daemon before it is written (journal replay)
+        "ALTER TABLE asrun ADD COLUMN token TEXT",
+        "CREATE UNIQUE INDEX asrun_token ON asrun (token)",
+    )),
 ]
 
 

@@ -75,6 +75,12 @@ def _rows(path):
         conn.close()
 
 
+def _logged(playout):
+    """The rows once the as-run journal has reached the database."""
+    assert playout.ledger.flush(10)
+    return playout.db(asrun.rows)
+
+
 def test_a_week_simulated_airs_every_occurrence_once(sim_station):
     result = simulate(load_station(sim_station), MONDAY, 7, sim_station / "out")
     rows = _rows(result.db_path)
@@ -114,7 +120,7 @@ def test_clock_jump_forward_logs_missed_and_backward_never_doubles(sim_station):
     assert playout.air(second_day[0]).status == "missed"
     clock.jump(-dt.timedelta(days=1, hours=4))          # and back: never aired again
     assert playout.air(day[0]) is None and playout.air(second_day[0]) is None
-    rows = playout.db(asrun.rows)
+    rows = _logged(playout)
     assert [r.status for r in rows] == ["completed", "completed", "missed", "missed"]
     assert "grace" in rows[-1].error
     playout.close()
@@ -129,7 +135,7 @@ def test_missing_audio_at_airtime_plays_standby_and_says_so(sim_station):
     outcome = playout.air(airing)
     assert outcome.status == "fallback"
     assert "not rendered" in outcome.error and "standby audio bed.wav" in outcome.error
-    rows = playout.db(asrun.rows)
+    rows = _logged(playout)
     assert {r.status for r in rows} == {"fallback"} and rows[0].audio.endswith("bed.wav")
     playout.close()
 
@@ -157,7 +163,7 @@ def test_without_standby_a_missing_program_fails_not_completes(sim_station):
     clock.advance_to(airing.start)
     outcome = playout.air(airing)
     assert outcome.status == "failed" and "no standby" in outcome.error
-    assert {r.status for r in playout.db(asrun.rows)} == {"failed"}
+    assert {r.status for r in _logged(playout)} == {"failed"}
     playout.close()
 
 
@@ -202,7 +208,7 @@ def test_disk_full_while_rendering_leaves_no_half_file_and_falls_back(sim_statio
             subprocess.run(["umount", str(programs)], check=True)
     assert outcome.status == "fallback" and "standby" in outcome.error
     assert not playout.job(airing.program).path.exists()
-    assert {r.status for r in playout.db(asrun.rows)} == {"fallback"}
+    assert {r.status for r in _logged(playout)} == {"fallback"}
     playout.close()
 
 
@@ -233,7 +239,7 @@ def test_a_wrong_clock_is_refused_until_it_is_sane(caplog):
             self.looks = 0
 
         def now(self):
-            return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+            return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
         def sane(self):
             self.looks += 1
@@ -293,7 +299,7 @@ def test_emergency_with_requeue_policy_queues_the_cut_items(station_dir):
     entry = playout.db(officer_queue.add_emergency, "tin-khan", None, playout.clock.now())
     playout.emergency(entry)
     aired.join(30)
-    rows = sorted(playout.db(asrun.rows), key=lambda r: r.id)
+    rows = sorted(_logged(playout), key=lambda r: r.id)
     assert [(r.slot, r.status) for r in rows] == [("ngay", "interrupted"), ("emergency", "completed"),
                                                  ("ngay", "missed")]
     assert "queued for the next slot" in rows[-1].error

@@ -1,0 +1,227 @@
+"""The daemon's as-run writes, off the audio path and never lost.
+
+Every change (a start, progress, an outcome, a miss) is first appended to a journal file
+beside station.db (flushed to disk: milliseconds) and then applied to the database by one
+writer thread, retried until the database takes it. So a CLI command, the console, a backup
+or a slow SD card holding station.db never holds up a program, a full disk or a locked
+database never loses a row, and a daemon killed before the database took its rows finds
+them in the journal at the next start (replayed once: a row is known by a token chosen
+before it is written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections import deque
+from pathlib import Path
+
+from broadcast.records import asrun
+from broadcast.records.asrun import AiredItem
+from broadcast.station import db
+
+log = logging.getLogger("broadcast.ledger")
+RETRY_FIRST, RETRY_MAX = 0.2, 5.0       # seconds between tries while the database refuses
+BUSY_TIMEOUT_MS = 2000                   # one try waits this long for another writer
+SETTLING = ("completed", "fallback", "missed")
+
+
+def journal_path(db_path: Path) -> Path:
+    return Path(db_path).with_name(Path(db_path).name + "-asrun.journal")
+
+
+def _encode(value):
+    if isinstance(value, dt.datetime):
+        return {"@dt": value.isoformat()}
+    if isinstance(value, AiredItem):
+        return {"@item": value.__dict__}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict) and "@dt" in value:
+        return dt.datetime.fromisoformat(value["@dt"])
+    if isinstance(value, dict) and "@item" in value:
+        return AiredItem(**value["@item"])
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def apply(conn: sqlite3.Connection, op: dict) -> None:
+    """One journal entry into the database (idempotent)."""
+    kind, token = op["op"], op.get("token")
+    fields = {k: _decode(v) for k, v in op.items() if k not in ("op", "token")}
+    if kind == "begin":
+        asrun.begin_token(conn, token, **fields)
+        return
+    if kind == "missed":
+        asrun.missed(conn, **fields)
+        return
+    row = asrun.row_id(conn, token)
+    if row is None:                       # its begin never reached the journal (a full disk): nothing to update
+        log.error("as-run %s for an attempt that was never recorded: %s", kind, fields)
+        return
+    if kind == "progress":
+        asrun.progress(conn, row, fields["played"])
+    elif kind == "finish":
+        asrun.finish(conn, row, fields["status"], fields["ended"], fields["played"], fields.get("error"))
+
+
+class Ledger:
+    def __init__(self, db_path: Path):
+        self.db_path = Path(db_path)
+        self.journal = journal_path(self.db_path)
+        self._pending: deque[dict] = deque()
+        self._cond = threading.Condition()
+        self._closing = False
+        self._begun: dict[str, str] = {}          # token -> occurrence, while its rows are pending
+        self._replay()
+        self._thread = threading.Thread(target=self._run, name="as-run writer", daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------ the airing threads' side
+    def begin(self, **fields) -> str:
+        token = uuid.uuid4().hex
+        self._add({"op": "begin", "token": token, **fields})
+        return token
+
+    def progress(self, token: str, played: float) -> None:
+        self._add({"op": "progress", "token": token, "played": round(played, 3)})
+
+    def finish(self, token: str, status: str, ended: dt.datetime, played: float, error: str | None = None) -> None:
+        self._add({"op": "finish", "token": token, "status": status, "ended": ended, "played": round(played, 3),
+                   "error": error})
+
+    def missed(self, **fields) -> None:
+        self._add({"op": "missed", **fields})
+
+    def settled(self, occurrence: str) -> bool | None:
+        """True if a pending change settles OCCURRENCE; None: ask the database."""
+        with self._cond:
+            for op in self._pending:
+                if op["op"] == "missed" and op["occurrence"] == occurrence:
+                    return True
+                if op["op"] == "finish" and op["status"] in SETTLING and self._begun.get(op["token"]) == occurrence:
+                    return True
+        return None
+
+    def flush(self, timeout: float) -> bool:
+        """Wait until every change is in the database; False if it is still refusing after TIMEOUT."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._pending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(min(left, 0.1))
+        return True
+
+    def close(self, timeout: float = 10.0) -> None:
+        if not self.flush(timeout):
+            log.error("%d as-run change(s) not yet in the database; kept in %s for the next start",
+                      len(self._pending), self.journal)
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+        self._thread.join(RETRY_MAX + BUSY_TIMEOUT_MS / 1000 + 1)
+
+    def _add(self, op: dict) -> None:
+        line = json.dumps({k: _encode(v) for k, v in op.items()}, ensure_ascii=False) + "\n"
+        with self._cond:
+            try:
+                with open(self.journal, "a", encoding="utf-8") as f:
+                    f.write(line)
+                    f.flush()
+                    os.fsync(f.fileno())
+            except OSError as exc:       # a full disk: the change waits in memory for the database
+                log.error("as-run journal %s not written (%s); the change is kept in memory", self.journal, exc)
+            if op["op"] == "begin":
+                self._begun[op["token"]] = op["occurrence"]
+            self._pending.append(op)
+            self._cond.notify_all()
+
+    # ------------------------------------------------------------ the writer thread
+    def _replay(self) -> None:
+        try:
+            lines = self.journal.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            log.error("as-run journal %s unreadable: %s", self.journal, exc)
+            return
+        ops = []
+        for line in lines:
+            try:
+                ops.append(json.loads(line))
+            except ValueError:           # the last line of a daemon killed while writing it
+                log.warning("as-run journal: an unfinished line skipped")
+        if ops:
+            log.warning("as-run journal: %d change(s) from before the last stop are written now", len(ops))
+        for op in ops:
+            if op.get("op") == "begin":
+                self._begun[op["token"]] = op["occurrence"]
+        self._pending.extend(ops)
+
+    def _run(self) -> None:
+        conn, delay, failing = None, RETRY_FIRST, False
+        while True:
+            with self._cond:
+                while not self._pending and not self._closing:
+                    self._cond.wait()
+                if not self._pending:
+                    break
+                op = self._pending[0]
+            try:
+                if conn is None:
+                    conn = db.connect(self.db_path, check_same_thread=False)
+                    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                apply(conn, op)
+            except (sqlite3.Error, db.DatabaseError, OSError) as exc:
+                if not failing:
+                    log.error("as-run log: the database refuses a change (%s); retrying until it takes it", exc)
+                failing = True
+                if conn is not None and not isinstance(exc, sqlite3.OperationalError):
+                    conn.close()
+                    conn = None
+                with self._cond:
+                    if self._closing:
+                        break
+                    self._cond.wait(delay)
+                delay = min(RETRY_MAX, delay * 2)
+                continue
+            if failing:
+                log.warning("as-run log: the database takes changes again")
+            failing, delay = False, RETRY_FIRST
+            with self._cond:
+                self._pending.popleft()
+                if op["op"] == "finish" or op["op"] == "missed":
+                    self._forget(op)
+                if not self._pending:
+                    self._truncate()
+                self._cond.notify_all()
+        if conn is not None:
+            conn.close()
+
+    def _forget(self, op: dict) -> None:
+        token = op.get("token")
+        if token and not any(p.get("token") == token for p in self._pending):
+            self._begun.pop(token, None)
+
+    def _truncate(self) -> None:
+        try:
+            with open(self.journal, "r+b") as f:
+                f.truncate(0)
+                os.fsync(f.fileno())
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.error("as-run journal %s not emptied: %s", self.journal, exc)
