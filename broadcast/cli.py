@@ -211,10 +211,12 @@ def render(ctx: Context, scripts: tuple[Path, ...], out: Path | None, mp3: bool,
                 bar.length = max(total, 1)
                 bar.update(done - bar.pos)
 
-            start, end, rendered = service.render.render_week(ctx.station, None if week == "this" else week,
-                                                              _now(ctx.station).date(), progress)
-        click.echo(_("{first} to {last}").format(first=f"{start:%d/%m/%Y}", last=f"{end - dt.timedelta(days=1):%d/%m/%Y}"))
-        click.echo(format_week_render(rendered))
+            done = service.render.render_week(ctx.station, None if week == "this" else week,
+                                              _now(ctx.station).date(), progress)
+        warn_hidden(done.hidden)
+        click.echo(_("{first} to {last}").format(first=f"{done.start:%d/%m/%Y}",
+                                                 last=f"{done.end - dt.timedelta(days=1):%d/%m/%Y}"))
+        click.echo(format_week_render(done.programs))
         return
     if not scripts or out is None:
         raise click.UsageError(_("give SCRIPTS and -o OUT, or --week"))
@@ -301,7 +303,16 @@ def schedule_check(ctx: Context, week: str | None) -> None:
 @pass_ctx
 def schedule_show(ctx: Context, week: str | None) -> None:
     """Print the week: day, time, zones, items, program length and free time."""
-    click.echo(format_week(service.week.plan_week(ctx.station, week, _now(ctx.station).date()).rows))
+    plan = service.week.plan_week(ctx.station, week, _now(ctx.station).date())
+    warn_hidden(plan.hidden)
+    click.echo(format_week(plan.rows))
+
+
+def warn_hidden(hidden) -> None:
+    """Scripts left out of the plan, each with its error: the rest of the week goes on."""
+    for problem in hidden:
+        click.echo(_("Warning: {message}").format(message=problem), err=True)
+        click.echo("  " + _("this script is left out of the schedule until it is fixed"), err=True)
 
 
 def format_week(rows) -> str:
@@ -379,7 +390,9 @@ def run(ctx: Context, simulate: bool, first, days: int, out: Path | None) -> Non
     """Start the station daemon: air every program at its slot and log it (as-run)."""
     if simulate:
         day = first.date() if first else _now(ctx.station).date()
-        click.echo(format_simulation(service.playout.simulate(ctx.station, day, days, out)))
+        simulated = service.playout.simulate(ctx.station, day, days, out)
+        warn_hidden(simulated.hidden)
+        click.echo(format_simulation(simulated))
         return
     service.playout.run_daemon(ctx.station)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
+from broadcast.playout import lastgood
 from broadcast.playout.ledger import Ledger
 from broadcast.playout.output import Player, PlayResult
 from broadcast.playout.outputs import make_player
@@ -34,6 +35,7 @@ PROGRESS_SECONDS = 1.0      # how stale an as-run row's progress may be
 END_WAIT = 1.0              # at most this long the feeder waits for the end to be written
 EMERGENCY_STALE = dt.timedelta(minutes=30)   # an emergency request older than this is not aired late
 DB_WAIT_MS = 1000          # the daemon's own writes besides the as-run log (heartbeat, queue) wait no longer
+HANDLED_MARGIN = dt.timedelta(minutes=1)   # a heartbeat may come after a job fired but before its row
 LEDGER_START_WAIT = 10.0    # seconds catch-up waits for the journal of the last run to reach the database
 
 
@@ -120,10 +122,20 @@ class ProgressRecorder:
 
 
 def unapproved_note(program: Program) -> str | None:
-    """Why items the schedule names are not in the program: they are not approved for air."""
-    if not program.unapproved:
-        return None
-    return _("skipped items not approved: {ids}").format(ids=", ".join(program.unapproved))
+    """Why items the schedule names are not in the program: not approved for air, or their
+    script has an error."""
+    notes = []
+    if program.unapproved:
+        notes.append(_("skipped items not approved: {ids}").format(ids=", ".join(program.unapproved)))
+    if program.invalid:
+        notes.append(_("skipped items whose script has an error (fix the file, see 'broadcast check'): {ids}")
+                     .format(ids=", ".join(program.invalid)))
+    return "; ".join(notes) or None
+
+
+def _hidden_note(plan: week.StationPlan) -> str | None:
+    """The alert while scripts are left out of the plan."""
+    return "\n".join(str(p) for p in plan.hidden) or None
 
 
 @dataclass
@@ -139,14 +151,17 @@ class Playout:
     """Station playout state shared by the daemon threads: plan, players, database."""
 
     def __init__(self, station: Station, clock, *, realtime: bool = True, db_path: Path | None = None,
-                 sink_override: str | None = None):
+                 sink_override: str | None = None, last_good: bool = False):
+        """LAST_GOOD (the daemon): keep each accepted schedule on disk and start from that copy
+        when the schedule is invalid, instead of refusing to start."""
         self.station = station
         self.clock = clock
         self.realtime = realtime
         self.store = ProgramStore(station)
         self.sink_override = sink_override
-        self.plan = week.load(station)
-        self.plan_loaded, self.plan_error = clock.now(), None
+        self.last_good = last_good
+        self.plan_loaded = clock.now()
+        self.plan, self.plan_error = self._first_plan()
         self._db_lock = threading.Lock()
         self.conn = db.connect(db_path or station.db_path, check_same_thread=False)
         self.conn.execute(f"PRAGMA busy_timeout = {DB_WAIT_MS}")   # reads never wait (WAL); a busy write gives up
@@ -160,15 +175,41 @@ class Playout:
         self.grace = dt.timedelta(seconds=station.playout.grace)
 
     # ------------------------------------------------------------ plan
+    def _first_plan(self) -> tuple[week.StationPlan, str | None]:
+        try:
+            plan = week.load(self.station)
+            return self._accepted(plan), _hidden_note(plan)
+        except BroadcastError as exc:
+            if not self.last_good:
+                raise
+            error = str(exc)
+        kept = lastgood.load(self.station)
+        if kept is None:
+            log.error("schedule refused and no earlier schedule was ever accepted: nothing can air until it is "
+                      "fixed: %s", error)
+            return week.empty(self.station), error
+        log.error("schedule refused; airing from the last good schedule (%s) until it is fixed: %s",
+                  lastgood.folder(self.station), error)
+        return kept, error
+
+    def _accepted(self, plan: week.StationPlan) -> week.StationPlan:
+        if self.last_good:
+            lastgood.keep(self.station, plan.schedule)
+        for problem in plan.hidden:
+            log.error("script left out of the plan until it is fixed: %s", problem)
+        return plan
+
     def reload(self) -> bool:
-        """Take a changed schedule, scripts or queue; an invalid one is refused and the last good one stays."""
+        """Take a changed schedule, scripts or queue; an invalid schedule is refused and the last good
+        one stays; an invalid script is left out (and named in the alert)."""
         try:
             fresh = week.load(self.station)
         except BroadcastError as exc:
             log.error("schedule refused, the last good one stays in force: %s", exc)
             self.plan_error = str(exc)
             return False
-        self.plan, self.plan_loaded, self.plan_error = fresh, self.clock.now(), None
+        self.plan, self.plan_loaded = self._accepted(fresh), self.clock.now()
+        self.plan_error = _hidden_note(fresh)
         log.info("schedule reloaded: %d slot(s), %d event(s), %d script(s)",
                  len(fresh.schedule.slots), len(fresh.schedule.events), len(fresh.items))
         return True
@@ -451,9 +492,10 @@ class Playout:
         self.miss(cut, _("cut by emergency {id}; its items were queued for the next slot").format(id=entry.id))
 
     # ------------------------------------------------------------ restart
-    def catch_up(self) -> list[Outcome]:
+    def catch_up(self, alive_until: dt.datetime | None = None) -> list[Outcome]:
         """At start: close rows a dead daemon left open, air what is still inside its grace
-        window (by the restart policy), and log the rest as missed."""
+        window (by the restart policy), and log the rest as missed. ALIVE_UNTIL: the last
+        heartbeat of the daemon before this one (read before this one beats)."""
         now = self.clock.now()
         if not self.ledger.flush(LEDGER_START_WAIT):
             log.error("the as-run journal could not be written to the database yet; rows found playing are "
@@ -462,12 +504,13 @@ class Playout:
             log.warning("%s: was playing when the daemon stopped; logged %s", row.occurrence,
                         "completed (it had played to its end)" if asrun.played_whole(row, END_TOLERANCE)
                         else "interrupted")
-        last = self.db(asrun.last_scheduled)
-        if last is None:                 # a new station: nothing was ever due before now
+        # everything due before the newest row, or before the last daemon's last heartbeat, was
+        # handled when it was due; look from there on (a new station: nothing was ever due before now)
+        handled = [t for t in (self.db(asrun.last_scheduled), alive_until) if t is not None]
+        if not handled:
             since = now - self.grace - dt.timedelta(seconds=1)
         else:
-            # everything up to the newest row was handled when it was due; look from there on
-            since = max(now - dt.timedelta(days=self.station.playout.catch_up_days), last - dt.timedelta(seconds=1))
+            since = max(now - dt.timedelta(days=self.station.playout.catch_up_days), max(handled) - HANDLED_MARGIN)
         outcomes = []
         for airing in self.airings(since, now + dt.timedelta(seconds=1)):
             if not self.pending(airing):
@@ -522,6 +565,7 @@ class Simulation:
     outcomes: list[Outcome]
     db_path: Path
     sink: Path
+    hidden: list = field(default_factory=list)      # scripts left out: their errors
 
 
 def simulate(station: Station, first: dt.date, days: int, out: Path) -> Simulation:
@@ -539,4 +583,4 @@ def simulate(station: Station, first: dt.date, days: int, out: Path) -> Simulati
         outcomes = playout.simulate(start, start + dt.timedelta(days=days))
     finally:
         playout.close()
-    return Simulation(outcomes, out / "asrun.db", out / "sink")
+    return Simulation(outcomes, out / "asrun.db", out / "sink", playout.plan.hidden)

@@ -57,7 +57,7 @@ class StationLock:
         self.path = station.root / "run.lock"
         self._fd: int | None = None
 
-    def acquire(self) -> "StationLock":
+    def acquire(self) -> StationLock:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -159,7 +159,7 @@ class Daemon:
         signal.signal(signal.SIGUSR1, lambda *_: self.wake.set())
 
     def _serve(self) -> None:
-        self.playout = Playout(self.station, self.clock)
+        self.playout = Playout(self.station, self.clock, last_good=True)
         self.playout.open_streams()
         self._seen = self._fingerprint()
         tz = self.playout.plan.schedule.tz
@@ -168,7 +168,8 @@ class Daemon:
             job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1})
         self.scheduler.start()
         log.info("station daemon started for %s (pid %d)", self.station.root, os.getpid())
-        self.scheduler.add_job(self.playout.catch_up, id="catch-up")
+        alive_until = self.playout.db(status.last_beat)      # before this daemon's first beat
+        self.scheduler.add_job(self.playout.catch_up, id="catch-up", args=[alive_until])
         self.sync_jobs()
         self.scheduler.add_job(self.tick, IntervalTrigger(seconds=TICK_SECONDS), id="tick")
         self.tick()

@@ -32,6 +32,12 @@ def beat(conn: sqlite3.Connection, status: DaemonStatus) -> None:
          status.plan_scripts, status.plan_queue, status.plan_error))
 
 
+def last_beat(conn: sqlite3.Connection) -> dt.datetime | None:
+    """When a daemon was last known alive (it handled every airing due before then)."""
+    row = conn.execute("SELECT heartbeat FROM daemon_status WHERE id = 1").fetchone()
+    return None if row is None else dt.datetime.fromisoformat(row[0])
+
+
 def read(path: Path) -> DaemonStatus | None:
     conn = db.connect(path)
     try:

@@ -129,7 +129,7 @@ def record(path: Path) -> dict:
 
 @dataclass
 class RenderedProgram:
-    first: "object"          # datetime of its first airing in the window
+    first: object          # datetime of its first airing in the window
     slot: str
     zones: int               # airings (zones x days) that use it
     seconds: float
@@ -138,11 +138,12 @@ class RenderedProgram:
     problem: str = ""
 
 
-def render_week(station: Station, start, end, progress=None) -> list[RenderedProgram]:
-    """Render every distinct program airing in [start, end) (reusing the cache), in order."""
+def render_week(station: Station, start, end, progress=None, plan=None) -> list[RenderedProgram]:
+    """Render every distinct program airing in [start, end) (reusing the cache), in order; PLAN:
+    the station's plan if already loaded."""
     from broadcast.schedule import week
 
-    plan = week.load(station)
+    plan = plan or week.load(station)
     store = ProgramStore(station)
     items = {i.id: i for i in plan.items}
     programs: dict[Path, RenderedProgram] = {}

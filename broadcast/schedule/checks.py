@@ -36,13 +36,17 @@ def mmss(seconds: float) -> str:
 
 
 def check_schedule(schedule: Schedule, items: list[NewsItem], queue: list[QueueEntry],
-                   start: dt.date, end: dt.date, timing: Timing, approval_required: bool = False) -> CheckReport:
-    report = CheckReport()
+                   start: dt.date, end: dt.date, timing: Timing, approval_required: bool = False,
+                   broken: dict[str, list[InputError]] | None = None) -> CheckReport:
+    """BROKEN: scripts that did not load (id -> their problems): each is reported once, as
+    itself, not as an unknown id wherever it is named."""
+    broken = broken or {}
+    report = CheckReport([p for problems in broken.values() for p in problems])
     known = {i.id: i for i in items}
     _overlapping(schedule, report)
     for slot in schedule.slots + schedule.events:
-        _static(slot, known, timing, report)
-    planner = Planner(schedule, items, queue, timing, approval_required)
+        _static(slot, known, timing, report, frozenset(broken))
+    planner = Planner(schedule, items, queue, timing, approval_required, frozenset(broken))
     report.occurrences = planner.occurrences(start, end)
     dates = sorted({e.next_date(start) for e in schedule.events})
     windows = [(start, end)] + [(d, d + dt.timedelta(days=1)) for d in dates if not start <= d < end]
@@ -88,10 +92,11 @@ def _overlapping(schedule: Schedule, report: CheckReport) -> None:
                                            _("move one event or give them different zones")))
 
 
-def _static(slot: Slot, known: dict[str, NewsItem], timing: Timing, report: CheckReport) -> None:
+def _static(slot: Slot, known: dict[str, NewsItem], timing: Timing, report: CheckReport,
+            broken: frozenset[str]) -> None:
     t = slot.template
     for script in t.items:
-        if script not in known:
+        if script not in known and script not in broken:
             report.problems.append(_at(slot, "program.items", _("unknown script id {value!r}").format(value=script),
                                        i18n.known(sorted(known)) if known else _("scripts/ is empty")))
     named = [known[s] for s in t.items if s in known]

@@ -10,8 +10,8 @@ the same program for a date as planning the whole year.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 from broadcast.news.scripts import NewsItem
 from broadcast.schedule.weekly import Schedule, Slot
@@ -52,6 +52,7 @@ class Program:
     outro: bool
     seconds: float                   # estimated or rendered length
     unapproved: tuple[str, ...] = () # named or queued items left out: not approved for air
+    invalid: tuple[str, ...] = ()    # named or queued items left out: their script has an error
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,9 @@ class Planner:
     """Plans occurrences; holds per-run lookups so a year of 20 zones plans in well under a second."""
 
     def __init__(self, schedule: Schedule, items: Iterable[NewsItem], queue: Iterable[QueueEntry],
-                 timing: Timing, approval_required: bool = False):
+                 timing: Timing, approval_required: bool = False, broken: frozenset[str] = frozenset()):
         self.schedule = schedule
+        self.broken = broken         # ids of scripts that did not load: left out, and said so
         self.approval_required = approval_required
         self.items = {i.id: i for i in items}
         self.approved = {i.id for i in self.items.values() if i.is_approved or not approval_required}
@@ -180,9 +182,12 @@ class Planner:
         chosen: list[PlannedItem] = []
         taken: set[str] = set()
         unapproved: list[str] = []
+        invalid: list[str] = []
 
         def take(script: str, source: str, queue_id: int | None = None) -> None:
             item = self.items.get(script)
+            if item is None and script in self.broken and script not in invalid:
+                invalid.append(script)
             if item is not None and not self.airable(item):
                 if script not in unapproved:
                     unapproved.append(script)
@@ -210,7 +215,7 @@ class Planner:
                 take(item.id, "rule")
         items = [self.items[c.script] for c in chosen]
         return Program(t.intro, t.greeting, tuple(chosen), t.outro,
-                       self.timing.program(t.intro, t.greeting, items, t.outro), tuple(unapproved))
+                       self.timing.program(t.intro, t.greeting, items, t.outro), tuple(unapproved), tuple(invalid))
 
     def airable(self, item: NewsItem) -> bool:
         return item.id in self.approved

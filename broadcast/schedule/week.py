@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from broadcast.errors import InputError
 from broadcast.i18n import _, weekday
-from broadcast.news.scripts import NewsItem, load_scripts
+from broadcast.news.scripts import NewsItem, check_scripts
 from broadcast.schedule import queue
 from broadcast.schedule.checks import CheckReport, check_schedule
 from broadcast.schedule.durations import station_timing
@@ -30,9 +31,16 @@ class StationPlan:
     timing: Timing
     approval_required: bool = False
     inputs: tuple = ()               # what else the plan depends on: the station, the durations file
+    broken: dict[str, list[InputError]] = field(default_factory=dict)   # scripts that did not load, by id
 
     def planner(self) -> Planner:
-        return Planner(self.schedule, self.items, self.queue, self.timing, self.approval_required)
+        return Planner(self.schedule, self.items, self.queue, self.timing, self.approval_required,
+                       frozenset(self.broken))
+
+    @property
+    def hidden(self) -> list[InputError]:
+        """Why scripts are left out of the plan: a bad script hides itself, not the week."""
+        return [p for problems in self.broken.values() for p in problems]
 
     def occurrences(self, start: dt.date, end: dt.date) -> list[Occurrence]:
         return _occurrences(_Same(self), start, end)
@@ -43,12 +51,12 @@ class _Same:
     objects for unchanged files), queue, settings and durations are equal. Holding the plan keeps
     those objects alive, so their ids stay theirs while the entry is cached."""
 
-    __slots__ = ("plan", "key")
+    __slots__ = ("key", "plan")
 
     def __init__(self, plan: StationPlan):
         self.plan = plan
         self.key = (id(plan.schedule), tuple(map(id, plan.items)), tuple(plan.queue), plan.approval_required,
-                    plan.inputs)
+                    plan.inputs, tuple(plan.broken))
 
     def __hash__(self) -> int:
         return hash(self.key)
@@ -67,19 +75,42 @@ def _occurrences(same: _Same, start: dt.date, end: dt.date) -> list[Occurrence]:
 @functools.lru_cache(maxsize=16)
 def _checked(same: _Same, start: dt.date, end: dt.date) -> CheckReport:
     p = same.plan
-    return check_schedule(p.schedule, p.items, p.queue, start, end, p.timing, p.approval_required)
+    return check_schedule(p.schedule, p.items, p.queue, start, end, p.timing, p.approval_required, p.broken)
 
 
-def load(station: Station) -> StationPlan:
-    schedule = load_schedule(station.schedules_dir, station.timezone, station.name)
-    items = load_scripts([station.scripts_dir], station.topics)
+def load(station: Station, schedules: Path | None = None) -> StationPlan:
+    """The plan from the station's files (SCHEDULES: another folder of schedule files, such as
+    the last good copy). An invalid schedule raises; an invalid script is left out and named
+    in `broken` (its id read from its front matter, else its file name)."""
+    schedule = load_schedule(schedules or station.schedules_dir, station.timezone, station.name)
+    scripts = check_scripts([station.scripts_dir], station.topics)
+    broken: dict[str, list[InputError]] = {}
+    for problem in scripts.problems:
+        broken.setdefault(_script_id(Path(problem.path)), []).append(problem)
     conn = db.connect(station.db_path)
     try:
         entries = queue.entries(conn)
     finally:
         conn.close()
-    return StationPlan(schedule, items, entries, station_timing(station), station.approval.required,
-                       (station, _stat(station.cache_dir / "durations.json")))
+    return StationPlan(schedule, scripts.items, entries, station_timing(station), station.approval.required,
+                       (station, _stat(station.cache_dir / "durations.json")), broken)
+
+
+def empty(station: Station) -> StationPlan:
+    """No schedule at all (none was ever valid): nothing airs, the daemon waits for a fix."""
+    return StationPlan(Schedule(station.name, station.timezone, None, {}, (), (), ()), [], [],
+                       station_timing(station), station.approval.required, (station,))
+
+
+_ID_LINE = re.compile(r"^id:\s*[\"']?([\w.-]+)", re.MULTILINE)
+
+
+def _script_id(path: Path) -> str:
+    try:
+        found = _ID_LINE.search(path.read_text(encoding="utf-8", errors="replace")[:4000])
+    except OSError:
+        found = None
+    return found.group(1) if found else path.stem
 
 
 def _stat(path) -> tuple[int, int] | None:

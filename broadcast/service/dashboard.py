@@ -11,7 +11,9 @@ import time
 from dataclasses import dataclass
 
 from broadcast.availability import Availability
+from broadcast.errors import BroadcastError
 from broadcast.i18n import _
+from broadcast.playout import lastgood
 from broadcast.playout import status as daemon_status
 from broadcast.playout.outputs import make_player
 from broadcast.records import asrun
@@ -73,7 +75,10 @@ def _latest(rows: list[Row]) -> dict[str, Row]:
 
 
 def dashboard(station: Station, now: dt.datetime) -> Dashboard:
-    loaded = week.load(station)
+    try:
+        loaded, refused = week.load(station), None
+    except BroadcastError as exc:        # what the daemon airs meanwhile: the last good schedule
+        loaded, refused = lastgood.load(station) or week.empty(station), exc
     zones = loaded.schedule.zones
     today = now.date()
     occurrences = loaded.occurrences(today, today + dt.timedelta(days=2))
@@ -89,8 +94,15 @@ def dashboard(station: Station, now: dt.datetime) -> Dashboard:
         states.append(ZoneState(zone_id, zone.name, playing.get(zone_id), upcoming, zone.group))
     titles = {i.id: i.title for i in loaded.items}
     return Dashboard(now, states, _today(occurrences, latest, zones, titles, now),
-                     _alerts(station, loaded, recent, now, alive),
+                     _refused(refused) + _alerts(station, loaded, recent, now, alive),
                      alive)
+
+
+def _refused(error: BroadcastError | None) -> list[Alert]:
+    if error is None:
+        return []
+    return [Alert("error", _("The schedule has an error: the station airs the last good schedule until it is fixed"),
+                  str(error))]
 
 
 def _today(occurrences, latest, zones, titles, now: dt.datetime) -> list[TodayProgram]:

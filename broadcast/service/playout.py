@@ -30,6 +30,7 @@ class Simulation:
     counts: dict[str, int]           # status -> rows
     db_path: Path
     sink: Path
+    hidden: tuple = ()               # scripts left out (their errors)
 
 
 def simulation_folder(station: Station) -> Path:
@@ -47,7 +48,8 @@ def simulate(station: Station, first: dt.date, days: int, out: Path | None = Non
         rows = asrun.rows(conn)
     finally:
         conn.close()
-    return Simulation(rows, dict(sorted(Counter(r.status for r in rows).items())), result.db_path, result.sink)
+    return Simulation(rows, dict(sorted(Counter(r.status for r in rows).items())), result.db_path, result.sink,
+                      tuple(result.hidden))
 
 
 def emergency(station: Station, what: str, zones: list[str] | None = None, by: str | None = None,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
+from broadcast.errors import InputError
 from broadcast.news.scripts import load_scripts
 from broadcast.render import programs
 from broadcast.render.bulletin import Renderer, RenderResult
@@ -22,11 +24,19 @@ def render_bulletin(station: Station, paths: list[Path], out: Path, mp3: bool = 
     return Renderer(station).render(load_scripts(paths, station.topics), out, mp3=mp3)
 
 
-def render_week(station: Station, spec: str | None, today: dt.date,
-                progress: Progress | None = None) -> tuple[dt.date, dt.date, list[RenderedProgram]]:
-    """Every program the schedule airs in the week (cache reused); returns (Monday, next Monday, programs)."""
+@dataclass(frozen=True)
+class WeekRender:
+    start: dt.date                   # Monday
+    end: dt.date                     # the next Monday
+    programs: list[RenderedProgram]
+    hidden: tuple[InputError, ...]   # scripts left out (their errors): a bad script hides itself, not the week
+
+
+def render_week(station: Station, spec: str | None, today: dt.date, progress: Progress | None = None) -> WeekRender:
+    """Every program the schedule airs in the week (cache reused)."""
     start, end = week.week_window(spec, today)
-    return start, end, programs.render_week(station, start, end, progress)
+    plan = week.load(station)
+    return WeekRender(start, end, programs.render_week(station, start, end, progress, plan), tuple(plan.hidden))
 
 
 def write_jingles(station: Station, folder: Path | None = None) -> list[Path]:

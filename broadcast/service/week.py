@@ -28,6 +28,7 @@ class WeekPlan:
     end: dt.date                     # the next Monday (exclusive)
     rows: list[ShowRow]
     check: CheckReport
+    hidden: tuple[InputError, ...] = ()      # scripts left out of the plan: each one's error
 
     @property
     def last_day(self) -> dt.date:
@@ -61,7 +62,8 @@ def plan_week(station: Station, spec: str | None, today: dt.date) -> WeekPlan:
     """The week's programs (one row per slot and program) and the checks, from one load."""
     start, end = window(spec, today)
     loaded = week.load(station)
-    return WeekPlan(start, end, week.show_plan(loaded, start, end), week.check_plan(loaded, start, end))
+    return WeekPlan(start, end, week.show_plan(loaded, start, end), week.check_plan(loaded, start, end),
+                    tuple(loaded.hidden))
 
 
 def queue_add(station: Station, script: str, now: dt.datetime, slot: str | None = None,

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+from broadcast.playout import status
 from broadcast.records import asrun
 from tests.playout.daemon import TZ, ahead, make_station, rows_of, start_daemon, stop_daemon, wait_for
 
@@ -52,3 +53,78 @@ def test_audio_never_waits_for_a_locked_database(station_dir, tmp_path):
     assert aired_at - start.timestamp() < row.planned_seconds + 2.0      # not held up by the lock
     assert "Traceback" not in (tmp_path / "daemon.log").read_text()
     assert not asrun.read(station.db_path, status="playing")
+
+
+def test_a_slot_missed_while_down_on_a_station_with_an_empty_log(station_dir, tmp_path):
+    """The daemon ran (its heartbeat is in station.db) and stopped before the station ever aired;
+    a slot passed while it was down: the restart logs it missed."""
+    start = ahead(8)
+    station = make_station(station_dir, [(start, "tin-b")], output="file:out/sink", grace=2)
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = start_daemon(station_dir, None, log)
+        try:
+            assert wait_for(lambda: "station daemon started" in (tmp_path / "daemon.log").read_text(), 20)
+            time.sleep(1)
+        finally:
+            stop_daemon(daemon)
+        assert rows_of(station) == []
+        time.sleep(max(0.0, (start - dt.datetime.now(TZ)).total_seconds()) + 3)
+        daemon = start_daemon(station_dir, None, log)
+        try:
+            rows = wait_for(lambda: rows_of(station), 20)
+        finally:
+            stop_daemon(daemon)
+    assert [(r.status, r.scheduled) for r in rows] == [("missed", start)]
+    assert "not running at airtime" in rows[0].error
+
+
+def _break_script(root, name):
+    """A typo in one script's front matter (an unclosed quote)."""
+    path = root / "scripts" / f"{name}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f"title: Tin {name}", f'title: "Tin {name}', 1), encoding="utf-8")
+    return path
+
+
+def test_one_bad_script_hides_itself_and_the_rest_airs(station_dir, tmp_path):
+    first, second = ahead(8), ahead(13)
+    station = make_station(station_dir, [(first, "tin-b"), (second, "tin-a")], output="file:out/sink", grace=5)
+    bad = _break_script(station_dir, "tin-b")
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = start_daemon(station_dir, None, log)
+        try:
+            rows = wait_for(lambda: len([r for r in rows_of(station) if r.status != "playing"]) == 2
+                            and rows_of(station), 60)
+            beat = status.read(station.db_path)
+            assert daemon.poll() is None
+        finally:
+            stop_daemon(daemon)
+    text = (tmp_path / "daemon.log").read_text()
+    assert [(r.slot, r.status) for r in rows] == [("slot-0", "missed"), ("slot-1", "completed")], text
+    assert "tin-b" in rows[0].error and "script has an error" in rows[0].error
+    assert str(bad) in beat.plan_error and "line" in beat.plan_error            # the dashboard's alert
+    shown = subprocess.run([sys.executable, "-m", "broadcast", "-S", str(station_dir), "schedule", "show"],
+                           capture_output=True, text=True, timeout=60, check=False)
+    assert shown.returncode == 0 and "slot-1" in shown.stdout and str(bad) in shown.stderr
+
+
+def test_an_invalid_schedule_at_start_airs_the_last_good_one(station_dir, tmp_path):
+    start = ahead(14)
+    station = make_station(station_dir, [(start, "tin-b")], output="file:out/sink")
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = start_daemon(station_dir, None, log)          # accepts the schedule: kept as the last good
+        try:
+            assert wait_for(lambda: "station daemon started" in (tmp_path / "daemon.log").read_text(), 20)
+        finally:
+            stop_daemon(daemon)
+        path = station_dir / "schedules" / "tuan.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("zones: all", "zones: [thon-9]"), encoding="utf-8")
+        daemon = start_daemon(station_dir, None, log)          # e.g. after a power cut, with the typo saved
+        try:
+            rows = wait_for(lambda: [r for r in rows_of(station) if r.status != "playing"], 40)
+            beat = status.read(station.db_path)
+        finally:
+            stop_daemon(daemon)
+    text = (tmp_path / "daemon.log").read_text()
+    assert [r.status for r in rows] == ["completed"], text
+    assert "last good schedule" in text and "thon-9" in beat.plan_error

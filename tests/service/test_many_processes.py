@@ -15,7 +15,7 @@ from broadcast import service
 from broadcast.news.scripts import check_scripts
 from broadcast.playout import status
 from broadcast.records import asrun
-from tests.playout.test_daemon import _ahead, _station, _stop, _wait
+from tests.playout.daemon import ahead, make_station, stop_daemon, wait_for
 
 SLOTS = 4
 
@@ -28,20 +28,20 @@ def _start_daemon(root, log):
 def _pickup(station, predicate, timeout=10.0) -> float:
     """Seconds until the daemon's heartbeat shows a plan satisfying PREDICATE."""
     began = time.monotonic()
-    found = _wait(lambda: (s := status.read(station.db_path)) is not None and predicate(s), timeout)
+    found = wait_for(lambda: (s := status.read(station.db_path)) is not None and predicate(s), timeout)
     assert found, status.read(station.db_path)
     return time.monotonic() - began
 
 
 def test_writer_and_daemon_share_the_station(station_dir, tmp_path):
-    starts = [_ahead(10 + 6 * n) for n in range(SLOTS)]
-    station = _station(station_dir, [(s, "tin-b") for s in starts], output="file:out/sink")
+    starts = [ahead(10 + 6 * n) for n in range(SLOTS)]
+    station = make_station(station_dir, [(s, "tin-b") for s in starts], output="file:out/sink")
     with open(tmp_path / "daemon.log", "w") as log:
         daemon = _start_daemon(station_dir, log)
         try:
             _pickup(station, lambda s: s.plan_scripts == 3)
             writer = subprocess.run([sys.executable, "-m", "tests.station_writer", str(station_dir),
-                                     str((starts[-1] - _ahead(0)).total_seconds() + 3)],
+                                     str((starts[-1] - ahead(0)).total_seconds() + 3)],
                                     capture_output=True, text=True, timeout=120, env=os.environ)
             assert writer.returncode == 0, writer.stderr
             wrote = json.loads(writer.stdout)
@@ -52,10 +52,10 @@ def test_writer_and_daemon_share_the_station(station_dir, tmp_path):
             saved = time.monotonic()
             service.week.queue_add(station, "tin-a", service.station.now(station))
             queue_seconds = _pickup(station, lambda s: s.plan_queue == len(wrote["queued"]) + 1)
-            rows = _wait(lambda: len([r for r in asrun.read(station.db_path) if r.status != "playing"]) >= SLOTS
+            rows = wait_for(lambda: len([r for r in asrun.read(station.db_path) if r.status != "playing"]) >= SLOTS
                          and asrun.read(station.db_path), 30)
         finally:
-            _stop(daemon)
+            stop_daemon(daemon)
     text = (tmp_path / "daemon.log").read_text()
     assert "refused" not in text and "Traceback" not in text, text
     # nothing airs twice, nothing is missed

@@ -51,3 +51,21 @@ def test_simulate_then_query_the_log_and_report(planned_station, tmp_path):
     report = service.records.build_report(station, "2024-Q1", db_path=sim.db_path)
     table = service.records.write_report(station, report, "table", MONDAY)
     assert "3" in table
+
+
+def test_a_bad_script_hides_itself_and_the_dashboard_says_which(planned_station):
+    from broadcast.playout import lastgood
+
+    station = service.station.open_station(planned_station)
+    bad = planned_station / "scripts" / "tin-b.md"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("title: Tin tin-b", 'title: "Tin tin-b'), encoding="utf-8")
+    plan = service.week.plan_week(station, "2024-W12", MONDAY)
+    assert plan.rows and [p.path for p in plan.hidden] == [bad]
+    assert all("tin-b" not in row.items for row in plan.rows)
+    assert any(p.path == bad for p in plan.check.problems)                  # `schedule check` still refuses it
+    assert not any("unknown script id 'tin-b'" in p.problem for p in plan.check.problems)
+
+    lastgood.keep(station, service.week.week.load(station).schedule)
+    (planned_station / "schedules" / "tuan.yaml").write_text("slots: [", encoding="utf-8")
+    alerts = service.dashboard.dashboard(station, NOW).alerts
+    assert "last good schedule" in alerts[0].text and "tuan.yaml" in alerts[0].hint
