@@ -18,6 +18,10 @@ class RealClock:
     def now(self) -> dt.datetime:
         return dt.datetime.now(self.tz)
 
+    def elapsed(self) -> float:
+        """Seconds on a clock that never steps (to tell a clock step from time passing)."""
+        return time.monotonic()
+
     def wait(self, seconds: float, stop: threading.Event | None = None) -> bool:
         """Sleep up to SECONDS; True if STOP was set meanwhile."""
         if stop is None:
@@ -34,17 +38,23 @@ class SimulatedClock:
 
     def __init__(self, start: dt.datetime):
         self._now = start
+        self._elapsed = 0.0
         self.tz = start.tzinfo
 
     def now(self) -> dt.datetime:
         return self._now
 
+    def elapsed(self) -> float:
+        return self._elapsed
+
     def wait(self, seconds: float, stop: threading.Event | None = None) -> bool:
         self._now += dt.timedelta(seconds=max(0.0, seconds))
+        self._elapsed += max(0.0, seconds)
         return bool(stop and stop.is_set())
 
     def advance_to(self, when: dt.datetime) -> None:
         if when > self._now:
+            self._elapsed += (when - self._now).total_seconds()
             self._now = when
 
     def jump(self, delta: dt.timedelta) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ END_WAIT = 1.0              # at most this long the feeder waits for the end to 
 EMERGENCY_STALE = dt.timedelta(minutes=30)   # an emergency request older than this is not aired late
 DB_WAIT_MS = 1000          # the daemon's own writes besides the as-run log (heartbeat, queue) wait no longer
 HANDLED_MARGIN = dt.timedelta(minutes=1)   # a heartbeat may come after a job fired but before its row
+CLOCK_STEP = 5.0           # seconds: a larger difference between the wall clock and elapsed time is a step
 LEDGER_START_WAIT = 10.0    # seconds catch-up waits for the journal of the last run to reach the database
 
 
@@ -138,6 +140,19 @@ def _hidden_note(plan: week.StationPlan) -> str | None:
     return "\n".join(str(p) for p in plan.hidden) or None
 
 
+class HeldAudio:
+    """Audio held open from its check to its last sample: deleting or replacing the cache file
+    meanwhile changes nothing on air (players read it through /proc/PID/fd/N)."""
+
+    def __init__(self, source: Path):
+        self.source = source
+        self.fd = os.open(source, os.O_RDONLY)
+        self.path = Path(f"/proc/{os.getpid()}/fd/{self.fd}")
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
 @dataclass
 class Outcome:
     airing: Airing | None
@@ -173,6 +188,9 @@ class Playout:
         self.current: dict[str, Airing] = {}             # output -> the airing playing on it
         self._output_locks: dict[str, threading.Lock] = {}
         self.grace = dt.timedelta(seconds=station.playout.grace)
+        self.halt = threading.Event()                    # the daemon is stopping: start nothing new
+        self.steps: list[tuple[dt.datetime, dt.datetime]] = []   # clock steps seen: (before, after)
+        self._last_time: tuple[dt.datetime, float] | None = None
 
     # ------------------------------------------------------------ plan
     def _first_plan(self) -> tuple[week.StationPlan, str | None]:
@@ -250,31 +268,52 @@ class Playout:
                     jobs[job.path] = job
         return render_in_worker(self.station, list(jobs.values())) if jobs else None
 
-    def audio_for(self, airing: Airing) -> tuple[Path | None, str | None]:
-        """The program's file, rendering it now if needed; else (standby, why)."""
-        job = self.job(airing.program)
-        problem = self.store.problem(job.path)
+    def _hold_program(self, path: Path) -> tuple[HeldAudio | None, str | None]:
+        """The program file opened and checked (decodable, its rendered length), or why not."""
+        try:
+            held = HeldAudio(path)
+        except OSError:
+            return None, _("not rendered")
+        problem = self.store.problem(path, held.path)
         if problem is not None:
+            held.close()
+            return None, problem
+        return held, None
+
+    def audio_for(self, airing: Airing) -> tuple[HeldAudio | None, str | None]:
+        """The program's file held open, rendering it now if needed (inside the grace window);
+        else the standby audio, or the last good render of the slot, and why."""
+        job = self.job(airing.program)
+        held, problem = self._hold_program(job.path)
+        if problem is not None and not self.halt.is_set():
             log.warning("%s: program audio %s; rendering it now", airing.key, problem)
             job.path.unlink(missing_ok=True)
             worker = render_in_worker(self.station, [job])
             budget = min(self.station.playout.render_timeout,
                          max(1.0, (airing.start + self.grace - self.clock.now()).total_seconds()))
-            worker.join(budget if self.realtime else self.station.playout.render_timeout)
-            if worker.is_alive():
-                worker.terminate()
-                worker.join()
-            problem = self.store.problem(job.path)
+            self._join(worker, budget if self.realtime else self.station.playout.render_timeout)
+            held, problem = self._hold_program(job.path)
         if problem is None:
-            return job.path, None
-        standby = self.station.path(self.station.playout.standby)
+            return held, None
         reason = _("program audio {problem} at airtime").format(problem=problem)
-        if standby is not None and standby.exists():
-            return standby, _("{reason}; played the standby audio {name}").format(reason=reason, name=standby.name)
+        standby = self.station.path(self.station.playout.standby)
         last = self._last_good(airing.slot)
-        if last is not None:
-            return last, _("{reason}; played the last good render of {slot}").format(reason=reason, slot=airing.slot)
+        for path, note in ((standby, _("{reason}; played the standby audio {name}")),
+                           (last, _("{reason}; played the last good render of {slot}"))):
+            try:
+                return HeldAudio(path), note.format(reason=reason, name=path.name, slot=airing.slot)
+            except (OSError, TypeError, AttributeError):      # none configured, or gone too
+                continue
         return None, _("{reason}; no standby audio configured").format(reason=reason)
+
+    def _join(self, worker, seconds: float) -> None:
+        """Wait for a render worker at most SECONDS, and not at all once the daemon is stopping."""
+        deadline = time.monotonic() + seconds
+        while worker.is_alive() and time.monotonic() < deadline and not self.halt.is_set():
+            worker.join(0.2)
+        if worker.is_alive():
+            worker.terminate()
+            worker.join()
 
     def _last_good(self, slot: str) -> Path | None:
         for row in reversed(self.db(asrun.rows, status="completed")):
@@ -317,25 +356,33 @@ class Playout:
         now = self.clock.now()
         if resuming and now >= airing.deadline:
             return self.miss(airing, _("cut by an emergency broadcast; the slot ended before it could air again"))
+        self.watch_clock()
         if not resuming and now > airing.start + self.grace:
-            return self.miss(airing, _("airtime passed {late} s ago (grace {grace} s): the station was not playing")
-                             .format(late=int((now - airing.start).total_seconds()), grace=int(self.grace.total_seconds())))
+            return self.miss(airing, self._late_reason(airing.start, now))
         if not airing.program.items:
             return self.miss(airing, unapproved_note(airing.program) or _("no valid item to air in this slot"))
-        path, fallback = self.audio_for(airing)
-        if path is None:
+        held, fallback = self.audio_for(airing)
+        if held is None:
             return self._fail_all(pending, airing, fallback)
-        items = aired_items(path) if fallback is None else []
-        expected = self.store.seconds(path)
-        offset = offset if fallback is None and offset < expected - 1 else 0.0
-        with self.output_lock(airing.output):
-            stop = threading.Event()
-            self.stops[airing.output], self.current[airing.output] = stop, airing
-            try:
-                result, rows = self._play(airing, pending, path, expected, stop, offset, items)
-            finally:
-                self.stops.pop(airing.output, None)
-                self.current.pop(airing.output, None)
+        try:
+            items = aired_items(held.source) if fallback is None else []
+            expected = self.store.seconds(held.path)
+            offset = offset if fallback is None and offset < expected - 1 else 0.0
+            with self.output_lock(airing.output):
+                stop = threading.Event()
+                self.stops[airing.output], self.current[airing.output] = stop, airing
+                try:
+                    played = self._play(airing, pending, held, expected, stop, offset, items)
+                finally:
+                    self.stops.pop(airing.output, None)
+                    self.current.pop(airing.output, None)
+        finally:
+            held.close()
+        if played is None:
+            log.warning("%s: the daemon stopped before airtime: not aired (the next start airs it inside the "
+                        "grace window, or logs it missed)", airing.key)
+            return None
+        result, rows = played
         status = ("fallback" if fallback else "completed") if result.completed else \
             ("interrupted" if result.stopped else "failed")
         error = "; ".join(e for e in (fallback, result.error if not result.completed else None) if e) or None
@@ -346,27 +393,59 @@ class Playout:
             "%s: %s (%.1f of %.1f s)%s", airing.key, status, result.played, expected, f": {error}" if error else "")
         return Outcome(airing, status, result.played, error, rows)
 
-    def _wait_until(self, when: dt.datetime) -> None:
-        """Pre-roll: everything is checked before the slot; start on the dot."""
-        while True:
+    def _wait_until(self, when: dt.datetime) -> bool:
+        """Pre-roll: everything is checked before the slot; start on the dot. False: the daemon
+        is stopping (nothing is started)."""
+        while not self.halt.is_set():
             remaining = (when - self.clock.now()).total_seconds()
             if remaining <= 0:
-                return
+                return True
             if not self.realtime:
                 self.clock.advance_to(when)
-                return
-            time.sleep(remaining - 0.01 if remaining > 0.02 else min(remaining, 0.001))
+                return True
+            if remaining > 0.05:
+                self.halt.wait(min(remaining - 0.02, 0.5))
+            else:
+                time.sleep(min(remaining, 0.001))
+        return False
 
-    def _play(self, airing: Airing, pending: list[Occurrence], path: Path, expected: float,
-              stop: threading.Event, offset: float, items) -> tuple[PlayResult, list[int]]:
-        """Start the player first, then log the attempt while the audio goes out."""
+    def watch_clock(self) -> None:
+        """Notice a step of the wall clock (NTP, the RTC) as such: logged, and named as the reason
+        of what it made miss."""
+        now, elapsed = self.clock.now(), self.clock.elapsed()
+        with self._airing_lock:
+            last, self._last_time = self._last_time, (now, elapsed)
+        if last is None:
+            return
+        expected = last[0] + dt.timedelta(seconds=elapsed - last[1])
+        step = (now - expected).total_seconds()
+        if abs(step) > CLOCK_STEP:
+            self.steps.append((expected, now))
+            log.warning("the clock stepped %+.0f s (from %s to %s): NTP or the RTC corrected it", step,
+                        expected.isoformat(timespec="seconds"), now.isoformat(timespec="seconds"))
+
+    def _late_reason(self, start: dt.datetime, now: dt.datetime) -> str:
+        late, grace = int((now - start).total_seconds()), int(self.grace.total_seconds())
+        for before, after in self.steps:
+            if before < start <= after:
+                return _("the clock stepped forward {seconds} s at {time} (NTP or the RTC corrected it), past "
+                         "airtime").format(seconds=int((after - before).total_seconds()), time=f"{after:%d/%m/%Y %H:%M:%S}")
+        return _("airtime passed {late} s ago (grace {grace} s): the station was not playing").format(late=late, grace=grace)
+
+    def _play(self, airing: Airing, pending: list[Occurrence], held: HeldAudio, expected: float,
+              stop: threading.Event, offset: float, items) -> tuple[PlayResult, list[str]] | None:
+        """Start the player first, then log the attempt while the audio goes out. None: the daemon
+        stopped during pre-roll."""
         rows: list[str] = []
         recorder = ProgressRecorder(self.ledger, rows, expected)
         playing, failure = None, None
         try:
             player = self.player(airing.output)
-            cue = player.prepare(path, expected, offset=offset, label=self._label(airing), progress=recorder.played)
-            self._wait_until(airing.start - dt.timedelta(seconds=cue.lead))
+            cue = player.prepare(held.path, expected, offset=offset, label=self._label(airing),
+                                 progress=recorder.played)
+            if not self._wait_until(airing.start - dt.timedelta(seconds=cue.lead)):
+                cue.cancel()
+                return None
             started = self.clock.now()
             playing = cue.go()
         except (OSError, BroadcastError) as exc:
@@ -374,7 +453,7 @@ class Playout:
             failure = PlayResult(0.0, False, _("the player could not start: {reason}").format(reason=exc))
         log.info("%s: player started %+.1f ms from the scheduled time", airing.key,
                  (started - airing.start).total_seconds() * 1000)
-        rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items, str(path),
+        rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items, str(held.source),
                                 unapproved_note(airing.program)))
         recorder.start()
         try:

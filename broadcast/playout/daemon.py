@@ -207,6 +207,7 @@ class Daemon:
 
     def tick(self) -> None:
         try:
+            self.playout.watch_clock()
             seen = self._fingerprint()
             if seen != self._seen and _settled(seen[0], time.time_ns()):
                 self._seen = seen
@@ -249,6 +250,7 @@ class Daemon:
 
     def _shutdown(self) -> None:
         log.info("stopping: programs playing now are logged interrupted")
+        self.playout.halt.set()              # nothing new starts; pre-roll and renders at airtime give up
         for stop in list(self.playout.stops.values()):
             stop.set()
         if self._render is not None and self._render.is_alive():

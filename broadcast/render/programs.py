@@ -57,11 +57,13 @@ class ProgramStore:
         return ProgramJob(self.folder / f"{key}.wav", chosen, program.greeting, program.intro, program.outro)
 
     @staticmethod
-    def problem(path: Path) -> str | None:
-        """Why PATH cannot be aired (missing, truncated, corrupt), or None if it can."""
+    def problem(path: Path, opened: Path | None = None) -> str | None:
+        """Why PATH cannot be aired (missing, truncated, corrupt), or None if it can. OPENED: the
+        same file as held open by the player (checked instead, against PATH's render record)."""
         meta = path.with_suffix(".json")
-        if not path.exists():
+        if opened is None and not path.exists():
             return _("not rendered")
+        path = opened or path
         try:
             with wave.open(str(path), "rb") as w:
                 frames, width, channels = w.getnframes(), w.getsampwidth(), w.getnchannels()

@@ -128,3 +128,51 @@ def test_an_invalid_schedule_at_start_airs_the_last_good_one(station_dir, tmp_pa
     text = (tmp_path / "daemon.log").read_text()
     assert [r.status for r in rows] == ["completed"], text
     assert "last good schedule" in text and "thon-9" in beat.plan_error
+
+
+def _sleep_until(when, before=0.0):
+    time.sleep(max(0.0, (when - dt.datetime.now(TZ)).total_seconds() - before))
+
+
+def _clear_cache(root):
+    for path in (root / "cache" / "programs").glob("*"):
+        path.unlink()
+
+
+def test_audio_deleted_just_before_airtime_still_airs_whole(station_dir, tmp_path):
+    """The cache is deleted 2 s before the slot, after the pre-roll check: the file held open airs."""
+    start = ahead(8)
+    station = make_station(station_dir, [(start, "tin-b")], output="file:out/sink")
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = start_daemon(station_dir, None, log)
+        try:
+            _sleep_until(start, 2.0)
+            _clear_cache(station_dir)
+            rows = wait_for(lambda: [r for r in rows_of(station) if r.status != "playing"], 30)
+        finally:
+            stop_daemon(daemon)
+    [row] = rows
+    assert row.status == "completed", (tmp_path / "daemon.log").read_text()
+    assert abs(row.played_seconds - row.planned_seconds) < 0.5
+
+
+def test_a_stop_during_pre_roll_and_a_render_is_prompt_and_airs_nothing(station_dir, tmp_path):
+    start = ahead(10)
+    station = make_station(station_dir, [(start, "tin-a")], output="file:out/sink")
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = start_daemon(station_dir, None, log)
+        try:
+            _sleep_until(start, 4.5)
+            _clear_cache(station_dir)                   # rendered again at pre-roll (3 s before)
+            _sleep_until(start, 1.5)
+            asked = time.monotonic()
+            daemon.terminate()
+            daemon.wait(20)
+            stopped_in = time.monotonic() - asked
+        finally:
+            stop_daemon(daemon)
+    text = (tmp_path / "daemon.log").read_text()
+    assert stopped_in < 3.0, text
+    time.sleep(max(0.0, (start - dt.datetime.now(TZ)).total_seconds()) + 1)
+    assert not list((station_dir / "out" / "sink").glob("*")) and rows_of(station) == []
+    assert "stopped before airtime" in text
