@@ -11,11 +11,13 @@ still inside the grace window or is logged missed; one process per station (a lo
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
+import hashlib
 import logging
 import os
 import signal
+import socket
 import sqlite3
+import struct
 import threading
 import time
 from pathlib import Path
@@ -27,6 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from broadcast.clock import BUILD_DATE
 from broadcast.errors import BroadcastError
+from broadcast.files import atomic_path
 from broadcast.i18n import _, known
 from broadcast.playout import status
 from broadcast.playout.airing import Playout
@@ -51,45 +54,80 @@ class AlreadyRunning(BroadcastError):
 
 
 class StationLock:
-    """One daemon per station: an exclusive lock on ROOT/run.lock holding the owner's pid."""
+    """One daemon per station. The lock is an abstract Unix socket named after the station
+    folder: nothing on disk to tidy away (a deleted run.lock once let two daemons air the same
+    slot, an echo on the speakers), gone when its process dies, and it tells who holds it
+    (SO_PEERCRED). ROOT/run.lock keeps the owner's pid for people and is made again if deleted."""
 
     def __init__(self, station: Station):
         self.path = station.root / "run.lock"
-        self._fd: int | None = None
+        digest = hashlib.sha256(str(station.root.resolve()).encode()).hexdigest()[:32]
+        self.address = f"\0broadcast-station-{digest}"
+        self._socket: socket.socket | None = None
 
-    def acquire(self) -> StationLock:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+    def acquire(self) -> "StationLock":
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
+            sock.bind(self.address)
+        except OSError:
+            sock.close()
             raise AlreadyRunning(_("another 'broadcast run' is already running for {folder} (pid {pid})")
                                  .format(folder=self.path.parent, pid=self.owner() or "?"),
                                  _("stop it first (systemctl stop broadcast), or use 'broadcast play-now' "
                                    "to air something at once")) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        self._fd = fd
+        sock.listen(8)
+        self._socket = sock
+        threading.Thread(target=self._answer, args=(sock,), name="station lock", daemon=True).start()
+        self.mark()
         return self
 
-    def owner(self) -> int | None:
+    @staticmethod
+    def _answer(sock: socket.socket) -> None:
+        """Take each `owner()` probe off the backlog (they learn the pid from the connection itself)."""
+        while True:
+            try:
+                conn, _addr = sock.accept()
+            except OSError:               # released
+                return
+            conn.close()
+
+    def mark(self) -> None:
+        """Write (again) our pid into run.lock."""
         try:
-            return int(self.path.read_text().strip() or 0) or None
-        except (OSError, ValueError):
-            return None
+            with atomic_path(self.path) as tmp:
+                tmp.write_text(str(os.getpid()))
+        except OSError as exc:
+            log.warning("%s not written: %s", self.path, exc)
+
+    def check(self) -> None:
+        """Make run.lock again if it was deleted or changed (a tidy-up, git clean)."""
+        try:
+            mine = self.path.read_text().strip() == str(os.getpid())
+        except OSError:
+            mine = False
+        if not mine:
+            log.warning("%s was deleted or changed while the daemon runs; written again", self.path)
+            self.mark()
+
+    def owner(self) -> int | None:
+        """The pid holding the station (asked of the lock itself, not of run.lock)."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC) as probe:
+            try:
+                probe.connect(self.address)
+            except OSError:
+                return None
+            pid, _uid, _gid = struct.unpack("3i", probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                                   struct.calcsize("3i")))
+            return pid
 
     def held_elsewhere(self) -> bool:
-        try:
-            self.acquire()
-        except AlreadyRunning:
-            return True
-        self.release()
-        return False
+        return self._socket is None and self.owner() is not None
 
     def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+            self.path.unlink(missing_ok=True)
 
 
 def wait_for_sane_clock(clock, stop: threading.Event, poll: float = 30.0) -> bool:
@@ -140,9 +178,10 @@ class Daemon:
         self._next_render = 0.0
         self._next_prune = 0.0
         self._emergencies: set[int] = set()
+        self.lock: StationLock | None = None
 
     def run(self) -> None:
-        lock = StationLock(self.station).acquire()
+        self.lock = lock = StationLock(self.station).acquire()
         try:
             self._install_signals()
             if not wait_for_sane_clock(self.clock, self.stop):
@@ -208,6 +247,8 @@ class Daemon:
     def tick(self) -> None:
         try:
             self.playout.watch_clock()
+            if self.lock is not None:
+                self.lock.check()
             seen = self._fingerprint()
             if seen != self._seen and _settled(seen[0], time.time_ns()):
                 self._seen = seen

@@ -176,3 +176,20 @@ def test_a_stop_during_pre_roll_and_a_render_is_prompt_and_airs_nothing(station_
     time.sleep(max(0.0, (start - dt.datetime.now(TZ)).total_seconds()) + 1)
     assert not list((station_dir / "out" / "sink").glob("*")) and rows_of(station) == []
     assert "stopped before airtime" in text
+
+
+def test_a_deleted_run_lock_lets_no_second_daemon_in(station_dir, tmp_path):
+    make_station(station_dir, [(ahead(600), "tin-b")], output="file:out/sink")
+    with open(tmp_path / "daemon.log", "w") as log:
+        first = start_daemon(station_dir, None, log)
+        try:
+            assert wait_for(lambda: "station daemon started" in (tmp_path / "daemon.log").read_text(), 20)
+            (station_dir / "run.lock").unlink()                         # a tidy-up, git clean
+            second = subprocess.run([sys.executable, "-m", "broadcast", "-S", str(station_dir), "run"],
+                                    capture_output=True, text=True, timeout=60, check=False)
+            assert second.returncode == 1 and str(first.pid) in second.stderr, second.stderr
+            assert first.poll() is None
+            assert wait_for(lambda: (station_dir / "run.lock").exists(), 10)      # made again
+            assert (station_dir / "run.lock").read_text() == str(first.pid)
+        finally:
+            stop_daemon(first)
