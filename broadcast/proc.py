@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from functools import lru_cache
 from subprocess import PIPE, TimeoutExpired
@@ -38,19 +40,34 @@ def run(args: list[str], *, input: bytes | None = None, timeout: float | None = 
     return done
 
 
-def _die_with_parent() -> None:
-    """In the child: get SIGKILL when the parent dies, so a killed daemon leaves no player
-    sounding on its own (Linux prctl PR_SET_PDEATHSIG)."""
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker process, first thing (after its start, never between fork and exec): get
+    SIGKILL when PARENT dies, so a killed command or daemon leaves no worker behind. Linux ties
+    this to the parent's thread that started the worker: start workers from long-lived threads."""
     import ctypes
     import signal
 
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:        # the parent died before we asked
+        os._exit(1)
+
+
+@lru_cache(maxsize=1)
+def _setpriv() -> str | None:
+    return shutil.which("setpriv")
 
 
 def spawn(args: list[str], die_with_parent: bool = False, **kwargs) -> subprocess.Popen:
-    """Start a long-running process (encoder pipe, player)."""
+    """Start a long-running process (encoder pipe, player). DIE_WITH_PARENT: util-linux's setpriv
+    sets PR_SET_PDEATHSIG and execs it (no Python runs between fork and exec in a threaded daemon),
+    so a killed daemon leaves no player sounding on its own."""
+    if die_with_parent and _setpriv():
+        args = [_setpriv(), "--pdeathsig", "KILL", "--", *args]
     try:
-        return subprocess.Popen(args, preexec_fn=_die_with_parent if die_with_parent else None, **kwargs)
+        return subprocess.Popen(args, **kwargs)
     except FileNotFoundError as exc:
         raise AudioError(_("program {name} not found").format(name=args[0]), _(REINSTALL)) from exc
 

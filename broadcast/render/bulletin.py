@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from broadcast import files
+from broadcast import files, proc
 from broadcast.errors import ConfigError
 from broadcast.i18n import _
 from broadcast.news.scripts import NewsItem
@@ -139,7 +139,8 @@ class Renderer:
         if workers <= 1 or all(s is not None for s in stored):
             return [s or self.shape(job) for s, job in zip(stored, jobs)]
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(self,)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt,
+                                 initargs=(self, os.getpid())) as pool:
             return list(pool.map(_shape_in_worker, jobs))
 
     def _cached_shape(self, job: "SpeechJob") -> "Shaped | None":
@@ -344,8 +345,9 @@ class Shaped:
 _worker_renderer: Renderer | None = None
 
 
-def _adopt(renderer: Renderer) -> None:
+def _adopt(renderer: Renderer, parent: int) -> None:
     global _worker_renderer
+    proc.die_with_parent(parent)
     _worker_renderer = renderer
 
 

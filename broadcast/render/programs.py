@@ -17,6 +17,7 @@ import wave
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from broadcast import proc
 from broadcast.files import atomic_path
 from broadcast.i18n import _
 from broadcast.news.scripts import NewsItem
@@ -101,7 +102,8 @@ def render_job(station: Station, job: ProgramJob) -> Path:
     return job.path
 
 
-def _render_many(root: str, jobs: list[ProgramJob]) -> None:
+def _render_many(root: str, jobs: list[ProgramJob], parent: int) -> None:
+    proc.die_with_parent(parent)
     os.nice(RENDER_NICENESS)          # playout (ffmpeg to the loudspeakers) keeps the CPU first
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s render: %(message)s")
     station = load_station(Path(root))
@@ -117,7 +119,7 @@ def _render_many(root: str, jobs: list[ProgramJob]) -> None:
 def render_in_worker(station: Station, jobs: list[ProgramJob]) -> multiprocessing.Process:
     """Start a separate (spawned) process that renders JOBS; the caller joins it."""
     context = multiprocessing.get_context("spawn")
-    worker = context.Process(target=_render_many, args=(str(station.root), jobs), name="broadcast-render")
+    worker = context.Process(target=_render_many, args=(str(station.root), jobs, os.getpid()), name="broadcast-render")
     worker.start()
     return worker
 

@@ -9,16 +9,18 @@ import asyncio
 import functools
 import importlib
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from broadcast import i18n
+from broadcast import i18n, proc
 
 LISTEN = "broadcast.service.listen"
 
 
-def _warm(language: str) -> None:
+def _warm(language: str, parent: int) -> None:
+    proc.die_with_parent(parent)            # a killed console leaves no worker behind
     i18n.use_language(language)             # the worker's messages in the console's language
     importlib.import_module(LISTEN)         # the first render then starts at once
 
@@ -38,7 +40,7 @@ class RenderWorker:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), initializer=_warm,
-                                                 initargs=(i18n.language(),))
+                                                 initargs=(i18n.language(), os.getpid()))
             return self._pool
 
     def start(self) -> None:
