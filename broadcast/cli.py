@@ -445,7 +445,7 @@ def format_log(rows) -> str:
         started = r.started.strftime("%H:%M:%S") if r.started else "-"
         played = mmss(r.played_seconds) if r.played_seconds is not None else "-"
         note = ", ".join(i.script for i in r.items) or ""
-        for extra in (r.error, r.note):
+        for extra in (r.error, r.note, r.late_note):
             if extra:
                 note = (note + "; " if note else "") + extra
         lines.append(f"{r.scheduled:%d/%m/%Y %H:%M} {started:8} {r.zone:16} {r.slot:14} {r.status:11} "

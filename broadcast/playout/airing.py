@@ -67,7 +67,8 @@ def group_airings(occurrences: list[Occurrence], outputs: dict[str, str]) -> lis
     groups: dict[tuple, list[Occurrence]] = {}
     for occ in occurrences:
         groups.setdefault((occ.start, outputs[occ.zone], occ.slot, occ.program), []).append(occ)
-    return [Airing(f"{start.isoformat()}|{output}|{slot}", start, output, tuple(occs))
+    # keyed by the first zone, not the output: an output's URL never reaches a job id or a log line
+    return [Airing(f"{start.isoformat()}|{occs[0].zone}|{slot}", start, output, tuple(occs))
             for (start, output, slot, _), occs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1]))]
 
 

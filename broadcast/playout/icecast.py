@@ -11,8 +11,11 @@ The password comes from a file or an environment variable and is never logged.
 
 from __future__ import annotations
 
+import base64
+import errno
 import logging
 import os
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -55,6 +58,7 @@ class Streamer:
         self._halt = threading.Event()
         self._child = None
         self.reconnects = 0
+        self.lost_reason: str | None = None     # why the source connection dropped (the server, the network)
         self.connected = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"icecast {self.safe_url}", daemon=True)
         self._thread.start()
@@ -65,13 +69,31 @@ class Streamer:
         return f"icecast://{parts.hostname}:{parts.port}{parts.path}"
 
     def _spawn(self):
-        parts = urlsplit(self.url)
-        target = f"icecast://{parts.username or 'source'}@{parts.hostname}:{parts.port}{parts.path}"
+        """The encoder (ffmpeg, PCM in, MP3 out) and the source connection it feeds: made here, not
+        by ffmpeg, so the password is in no process's command line (`ps` shows them to every user)."""
+        self.lost_reason = None
+        source = SourceConnection(self.url, self.password, self.name)
         args = [proc.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
                 "-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "pipe:0",
-                "-c:a", "libmp3lame", "-b:a", self.bitrate, "-ac", "1", "-content_type", "audio/mpeg",
-                "-ice_name", self.name, "-password", self.password, "-f", "mp3", target]
-        return proc.spawn(args, die_with_parent=True, stdin=proc.PIPE, stderr=proc.PIPE)
+                "-c:a", "libmp3lame", "-b:a", self.bitrate, "-ac", "1", "-f", "mp3", "-flush_packets", "1", "pipe:1"]
+        try:
+            child = proc.spawn(args, die_with_parent=True, stdin=proc.PIPE, stdout=proc.PIPE, stderr=proc.PIPE)
+        except BaseException:
+            source.close()
+            raise
+        threading.Thread(target=self._forward, args=(child, source), name="icecast source", daemon=True).start()
+        return child
+
+    def _forward(self, child, source: "SourceConnection") -> None:
+        """Encoded audio to the server; a lost connection ends the encoder (and so this connection)."""
+        try:
+            while chunk := child.stdout.read1(8192):
+                source.send(chunk)
+        except OSError as exc:
+            self.lost_reason = exc.strerror or str(exc)
+            child.kill()
+        finally:
+            source.close()
 
     def play(self, program: _Program) -> None:
         with self._lock:
@@ -98,7 +120,13 @@ class Streamer:
         keep_at = 0
         clock = time.monotonic()
         while not self._halt.is_set():
-            child = self._spawn()
+            try:
+                child = self._spawn()
+            except OSError as exc:           # the server is down or refuses: try again
+                log.warning("%s: cannot connect (%s); trying again", self.safe_url, exc.strerror or exc)
+                self._halt.wait(backoff)
+                backoff = min(backoff * 2, 8.0)
+                continue
             self._child = child
             started = time.monotonic()
             clock = time.monotonic()
@@ -128,6 +156,7 @@ class Streamer:
             if self._halt.is_set():
                 return
             err = child.stderr.read().decode("utf-8", "replace").strip().splitlines()[-1:] if child.stderr else []
+            err = [self.lost_reason] if self.lost_reason else err
             down_since = time.monotonic()
             log.warning("%s: stream lost (%s); reconnecting", self.safe_url,
                         err[0].replace(self.password, "***") if err else f"exit {code}")
@@ -149,6 +178,42 @@ class Streamer:
         if self._child is not None:
             proc_terminate(self._child)
         self._thread.join(5)
+
+
+class SourceConnection:
+    """One Icecast source connection: HTTP PUT with basic authentication (what ffmpeg's icecast
+    protocol sends), then the MP3 stream as the body."""
+
+    def __init__(self, url: str, password: str, name: str, timeout: float = 5.0):
+        parts = urlsplit(url)
+        self.sock = socket.create_connection((parts.hostname, parts.port or 8000), timeout)
+        try:
+            auth = base64.b64encode(f"{parts.username or 'source'}:{password}".encode()).decode()
+            self.sock.sendall((f"PUT {parts.path} HTTP/1.1\r\nHost: {parts.hostname}:{parts.port}\r\n"
+                               f"Authorization: Basic {auth}\r\nContent-Type: audio/mpeg\r\n"
+                               f"Ice-Name: {name}\r\nIce-Public: 0\r\nExpect: 100-continue\r\n\r\n").encode())
+            answer = self._answer()
+            if answer.split()[1:2] not in (["100"], ["200"]):
+                raise OSError(errno.EACCES, answer or "no answer")
+        except BaseException:
+            self.sock.close()
+            raise
+        self.sock.settimeout(timeout)
+
+    def _answer(self) -> str:
+        data = b""
+        while b"\r\n\r\n" not in data and len(data) < 8192:
+            more = self.sock.recv(1024)
+            if not more:
+                break
+            data += more
+        return data.split(b"\r\n", 1)[0].decode("latin-1")
+
+    def send(self, chunk: bytes) -> None:
+        self.sock.sendall(chunk)
+
+    def close(self) -> None:
+        self.sock.close()
 
 
 def proc_terminate(child) -> None:
@@ -242,9 +307,17 @@ class IcecastPlayer(Player):
 
 
 def read_password(password_file: str | None, env_name: str, root: Path) -> str | None:
+    """The source password from its file (which other users may not read) or the environment."""
     if password_file:
         path = Path(password_file)
         path = path if path.is_absolute() else root / path
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            return None
+        if mode & 0o077:
+            raise AudioError(_("{path}: the Icecast password file can be read by other users of this PC")
+                             .format(path=path), _("run: chmod 600 {path}").format(path=path))
         try:
             return path.read_text(encoding="utf-8").strip() or None
         except OSError:

@@ -20,6 +20,7 @@ from broadcast.i18n import N_, _
 STATUSES = ("completed", "interrupted", "failed", "missed", "fallback")
 STATUS_LABELS = {"completed": N_("Aired in full"), "interrupted": N_("Interrupted"), "failed": N_("Failed"),
                  "missed": N_("Missed"), "fallback": N_("Aired standby audio"), "playing": N_("Playing")}   # shown with _()
+LATE_SECONDS = 5.0                      # a start later than this is flagged late in the log and the report
 AIRED = ("completed", "fallback")       # the occurrence went out; never air it again
 
 
@@ -51,6 +52,19 @@ class Row:
     audio: str | None
     error: str | None
     note: str | None = None          # what the officer should know, e.g. items left out (not approved)
+
+    @property
+    def late_seconds(self) -> float | None:
+        """How much later than planned it started, when that is more than LATE_SECONDS."""
+        if self.started is None or self.status == "missed":
+            return None
+        late = (self.started - self.scheduled).total_seconds()
+        return late if late > LATE_SECONDS else None
+
+    @property
+    def late_note(self) -> str | None:
+        late = self.late_seconds
+        return None if late is None else _("started {seconds:.0f} s late").format(seconds=late)
 
 
 def _time(text: str | None) -> dt.datetime | None:

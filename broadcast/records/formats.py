@@ -39,6 +39,7 @@ def summary_lines(report: Report) -> list[tuple[str, str]]:
         ("Số buổi theo lịch đã phát", str(report.aired_scheduled)),
         ("Tỷ lệ hoàn thành", _percent(report.completion)),
         ("Số lần phát khẩn cấp", str(report.emergencies)),
+        ("Số buổi phát trễ quá 5 giây", str(report.late)),
     ]
 
 

@@ -119,6 +119,7 @@ class Report:
     distinct_items: int = 0
     scheduled: int = 0                # distinct occurrences due in the period (emergencies apart)
     emergencies: int = 0
+    late: int = 0                     # broadcasts that started more than asrun.LATE_SECONDS after their time
     statuses: dict[str, int] = field(default_factory=dict)     # attempts by status
     reasons: list[tuple[str, str, int]] = field(default_factory=list)
     topics: list[TopicLine] = field(default_factory=list)
@@ -196,6 +197,7 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
         report.broadcasts += 1
         report.emergencies += emergency
         final = aired[-1]
+        report.late += final.late_seconds is not None
         zone_broadcasts[final.zone] += 1
         if final.status != "completed":
             continue

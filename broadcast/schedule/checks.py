@@ -81,6 +81,13 @@ def _overlapping(schedule: Schedule, report: CheckReport) -> None:
                     b, "start", _("overlaps slot {slot!r} ({file}, line {line}) on zone {zone} on {weekday}").format(
                         slot=a.id, file=a.path.name, line=a.line, zone=zones[0], weekday=_(WEEKDAYS[min(days)])),
                     _("move one slot, shorten it, or give them different zones")))
+            shared = sorted({schedule.zones[z].output for z in a.zones} & {schedule.zones[z].output for z in b.zones})
+            if days and not zones and shared and overlaps(a, b):
+                report.problems.append(_at(
+                    b, "start", _("overlaps slot {slot!r} ({file}, line {line}) on output {output} on {weekday}: "
+                                  "their zones share these loudspeakers").format(
+                        slot=a.id, file=a.path.name, line=a.line, output=shared[0], weekday=_(WEEKDAYS[min(days)])),
+                    _("zones on one output hear one program: move one slot, or give the zones their own outputs")))
     events = list(schedule.events)
     for n, a in enumerate(events):
         for b in events[n + 1:]:

@@ -167,13 +167,23 @@ class Planner:
             for slot, zones in slots_on(self.schedule, day):
                 when = dt.datetime.combine(day, slot.start, tz)
                 base: dict[tuple, Program] = {}
+                shared = self._per_output(slot, day, zones, placed)
                 for zone in zones:
                     oid = occurrence_id(slot, day, zone)
-                    queued = tuple(placed.get(oid, ()))
+                    queued = shared[self.schedule.zones[zone].output]
                     if queued not in base:
                         base[queued] = self.program(slot, day, queued)
                     out.append(Occurrence(oid, slot.id, zone, when, slot.length, slot.is_event, base[queued]))
         return out
+
+    def _per_output(self, slot: Slot, day: dt.date, zones, placed: dict[str, list[QueueEntry]]) -> dict[str, tuple]:
+        """Queue entries per physical output: zones on one output hear one program, so an entry
+        for one of them airs for all (a split program would air twice, one after the other)."""
+        found: dict[str, list[QueueEntry]] = {}
+        for zone in zones:
+            entries = found.setdefault(self.schedule.zones[zone].output, [])
+            entries.extend(e for e in placed.get(occurrence_id(slot, day, zone), ()) if e not in entries)
+        return {output: tuple(sorted(entries, key=lambda e: e.order)) for output, entries in found.items()}
 
     def program(self, slot: Slot, day: dt.date, queued: tuple[QueueEntry, ...]) -> Program:
         """Priority queue items first, then the slot's named items, normal queue items, and

@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -90,6 +91,8 @@ def test_daemon_path_logs_per_output_and_never_the_password(icecast, station_dir
         try:
             assert client.wait_for_data()
             [airing] = playout.airings(start - dt.timedelta(seconds=1), start + dt.timedelta(seconds=1))
+            assert "icecast" not in airing.key                       # job ids and log lines name the zone
+            assert not _command_lines_holding(PASSWORD)              # `ps` shows no password
             outcome = playout.air(airing)
             time.sleep(1.5)
         finally:
@@ -101,6 +104,32 @@ def test_daemon_path_logs_per_output_and_never_the_password(icecast, station_dir
     spans = client.loud_spans(threshold=1500)
     assert spans and -0.5 < spans[0][0] - start.timestamp() < 2.0
     assert PASSWORD not in caplog.text
+
+
+def _command_lines_holding(secret: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if secret in text:
+            found.append(text)
+    return found
+
+
+def test_a_password_file_others_can_read_is_refused(tmp_path):
+    from broadcast.errors import AudioError
+    from broadcast.playout.icecast import read_password
+
+    secret = tmp_path / "icecast.pass"
+    secret.write_text(PASSWORD)
+    secret.chmod(0o644)
+    with pytest.raises(AudioError) as caught:
+        read_password(str(secret), "X", tmp_path)
+    assert "chmod 600" in str(caught.value) and PASSWORD not in str(caught.value)
+    secret.chmod(0o600)
+    assert read_password(str(secret), "X", tmp_path) == PASSWORD
 
 
 def test_a_password_in_the_schedule_is_refused_and_a_missing_one_explained():

@@ -52,7 +52,8 @@ async def listing(request: Request) -> Response:
     found = await run_in_threadpool(service.records.as_run, c.station, query, SHOWN)
     lines = [LogLine(fmt.moment(r.scheduled), zones.get(r.zone, r.zone), r.slot, fmt.airing(r.status),
                      r.status, fmt.mmss(r.played_seconds), ", ".join(i.title for i in r.items),
-                     "; ".join(x for x in (r.error, r.note) if x), r.id, _audio_state(r)) for r in found.rows]
+                     "; ".join(x for x in (r.error, r.note, r.late_note) if x), r.id, _audio_state(r))
+             for r in found.rows]
     return c.render(request, "asrun.html", lines=lines, total=found.total, first=fmt.date(first),
                     last=fmt.date(last), zone=zone or "", status=status or "", zones=list(zones.items()),
                     script=script or "", items=[(i.id, i.title) for i in items], query=request.url.query,
