@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from broadcast.errors import InputError
-from broadcast.i18n import _, ngettext
+from broadcast.i18n import _, known, ngettext
 from broadcast.news.scripts import CheckResult, NewsItem, check_scripts
 from broadcast.normalize import Normalizer, lines_without_diacritics
 from broadcast.normalize.documents import block_start
@@ -53,7 +53,30 @@ def _reading(item: NewsItem, normalizer: Normalizer, inode: int, mtime_ns: int, 
 
 
 def check_news(station: Station, paths: list[Path]) -> CheckResult:
-    return check_scripts(paths, station.topics, warn=reading_warnings(Normalizer.for_station(station.lexicon_path())))
+    readings = reading_warnings(Normalizer.for_station(station.lexicon_path()))
+    voices = _station_voices(station)
+
+    def warn(item: NewsItem) -> list[InputError]:
+        return readings(item) + voice_warnings(item, voices)
+
+    return check_scripts(paths, station.topics, warn=warn)
+
+
+def _station_voices(station: Station) -> frozenset[str]:
+    from broadcast.speech.registry import build_engines
+
+    return frozenset(v for engine in build_engines(station) for v in engine.voices())
+
+
+def voice_warnings(item: NewsItem, voices: frozenset[str]) -> list[InputError]:
+    """A voice no engine of the station has (it would be read by the engine's default voice)."""
+    if item.voice is None or item.voice in voices:
+        return []
+    lines = item.path.read_text("utf-8-sig").splitlines()[:item.body_line]
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith("voice:")), None)
+    return [InputError(item.path, line, "voice", _("no speech engine of this station has the voice {voice!r}: "
+                                                   "it would be read in the engine's default voice")
+                       .format(voice=item.voice), known(sorted(voices)))]
 
 
 EXPIRY_NOTICE_DAYS = 30          # warn this long before an item stops airing

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from broadcast import yamlfile
+from broadcast.errors import InputError
 from broadcast.i18n import _
 
 LETTERS = {     # letter names as announcers spell an abbreviation (DGI: đê giê i), not phonics (dê gờ i)
@@ -64,8 +65,13 @@ class Lexicon:
 
 def _read(located: yamlfile.Located) -> Lexicon:
     data = located.data or {}
-    if not isinstance(data, dict):
-        raise located.error((), _("expected sections 'words:' and/or 'document_types:'"))
+    # a file that is not a lexicon (a wrong path: /etc/shadow) is refused by its line, never quoted
+    stray = next((key for key in data if key not in ("words", "document_types")), None) \
+        if isinstance(data, dict) else ()
+    if stray is not None:
+        raise InputError(located.path, located.line(stray) if stray != () else 1, None,
+                         _("this is not a lexicon: it must have only the sections 'words:' and 'document_types:'"),
+                         _("check the file name given as 'lexicon:' in station.yaml"))
     sections = {}
     for section in ("words", "document_types"):
         entries = data.get(section) or {}
@@ -77,10 +83,6 @@ def _read(located: yamlfile.Located) -> Lexicon:
                                     _("write it as '{key}: cách đọc'").format(key=key))
         sections[section] = {unicodedata.normalize("NFC", str(k)): unicodedata.normalize("NFC", v)
                              for k, v in entries.items()}
-    for key in data:
-        if key not in ("words", "document_types"):
-            raise located.error((key,), _("unknown section"), _("use 'words:' or 'document_types:'"))
-
     return Lexicon(sections["words"], sections["document_types"])
 
 

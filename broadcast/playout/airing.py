@@ -22,7 +22,6 @@ from broadcast.playout import lastgood
 from broadcast.playout.ledger import Ledger
 from broadcast.playout.output import Player, PlayResult
 from broadcast.playout.outputs import make_player
-from broadcast.playout.players import END_TOLERANCE
 from broadcast.records import asrun
 from broadcast.records.asrun import AiredItem
 from broadcast.render.programs import ProgramJob, ProgramStore, record, render_in_worker
@@ -37,6 +36,8 @@ END_WAIT = 1.0              # at most this long the feeder waits for the end to 
 EMERGENCY_STALE = dt.timedelta(minutes=30)   # an emergency request older than this is not aired late
 DB_WAIT_MS = 1000          # the daemon's own writes besides the as-run log (heartbeat, queue) wait no longer
 HANDLED_MARGIN = dt.timedelta(minutes=1)   # a heartbeat may come after a job fired but before its row
+END_REACHED = 0.05         # progress this close to the length is the end (players report the last sample exactly);
+                           # a row found playing with less was cut short, and airs again at restart
 CLOCK_STEP = 5.0           # seconds: a larger difference between the wall clock and elapsed time is a step
 LEDGER_START_WAIT = 10.0    # seconds catch-up waits for the journal of the last run to reach the database
 
@@ -96,7 +97,7 @@ class ProgressRecorder:
 
     def played(self, seconds: float) -> None:            # called on the output's feeding thread
         self.latest = seconds
-        if seconds >= self.expected - END_TOLERANCE and not self.ended.is_set():
+        if seconds >= self.expected - END_REACHED and not self.ended.is_set():
             self.wake.set()
             self.ended.wait(END_WAIT)
 
@@ -117,7 +118,7 @@ class ProgressRecorder:
                 for row in self.rows:
                     self.ledger.progress(row, value)
                 self.written = value
-            if value >= self.expected - END_TOLERANCE:
+            if value >= self.expected - END_REACHED:
                 self.ended.set()
             if self.done.is_set():
                 self.ended.set()
@@ -580,9 +581,9 @@ class Playout:
         if not self.ledger.flush(LEDGER_START_WAIT):
             log.error("the as-run journal could not be written to the database yet; rows found playing are "
                       "closed with what the database knows")
-        for row in self.db(asrun.close_unfinished, now, END_TOLERANCE):
+        for row in self.db(asrun.close_unfinished, now, END_REACHED):
             log.warning("%s: was playing when the daemon stopped; logged %s", row.occurrence,
-                        "completed (it had played to its end)" if asrun.played_whole(row, END_TOLERANCE)
+                        "completed (it had played to its end)" if asrun.played_whole(row, END_REACHED)
                         else "interrupted")
         # everything due before the newest row, or before the last daemon's last heartbeat, was
         # handled when it was due; look from there on (a new station: nothing was ever due before now)
