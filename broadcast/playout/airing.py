@@ -299,12 +299,15 @@ class Playout:
             return held, None
         reason = _("program audio {problem} at airtime").format(problem=problem)
         standby = self.station.path(self.station.playout.standby)
-        last = self._last_good(airing.slot)
-        for path, note in ((standby, _("{reason}; played the standby audio {name}")),
-                           (last, _("{reason}; played the last good render of {slot}"))):
+        fallbacks = ((lambda: standby, _("{reason}; played the standby audio {name}")),
+                     (lambda: self._last_good(airing.slot), _("{reason}; played the last good render of {slot}")))
+        for find, note in fallbacks:        # the log is read only when there is no standby audio
+            path = find()
+            if path is None:
+                continue
             try:
                 return HeldAudio(path), note.format(reason=reason, name=path.name, slot=airing.slot)
-            except (OSError, TypeError, AttributeError):      # none configured, or gone too
+            except OSError:                 # gone too
                 continue
         return None, _("{reason}; no standby audio configured").format(reason=reason)
 

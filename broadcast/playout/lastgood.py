@@ -28,6 +28,8 @@ def folder(station: Station) -> Path:
 def keep(station: Station, schedule: Schedule) -> None:
     """Copy the schedule files just accepted (swapped in whole: a crash leaves the old copy or the new)."""
     target = folder(station)
+    if _same(target, schedule.paths):     # reloads for a script or the queue leave the copy as it is
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=".schedules.", dir=target.parent))
     try:
@@ -44,6 +46,14 @@ def keep(station: Station, schedule: Schedule) -> None:
     except OSError as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         log.error("the last good schedule could not be kept in %s: %s", target, exc)
+
+
+def _same(target: Path, paths) -> bool:
+    try:
+        kept = {p.name: p.read_bytes() for p in schedule_paths(target)}
+        return kept == {p.name: p.read_bytes() for p in paths}
+    except OSError:
+        return False
 
 
 def load(station: Station) -> week.StationPlan | None:

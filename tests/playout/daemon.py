@@ -73,3 +73,8 @@ def stop_daemon(daemon):
     if daemon.poll() is None:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(20)
+
+
+def settled_rows(station, timeout: float):
+    """The station's rows once one of them is no longer `playing` (or whatever is there at TIMEOUT)."""
+    return wait_for(lambda: [r for r in rows_of(station) if r.status != "playing"], timeout)

@@ -15,6 +15,7 @@ from tests.playout.daemon import (
     ahead,
     make_station,
     rows_of,
+    settled_rows,
     start_daemon,
     stop_daemon,
     wait_for,
@@ -29,7 +30,7 @@ def test_program_airs_on_time_on_the_sound_server(station_dir, pulse, tmp_path):
     with open(tmp_path / "daemon.log", "w") as log:
         daemon = start_daemon(station_dir, pulse, log)
         try:
-            rows = wait_for(lambda: [r for r in rows_of(station) if r.status != "playing"], 30)
+            rows = settled_rows(station, 30)
         finally:
             stop_daemon(daemon)
     spans = recorder.sounding()
@@ -93,7 +94,7 @@ def test_missing_device_fails_and_is_never_logged_completed(station_dir, pulse, 
     with open(tmp_path / "daemon.log", "w") as log:
         daemon = start_daemon(station_dir, pulse, log)
         try:
-            rows = wait_for(lambda: [r for r in rows_of(station) if r.status != "playing"], 30)
+            rows = settled_rows(station, 30)
         finally:
             stop_daemon(daemon)
     assert [r.status for r in rows] == ["failed"]
@@ -159,7 +160,7 @@ def test_a_program_killed_after_its_end_is_not_aired_again(station_dir, tmp_path
     with open(tmp_path / "daemon.log", "w") as log:
         daemon = start_daemon(station_dir, None, log)
         try:
-            wait_for(lambda: [r for r in rows_of(station) if r.status != "playing"], 20)
+            settled_rows(station, 20)
             time.sleep(4)                                  # time enough to air it again, were it due
         finally:
             stop_daemon(daemon)

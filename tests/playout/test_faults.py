@@ -8,7 +8,16 @@ import time
 
 from broadcast.playout import status
 from broadcast.records import asrun
-from tests.playout.daemon import TZ, ahead, make_station, rows_of, start_daemon, stop_daemon, wait_for
+from tests.playout.daemon import (
+    TZ,
+    ahead,
+    make_station,
+    rows_of,
+    settled_rows,
+    start_daemon,
+    stop_daemon,
+    wait_for,
+)
 
 HOLD_DB = """
 import sqlite3, sys, time
@@ -44,7 +53,7 @@ def test_audio_never_waits_for_a_locked_database(station_dir, tmp_path):
             aired_at = time.time()
             assert holder.poll() is None, "the program must end while the database is still held"
             holder.wait(30)
-            rows = wait_for(lambda: [r for r in rows_of(station) if r.status != "playing"], 30)
+            rows = settled_rows(station, 30)
         finally:
             stop_daemon(daemon)
     [row] = rows
@@ -121,7 +130,7 @@ def test_an_invalid_schedule_at_start_airs_the_last_good_one(station_dir, tmp_pa
         path.write_text(path.read_text(encoding="utf-8").replace("zones: all", "zones: [thon-9]"), encoding="utf-8")
         daemon = start_daemon(station_dir, None, log)          # e.g. after a power cut, with the typo saved
         try:
-            rows = wait_for(lambda: [r for r in rows_of(station) if r.status != "playing"], 40)
+            rows = settled_rows(station, 40)
             beat = status.read(station.db_path)
         finally:
             stop_daemon(daemon)
@@ -148,7 +157,7 @@ def test_audio_deleted_just_before_airtime_still_airs_whole(station_dir, tmp_pat
         try:
             _sleep_until(start, 2.0)
             _clear_cache(station_dir)
-            rows = wait_for(lambda: [r for r in rows_of(station) if r.status != "playing"], 30)
+            rows = settled_rows(station, 30)
         finally:
             stop_daemon(daemon)
     [row] = rows
