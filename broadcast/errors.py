@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from broadcast.i18n import _, ngettext
 
 
@@ -26,7 +28,7 @@ class BroadcastError(Exception):
 
 
 def _rebuild(cls, args: tuple, state: dict) -> BroadcastError:
-    error = Exception.__new__(cls)
+    error = cls.__new__(cls)
     error.args = args
     error.__dict__.update(state)
     return error
@@ -63,3 +65,12 @@ class AudioError(BroadcastError):
 
 class ConfigError(BroadcastError):
     """station.yaml or a schedule is wrong."""
+
+
+class DiskFullError(BroadcastError, OSError):
+    """The disk refused a write: where, and how much room is left. Also an OSError (ENOSPC),
+    so code that survives a failed write survives this one."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message, hint)
+        self.errno = errno.ENOSPC

@@ -252,7 +252,21 @@ class Playout:
     # ------------------------------------------------------------ database
     def db(self, fn, *args, **kwargs):
         with self._db_lock:
+            if self.conn.read_only:          # opened on a full disk: writable again once there is room
+                self._reopen()
             return fn(self.conn, *args, **kwargs)
+
+    def _reopen(self) -> None:
+        try:
+            conn = db.connect(self.conn.path, check_same_thread=False)
+        except BroadcastError:
+            return
+        if conn.read_only:
+            conn.close()
+            return
+        conn.execute(f"PRAGMA busy_timeout = {DB_WAIT_MS}")
+        self.conn.close()
+        self.conn = conn
 
     # ------------------------------------------------------------ audio
     def job(self, program: Program) -> ProgramJob:

@@ -178,6 +178,7 @@ class Daemon:
         self._next_render = 0.0
         self._next_prune = 0.0
         self._emergencies: set[int] = set()
+        self._beat_failing = False
         self.lock: StationLock | None = None
 
     def run(self) -> None:
@@ -274,8 +275,12 @@ class Daemon:
         try:
             p.db(status.beat, status.DaemonStatus(os.getpid(), self.clock.now(), p.plan_loaded, len(p.plan.items),
                                                   len(p.plan.queue), p.plan_error))
-        except sqlite3.Error as exc:          # another writer holds the database: the next beat will do
-            log.warning("heartbeat not written: %s", exc)
+        except sqlite3.Error as exc:          # another writer holds the database, a full disk: the next beat will do
+            if not self._beat_failing:
+                log.warning("heartbeat not written: %s (said once, until it is written again)", exc)
+            self._beat_failing = True
+        else:
+            self._beat_failing = False
 
     def emergencies(self) -> None:
         for entry in self.playout.db(queue.emergencies):

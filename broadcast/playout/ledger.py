@@ -84,6 +84,7 @@ class Ledger:
         self._cond = threading.Condition()
         self._closing = False
         self._begun: dict[str, str] = {}          # token -> occurrence, while its rows are pending
+        self._journal_failing = False              # said once, until the journal takes a line again
         self._replay()
         self._thread = threading.Thread(target=self._run, name="as-run writer", daemon=True)
         self._thread.start()
@@ -143,7 +144,14 @@ class Ledger:
                     f.flush()
                     os.fsync(f.fileno())
             except OSError as exc:       # a full disk: the change waits in memory for the database
-                log.error("as-run journal %s not written (%s); the change is kept in memory", self.journal, exc)
+                if not self._journal_failing:
+                    log.error("as-run journal %s not written (%s); changes are kept in memory until it is",
+                              self.journal, exc)
+                self._journal_failing = True
+            else:
+                if self._journal_failing:
+                    log.warning("as-run journal %s written again", self.journal)
+                self._journal_failing = False
             if op["op"] == "begin":
                 self._begun[op["token"]] = op["occurrence"]
             self._pending.append(op)
@@ -189,7 +197,7 @@ class Ledger:
                 if not failing:
                     log.error("as-run log: the database refuses a change (%s); retrying until it takes it", exc)
                 failing = True
-                if conn is not None and not isinstance(exc, sqlite3.OperationalError):
+                if conn is not None and (conn.read_only or not isinstance(exc, sqlite3.OperationalError)):
                     conn.close()
                     conn = None
                 with self._cond:

@@ -7,10 +7,13 @@ that has shipped.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
-from broadcast.errors import BroadcastError
+from broadcast import files
+from broadcast.errors import BroadcastError, DiskFullError
 from broadcast.i18n import _
 
 MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
@@ -112,22 +115,88 @@ class DatabaseError(BroadcastError):
     """The station database cannot be opened or written."""
 
 
+class DatabaseFullError(DiskFullError, sqlite3.OperationalError):
+    """The disk refused a change to station.db: an sqlite3 error to the daemon's retries, a
+    located message to the officer."""
+
+
+LOW_ROOM_BYTES = 1024 * 1024    # below this, an I/O or read-only refusal is taken for a full disk
+
+
+class StationConnection(sqlite3.Connection):
+    """A connection whose refusals for want of room say so: a DiskFullError naming the folder."""
+
+    path: Path
+    read_only = False          # opened read-only because the disk was full
+
+    def execute(self, sql, parameters=(), /):
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            raise _explained(exc, self.path) from exc
+
+    def executemany(self, sql, parameters, /):
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            raise _explained(exc, self.path) from exc
+
+
+def _explained(exc: sqlite3.OperationalError, path: Path) -> Exception:
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL or (code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY)
+                                       and _low_room(path.parent)):
+        full = files.disk_full(path.parent)
+        return DatabaseFullError(full.message, full.hint)
+    return exc
+
+
+def _low_room(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < LOW_ROOM_BYTES
+    except OSError:
+        return False
+
+
 def connect(path: Path, migrations: list[tuple[str, str]] | None = None,
             check_same_thread: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at PATH. With check_same_thread
-    False the caller serialises access itself (the daemon holds a lock around each call)."""
+    False the caller serialises access itself (the daemon holds a lock around each call).
+    On a full disk the database is opened read-only: what only reads still works, and the
+    first write says the disk is full."""
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=check_same_thread)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=ON")
+        try:
+            conn = _open(path, f"file:{quote(str(path))}", check_same_thread)
+        except sqlite3.OperationalError:
+            if not (path.exists() and _low_room(path.parent)):
+                raise
+            conn = _open(path, f"file:{quote(str(path))}?mode=ro&immutable=1", check_same_thread)
         migrate(conn, MIGRATIONS if migrations is None else migrations)
+    except DiskFullError:
+        raise
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(_("{path}: cannot open the station database: {exc}").format(path=path, exc=exc),
                             _("check the disk has space and the file is not damaged (a copy of station.db may be restored from backup)")) from exc
+    return conn
+
+
+def _open(path: Path, uri: str, check_same_thread: bool) -> StationConnection:
+    if "mode=ro" not in uri:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=check_same_thread,
+                           factory=StationConnection)
+    conn.path = path
+    conn.read_only = "mode=ro" in uri
+    conn.row_factory = sqlite3.Row
+    try:
+        if "mode=ro" not in uri:
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 

@@ -2,12 +2,15 @@
 daemon as a process on the real clock, another process holding station.db, kill -9."""
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 import time
 
 from broadcast.playout import status
 from broadcast.records import asrun
+from tests.conftest import REPO
+from tests.disk import TinyDisk
 from tests.playout.daemon import (
     TZ,
     ahead,
@@ -202,3 +205,34 @@ def test_a_deleted_run_lock_lets_no_second_daemon_in(station_dir, tmp_path):
             assert (station_dir / "run.lock").read_text() == str(first.pid)
         finally:
             stop_daemon(first)
+
+
+def test_a_full_disk_keeps_the_station_on_air(tmp_path):
+    """The station folder's disk is full when the daemon starts (after a power cut, say): what is
+    rendered airs on time, and its row is written once there is room again."""
+    sink = tmp_path / "sink"                        # the loudspeaker: not on the full disk
+    with TinyDisk(tmp_path / "disk", "16m") as disk:
+        root = disk.folder / "station"
+        shutil.copytree(REPO / "audio", root / "audio")
+        (root / "scripts").mkdir()
+        for name in ("station.yaml", "lexicon.yaml"):
+            shutil.copy(REPO / name, root / name)
+        start = ahead(12)
+        station = make_station(root, [(start, "tin-a")], output=f"file:{sink}")
+        disk.fill()
+        with open(tmp_path / "daemon.log", "w") as log:
+            daemon = start_daemon(root, None, log)
+            try:
+                aired = wait_for(lambda: list(sink.glob("*.wav")), 40)
+                time.sleep(4)
+                on_air = daemon.poll() is None
+                disk.free()
+                rows = settled_rows(station, 30)
+            finally:
+                stop_daemon(daemon)
+    text = (tmp_path / "daemon.log").read_text()
+    assert aired and on_air, text
+    [row] = rows
+    assert row.status == "completed" and abs(row.started.timestamp() - start.timestamp()) < 1.0, text
+    assert "Traceback" not in text
+    assert text.count("as-run journal") <= 2 and text.count("heartbeat not written") == 1   # said once, not each second
