@@ -12,8 +12,9 @@ from broadcast.errors import EngineError
 from broadcast.i18n import _, known
 from broadcast.sound.pcm import Speech
 from broadcast.speech.base import Engine
+from broadcast.station.settings import ESPEAK_VOICES
 
-VOICES = ("vi", "vi-VN-x-central", "vi-VN-x-south")
+VOICES = ESPEAK_VOICES
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1
 _RATE, _PITCH = 1, 3

@@ -18,8 +18,7 @@ def build_engines(station: Station) -> list[Engine]:
                                    connect_timeout=s.gtts_connect_timeout, retries=s.gtts_retries,
                                    budget=s.gtts_budget, endpoint=s.gtts_endpoint),
         "piper": lambda: PiperEngine(station.path(s.piper_voice)),
-        "espeak": lambda: EspeakEngine(voice=s.voice if s.voice in EspeakEngine().voices() else "vi",
-                                       rate=s.rate, pitch=s.pitch),
+        "espeak": lambda: EspeakEngine(voice=s.voice, rate=s.rate, pitch=s.pitch),
     }
     return [makers[name]() for name in s.engines if name in makers]
 

@@ -14,6 +14,7 @@ from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
 STATION_FILE = "station.yaml"
 ENGINE_NAMES = ("gtts", "piper", "espeak")   # speech engines this build can run, in no particular order
+ESPEAK_VOICES = ("vi", "vi-VN-x-central", "vi-VN-x-south")     # espeak-ng's Vietnamese: north, central, south
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,9 @@ def _check_station(station: Station, located: yamlfile.Located) -> None:
         if engine not in ENGINE_NAMES:
             raise located.error(("speech", "engines"), _("unknown engine {name!r}").format(name=engine),
                                 i18n.known(ENGINE_NAMES))
+    if station.speech.voice not in ESPEAK_VOICES:
+        raise located.error(("speech", "voice"), _("espeak-ng has no voice {name!r}").format(name=station.speech.voice),
+                            i18n.known(ESPEAK_VOICES))
     if station.mix.sample_rate not in (16000, 22050, 24000, 44100, 48000):
         raise located.error(("mix", "sample_rate"), _("{rate} Hz is not supported").format(rate=station.mix.sample_rate),
                             _("use 22050 (speech) or 44100/48000"))

@@ -18,6 +18,7 @@ CASES = {
     "mix: {gap: .inf}": ("mix.gap", "expected a number"),
     "playout: {keep_aired_days: 2.5}": ("playout.keep_aired_days", "whole number"),
     "speech: {engines: [espeak, 5]}": ("speech.engines", "list of names"),
+    "speech: {voice: vi-north}": ("speech.voice", "no voice 'vi-north'"),     # was read as "vi", silently
     "console: {upload_mb: 1.0e+12}": ("console.upload_mb", "out of range"),
     "console: {upload_mb: 1e12}": ("console.upload_mb", "expected a number"),   # YAML 1.1: a string
 }
