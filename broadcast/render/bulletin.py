@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 FORMATS = ("wav", "flac", "mp3")
 MIX_VERSION = 2      # bump when mixing changes the audio, to invalidate bulletin caches
 SHAPE_VERSION = 1    # bump when the compressor changes: the stored gains no longer apply
+LEVELED_SPEECH_LUFS = -26.4   # speech after the compressor's leveling (measured: -26.1 to -27.1 on the samples)
 GREETING = "(greeting)"   # owner of the station greeting's speech (never a script id: ids are lowercase)
 
 
@@ -187,11 +188,9 @@ class Renderer:
         out = Path(out)
         fmt = output_format(out)
         frame = Frame(greeting, intro, outro)
-        key = self._cache_key(items, fmt, frame)
-        cached = self.station.cache_dir / "bulletins" / f"{key}.{fmt}"
+        cached = self._bulletin_file(items, fmt, frame)
         meta = cached.with_suffix(".json")
-        greeted = not greeting or self.speech.is_cached(self.spoken(greeting), None)
-        if _intact(cached, meta) and greeted and all(self._speech_cached(i) for i in items):
+        if self.ready(items, fmt, frame) is not None:
             result = self._from_cache(cached, meta, out, fmt)
         else:
             result = self._render_fresh(items, out, fmt, frame)
@@ -202,6 +201,42 @@ class Renderer:
         if mp3 and fmt != "mp3":
             result.mp3 = self.encode_mp3(out, out.with_suffix(".mp3"))
         return result
+
+    def _bulletin_file(self, items: list[NewsItem], fmt: str, frame: "Frame") -> Path:
+        return self.station.cache_dir / "bulletins" / f"{self._cache_key(items, fmt, frame)}.{fmt}"
+
+    def ready(self, items: list[NewsItem], fmt: str = "wav", frame: "Frame | None" = None) -> Path | None:
+        """The cached bulletin of ITEMS when nothing needs rendering (speech still cached too)."""
+        frame = frame or Frame()
+        cached = self._bulletin_file(items, fmt, frame)
+        greeted = not frame.greeting or self.speech.is_cached(self.spoken(frame.greeting), None)
+        if _intact(cached, cached.with_suffix(".json")) and greeted and all(self._speech_cached(i) for i in items):
+            return cached
+        return None
+
+    def opening(self, item: NewsItem) -> list[Part]:
+        """The parts a bulletin of ITEM starts with, up to where its first silence ends: the intro and
+        the gap after it, or else its first text voiced (a title: a few syllables). Streamed
+        previews send them while the rest renders."""
+        intro = self._jingle(self.station.mix.intro)
+        if intro is not None:
+            return [intro, silence(self.station.mix.gap / 2)]
+        texts = self._texts(item)
+        if not texts:
+            return []
+        return [self._speech_part(item.id, self.shape(SpeechJob(0, texts[0], item.voice, item.engine, item.id)))]
+
+    def expected_gain(self, item: NewsItem) -> float:
+        """The mastering gain (dB) a bulletin of ITEM alone will get, before it is voiced: its
+        jingles as they are, its speech at the leveled loudness for the length expected."""
+        from broadcast.schedule.durations import estimate_seconds
+
+        m, step = self.station.mix, self.rate // 10
+        jingles = [p for p in (self._jingle(m.intro), self._jingle(m.outro)) if p is not None]
+        spoken = sum(estimate_seconds(self.station, self.spoken(t)) for t in self._texts(item))
+        speech = np.full(max(4, int(spoken * 10)), step * dsp.db_to_gain(LEVELED_SPEECH_LUFS + 0.691) ** 2)
+        measured = dsp.loudness_from_quarters(np.concatenate([*(p.quarters for p in jingles), speech]), step)
+        return m.target_lufs - measured
 
     def _record_durations(self, items: list[NewsItem], result: RenderResult) -> None:
         """Remember each item's rendered length, so planning uses it instead of an estimate."""

@@ -28,6 +28,22 @@ def listen_file(station: Station, item_id: str) -> Path:
     return listen(station, find(station, item_id)).path
 
 
+def listen_stream(station: Station, item_id: str, stream: Path) -> Path | None:
+    """"Nghe thử" of ITEM_ID that starts at once: the finished file when nothing needs rendering;
+    else None, once its audio has gone into STREAM (a WAV written as it renders, which the
+    console sends on as it grows)."""
+    from broadcast.render.progressive import stream_preview
+
+    item = find(station, item_id)
+    renderer = Renderer(station)
+    ready = renderer.ready([item])
+    if ready is not None:
+        return ready
+    with open(stream, "wb") as sink:
+        stream_preview(renderer, item, station.cache_dir / PREVIEWS / f"{item.id}.wav", sink)
+    return None
+
+
 def emergency_text_audio(station: Station, text: str, now: dt.datetime) -> Path:
     """A short typed TEXT read aloud into audio/khan-cap/, ready for `playout.emergency`."""
     paragraphs = tuple(p.strip() for p in text.replace("\r", "").split("\n\n") if p.strip())

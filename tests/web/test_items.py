@@ -6,7 +6,12 @@ from __future__ import annotations
 import io
 import wave
 
+import numpy as np
+
 from broadcast import service
+from broadcast.news.scripts import parse_script
+from broadcast.render.bulletin import Renderer
+from broadcast.sound import dsp
 from tests.conftest import write_script
 from tests.web.conftest import csrf_of
 
@@ -51,12 +56,36 @@ def test_reading_preview_marks_the_changes(as_role):
     assert no_js.status_code == 200 and "Cách đọc" in no_js.text and "<mark" in no_js.text
 
 
-def test_listen_gives_the_item_as_it_airs(as_role):
+def _pcm(wav_bytes: bytes) -> np.ndarray:
+    return np.frombuffer(wav_bytes[44:], dtype="<i2")
+
+
+def test_listen_streams_the_item_as_it_airs_then_sends_the_file(console_station, as_role):
+    """Uncached: a WAV of unknown length sent as it renders, its opening at the learned gain and
+    the rest the aired file sample for sample; then the finished file itself."""
     client, _ = as_role("viewer")
-    audio = client.get("/tin-bai/tin-a/nghe-thu")
-    assert audio.status_code == 200 and audio.headers["content-type"] == "audio/wav"
-    with wave.open(io.BytesIO(audio.content)) as w:
-        assert w.getnframes() / w.getframerate() > 1.0
+    streamed = client.get("/tin-bai/tin-a/nghe-thu")
+    assert streamed.status_code == 200 and streamed.headers["content-type"] == "audio/wav"
+    assert "content-length" not in streamed.headers and streamed.content[40:44] == b"\xff\xff\xff\xff"
+    cached = client.get("/tin-bai/tin-a/nghe-thu")
+    assert cached.status_code == 200 and int(cached.headers["content-length"]) == len(cached.content)
+    with wave.open(io.BytesIO(cached.content)) as w:
+        rate, aired = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    heard = _pcm(streamed.content)
+    station = service.station.open_station(console_station)
+    opening = _opening_length(station, console_station)
+    assert len(heard) == len(aired) and 0 < opening < len(aired)
+    assert np.array_equal(heard[opening:], aired[opening:])
+    loud = [dsp.integrated_loudness(dsp.as_float(x), rate) for x in (heard, aired)]
+    assert abs(loud[0] - loud[1]) <= 1.0
+    assert not list((console_station / "cache" / "preview").glob(".nghe-*"))      # the stream file is gone
+
+
+def _opening_length(station, root) -> int:
+    from broadcast.sound.mix import assemble
+
+    renderer = Renderer(station)
+    return len(assemble(renderer.opening(parse_script(root / "scripts" / "tin-a.md")), renderer.rate).samples)
 
 
 def test_lint_and_unknown_abbreviations_beside_the_lines(console_station, as_role):

@@ -3,14 +3,21 @@ as "Nội dung"), "Xem cách đọc", "Nghe thử", history with a diff, delete.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 
 from broadcast import service
 from broadcast.errors import InputError, ScriptErrors
@@ -19,6 +26,7 @@ from broadcast.news.scripts import OPEN_ENDED, PRIORITIES, NewsItem
 from broadcast.service.approval import LABELS as ITEM_LABELS
 from broadcast.service.scripts import Draft
 from broadcast.web import format as fmt
+from broadcast.web import streaming
 from broadcast.web.console import console
 from broadcast.web.permissions import allowed
 
@@ -206,9 +214,14 @@ async def preview(request: Request) -> Response:
 
 
 async def listen(request: Request) -> Response:
+    """"Nghe thử": the finished file if nothing needs rendering, else the audio as it renders."""
     c = console(request)
-    path = await c.worker.run("listen_file", c.station, request.path_params["item_id"])
-    return FileResponse(path, media_type="audio/wav", headers={"cache-control": "no-cache"})
+    stream = c.station.cache_dir / "preview" / f".nghe-{secrets.token_hex(8)}.wav"
+    stream.parent.mkdir(parents=True, exist_ok=True)
+    job = asyncio.ensure_future(c.worker.run("listen_stream", c.station, request.path_params["item_id"], stream))
+    if not await streaming.started(stream, job):
+        return FileResponse(await job, media_type="audio/wav", headers={"cache-control": "no-cache"})
+    return StreamingResponse(streaming.tail(stream, job), media_type="audio/wav", headers={"cache-control": "no-cache"})
 
 
 @dataclass(frozen=True)
