@@ -18,7 +18,7 @@ from broadcast.errors import ConfigError
 from broadcast.i18n import _
 from broadcast.news.scripts import NewsItem
 from broadcast.normalize import Normalizer
-from broadcast.sound import audio, dsp
+from broadcast.sound import audio, dsp, memory
 from broadcast.sound.mix import Part, assemble, audio_part, master, silence, to_int16
 from broadcast.speech.cache import SpeechCache
 from broadcast.speech.chain import SpeechService
@@ -71,6 +71,7 @@ class Renderer:
 
     def __init__(self, station: Station, speech: SpeechService | None = None,
                  normalizer: Normalizer | None = None):
+        memory.reuse_freed_memory()
         self.station = station
         self.normalizer = normalizer or Normalizer.for_station(station.lexicon_path())
         self.speech = speech or SpeechService(build_engines(station), SpeechCache(station.cache_dir / "speech"))
