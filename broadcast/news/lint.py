@@ -54,10 +54,10 @@ def _reading(item: NewsItem, normalizer: Normalizer, inode: int, mtime_ns: int, 
 
 def check_news(station: Station, paths: list[Path]) -> CheckResult:
     readings = reading_warnings(Normalizer.for_station(station.lexicon_path()))
-    voices = _station_voices(station)
+    voices = functools.cache(_station_voices)        # the engines are loaded only for an item that names a voice
 
     def warn(item: NewsItem) -> list[InputError]:
-        return readings(item) + voice_warnings(item, voices)
+        return readings(item) + (voice_warnings(item, voices(station)) if item.voice is not None else [])
 
     return check_scripts(paths, station.topics, warn=warn)
 
