@@ -270,18 +270,28 @@ def limit(x: np.ndarray, ceiling_db: float, rate: int, peaks: np.ndarray | None 
     # every stretch at once: laid end to end with SPAN ones between them, so no window reaches
     # from one stretch into the next (as if each were filtered alone with cval=1)
     stretches = [(first * frame, min(len(x), last * frame)) for first, last in zip(edges[::2], edges[1::2])]
-    gap = np.ones(span, dtype=np.float32)
-    pieces = []
-    for lo, hi in stretches:
-        pieces += [np.minimum(1.0, ceiling / np.maximum(np.abs(x[lo:hi]), 1e-9)).astype(np.float32), gap]
-    need = np.concatenate(pieces)
+    gap = np.zeros(span, dtype=x.dtype)                 # silence needs no gain: 1 in the gain curve
+    need = np.concatenate([piece for lo, hi in stretches for piece in (x[lo:hi], gap)])
+    need = np.minimum(1.0, ceiling / np.maximum(np.abs(need), 1e-9))
     gain = np.minimum(behind_mean(ahead_minimum(need, span, 1.0), span, 1.0), need)
-    touched, at = [], 0
-    for lo, hi in stretches:
-        g = gain[at: at + hi - lo]
-        at += hi - lo + span
-        if (g < 1.0).any():
-            touched.append((lo, hi))
-            x[lo:hi] *= g
-            peaks[lo // frame: -(-hi // frame)] = frame_peaks(x[lo:hi], frame)
+    offsets = np.cumsum([0] + [hi - lo + span for lo, hi in stretches])[:-1]
+    ends = offsets + [hi - lo for lo, hi in stretches]
+    changed = np.minimum.reduceat(gain, np.column_stack([offsets, ends]).ravel())[::2] < 1.0
+    touched = [(lo, hi) for (lo, hi), yes in zip(stretches, changed) if yes]
+    for (lo, hi), at in zip(touched, offsets[changed]):
+        x[lo:hi] *= gain[at: at + hi - lo]
+    _refresh_peaks(x, peaks, touched, frame)
     return touched
+
+
+def _refresh_peaks(x: np.ndarray, peaks: np.ndarray, ranges: list[tuple[int, int]], frame: int) -> None:
+    """PEAKS again for the frames of RANGES (which start on frame boundaries), all at once."""
+    if not ranges:
+        return
+    frames = np.concatenate([np.arange(lo // frame, -(-hi // frame)) for lo, hi in ranges])
+    full = len(x) // frame
+    whole = frames[frames < full]
+    rows = x[: full * frame].reshape(full, frame)[whole]
+    peaks[whole] = np.maximum(rows.max(axis=1), -rows.min(axis=1))
+    if len(whole) < len(frames):                     # the short last frame
+        peaks[full] = np.abs(x[full * frame:]).max()
