@@ -65,13 +65,17 @@ def speech_gains(x: np.ndarray, rate: int, *, level: float = -20.0, threshold: f
 
 def apply_gains(x: np.ndarray, gains: np.ndarray, rate: int) -> np.ndarray:
     """X times the frame GAINS, linearly interpolated between frames (a new array)."""
-    frame = max(1, rate // 100)
     if not len(gains):
         return x.astype(np.float32, copy=True)
+    return x * gain_curve(gains, rate, len(x))
+
+
+def gain_curve(gains: np.ndarray, rate: int, length: int) -> np.ndarray:
+    """The frame GAINS per sample, linearly interpolated between frames, for LENGTH samples."""
+    frame = max(1, rate // 100)
     step = np.diff(gains, append=gains[-1])
     ramp = np.arange(frame, dtype=np.float32) / frame            # linear between frame gains
-    per_sample = (gains[:, None] + step[:, None] * ramp[None, :]).ravel()[: len(x)]
-    return x * per_sample
+    return (gains[:, None] + step[:, None] * ramp[None, :]).ravel()[:length]
 
 
 # ---------------------------------------------------------------- BS.1770 loudness

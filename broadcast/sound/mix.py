@@ -44,12 +44,20 @@ class Part:
             return self.frames
         return int(round(self.seconds * 10)) * (rate // 10)     # silences stay on the 100 ms grid
 
-    def samples(self) -> np.ndarray | None:
+    def write_into(self, out: np.ndarray) -> bool:
+        """Put this part's audio into OUT, its place on the (silent) timeline; False for a silence.
+        A voice is converted and shaped right there: no copies of a whole paragraph in between."""
         if self.source is None:
-            return self.audio
-        voice = dsp.as_float(read_wav(self.source).samples)
-        shaped = dsp.apply_gains(voice, self.gains, self.rate) if self.gains is not None else voice
-        return shaped[: self.frames] if len(shaped) >= self.frames else np.pad(shaped, (0, self.frames - len(shaped)))
+            if self.audio is None:
+                return False
+            out[:] = self.audio
+            return True
+        voice = read_wav(self.source).samples
+        n = min(len(voice), self.frames)
+        np.divide(voice[:n], np.float32(32768.0), out=out[:n], dtype=np.float32)        # dsp.as_float
+        if self.gains is not None and len(self.gains):
+            out[:n] *= dsp.gain_curve(self.gains, self.rate, n)
+        return True
 
 
 def silence(seconds: float, owner: str | None = None) -> Part:
@@ -78,11 +86,9 @@ def assemble(parts: list[Part], rate: int, bed: np.ndarray | None = None,
     at = 0
     for part in parts:
         n = part.length(rate)
-        audio = part.samples()
-        if audio is not None:
-            out[at: at + n] = audio                   # parts follow each other: no sum needed
+        audible = part.write_into(out[at: at + n])    # parts follow each other: no sum needed
         if quarters is not None:
-            if audio is None:
+            if not audible:
                 quarters.append(np.zeros(n // step))
             elif part.quarters is not None and n % step == 0:
                 quarters.append(part.quarters)
