@@ -219,21 +219,26 @@ def true_peak_db(x: np.ndarray, margin_db: float = 3.0, peaks: np.ndarray | None
         return -math.inf
     threshold = top * db_to_gain(-margin_db)
     frames = np.flatnonzero(peaks >= threshold)
-    candidates = (frames[:, None] * PEAK_FRAME + np.arange(PEAK_FRAME)).ravel()
-    candidates = candidates[candidates < len(x)]
-    hot = candidates[np.abs(x[candidates]) >= threshold]
-    marked = np.zeros(len(x) + 1, dtype=bool)
-    marked[hot] = True
-    marked[hot - 1] = True                                         # the interval before a hot sample too
-    hot = np.flatnonzero(marked[: len(x)])
+    full = len(x) // PEAK_FRAME
+    whole = frames[frames < full]
+    row, column = np.nonzero(np.abs(x[: full * PEAK_FRAME].reshape(full, PEAK_FRAME)[whole]) >= threshold)
+    hot = whole[row] * PEAK_FRAME + column
+    if len(whole) < len(frames):                                   # the short last frame
+        hot = np.concatenate([hot, full * PEAK_FRAME + np.flatnonzero(np.abs(x[full * PEAK_FRAME:]) >= threshold)])
+    intervals = np.concatenate([hot[hot > 0] - 1, hot])           # (i, i+1) before and after each hot sample
     taps = _PHASES.shape[1]
-    reach = np.arange(taps) + 1 - taps // 2                       # interval (i, i+1) needs x[i-5 .. i+6]
+    starts = intervals + 1 - taps // 2                             # interval (i, i+1) needs x[i-5 .. i+6]
+    inside = (starts >= 0) & (starts <= len(x) - taps)
     peak = top
-    for chunk in np.array_split(hot, max(1, len(hot) >> 16)):
-        if len(chunk):
-            at = chunk[:, None] + reach
-            windows = np.where((at >= 0) & (at < len(x)), x[np.clip(at, 0, len(x) - 1)], 0.0).astype(np.float32)
-            peak = max(peak, float(np.abs(windows @ _PHASES.T).max()))
+    if inside.any():
+        view = np.lib.stride_tricks.sliding_window_view(x, taps)
+        for chunk in np.array_split(starts[inside], max(1, int(inside.sum()) >> 17)):
+            peak = max(peak, float(np.abs(view[chunk].astype(np.float32, copy=False) @ _PHASES.T).max()))
+    edge = starts[~inside]
+    if len(edge):                                                  # near the ends: zeros beyond them
+        at = edge[:, None] + np.arange(taps)
+        windows = np.where((at >= 0) & (at < len(x)), x[np.clip(at, 0, len(x) - 1)], 0.0).astype(np.float32)
+        peak = max(peak, float(np.abs(windows @ _PHASES.T).max()))
     return 20 * math.log10(peak)
 
 
