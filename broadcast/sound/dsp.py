@@ -161,7 +161,7 @@ PREROLL = 2048      # samples filtered before a re-measured stretch: K-weighting
 def remeasure(x: np.ndarray, rate: int, quarters: np.ndarray, ranges: list[tuple[int, int]]) -> None:
     """Update QUARTERS (in place) where X changed in RANGES (sample ranges, e.g. the limiter's):
     only those stretches are filtered again, each after a pre-roll of the audio before it that
-    settles the filter. All stretches go through the filter as one array."""
+    settles the filter. The stretches go through the filter one after another, as one signal."""
     step = rate // 10
     spans: list[list[int]] = []                      # whole quarters to measure again
     for lo, hi in sorted(ranges):
@@ -172,14 +172,31 @@ def remeasure(x: np.ndarray, rate: int, quarters: np.ndarray, ranges: list[tuple
             spans.append([first, last])
     if not spans:
         return
-    pieces = [x[max(0, first * step - PREROLL): last * step] for first, last in spans]
     sos = _k_weighting(rate)
-    y, _state = sosfilt(sos, np.concatenate(pieces), np.zeros((len(sos), 2), dtype=np.float32))
-    at = 0
-    for (first, last), piece in zip(spans, pieces):
-        at += len(piece)
-        part = y[at - (last - first) * step: at].astype(np.float64)
-        quarters[first:last] = (part * part).reshape(-1, step).sum(axis=1)
+    state = np.zeros((len(sos), 2), dtype=np.float32)
+    for batch in _batches(spans, step):              # a few MB at a time: warm memory, the filter state carried on
+        pieces = [x[max(0, first * step - PREROLL): last * step] for first, last in batch]
+        y, state = sosfilt(sos, np.concatenate(pieces), state, in_place=True)
+        at = 0
+        for (first, last), piece in zip(batch, pieces):
+            at += len(piece)
+            part = y[at - (last - first) * step: at].astype(np.float64)
+            quarters[first:last] = (part * part).reshape(-1, step).sum(axis=1)
+
+
+REMEASURE_BATCH = 1 << 20      # samples filtered at once when re-measuring
+
+
+def _batches(spans: list[list[int]], step: int):
+    batch, size = [], 0
+    for span in spans:
+        batch.append(span)
+        size += (span[1] - span[0]) * step + PREROLL
+        if size >= REMEASURE_BATCH:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def pad_to_grid(x: np.ndarray, rate: int) -> np.ndarray:

@@ -34,16 +34,18 @@ def _kernel():
         return None
 
 
-def sosfilt(sos: np.ndarray, x: np.ndarray, zi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def sosfilt(sos: np.ndarray, x: np.ndarray, zi: np.ndarray, in_place: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """X (1-D) through the second-order sections SOS from state ZI (sections x 2):
-    (output, final state), as scipy.signal.sosfilt(sos, x, zi=zi)."""
+    (output, final state), as scipy.signal.sosfilt(sos, x, zi=zi). IN_PLACE: X is a
+    temporary of the caller's, filtered where it is when its type allows."""
     kernel = _kernel()
     dtype = np.result_type(sos, x, zi)
     if kernel is None:
         from scipy.signal import sosfilt as public
 
         return public(sos, x, zi=zi)
-    y = np.array(x, dtype=dtype, order="C").reshape(1, -1)        # filtered in place
+    fits = in_place and x.dtype == dtype and x.flags.c_contiguous and x.flags.writeable
+    y = (x if fits else np.array(x, dtype=dtype, order="C")).reshape(1, -1)        # filtered in place
     state = np.array(zi, dtype=dtype, order="C").reshape(1, len(sos), 2)
     kernel(np.ascontiguousarray(sos, dtype=dtype), y, state)
     return y.reshape(-1), state.reshape(len(sos), 2)
