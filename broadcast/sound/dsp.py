@@ -293,9 +293,25 @@ def limit(x: np.ndarray, ceiling_db: float, rate: int, peaks: np.ndarray | None 
     reach = -(-2 * span // frame) + 1                   # frames the gain ramps may touch
     grown = np.convolve(hot, np.ones(2 * reach + 1, dtype=bool), mode="same") > 0
     edges = np.flatnonzero(np.diff(np.concatenate([[0], grown.view(np.int8), [0]])))
-    # every stretch at once: laid end to end with SPAN ones between them, so no window reaches
-    # from one stretch into the next (as if each were filtered alone with cval=1)
     stretches = [(first * frame, min(len(x), last * frame)) for first, last in zip(edges[::2], edges[1::2])]
+    touched, batch, size = [], [], 0
+    for lo, hi in stretches:                            # a few MB at a time: the same warm memory each time
+        batch.append((lo, hi))
+        size += hi - lo
+        if size >= LIMIT_BATCH or hi == stretches[-1][1]:
+            touched += _limit_stretches(x, batch, ceiling, span)
+            batch, size = [], 0
+    _refresh_peaks(x, peaks, touched, frame)
+    return touched
+
+
+LIMIT_BATCH = 1 << 18          # samples of stretches limited at once
+
+
+def _limit_stretches(x: np.ndarray, stretches: list[tuple[int, int]], ceiling: float, span: int) -> list[tuple[int, int]]:
+    """Limit STRETCHES of X in place; returns those changed. They are laid end to end with SPAN
+    ones between them, so no window reaches from one into the next (as if each were filtered
+    alone with cval=1)."""
     gap = np.zeros(span, dtype=x.dtype)                 # silence needs no gain: 1 in the gain curve
     need = np.concatenate([piece for lo, hi in stretches for piece in (x[lo:hi], gap)])
     need = np.minimum(1.0, ceiling / np.maximum(np.abs(need), 1e-9))
@@ -306,7 +322,6 @@ def limit(x: np.ndarray, ceiling_db: float, rate: int, peaks: np.ndarray | None 
     touched = [(lo, hi) for (lo, hi), yes in zip(stretches, changed) if yes]
     for (lo, hi), at in zip(touched, offsets[changed]):
         x[lo:hi] *= gain[at: at + hi - lo]
-    _refresh_peaks(x, peaks, touched, frame)
     return touched
 
 
