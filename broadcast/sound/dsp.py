@@ -240,10 +240,10 @@ def true_peak_db(x: np.ndarray, margin_db: float = 3.0, peaks: np.ndarray | None
     whole = frames[frames < full]
     row, column = np.nonzero(np.abs(x[: full * PEAK_FRAME].reshape(full, PEAK_FRAME)[whole]) >= threshold)
     hot = whole[row] * PEAK_FRAME + column
-    if len(whole) < len(frames):                                   # the short last frame
+    if len(whole) < len(frames):                                   # the short last frame (after all the rows)
         hot = np.concatenate([hot, full * PEAK_FRAME + np.flatnonzero(np.abs(x[full * PEAK_FRAME:]) >= threshold)])
-    hot = np.sort(hot) if len(whole) < len(frames) else hot        # in order (rows are read in order)
-    lead = hot[np.concatenate([[True], np.diff(hot) != 1]) & (hot > 0)] - 1      # (i-1, i) not already there
+    # hot is in order: the interval (i-1, i) only where the one before i is not hot itself
+    lead = hot[np.concatenate([[True], np.diff(hot) != 1]) & (hot > 0)] - 1
     intervals = np.concatenate([lead, hot])                        # (i, i+1) before and after each hot sample
     taps = _PHASES.shape[1]
     starts = intervals + 1 - taps // 2                             # interval (i, i+1) needs x[i-5 .. i+6]
