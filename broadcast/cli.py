@@ -439,8 +439,9 @@ def log_command(ctx: Context, first, last, zone, status, as_csv: bool, db_path: 
 def format_log(rows) -> str:
     if not rows:
         return _("no as-run rows")
+    width = str(max(len(_(label)) for label in STATUS_LABELS.values()))
     lines = [header((_("scheduled"), "16"), (_("started"), "8"), (_("zone"), "16"), (_("slot"), "14"),
-                    (_("status"), "11"), (_("played"), ">7"), (" " + _("items / note"), ""))]
+                    (_("status"), width), (_("played"), ">7"), (" " + _("items / note"), ""))]
     for r in rows:
         started = r.started.strftime("%H:%M:%S") if r.started else "-"
         played = mmss(r.played_seconds) if r.played_seconds is not None else "-"
@@ -448,7 +449,7 @@ def format_log(rows) -> str:
         for extra in (r.error, r.note, r.late_note):
             if extra:
                 note = (note + "; " if note else "") + extra
-        lines.append(f"{r.scheduled:%d/%m/%Y %H:%M} {started:8} {r.zone:16} {r.slot:14} {r.status:11} "
+        lines.append(f"{r.scheduled:%d/%m/%Y %H:%M} {started:8} {r.zone:16} {r.slot:14} {_(STATUS_LABELS[r.status]):{width}} "
                      f"{played:>7}  {note}")
     return "\n".join(lines)
 
