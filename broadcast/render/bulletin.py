@@ -77,6 +77,7 @@ class Renderer:
         self.speech = speech or SpeechService(build_engines(station), SpeechCache(station.cache_dir / "speech"))
         self.rate = station.mix.sample_rate
         self._spoken: dict[str, str] = {}
+        self._jingles: dict[str | None, Part | None] = {}
 
     # ------------------------------------------------------------ speech
     def spoken(self, text: str) -> str:
@@ -151,6 +152,12 @@ class Renderer:
 
     # ------------------------------------------------------------ jingles
     def _jingle(self, relative: str | None) -> Part | None:
+        """The jingle at RELATIVE, decoded once per renderer (a preview asks for the intro three times)."""
+        if relative not in self._jingles:
+            self._jingles[relative] = self._decode_jingle(relative)
+        return self._jingles[relative]
+
+    def _decode_jingle(self, relative: str | None) -> Part | None:
         path = self.station.path(relative)
         if path is None:
             return None
@@ -191,7 +198,7 @@ class Renderer:
         frame = Frame(greeting, intro, outro)
         cached = self._bulletin_file(items, fmt, frame)
         meta = cached.with_suffix(".json")
-        if self.ready(items, fmt, frame) is not None:
+        if self._reusable(cached, items, frame):
             result = self._from_cache(cached, meta, out, fmt)
         else:
             result = self._render_fresh(items, out, fmt, frame)
@@ -210,10 +217,11 @@ class Renderer:
         """The cached bulletin of ITEMS when nothing needs rendering (speech still cached too)."""
         frame = frame or Frame()
         cached = self._bulletin_file(items, fmt, frame)
+        return cached if self._reusable(cached, items, frame) else None
+
+    def _reusable(self, cached: Path, items: list[NewsItem], frame: "Frame") -> bool:
         greeted = not frame.greeting or self.speech.is_cached(self.spoken(frame.greeting), None)
-        if _intact(cached, cached.with_suffix(".json")) and greeted and all(self._speech_cached(i) for i in items):
-            return cached
-        return None
+        return _intact(cached, cached.with_suffix(".json")) and greeted and all(self._speech_cached(i) for i in items)
 
     def opening(self, item: NewsItem) -> list[Part]:
         """The parts a bulletin of ITEM starts with, up to where its first silence ends: the intro and

@@ -80,6 +80,6 @@ def stream_preview(renderer: Renderer, item: NewsItem, out: Path, sink: BinaryIO
 
 def _gain_db(final: np.ndarray, opening: np.ndarray) -> float:
     """The gain the finished bulletin gave its opening (energy ratio; the limiter's few samples aside)."""
-    before = float(np.dot(opening, opening))
-    after = float(np.dot(final.astype(np.float64), final.astype(np.float64))) / 32767.0 ** 2
+    heard = final.astype(np.float64)
+    before, after = float(np.dot(opening, opening)), float(np.dot(heard, heard)) / 32767.0 ** 2
     return 10 * math.log10(after / before) if before > 0 and after > 0 else math.nan

@@ -167,11 +167,11 @@ def connect(path: Path, migrations: list[tuple[str, str]] | None = None,
     path = Path(path)
     try:
         try:
-            conn = _open(path, f"file:{quote(str(path))}", check_same_thread)
+            conn = _open(path, False, check_same_thread)
         except sqlite3.OperationalError:
             if not (path.exists() and _low_room(path.parent)):
                 raise
-            conn = _open(path, f"file:{quote(str(path))}?mode=ro&immutable=1", check_same_thread)
+            conn = _open(path, True, check_same_thread)
         migrate(conn, MIGRATIONS if migrations is None else migrations)
     except DiskFullError:
         raise
@@ -181,16 +181,18 @@ def connect(path: Path, migrations: list[tuple[str, str]] | None = None,
     return conn
 
 
-def _open(path: Path, uri: str, check_same_thread: bool) -> StationConnection:
-    if "mode=ro" not in uri:
+def _open(path: Path, read_only: bool, check_same_thread: bool) -> StationConnection:
+    """READ_ONLY: immutable too, for a full disk where not even the -shm file can be made."""
+    if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    uri = f"file:{quote(str(path))}" + ("?mode=ro&immutable=1" if read_only else "")
     conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=check_same_thread,
                            factory=StationConnection)
     conn.path = path
-    conn.read_only = "mode=ro" in uri
+    conn.read_only = read_only
     conn.row_factory = sqlite3.Row
     try:
-        if "mode=ro" not in uri:
+        if not read_only:
             conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
