@@ -10,9 +10,7 @@ Usage: python bench/preview_bench.py [--runs 5]
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -26,8 +24,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from console_bench import build_station, signed_in, start_console  # noqa: E402
+from figures import ebur128, spread  # noqa: E402
 
-from broadcast import proc  # noqa: E402
 from broadcast.sound import audio, dsp  # noqa: E402
 
 HEADER = 44
@@ -46,20 +44,6 @@ def fetch(client: httpx.Client, item: str) -> tuple[float, float, bytes]:
     return first, time.perf_counter() - began, body
 
 
-def ebur128(wav: Path) -> tuple[float, float]:
-    """(integrated LUFS, true peak dBTP) by ffmpeg's own meter."""
-    done = proc.ffmpeg(["-loglevel", "info", "-nostats", "-i", str(wav), "-filter_complex", "ebur128=peak=true", "-f", "null", "-"],
-                       what="ebur128")
-    text = done.stderr.decode("utf-8", "replace").rsplit("Summary:", 1)[-1]
-    return (float(re.search(r"I:\s+(-?[\d.]+) LUFS", text).group(1)),
-            float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", text).group(1)))
-
-
-def spread(values: list[float], scale: float = 1000.0) -> str:
-    shown = [v * scale for v in values]
-    return f"min {min(shown):6.0f}  median {statistics.median(shown):6.0f}  max {max(shown):6.0f}"
-
-
 def compare(root: Path, scratch: Path, streamed: bytes, item: str) -> str:
     """The streamed audio against the finished preview file, by ebur128 and by our meter."""
     heard = scratch / "heard.wav"
@@ -70,6 +54,18 @@ def compare(root: Path, scratch: Path, streamed: bytes, item: str) -> str:
     ours = [dsp.integrated_loudness(dsp.as_float(audio.read_wav(p).samples), 22050) for p in (heard, final)]
     return (f"ebur128: streamed {lh:.1f} LUFS / {ph:.1f} dBTP, aired {lf:.1f} LUFS / {pf:.1f} dBTP "
             f"(difference {lh - lf:+.1f} LU); our meter {ours[0] - ours[1]:+.2f} LU")
+
+
+def listen_runs(client: httpx.Client, root: Path, scratch: Path, item: str, runs: int):
+    """RUNS times from an empty cache: (first audio, whole, first audio cached, the last run's comparison)."""
+    cold_first, cold_total, cached_first = [], [], []
+    for _ in range(runs):
+        shutil.rmtree(root / "cache", ignore_errors=True)
+        first, total, body = fetch(client, item)
+        cold_first.append(first)
+        cold_total.append(total)
+        cached_first.append(fetch(client, item)[0])
+    return cold_first, cold_total, cached_first, compare(root, scratch, body, item)
 
 
 def main() -> None:
@@ -85,36 +81,20 @@ def main() -> None:
         try:
             client = signed_in(url)
             client.get("/")
-            results = {name: ([], [], []) for name in items}
-            notes = {}
-            for _ in range(args.runs):
-                for name, item in items.items():
-                    shutil.rmtree(root / "cache", ignore_errors=True)
-                    first, total, body = fetch(client, item)
-                    results[name][0].append(first)
-                    results[name][1].append(total)
-                    results[name][2].append(fetch(client, item)[0])
-                    notes[name] = compare(root, Path(folder), body, item)
+            results = {name: listen_runs(client, root, Path(folder), item, args.runs) for name, item in items.items()}
             settings = root / "station.yaml"                  # no intro: the first audio is the title, voiced
             settings.write_text(settings.read_text("utf-8").replace("intro: audio/jingles/intro.wav", "intro: null"),
                                 "utf-8")
-            items["mot-cua-lien-thong, no intro (the title first)"] = "mot-cua-lien-thong"
-            results[list(items)[-1]] = ([], [], [])
-            for _ in range(args.runs):
-                name, item = list(items.items())[-1]
-                shutil.rmtree(root / "cache", ignore_errors=True)
-                first, total, body = fetch(client, item)
-                results[name][0].append(first)
-                results[name][1].append(total)
-                results[name][2].append(fetch(client, item)[0])
-                notes[name] = compare(root, Path(folder), body, item)
+            name = "mot-cua-lien-thong, no intro (the title first)"
+            items[name] = "mot-cua-lien-thong"
+            results[name] = listen_runs(client, root, Path(folder), items[name], args.runs)
             for name in items:
-                cold_first, cold_total, cached_first = results[name]
-                print(f"{name}: {args.runs} runs, ms")
-                print(f"  uncached, first audio:  {spread(cold_first)}   target <= 300")
-                print(f"  uncached, whole:        {spread(cold_total)}")
-                print(f"  cached, first audio:    {spread(cached_first)}   target <= 50")
-                print(f"  last run: {notes[name]}")
+                cold_first, cold_total, cached_first, note = results[name]
+                print(f"{name}: {args.runs} runs, ms, median (min-max)")
+                print(f"  uncached, first audio:  {spread(cold_first, 1000, 0)}   target <= 300")
+                print(f"  uncached, whole:        {spread(cold_total, 1000, 0)}")
+                print(f"  cached, first audio:    {spread(cached_first, 1000, 0)}   target <= 50")
+                print(f"  last run: {note}")
         finally:
             console.terminate()
             console.wait(10)

@@ -193,17 +193,6 @@ def reference_render(root: Path, scratch: Path, revision: str) -> Path:
     return station / "out" / "bulletin.wav"
 
 
-def ebur128(path: Path) -> tuple[float, float]:
-    """(integrated LUFS, true peak dBTP) by ffmpeg's ebur128 filter, not our own meter."""
-    from broadcast import proc
-
-    done = proc.ffmpeg(["-loglevel", "info", "-nostats", "-i", str(path), "-filter_complex", "ebur128=peak=true",
-                        "-f", "null", "-"], what="ebur128")
-    text = done.stderr.decode("utf-8", "replace").rsplit("Summary:", 1)[-1]
-    return (float(re.search(r"I:\s+(-?[\d.]+) LUFS", text).group(1)),
-            float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", text).group(1)))
-
-
 def envelope(path: Path):
     import numpy as np
 
@@ -216,7 +205,9 @@ def envelope(path: Path):
 
 
 def compare_with_reference(new: Path, old: Path) -> str:
+    # imported here: the timed phases' processes load nothing of the tests
     import numpy as np
+    from figures import ebur128
 
     (ln, pn), (lo, po) = ebur128(new), ebur128(old)
     a, b = envelope(new), envelope(old)
@@ -243,12 +234,9 @@ def aligned_correlations(a, b, window: int = 100, reach: int = 10) -> list[float
     return found
 
 
-def spread(values: list[float]) -> str:
-    ordered = sorted(values)
-    return f"{ordered[len(ordered) // 2]:5.2f} ({ordered[0]:.2f}-{ordered[-1]:.2f})"
-
-
 def main() -> None:
+    from figures import spread
+
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
     names = ("cold", "mp3", "warm", "remix", "bare")
     with tempfile.TemporaryDirectory() as tmp:

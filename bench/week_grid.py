@@ -24,8 +24,14 @@ from broadcast import service  # noqa: E402
 GROUPS = ("Xã An cũ", "Xã Bình cũ", "Xã Cường cũ", "Xã Dũng cũ")
 
 
-def forty_zone_schedule(root: Path) -> None:
-    zones = "\n".join(f"  z{n:02d}: {{name: Thôn {n + 1}, group: {GROUPS[n // 10]}, output: pulse}}" for n in range(40))
+HOURS = (6, 11, 17, 20)
+
+
+def forty_zone_schedule(root: Path, output=lambda n: "pulse",
+                        rule=lambda n: "- order: rotate\n          max: 4") -> None:
+    """40 zones in 4 former communes (zone N on OUTPUT(N)), 4 slots a day (slot N picks items by RULE(N))."""
+    zones = "\n".join(f"  z{n:02d}: {{name: Thôn {n + 1}, group: {GROUPS[n // 10]}, output: \"{output(n)}\"}}"
+                      for n in range(40))
     slots = "\n".join(f"""  - id: s{hour}
     title: Bản tin {hour} giờ
     days: hằng ngày
@@ -34,8 +40,8 @@ def forty_zone_schedule(root: Path) -> None:
     zones: all
     program:
       rules:
-        - order: rotate
-          max: 4""" for hour in (6, 11, 17, 20))
+        {rule(n)}""" for n, hour in enumerate(HOURS))
+    (root / "schedules").mkdir(exist_ok=True)
     for old in (root / "schedules").glob("*.yaml"):
         old.unlink()
     (root / "schedules" / "tuan.yaml").write_text(f"zones:\n{zones}\nslots:\n{slots}\n", "utf-8")
@@ -54,7 +60,7 @@ def main() -> None:
     queued = 0
     for n, item in enumerate(items):
         day = now.date() + dt.timedelta(days=n % 7)
-        service.week.queue_add(station, item, now, f"s{(6, 11, 17, 20)[n % 4]}", day, f"z{n % 40:02d}", "priority")
+        service.week.queue_add(station, item, now, f"s{HOURS[n % 4]}", day, f"z{n % 40:02d}", "priority")
         queued += 1
     proc, url = start_console(root)
     try:

@@ -13,7 +13,6 @@ import argparse
 import datetime as dt
 import json
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,11 +22,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.console_bench import TOPICS  # noqa: E402
+from bench.figures import spread  # noqa: E402
+from bench.week_grid import HOURS, forty_zone_schedule  # noqa: E402
 from broadcast import service  # noqa: E402
-
-GROUPS = ("Xã An cũ", "Xã Bình cũ", "Xã Cường cũ", "Xã Dũng cũ")
-HOURS = (6, 11, 17, 20)
-TOPICS = ("the-che", "thu-tuc-hanh-chinh", "bo-may", "cong-vu", "tai-chinh-cong", "chinh-phu-so", "dich-vu-cong")
 
 
 def build_station(root: Path, items: int = 500) -> int:
@@ -43,21 +41,9 @@ def build_station(root: Path, items: int = 500) -> int:
         (root / "scripts" / f"tin-{n:03d}.md").write_text(
             f"---\nid: tin-{n:03d}\ntitle: Tin cải cách hành chính số {n}\ntopic: {TOPICS[n % len(TOPICS)]}\n"
             f"valid_from: 2026-01-01\nvalid_until: 2099-12-31\n---\n{bodies[n % len(bodies)]}\n", "utf-8")
-    zones = "\n".join(f"  z{n:02d}: {{name: Thôn {n + 1}, group: {GROUPS[n // 10]}, output: \"file:out/xa-{n // 10}\"}}"
-                      for n in range(40))
-    slots = "\n".join(f"""  - id: s{hour}
-    title: Bản tin {hour} giờ
-    days: hằng ngày
-    start: "{hour:02d}:00"
-    length: 20
-    zones: all
-    program:
-      rules:
-        - topics: [{TOPICS[(2 * n) % 7]}, {TOPICS[(2 * n + 1) % 7]}]
-          order: rotate
-          max: 8""" for n, hour in enumerate(HOURS))
-    (root / "schedules").mkdir()
-    (root / "schedules" / "tuan.yaml").write_text(f"zones:\n{zones}\nslots:\n{slots}\n", "utf-8")
+    forty_zone_schedule(root, output=lambda n: f"file:out/xa-{n // 10}",
+                        rule=lambda n: f"- topics: [{TOPICS[(2 * n) % 7]}, {TOPICS[(2 * n + 1) % 7]}]\n"
+                                       f"          order: rotate\n          max: 8")
     station = service.station.open_station(root)
     now = service.station.now(station)
     listed = [i.id for i in service.scripts.list_scripts(station).items][:60]
@@ -72,11 +58,6 @@ def render_week(root: Path) -> tuple[float, str]:
     done = subprocess.run([sys.executable, "-m", "broadcast", "-S", str(root), "render", "--week"],
                           capture_output=True, text=True, check=True)
     return time.perf_counter() - started, done.stdout
-
-
-def spread(values: list[float]) -> str:
-    return (f"min {min(values):.2f}  median {statistics.median(values):.2f}  max {max(values):.2f}"
-            f"  ({', '.join(f'{v:.2f}' for v in values)})")
 
 
 def main() -> None:
@@ -97,8 +78,8 @@ def main() -> None:
         print(f"station: 40 zones on 4 outputs, {len(HOURS)} slots a day, 500 items, {queued} queued requests; "
               f"{len(records)} distinct programs this week, {hours:.1f} h of audio")
         print(summary.strip().splitlines()[-1])
-        print(f"cold render of the week (s): {spread(cold)}   target <= 60")
-        print(f"warm, nothing changed (s):   {spread(warm)}   target <= 2")
+        print(f"cold render of the week (s), median (min-max): {spread(cold)}   target <= 60")
+        print(f"warm, nothing changed (s):                    {spread(warm)}   target <= 2")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
