@@ -36,13 +36,32 @@ class Recording:
 
 
 def recordings(station: Station) -> list[Recording]:
+    """The library's recordings: each WAV in audio/thu-vien/ beside its details (.json). The details
+    never name the file (a planted one could name any path): the WAV is the one beside them, and
+    only if it really lies in the folder (no link out of it)."""
     folder = station.root / FOLDER
     found = []
     for meta in sorted(folder.glob("*.json")) if folder.exists() else []:
-        data = json.loads(meta.read_text("utf-8"))
-        used = tuple(role for role in ROLES if getattr(station.mix, role) == data["file"])
-        found.append(Recording(**{**data, "used_as": used}))
+        if confined(station, meta.with_suffix(".wav").name) is None:
+            continue
+        try:
+            data = json.loads(meta.read_text("utf-8"))
+            data["file"] = (FOLDER / meta.with_suffix(".wav").name).as_posix()
+            used = tuple(role for role in ROLES if getattr(station.mix, role) == data["file"])
+            found.append(Recording(**{**data, "used_as": used}))
+        except (ValueError, TypeError, OSError):
+            continue                 # details that do not read: not listed (the file stays for the admin)
     return found
+
+
+def confined(station: Station, name: str) -> Path | None:
+    """The library's file NAME, resolved, if it is a regular file inside audio/thu-vien/ (links
+    followed, then checked); None otherwise."""
+    folder = (station.root / FOLDER).resolve()
+    path = (folder / name).resolve()
+    if path.parent != folder or not path.is_file():
+        return None
+    return path
 
 
 def add(station: Station, data: bytes, original_name: str, by: str | None, now: dt.datetime) -> Recording:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from pathlib import Path
 
 from broadcast.errors import InputError
@@ -45,12 +46,13 @@ def listen_stream(station: Station, item_id: str, stream: Path) -> Path | None:
 
 
 def emergency_text_audio(station: Station, text: str, now: dt.datetime) -> Path:
-    """A short typed TEXT read aloud into audio/khan-cap/, ready for `playout.emergency`."""
+    """A short typed TEXT read aloud into its own new file in audio/khan-cap/, ready for
+    `playout.emergency` (two officers preparing in the same second never share a file)."""
     paragraphs = tuple(p.strip() for p in text.replace("\r", "").split("\n\n") if p.strip())
     if not paragraphs:
         raise InputError(_("Emergency broadcast"), None, _("Text"), _("nothing written"), _("type the text to air"))
     folder = station.emergency_dir
-    item = NewsItem(id=f"khan-cap-{now:%Y%m%d-%H%M%S}", title="Thông báo khẩn", topic="khac",   # read on air: Vietnamese
+    item = NewsItem(id=f"khan-cap-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(6)}", title="Thông báo khẩn", topic="khac",   # read on air: Vietnamese
                     valid_from=now.date(), valid_until=now.date(), paragraphs=paragraphs, path=folder,
                     body_line=1, priority="emergency")
     out = folder / f"{item.id}.wav"

@@ -96,6 +96,8 @@ class ConsoleSettings:
     session_hours: float = 12.0      # a sign-in lasts this long without use
     upload_mb: float = 50.0          # largest audio file the console takes
     secure_cookies: bool = False     # set true when the console is served over HTTPS
+    public_url: str | None = None    # the public pages' address in the podcast feed, e.g. https://minhduc.gov.vn
+                                     # (never the request's Host header); unset: this console's own address
 
 
 @dataclass(frozen=True)

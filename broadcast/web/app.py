@@ -70,7 +70,10 @@ def page(path: str, view, permission: str, methods: tuple[str, ...] = ("GET",)) 
             if request.method == "POST" and not await _csrf_ok(request, c):
                 return c.render(request, "error.html", 403, message=_("The form is out of date or not valid"),
                                 hint=_("reload the page and do it again"))
-        return await view(request)
+        response = await view(request)
+        if request.state.session is not None:      # a signed-in page never stays in the browser's cache
+            response.headers["cache-control"] = "no-store"
+        return response
 
     route = Route(path, guarded, methods=list(methods))
     route.permission = permission
@@ -90,7 +93,9 @@ async def _csrf_ok(request: Request, c: Console) -> bool:
 
 async def broadcast_error(request: Request, exc: BroadcastError) -> Response:
     """The one place an error becomes a page: what went wrong and what to do, in Vietnamese."""
-    return console(request).render(request, "error.html", 400, message=exc.message, hint=exc.hint or "")
+    response = console(request).render(request, "error.html", 400, message=exc.message, hint=exc.hint or "")
+    response.headers["cache-control"] = "no-store"
+    return response
 
 
 class ResponseHeaders:

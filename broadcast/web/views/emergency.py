@@ -79,12 +79,16 @@ async def form(request: Request) -> Response:
 
 async def _air(request: Request, data, chosen: list[str], zones) -> Response:
     c = console(request)
-    what = str(data.get("what", ""))
     if data.get("prepared"):
         path = _audio_path(c, str(data["prepared"]))
         if path is None:
             raise BroadcastError(_("the prepared audio is gone"), _("start again on the Phát khẩn cấp page"))
         what = str(path)
+    else:                               # only an item's own text or audio: never a path from the form
+        what = str(data.get("what", ""))
+        items = (await run_in_threadpool(service.scripts.list_scripts, c.station)).items
+        if what not in {i.id for i in items}:
+            raise BroadcastError(_("no news item chosen"), _("start again on the Phát khẩn cấp page"))
     target = None if len(chosen) == len(zones) else chosen
     user, now = request.state.session.user, c.now()
 

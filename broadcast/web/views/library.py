@@ -68,10 +68,11 @@ async def use(request: Request) -> Response:
 async def listen(request: Request) -> Response:
     c = console(request)
     wanted = request.path_params["name"]
-    found = {r.file.rsplit("/", 1)[-1]: r.file for r in await run_in_threadpool(service.library.recordings, c.station)}
-    if wanted not in found:                  # only what the library lists: no path from the address
+    found = {r.file.rsplit("/", 1)[-1] for r in await run_in_threadpool(service.library.recordings, c.station)}
+    path = service.library.confined(c.station, wanted) if wanted in found else None
+    if path is None:                         # only what the library lists, inside its folder
         return c.render(request, "error.html", 404, message=_("{path} not found").format(path=wanted), hint="")
-    return FileResponse(c.station.root / found[wanted], media_type="audio/wav")
+    return FileResponse(path, media_type="audio/wav")
 
 
 async def as_item(request: Request) -> Response:

@@ -64,11 +64,20 @@ async def audio(request: Request) -> Response:
 
 async def rss(request: Request) -> Response:
     c = console(request)
-    base = str(request.base_url).rstrip("/") + PATH
+    base = public_base(c.station, request)
     found = await run_in_threadpool(service.publish.episodes, c.station)
     sizes = {e.item.id: _size(c.station, e) for e in found}
     text = await run_in_threadpool(service.publish.feed, c.station, base, sizes)
     return Response(text, media_type="application/rss+xml; charset=utf-8")
+
+
+def public_base(station, request: Request) -> str:
+    """The public pages' address: console.public_url, else the address this console listens on;
+    never the request's Host header (anyone can send any)."""
+    if station.console.public_url:
+        return station.console.public_url.rstrip("/") + PATH
+    host, port = request.scope.get("server") or ("localhost", None)
+    return f"http://{host}{'' if port in (None, 80) else f':{port}'}{PATH}"
 
 
 def _size(station, episode) -> int:

@@ -1,0 +1,90 @@
+"""The security pass of issue 33, each reproducer as a test: emergencies that cannot mix up or air
+a server path, library files confined to their folder, links from the configured address, signed-in
+pages never cached."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from urllib.parse import urlsplit
+
+import feedparser
+from starlette.testclient import TestClient
+
+from broadcast import service
+from broadcast.station.settings import edit_station
+from tests.web.test_asrun_page import _log
+from tests.web.test_emergency import _wav
+
+
+def _prepare(client, token, text: str) -> str:
+    page = client.post("/phat-khan-cap", data={"csrf_token": token, "kind": "text", "text": text, "zones": ["thon-1"]})
+    assert page.status_code == 200, page.text
+    return page.text.split('name="prepared" value="')[1].split('"')[0]
+
+
+def test_two_emergencies_prepared_in_the_same_second_have_their_own_files(console_station, as_role):
+    """33.2: the console's clock stands still here, as two officers typing in the same second."""
+    first, token = as_role("editor")
+    second, other = as_role("approver")
+    mine = _prepare(first, token, "Thông báo khẩn: mất điện lúc 14 giờ.")
+    heard = hashlib.sha256(first.get(f"/phat-khan-cap?nghe={mine}").content).hexdigest()
+    theirs = _prepare(second, other, "Thông báo khẩn: nước lũ dâng cao, bà con sơ tán ngay.")
+    assert mine != theirs
+    again = first.get(f"/phat-khan-cap?nghe={mine}")
+    assert again.status_code == 200 and hashlib.sha256(again.content).hexdigest() == heard   # airs what it showed
+
+
+def test_the_confirmation_airs_no_path_from_the_form(console_station, as_role, tmp_path):
+    """33.6: `what=/path.wav` outside the station was aired; now only an item or the prepared audio."""
+    planted = tmp_path / "ngoai.wav"
+    planted.write_bytes(_wav(1.0))
+    client, token = as_role("editor")
+    for what in (str(planted), "/etc/passwd", "../station.yaml"):
+        answer = client.post("/phat-khan-cap", data={"csrf_token": token, "confirm": "1", "what": what,
+                                                     "zones": ["thon-1"]}, follow_redirects=False)
+        assert answer.status_code == 400 and "Phát khẩn cấp" in answer.text, what
+    station = service.station.open_station(console_station)
+    assert not [a for a in service.users.audit_log(station) if a.action == "emergency"]
+
+
+def test_library_listen_serves_only_files_inside_its_folder(console_station, as_role):
+    """33.7: a planted sidecar naming /etc/passwd, and a link out of the folder, serve nothing."""
+    folder = console_station / "audio" / "thu-vien"
+    folder.mkdir(parents=True, exist_ok=True)
+    details = {"title": "x.wav", "seconds": 1.0, "lufs": -16.0, "peak": -1.0, "added": "01/01/2026 08:00", "by": None}
+    (folder / "mat-khau.json").write_text(json.dumps({**details, "file": "../../../../../../etc/passwd"}), "utf-8")
+    (folder / "mat-khau.wav").write_bytes(_wav(0.5))
+    os.symlink("/etc/passwd", folder / "lien-ket.wav")
+    (folder / "lien-ket.json").write_text(json.dumps({**details, "file": "audio/thu-vien/lien-ket.wav"}), "utf-8")
+    client, _ = as_role("viewer")
+    assert client.get("/thu-vien-am-thanh/nghe/passwd").status_code == 404
+    assert client.get("/thu-vien-am-thanh/nghe/lien-ket.wav").status_code == 404
+    served = client.get("/thu-vien-am-thanh/nghe/mat-khau.wav")
+    assert served.status_code == 200 and served.content[:4] == b"RIFF" and b"root:" not in served.content
+    (folder / "hong.json").write_text("{không đọc được", "utf-8")
+    assert client.get("/thu-vien-am-thanh").status_code == 200
+
+
+def test_feed_links_follow_the_configured_address_not_the_host_header(app, console_station, clock):
+    """33.10"""
+    _log(console_station, clock().date())
+    public = TestClient(app)
+    feed = feedparser.parse(public.get("/tin/rss.xml", headers={"host": "ke-gian.example"}).text)
+    links = [e.link for e in feed.entries] + [x.href for e in feed.entries for x in e.enclosures]
+    assert links and not [x for x in links if "ke-gian" in x]
+    edit_station(service.station.open_station(console_station), {("console", "public_url"): "https://minhduc.gov.vn"})
+    feed = feedparser.parse(public.get("/tin/rss.xml", headers={"host": "ke-gian.example"}).text)
+    links = [e.link for e in feed.entries] + [x.href for e in feed.entries for x in e.enclosures]
+    assert links and all(urlsplit(x).netloc == "minhduc.gov.vn" and x.startswith("https://minhduc.gov.vn/tin/")
+                         for x in links)
+
+
+def test_signed_in_pages_are_not_kept_in_the_browsers_cache(as_role):
+    """33.12"""
+    client, token = as_role("admin")
+    for path in ("/", "/tin-bai", "/tin-bai/tin-a", "/nhat-ky", "/cai-dat", "/bao-cao", "/lich-phat"):
+        assert client.get(path).headers.get("cache-control") == "no-store", path
+    refused = client.post("/tin-bai/khong-co/gui-duyet", data={"csrf_token": token})
+    assert refused.headers.get("cache-control") == "no-store"
