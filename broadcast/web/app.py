@@ -23,7 +23,7 @@ from broadcast import i18n, service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
 from broadcast.station.settings import Station
-from broadcast.web import csrf, sessions
+from broadcast.web import csrf, limits, sessions
 from broadcast.web.console import Console, console
 from broadcast.web.permissions import PUBLIC, allowed
 from broadcast.web.views import (  # one module a page
@@ -51,13 +51,16 @@ SECURITY_HEADERS = {
 }
 
 
-def page(path: str, view, permission: str, methods: tuple[str, ...] = ("GET",)) -> Route:
-    """A route whose every request is checked: signed in, role allowed, CSRF token on changes."""
+def page(path: str, view, permission: str, methods: tuple[str, ...] = ("GET",), body: limits.Cap = limits.FORM,
+         upload: bool = False) -> Route:
+    """A route whose every request is checked: a body within its cap (BODY bytes, an UPLOAD of a file
+    or a form), signed in, role allowed, CSRF token on changes."""
 
     async def guarded(request: Request) -> Response:
         c = console(request)
         token = request.cookies.get(sessions.COOKIE)
         request.state.session = await run_in_threadpool(sessions.load, c.station, token, c.now()) if token else None
+        limits.check_declared(request.scope, limits.cap_of(body, c.station), upload)    # before anything reads
         if permission != PUBLIC:
             if request.state.session is None:
                 if request.method == "GET":
@@ -83,17 +86,15 @@ def page(path: str, view, permission: str, methods: tuple[str, ...] = ("GET",)) 
 async def _csrf_ok(request: Request, c: Console) -> bool:
     given = request.headers.get(csrf.HEADER)
     if given is None:
-        length = int(request.headers.get("content-length") or 0)
-        if length > c.station.console.upload_mb * 1024 * 1024 + 65536:
-            return False
-        form = await request.form(max_part_size=int(c.station.console.upload_mb * 1024 * 1024) + 1)
+        form = await request.form(max_part_size=request.scope[limits.CAP][0])
         given = form.get(csrf.FIELD)
     return csrf.matches(request.state.session.csrf, given if isinstance(given, str) else None)
 
 
 async def broadcast_error(request: Request, exc: BroadcastError) -> Response:
     """The one place an error becomes a page: what went wrong and what to do, in Vietnamese."""
-    response = console(request).render(request, "error.html", 400, message=exc.message, hint=exc.hint or "")
+    status = 413 if isinstance(exc, limits.TooLarge) else 400
+    response = console(request).render(request, "error.html", status, message=exc.message, hint=exc.hint or "")
     response.headers["cache-control"] = "no-store"
     return response
 
@@ -133,7 +134,7 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
                stream_seconds: float = 600.0) -> Starlette:
 
     routes = [
-        page("/dang-nhap", signin.form, PUBLIC, ("GET", "POST")),
+        page("/dang-nhap", signin.form, PUBLIC, ("GET", "POST"), body=limits.SIGN_IN),
         page("/tin/", website.index, PUBLIC),                   # the commune's website: read-only, public
         page("/tin/rss.xml", website.rss, PUBLIC),
         page("/tin/{item_id}.mp3", website.audio, PUBLIC),
@@ -143,7 +144,7 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         page("/su-kien", events.stream, "view"),
         page("/tin-bai", items.listing, "view"),
         page("/tin-bai/moi", items.new, "write", ("GET", "POST")),
-        page("/xem-cach-doc", items.preview, "view", ("POST",)),
+        page("/xem-cach-doc", items.preview, "view", ("POST",), body=limits.PREVIEW),
         page("/tin-bai/{item_id}", items.edit, "view", ("GET", "POST")),
         page("/tin-bai/{item_id}/nghe-thu", items.listen, "view"),
         page("/tin-bai/{item_id}/lich-su", items.history, "view"),
@@ -152,7 +153,7 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         page("/tin-bai/{item_id}/gui-duyet", approval.submit, "write", ("POST",)),
         page("/tin-bai/{item_id}/duyet", approval.approve, "approve", ("POST",)),
         page("/tin-bai/{item_id}/tra-lai", approval.send_back, "approve", ("POST",)),
-        page("/phat-khan-cap", emergency.form, "emergency", ("GET", "POST")),
+        page("/phat-khan-cap", emergency.form, "emergency", ("GET", "POST"), body=limits.upload, upload=True),
         page("/lich-phat", schedule.week, "view"),
         page("/lich-phat/them", schedule.add, "write", ("POST",)),
         page("/lich-phat/thu-tu/{entry_id:int}", schedule.move, "write", ("POST",)),
@@ -161,7 +162,7 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         page("/lich-phat/buoi/{slot_id}/luu", schedule.save_slot, "write", ("POST",)),
         page("/lich-phat/xoa/{entry_id:int}", schedule.remove, "write", ("POST",)),
         page("/thu-vien-am-thanh", library.listing, "view"),
-        page("/thu-vien-am-thanh/them", library.upload, "write", ("POST",)),
+        page("/thu-vien-am-thanh/them", library.upload, "write", ("POST",), body=limits.upload, upload=True),
         page("/thu-vien-am-thanh/dung", library.use, "admin", ("POST",)),
         page("/thu-vien-am-thanh/thanh-tin", library.as_item, "write", ("POST",)),
         page("/thu-vien-am-thanh/nghe/{name}", library.listen, "view"),
@@ -170,11 +171,11 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         page("/bao-cao", reports.show, "view"),
         page("/cai-dat", settings.show, "admin", ("GET", "POST")),
         page("/cai-dat/cach-doc", settings.lexicon, "admin", ("POST",)),
-        page("/cai-dat/cach-doc/thu", settings.try_reading, "admin", ("POST",)),
+        page("/cai-dat/cach-doc/thu", settings.try_reading, "admin", ("POST",), body=limits.PREVIEW),
         page("/cai-dat/thu-loa", settings.test_output, "admin", ("POST",)),
         page("/cai-dat/cum-loa", settings.zone, "admin", ("POST",)),
         page("/cai-dat/giong", settings.engines, "admin", ("POST",)),
-        page("/cai-dat/giong/them", settings.upload_voice, "admin", ("POST",)),
+        page("/cai-dat/giong/them", settings.upload_voice, "admin", ("POST",), body=limits.VOICE, upload=True),
         page("/cai-dat/giong/nghe", settings.try_voice, "admin"),
         Mount("/tinh", StaticFiles(directory=HERE / "static"), name="static"),
     ]
@@ -189,6 +190,6 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         console_state.worker.stop()
 
     app = Starlette(routes=routes, exception_handlers={BroadcastError: broadcast_error},
-                    middleware=[Middleware(ResponseHeaders)], lifespan=lifespan)
+                    middleware=[Middleware(ResponseHeaders), Middleware(limits.BodyLimit)], lifespan=lifespan)
     app.state.console = console_state
     return app

@@ -88,3 +88,17 @@ def test_signed_in_pages_are_not_kept_in_the_browsers_cache(as_role):
         assert client.get(path).headers.get("cache-control") == "no-store", path
     refused = client.post("/tin-bai/khong-co/gui-duyet", data={"csrf_token": token})
     assert refused.headers.get("cache-control") == "no-store"
+
+
+def test_an_over_size_upload_says_too_large_with_its_size_and_the_cap(console_station, as_role):
+    """28.8 / 33.3: a 200 MB upload (cap 50 MB) was "Biểu mẫu đã cũ hoặc không hợp lệ"."""
+    client, token = as_role("editor")
+    station = service.station.open_station(console_station)
+    big = b"\0" * int(station.console.upload_mb * 1024 * 1024 + 200 * 1024)
+    for path, extra in (("/thu-vien-am-thanh/them", {}), ("/phat-khan-cap", {"kind": "file", "zones": ["thon-1"]})):
+        refused = client.post(path, data={"csrf_token": token, **extra}, files={"audio": ("lon.wav", big, "audio/wav")})
+        assert refused.status_code == 413, path
+        assert "Tệp quá lớn" in refused.text and "50,2 MB" in refused.text and "tối đa 50,0 MB" in refused.text
+        assert "Biểu mẫu đã cũ" not in refused.text and "Đăng xuất" in refused.text       # her page, signed in
+    huge = client.post("/tin-bai/moi", data={"csrf_token": token, "title": "Dài", "body": "chữ " * 300_000})
+    assert huge.status_code == 413 and "quá lớn" in huge.text and "tối đa 1,0 MB" in huge.text
