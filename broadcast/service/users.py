@@ -1,10 +1,12 @@
-"""Console users and their roles, signing in (argon2 hashes; five wrong passwords slow further
-tries), and the audit log every front end writes to."""
+"""Console users and their roles, signing in (argon2 hashes; wrong passwords slow further tries:
+service.throttle), and the audit log every front end writes to."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import secrets
 from contextlib import closing
 from dataclasses import dataclass
 
@@ -14,14 +16,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from broadcast.errors import BroadcastError
 from broadcast.i18n import N_, _, known
 from broadcast.records import audit
+from broadcast.service import throttle
 from broadcast.station import db
 from broadcast.station.settings import Station
 
 ROLES = {"admin": N_("Admin"), "editor": N_("Editor"), "approver": N_("Approver"), "viewer": N_("Viewer")}   # shown with _()
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 8
-FREE_TRIES = 5                                   # wrong passwords before tries are slowed
-WINDOW = dt.timedelta(minutes=15)                # wrong passwords older than this are forgotten
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)   # argon2id, OWASP's profile:
 # 19 MiB a sign-in instead of the library's 64 MiB, for a cheap station PC
 
@@ -119,40 +120,35 @@ def set_disabled(station: Station, name: str, disabled: bool, now: dt.datetime, 
         audit.record(conn, now, by, "user.disable" if disabled else "user.enable", name)
 
 
-def wait_before_next_try(failures: int) -> dt.timedelta:
-    """After FREE_TRIES wrong passwords, each further try waits longer (15 s, 30 s, … up to 15 min)."""
-    if failures < FREE_TRIES:
-        return dt.timedelta(0)
-    return min(dt.timedelta(seconds=15 * 2 ** (failures - FREE_TRIES)), WINDOW)
-
-
-def authenticate(station: Station, name: str, password: str, now: dt.datetime) -> User:
-    """The user NAME if PASSWORD is right; wrong tries are counted per name and slow later ones."""
+def authenticate(station: Station, name: str, password: str, now: dt.datetime, address: str | None = None) -> User:
+    """The user NAME if PASSWORD is right. Wrong tries are counted per ADDRESS (the client's) and per
+    name, and slow later ones (service.throttle); an unknown name takes as long as a wrong password."""
     with closing(db.connect(station.db_path)) as conn:
-        since = (now - WINDOW).isoformat(timespec="seconds")
-        failures = [dt.datetime.fromisoformat(r[0]) for r in conn.execute(
-            "SELECT at FROM sign_in_failures WHERE name = ? AND at >= ? ORDER BY at", (name, since))]
-        wait = wait_before_next_try(len(failures))
-        if failures and now < failures[-1] + wait:
-            seconds = int((failures[-1] + wait - now).total_seconds()) + 1
-            raise UserError(_("too many wrong passwords; try again in {seconds} seconds").format(seconds=seconds),
-                            _("if you forgot the password, ask the admin to reset it"))
+        try:
+            reserved = throttle.reserve(conn, name, address, now)
+        except throttle.Throttled as wait:
+            raise UserError(_("too many wrong passwords; try again in {seconds} seconds").format(seconds=wait.seconds),
+                            _("if you forgot the password, ask the admin to reset it")) from None
         row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
-        ok = False
-        if row is not None and not row["disabled"]:
-            try:
-                ok = _hasher.verify(row["password_hash"], password)
-            except (VerificationError, InvalidHashError):
-                ok = False
+        known = row is not None and not row["disabled"]
+        try:
+            ok = _hasher.verify(row["password_hash"] if known else _dummy_hash(), password) and known
+        except (VerificationError, InvalidHashError):
+            ok = False
         if not ok:
-            conn.execute("INSERT INTO sign_in_failures (name, at) VALUES (?, ?)", (name, now.isoformat(timespec="seconds")))
             audit.record(conn, now, None, "sign-in.failed", name)
             raise UserError(_("wrong user name or password"), _("check the keyboard input (Unikey) and Caps Lock"))
-        conn.execute("DELETE FROM sign_in_failures WHERE name = ?", (name,))
+        throttle.passed(conn, name, address, reserved, now)
         if _hasher.check_needs_rehash(row["password_hash"]):
             conn.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_hasher.hash(password), name))
         audit.record(conn, now, name, "sign-in")
         return _user(row)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash checked for names that do not exist, so they answer as slowly as a wrong password."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def log_action(station: Station, now: dt.datetime, user: str | None, action: str, target: str | None = None,

@@ -108,6 +108,17 @@ MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
         "ALTER TABLE asrun ADD COLUMN token TEXT",
         "CREATE UNIQUE INDEX asrun_token ON asrun (token)",
     )),
+    ("0009_33_sign_in_addresses", (  # wrong passwords counted per address too; where each user signed in from
+        "CREATE TABLE sign_in_failures_33 (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, "
+        "at TEXT NOT NULL, address TEXT)",
+        "INSERT INTO sign_in_failures_33 (name, at) SELECT name, at FROM sign_in_failures",
+        "DROP TABLE sign_in_failures",
+        "ALTER TABLE sign_in_failures_33 RENAME TO sign_in_failures",
+        "CREATE INDEX sign_in_failures_name ON sign_in_failures (name, at)",
+        "CREATE INDEX sign_in_failures_address ON sign_in_failures (address, at)",
+        "CREATE TABLE sign_in_addresses (name TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL, "
+        "PRIMARY KEY (name, address))",
+    )),
 ]
 
 

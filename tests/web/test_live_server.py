@@ -15,7 +15,7 @@ import httpx2 as httpx
 import pytest
 
 from tests.soundpath import free_port, wait_for_port
-from tests.web.conftest import sign_in
+from tests.web.conftest import csrf_of, sign_in
 
 
 @pytest.fixture
@@ -95,3 +95,21 @@ def test_an_announced_over_size_body_is_answered_before_it_is_sent(served):
     assert answer.startswith(b"HTTP/1.1 413")
     assert "Tệp quá lớn: 200,0 MB; bàn điều khiển chỉ nhận tối đa 50,0 MB" in answer.decode("utf-8", "replace")
     assert time.monotonic() - began < 5
+
+
+def test_sign_in_tries_in_parallel_are_counted_like_tries_in_a_row(served):
+    """33.5: 18-20 of 20 parallel guesses were checked (designed: 5)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    port, _ = served
+    clients = [httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) for _ in range(20)]
+    forms = [(client, csrf_of(client.get("/dang-nhap").text)) for client in clients]
+
+    def guess(n: int) -> str:
+        client, token = forms[n]
+        return client.post("/dang-nhap", data={"name": "editor1", "password": f"doan-{n}", "csrf_token": token}).text
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(guess, range(20)))
+    checked = sum("không đúng" in a for a in answers)
+    assert checked == 5 and sum("thử lại sau" in a for a in answers) == 15, checked

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from broadcast import service
 from broadcast.station.settings import edit_station
 from tests.web.test_asrun_page import _log
+from tests.web.conftest import csrf_of, sign_in
 from tests.web.test_emergency import _wav
 
 
@@ -102,3 +103,42 @@ def test_an_over_size_upload_says_too_large_with_its_size_and_the_cap(console_st
         assert "Biểu mẫu đã cũ" not in refused.text and "Đăng xuất" in refused.text       # her page, signed in
     huge = client.post("/tin-bai/moi", data={"csrf_token": token, "title": "Dài", "body": "chữ " * 300_000})
     assert huge.status_code == 413 and "quá lớn" in huge.text and "tối đa 1,0 MB" in huge.text
+
+
+def _from(app, address: str) -> TestClient:
+    return TestClient(app, client=(address, 50000))
+
+
+def test_knowing_a_name_does_not_lock_its_user_out(app):
+    """33.5: twenty wrong passwords from another machine; the officer at her own PC still signs in."""
+    assert sign_in(_from(app, "10.0.0.5"), "editor1").status_code == 303          # her PC, yesterday
+    attacker = _from(app, "10.0.0.66")
+    answers = [sign_in(attacker, "editor1", f"doan-{n}").text for n in range(20)]
+    assert sum("không đúng" in a for a in answers) == 5 and "thử lại sau" in answers[-1]
+    assert sign_in(_from(app, "10.0.0.5"), "editor1").status_code == 303           # not locked out
+    assert "thử lại sau" in sign_in(_from(app, "10.0.0.7"), "editor1").text        # a new machine waits
+
+
+def test_one_address_guessing_many_names_is_slowed(app):
+    """33.5: per-name counting let one machine try every name five times."""
+    attacker = _from(app, "10.0.0.66")
+    names = [f"ten-{n}" for n in range(8)] + ["editor1", "admin1", "viewer1", "approver1"]
+    answers = [sign_in(attacker, name, "doan-sai-1").text for name in names]
+    assert sum("không đúng" in a for a in answers) == 10 and "thử lại sau" in answers[-1]
+    assert sign_in(_from(app, "10.0.0.5"), "admin1").status_code == 303             # others are not slowed
+
+
+def test_an_unknown_name_answers_as_slowly_as_a_wrong_password(app):
+    """33.5: 26 ms against 5 ms told which names exist."""
+    import statistics
+    import time
+
+    def timed(client, name) -> float:
+        page = client.get("/dang-nhap")
+        began = time.perf_counter()
+        client.post("/dang-nhap", data={"name": name, "password": "doan-sai", "csrf_token": csrf_of(page.text)})
+        return time.perf_counter() - began
+
+    known = statistics.median(timed(_from(app, f"10.0.1.{n}"), "editor1") for n in range(4))
+    unknown = statistics.median(timed(_from(app, f"10.0.2.{n}"), f"khong-co-{n}") for n in range(4))
+    assert unknown > 0.6 * known, (unknown, known)

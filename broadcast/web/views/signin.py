@@ -32,7 +32,8 @@ async def form(request: Request) -> Response:
         else:
             try:
                 user = await run_in_threadpool(service.users.authenticate, c.station, name,
-                                               str(data.get("password", "")), c.now())
+                                               str(data.get("password", "")), c.now(),
+                                               request.client.host if request.client else None)
             except UserError as exc:
                 error, hint = exc.message, exc.hint or ""
             else:
