@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcast.normalize import abbreviations, addresses, documents, rules
+from broadcast.normalize import abbreviations, addresses, codes, documents, rules
 from broadcast.normalize.lexicon import Lexicon
 from broadcast.normalize.lexicon import load as load_lexicon
 from broadcast.normalize.ocr import lines_without_diacritics, lost_diacritics
@@ -27,17 +27,30 @@ class Normalizer:
             (addresses.web_addresses(lexicon), False),
             (rules.phone_numbers, True),
             (rules.context_digits, True),
+            (codes.plates, True),
             (documents.document_symbols(lexicon), False),
             (abbreviations.repeated_expansions(lexicon), False),
             (abbreviations.ambiguous, False),
+            (codes.alarm_levels, True),
+            (codes.weekdays, True),
+            (codes.coordinates, True),
+            (codes.storm_names, False),
             (rules.roman_headings, False),
             (rules.romans, False),
+            (rules.time_ranges, True),
+            (rules.date_ranges, True),
             (rules.full_dates, True),
             (rules.day_ranges, True),
             (rules.month_ranges, True),
+            (rules.month_dash_years, True),
             (rules.month_years, True),
             (rules.short_dates, True),
+            (rules.dotted_dates, True),
             (rules.month_words, True),
+            (rules.rate_windows, True),
+            (codes.codes(lexicon), True),
+            (rules.dot_decimals, True),
+            (rules.unit_ranges, True),
             (rules.ranges, True),
             (rules.spaced_ranges, True),
             (rules.negatives, True),        # "-5%" -> "âm 5%": the number passes then read the rest
@@ -46,6 +59,7 @@ class Normalizer:
             (rules.shorthand_amounts, True),
             (rules.money, True),
             (rules.percents, True),
+            (rules.counted_ratios, True),
             (rules.fractions, True),
             (rules.measures, True),
             (rules.spaced_measures, True),
