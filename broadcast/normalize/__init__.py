@@ -102,8 +102,9 @@ class Normalizer:
         return self.normalize(line.replace("\n", " "))
 
     def explain(self, text: str) -> "Explanation":
-        """TEXT's spoken form and the words the lexicon did not know, which are spelled letter by
-        letter on air (DGI -> đê giê i): what the officer may want to add a reading for."""
+        """TEXT's spoken form and the words the lexicon did not know: acronyms spelled letter by letter
+        on air (DGI -> đê giê i) and names read by an approximation (Kalmaegi -> Can-me-ghi): what
+        the officer may want to add a reading for."""
         text = unicodedata.normalize("NFC", text).replace("\r", "")
         found: dict[str, str] = {}
         for step, _reads_digits in self.passes:
@@ -111,7 +112,9 @@ class Normalizer:
                 found = {w: said for w, said in abbreviations.spelled(text).items()
                          if said != w.lower() and len(w) > 1}
             text = step(text)
-        return Explanation(text, tuple(sorted(found.items())))
+        names = {w: said for w, said in found.items() if abbreviations.approximated(w, said)}
+        spelled = {w: said for w, said in found.items() if w not in names}
+        return Explanation(text, tuple(sorted(spelled.items())), tuple(sorted(names.items())))
 
 
 def _stamp(path: Path | None) -> tuple[int, int, int] | None:
@@ -131,6 +134,7 @@ def _shared(cls: type, path: Path | None, stamp) -> Normalizer:
 class Explanation:
     spoken: str
     spelled: tuple[tuple[str, str], ...]      # (written, letter by letter), sorted
+    approximated: tuple[tuple[str, str], ...] = ()    # (name or foreign word, its syllable reading), sorted
 
 
 __all__ = ["Explanation", "Normalizer", "lines_without_diacritics", "lost_diacritics"]

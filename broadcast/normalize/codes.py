@@ -89,8 +89,9 @@ def codes(lexicon: Lexicon) -> Callable[[str], str]:
     names), the number as a number, four digits and more one by one (OM 5451: năm bốn năm một)."""
     def read(m: re.Match) -> str:
         letters, number = m.group(1), m.group(3)
-        said = lexicon.words.get(letters) or spell(letters)
-        if len(number) >= 4 and not number.endswith("00"):
+        known = lexicon.words.get(letters)
+        said = known or spell(letters)
+        if not known and len(number) >= 4 and not number.endswith("00"):
             return f"{said} {digits(number)}"
         return f"{said} {cardinal(int(number))}"
 
