@@ -35,6 +35,7 @@ class Normalizer:
             (codes.weekdays, True),
             (codes.coordinates, True),
             (codes.storm_names, False),
+            (codes.place_prefixes, False),
             (rules.roman_headings, False),
             (rules.romans, False),
             (rules.time_ranges, True),

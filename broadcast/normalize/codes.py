@@ -13,21 +13,22 @@ from broadcast.normalize.numbers import cardinal, decimal, digits
 
 # ---------------------------------------------------------------- vehicle plates
 _PLATE = re.compile(
-    r"\d(?<![\w.,/-]\d)\d([A-Z]{1,2})(\d?)[^\S\n]*[-–.][^\S\n]*(\d{3})\.(\d{2}|xx)(?![\w.])"
+    r"(?:(?<![\w])(BKS|BS)[^\S\n]+)?"
+    r"\d(?<![\w.,/-]\d)\d([A-Z]{1,2})(\d?)[^\S\n]*[-–.][^\S\n]*(\d{3})\.(\d{2}|xx)(?!\w|[.,]\d)"
     r"|\d(?<![\w.,/-]\d)\d([A-Z]{1,2})(\d?)[^\S\n]*-[^\S\n]*(\d{4,5})(?![\w.,])")
 
 
 def _plate(m: re.Match) -> str:
-    text = m.group(0)
-    province = digits(text[:2])
-    series = m.group(1) or m.group(5)
-    extra = m.group(2) if m.group(1) else m.group(6)
-    head = " ".join(p for p in (province, spell(series), digits(extra or "")) if p)
-    if m.group(1):
-        tail = digits(m.group(3)) + ", " + (digits(m.group(4)) if m.group(4) != "xx" else "hai số cuối bị che")
+    prefix, series, extra, first, last = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
+    if series is None:
+        prefix, series, extra, last = None, m.group(6), m.group(7), m.group(8)
+    text = m.group(0)[len(prefix) if prefix else 0:].lstrip()
+    head = " ".join(p for p in (digits(text[:2]), spell(series), digits(extra or "")) if p)
+    if first:
+        tail = digits(first) + ", " + (digits(last) if last != "xx" else "hai số cuối bị che")
     else:
-        tail = digits(m.group(7))
-    return f"{head}, {tail}"
+        tail = digits(last)
+    return ("biển số " if prefix == "BS" else "biển kiểm soát " if prefix else "") + f"{head}, {tail}"
 
 
 def plates(text: str) -> str:
@@ -114,9 +115,20 @@ def coordinates(text: str) -> str:
 
 
 # ---------------------------------------------------------------- storm names in capitals
-_STORM = re.compile(r"(?<!\w)((?:[Bb]ão|[Ss]iêu bão|BÃO)[^\S\n]+)([A-Z]{3,})(?![\w])")
+_STORM = re.compile(r"(?<!\w)((?:[Bb]ão|[Ss]iêu bão|BÃO)(?:[^\S\n]+số[^\S\n]+\d+)?[^\S\n]*\(?[^\S\n]*)([A-Z]{3,})(?![\w])")
 
 
 def storm_names(text: str) -> str:
     """'bão YAGI' -> 'bão Yagi': a storm's name is a name, read as syllables, not spelled as an acronym."""
     return _STORM.sub(lambda m: m.group(1) + m.group(2).capitalize(), text) if "ão" in text or "ÃO" in text else text
+
+
+# ---------------------------------------------------------------- 'Q.Hải Châu', 'H.Long Thành'
+PLACE_PREFIXES = {"TP": "thành phố", "Tp": "thành phố", "TX": "thị xã", "Q": "quận", "H": "huyện", "P": "phường",
+                  "X": "xã", "TT": "thị trấn"}
+_PLACE = re.compile(r"(?<![\w.])(TP|Tp|TX|Q|H|P|X|TT)\.[^\S\n]?(?=[A-ZĐ][a-zà-ỹđ]+(?:[^\S\n]|[,.;:)]|$))")
+
+
+def place_prefixes(text: str) -> str:
+    """'Q.Hải Châu' -> 'quận Hải Châu', 'TP.Biên Hòa' -> 'thành phố Biên Hòa' (not initials: 'H.A.P')."""
+    return _PLACE.sub(lambda m: PLACE_PREFIXES[m.group(1)] + " ", text) if "." in text else text

@@ -98,7 +98,7 @@ def _sub(pattern: str, repl: Callable[[re.Match], str], flags: int = 0):
 
 # ---------------------------------------------------------------- cleaning
 _QUOTES = re.compile(r"[“”„\"«»]")
-_BULLET = re.compile(r"(?m)^[^\S\n]*[-+•*][^\S\n]+")
+_BULLET = re.compile(r"(?m)^[^\S\n]*[-+•*–][^\S\n]+")
 _DASH = re.compile(r"[^\S\n]+[–—][^\S\n]+")
 _RANGE_END = re.compile(r"(?:\d[\w.,%°]*|[^\W\d_]+/[^\W\d_]+|giờ|ngày|tuần|tháng|năm|tuổi|độ C|độ|đồng|km|m|kg|tấn)$")
 
@@ -106,6 +106,8 @@ _RANGE_END = re.compile(r"(?:\d[\w.,%°]*|[^\W\d_]+/[^\W\d_]+|giờ|ngày|tuần
 def _dash(m: re.Match) -> str:
     """' – ' between two amounts is a range ('5.700 – 5.800', '11.500 đồng/kg – 12.500'); else a pause."""
     after = m.string[m.end(): m.end() + 1]
+    if after == "0" and m.string[m.start() - 1: m.start()].isdigit():
+        return ", "                     # '0383 098 339 – 0345 068 339': two phone numbers
     if after.isdigit() and _RANGE_END.search(line_before(m, 24)):
         return " - "
     return ", "
@@ -157,7 +159,7 @@ PHONE_CONTEXT = (r"(?:[Đđ]iện thoại|ĐT|SĐT|[Đđ]ường dây nóng|[Hh]
 
 
 _phones = re.compile(
-    r"(?:\+(?<![\w.,]\+)84|\((?<![\w.,]\()0\d{2,3}\)|0(?<![\w.,]0)\d)(?:[ \t.-]?\d){7,10}(?![\d,])")
+    r"(?:\+(?<![\w.,]\+)84|\((?<![\w.,]\()0\d{2,3}\)|0(?<![\w.,]0)\d)(?:[ \t.-]?\d){7,10}(?!\d|,\d)")
 _service_numbers = re.compile(r"1(?<![\w.,]1)[89]00[ .]?\d{3,4}(?:[ .]?\d{2,4})?(?![\d,])")
 _AFTER_PHONE_WORD = re.compile(   # "gọi 113, 114 hoặc 115": the list continues the phone word
     rf"{PHONE_CONTEXT}:?[^\S\n]*(?:số[^\S\n]+)?(?:\d{{3,6}}[^\S\n]*(?:,|và|hoặc)[^\S\n]*)*$")
@@ -322,7 +324,7 @@ def _is_short_date(m: re.Match, day: str, sep: str, mon: str) -> bool:
 
 def _bracketed(m: re.Match) -> bool:
     """'(4/11)' standing alone in brackets: a news date ('sáng nay (4/11)')."""
-    return m.start() > 0 and m.string[m.start() - 1] == "(" and m.string[m.end(): m.end() + 1] == ")"
+    return m.start() > 0 and m.string[m.start() - 1] == "(" and m.string[m.end():].lstrip(" \t")[:1] == ")"
 
 
 def _short_date(m: re.Match) -> str:
@@ -424,7 +426,7 @@ def _money(m: re.Match) -> str:
     return spoken
 
 
-money = _sub(rf"({num(AFTER_NUMBER)})[^\S\n]?({CURRENCY_RE})(?:/([^\W\d_]+))?(?![\w])", _money)
+money = _sub(rf"({num(AFTER_NUMBER)})[^\S\n]?({CURRENCY_RE})(?:[^\S\n]?/([^\W\d_]+))?(?![\w])", _money)
 
 
 # ---------------------------------------------------------------- measures, percentages, fractions
@@ -571,6 +573,7 @@ leftover_digits = _sub(r"\d+", lambda m: " " + digits(m.group(0)) + " ")
 _SLASH = re.compile(r"/(?<=\w/)(?=\w)")
 _HYPHEN = re.compile(r"-(?<=\w-)(?=\w)")
 _BRACKETS = re.compile(r"[()\[\]{}]")
+_GLUED_DASH = re.compile(r"(?<=\w)-[^\S\n]+(?=\w)|(?<=[\w,])[^\S\n]+-(?=\w)")
 _LONE_DASH = re.compile(r"(?m)[ \t]+-+(?=[ \t]|$)|(?<=\w)-+(?=[ \t]*$)")   # "2021 -", "số 27-" at a line end
 _STRAY = re.compile(r"[*_#~^|<>\\/]")
 _COMMAS = re.compile(r",(?:[^\S\n]*,)+")
@@ -592,6 +595,8 @@ def _slash(m: re.Match) -> str:
     if word and (word.group(0) in PER or word.group(0).split(" ")[0] in PER):
         return " một "
     left = line_before(m, 6).split()[-1:]
+    if re.search(r"(?i:tỷ lệ|tỉ lệ|số)[^\S\n]+[^\W\d_]+$", line_before(m, 20)):
+        return " trên "                # 'tỷ lệ chết/mắc', 'số hạt/bông': a ratio
     return " " if left == ["và"] else " hoặc "
 
 
@@ -607,6 +612,8 @@ def symbols(text: str) -> str:
     text = _STRAY.sub(" ", text)
     if "-" in text:
         text = _LONE_DASH.sub(" ", text)
+        text = _GLUED_DASH.sub(" ", text)          # 'kinh tế- xã hội', 'sông Hồng- Thái Bình'
+
     if ",," in text or ", ," in text:
         text = _COMMAS.sub(",", text)
     if any(c in text for c in (" ,", " .", " ;", " :", " !", " ?", "\t")):
