@@ -19,8 +19,27 @@ def _latin_words(text: str) -> str:
     return re.sub(r"\b[a-z]+\b", lambda m: m.group(0) if is_syllable(m.group(0)) else spell(m.group(0)), text)
 
 
+_TENS = "(?:hai|ba|bốn|năm|sáu|bảy|tám|chín) mươi|mười"
+_UNITS = "một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín"
+_TWO_DIGITS = re.compile(rf"\bphẩy ({_TENS})(?: ({_UNITS}))?\b")
+_DIGIT_WORDS = {w: d for d, w in enumerate("không một hai ba bốn năm sáu bảy tám chín".split())}
+_DIGIT_WORDS.update({"mốt": 1, "tư": 4, "lăm": 5})
+_DIGIT_NAMES = "không một hai ba bốn năm sáu bảy tám chín".split()
+
+
+def _two_digit_decimals(text: str) -> str:
+    """'phẩy mười lăm' -> 'phẩy một năm': a two-digit decimal part read as a number, as digits."""
+    def digits(m: re.Match) -> str:
+        tens = 1 if m.group(1) == "mười" else _DIGIT_WORDS[m.group(1).split()[0]]
+        unit = _DIGIT_WORDS[m.group(2)] if m.group(2) else 0
+        return f"phẩy {_DIGIT_NAMES[tens]} {_DIGIT_NAMES[unit]}"
+    return _TWO_DIGITS.sub(digits, text)
+
+
 # Documented equivalences: both readings are correct Vietnamese; they differ by convention.
 EQUIVALENCES = (
+    (None, _two_digit_decimals, "two decimals read as a number (96,15 = chín mươi sáu phẩy mười lăm, as announcers "
+     "say it) = digit by digit (phẩy một năm)"),
     (r"\bkhông trăm linh (\w+ (?:nghìn|triệu|tỷ))", r"\1", "formal 'không trăm linh' in a non-final group (1.001.001)"),
     (r"\bkhông trăm (?=\w)", "", "formal 'không trăm' in a zero hundreds group (2024 = hai nghìn [không trăm] hai mươi tư)"),
     (r"\blẻ\b", "linh", "'lẻ' = 'linh' (105 = một trăm lẻ/linh năm)"),
@@ -37,6 +56,8 @@ EQUIVALENCES = (
 # Deliberate differences: NeMo leaves these for the engine, which would read them in English.
 REASONS = (
     (r"(?i)\b(gmt|utc|cst|pst|est|jst)\b", "time-zone letters are spelled with Vietnamese letter names; NeMo keeps Latin letters an engine reads in English"),
+    (r"(?i)\bthứ\s+[ivxlc]+\b", "a Roman numeral after 'thứ' is an ordinal as an Arabic one is (Đợt thứ I = thứ "
+     "nhất, like thứ 1); NeMo reads it 'thứ một'"),
     (r"°", "degree letters are read by their Vietnamese names (độ xê), not left as a bare Latin letter"),
     (r"(?i)\d\s*tb\b", "TB is read 'tê ra bai' (as NeMo itself does in the money cases), not the English 'terabyte'"),
     (r"inch", "'inch' is read 'in', a Vietnamese syllable; the English word would switch the engine's language"),

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcast.normalize import abbreviations, addresses, documents, rules
+from broadcast.normalize import abbreviations, addresses, codes, documents, rules
 from broadcast.normalize.lexicon import Lexicon
 from broadcast.normalize.lexicon import load as load_lexicon
 from broadcast.normalize.ocr import lines_without_diacritics, lost_diacritics
@@ -27,17 +27,31 @@ class Normalizer:
             (addresses.web_addresses(lexicon), False),
             (rules.phone_numbers, True),
             (rules.context_digits, True),
+            (codes.plates, True),
             (documents.document_symbols(lexicon), False),
             (abbreviations.repeated_expansions(lexicon), False),
             (abbreviations.ambiguous, False),
+            (codes.alarm_levels, True),
+            (codes.weekdays, True),
+            (codes.coordinates, True),
+            (codes.storm_names, False),
+            (codes.place_prefixes, False),
             (rules.roman_headings, False),
             (rules.romans, False),
+            (rules.time_ranges, True),
+            (rules.date_ranges, True),
             (rules.full_dates, True),
             (rules.day_ranges, True),
             (rules.month_ranges, True),
+            (rules.month_dash_years, True),
             (rules.month_years, True),
             (rules.short_dates, True),
+            (rules.dotted_dates, True),
             (rules.month_words, True),
+            (rules.rate_windows, True),
+            (codes.codes(lexicon), True),
+            (rules.dot_decimals, True),
+            (rules.unit_ranges, True),
             (rules.ranges, True),
             (rules.spaced_ranges, True),
             (rules.negatives, True),        # "-5%" -> "âm 5%": the number passes then read the rest
@@ -46,6 +60,7 @@ class Normalizer:
             (rules.shorthand_amounts, True),
             (rules.money, True),
             (rules.percents, True),
+            (rules.counted_ratios, True),
             (rules.fractions, True),
             (rules.measures, True),
             (rules.spaced_measures, True),
@@ -88,8 +103,9 @@ class Normalizer:
         return self.normalize(line.replace("\n", " "))
 
     def explain(self, text: str) -> "Explanation":
-        """TEXT's spoken form and the words the lexicon did not know, which are spelled letter by
-        letter on air (DGI -> đê giê i): what the officer may want to add a reading for."""
+        """TEXT's spoken form and the words the lexicon did not know: acronyms spelled letter by letter
+        on air (DGI -> đê giê i) and names read by an approximation (Kalmaegi -> Can-me-ghi): what
+        the officer may want to add a reading for."""
         text = unicodedata.normalize("NFC", text).replace("\r", "")
         found: dict[str, str] = {}
         for step, _reads_digits in self.passes:
@@ -97,7 +113,9 @@ class Normalizer:
                 found = {w: said for w, said in abbreviations.spelled(text).items()
                          if said != w.lower() and len(w) > 1}
             text = step(text)
-        return Explanation(text, tuple(sorted(found.items())))
+        names = {w: said for w, said in found.items() if abbreviations.approximated(w, said)}
+        spelled = {w: said for w, said in found.items() if w not in names}
+        return Explanation(text, tuple(sorted(spelled.items())), tuple(sorted(names.items())))
 
 
 def _stamp(path: Path | None) -> tuple[int, int, int] | None:
@@ -117,6 +135,7 @@ def _shared(cls: type, path: Path | None, stamp) -> Normalizer:
 class Explanation:
     spoken: str
     spelled: tuple[tuple[str, str], ...]      # (written, letter by letter), sorted
+    approximated: tuple[tuple[str, str], ...] = ()    # (name or foreign word, its syllable reading), sorted
 
 
 __all__ = ["Explanation", "Normalizer", "lines_without_diacritics", "lost_diacritics"]

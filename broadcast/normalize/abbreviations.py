@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from broadcast.normalize.foreign import approximate, is_acronym
 from broadcast.normalize.lexicon import Lexicon, has_diacritics, is_syllable, spell
 
 
@@ -117,12 +118,22 @@ def lexicon_words(lexicon: Lexicon) -> Callable[[str], str]:
 
 @lru_cache(maxsize=65536)
 def read_word(word: str) -> str:
-    """Keep Vietnamese syllables; spell anything an engine would read in another language."""
+    """Keep Vietnamese syllables; read a name or foreign word as Vietnamese syllables (Kalmaegi ->
+    Can-me-ghi); spell an acronym, or anything else an engine would read in another language."""
     if is_syllable(word):
         return word.lower() if len(word) > 1 and word.isupper() else word
     if has_diacritics(word) and not word.isupper():
         return word
+    if not is_acronym(word):
+        said = approximate(word)
+        if said:
+            return said
     return spell(word)
+
+
+def approximated(word: str, said: str) -> bool:
+    """SAID is a syllable reading of a name or foreign word, not a spelling letter by letter."""
+    return not is_acronym(word) and approximate(word) == said
 
 
 _WORD = re.compile(r"[^\W\d_]+")

@@ -14,7 +14,7 @@ KNOWN = {
     "edu": "e đu", "info": "in phô", "mail": "meo", "gmail": "gờ meo", "email": "i meo", "yahoo": "da hu",
     "zalo": "da lô", "facebook": "phây búc", "youtube": "diu túp", "google": "gu gồ", "outlook": "ao lúc",
     "dichvucong": "dịch vụ công", "congdichvucong": "cổng dịch vụ công", "chinhphu": "chính phủ",
-    "baochinhphu": "báo chính phủ", "vneid": "vê en ai đi", "quochoi": "quốc hội", "moj": "mô giê",
+    "baochinhphu": "báo chính phủ", "vneid": "vê en e ai đi", "quochoi": "quốc hội", "moj": "mô giê",
     "thanhhoa": "Thanh Hóa", "quangninh": "Quảng Ninh", "binhphuoc": "Bình Phước", "hanoi": "Hà Nội",
     "halong": "Hạ Long", "dongnai": "Đồng Nai", "nghean": "Nghệ An", "haiphong": "Hải Phòng",
     "hochiminhcity": "Hồ Chí Minh xi ti", "tphcm": "tê pê hồ chí minh", "hcmcity": "hát xê em xi ti",

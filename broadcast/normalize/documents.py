@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from broadcast.normalize.lexicon import Lexicon
+from broadcast.normalize.lexicon import Lexicon, spell
 from broadcast.normalize.numbers import cardinal, integer
 
 AFTER_SYMBOL = r"\w/.,-"
 _PART = r"[A-ZĐ][A-ZĐƯ&]*(?:[a-z][A-ZĐ]*)?\d*"       # QĐ, TTg, CTr, QyĐ, QH14: never a word ("Khu")
 _SEP = r"[^\S\n]*[-/][^\S\n]*"
-NUMBERED_ISSUERS = {"QH": "Quốc hội khóa {n}"}      # QH14: the 14th National Assembly
+NUMBERED_ISSUERS = {"QH": "Quốc hội khóa {n}",      # QH14: the 14th National Assembly
+                    "UBTVQH": "Ủy ban Thường vụ Quốc hội khóa {n}"}
 LEVELS = r"(?:tỉnh|huyện|xã|phường|thị xã|thị trấn|thành phố|đặc khu)\b"
 # "của UBND tỉnh" soon after the symbol: the sentence names the issuer itself
 _BARE_PROBE = re.compile(r"[A-ZĐ]/[A-ZĐ]|/[A-ZĐ][A-ZĐa-z]*-")
@@ -33,7 +34,7 @@ def _split(symbol: str) -> list[str]:
 
 
 def document_symbols(lexicon: Lexicon) -> Callable[[str], str]:
-    numbered = re.compile(rf"(\d(?<![{AFTER_SYMBOL}]\d)\d*)(?:/(\d{{4}}))?{_SEP}({_PART}(?:{_SEP}{_PART})*)"
+    numbered = re.compile(rf"(\d(?<![{AFTER_SYMBOL}]\d)\d*)([a-z](?=/))?(?:/(\d{{4}}))?{_SEP}({_PART}(?:{_SEP}{_PART})*)"
                           rf"(?![\w/])(?:[^\S\n]*-(?=[^\S\n]*$))?", re.MULTILINE)
     # "NQ/TW" at a line start (its number ended the line before) or "Số: /KH-UBND" (no number yet)
     bare = re.compile(rf"(?:^[^\S\n]*|(?<=/))({_PART}/{_PART}(?:{_SEP}{_PART})*|(?<=/){_PART}-{_PART})(?![\w/])")
@@ -49,19 +50,21 @@ def document_symbols(lexicon: Lexicon) -> Callable[[str], str]:
         return " của " + " ".join(said) if said else ""
 
     def read(m: re.Match) -> str:
-        number, year, symbol = m.groups()
+        number, letter, year, symbol = m.groups()
         parts = _split(symbol)
         first = re.sub(r"\d+$", "", parts[0])
         doc_type = lexicon.document_types.get(parts[0]) or (
             lexicon.document_types.get(first) if first in NUMBERED_ISSUERS else None)
         issuers = parts[1:] if doc_type and first not in NUMBERED_ISSUERS else parts
-        before = m.string[max(0, m.start() - 40): m.start()].rpartition("\n")[2].lower()
-        spoken = integer(number)
+        written_before = m.string[max(0, m.start() - 40): m.start()].rpartition("\n")[2]
+        before = written_before.lower()
+        spoken = integer(number) + (" " + spell(letter) if letter else "")        # 25b/KH: hai mươi lăm bê
         if year:
             spoken += " năm " + cardinal(int(year))
         if not re.search(r"số[^\S\n]*$", before):
             spoken = "số " + spoken
-            if doc_type and not before.rstrip().endswith(doc_type):
+            typed = written_before.rstrip().endswith(parts[0])     # 'NĐ 30/2020/NĐ-CP': the type is written first
+            if doc_type and not before.rstrip().endswith(doc_type) and not typed:
                 spoken = f"{doc_type} {spoken}"
         return spoken + issuers_said(issuers, doc_type is not None, m)
 

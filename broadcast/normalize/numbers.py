@@ -69,13 +69,19 @@ def integer(text: str) -> str:
 
 
 def decimal(text: str) -> str:
-    """'1.234,56' -> cardinal part 'phẩy' digits; a leading '-' reads 'âm'."""
+    """'1.234,56' -> cardinal part 'phẩy' fraction; a leading '-' reads 'âm'."""
     negative = text.startswith("-")
     whole, _sep, frac = text.lstrip("-").partition(",")
     spoken = integer(whole)
     if frac:
-        spoken += " phẩy " + digits(frac)
+        spoken += " phẩy " + fraction(frac)
     return ("âm " if negative else "") + spoken
+
+
+def fraction(frac: str) -> str:
+    """The digits after the decimal comma as an announcer says them: two digits as a number
+    (96,15 -> phẩy mười lăm), a leading zero or three digits and more one by one (0,05 -> phẩy không năm)."""
+    return cardinal(int(frac)) if len(frac) == 2 and frac[0] != "0" else digits(frac)
 
 
 def ordinal(n: int) -> str:

@@ -46,7 +46,10 @@ def num(before: str) -> str:
 def digits_from(before: str, more: str = "*") -> str:
     """One or more digits (\\d+ for MORE='*', \\d{1,2} for '?'), not after class BEFORE."""
     return rf"\d(?<![{before}]\d)\d{more}"
-DATE_CONTEXT = r"(?:ngày|hôm|từ|đến|hết|trước|sau|sáng|chiều|tối|trưa|đêm|mùng|mồng|và|hoặc)"
+DATE_CONTEXT = (r"(?:ngày|hôm|từ|đến|hết|trước|sau|sáng|chiều|tối|trưa|đêm|mùng|mồng|và|hoặc|nay|mai|qua|"
+                r"hạn chót|hạn cuối|thời hạn|hạn|chậm nhất|muộn nhất|kể từ|tính đến|lúc|rạng sáng)")
+# before a day-month with a dash, only these make it a date whatever its order ("14-9" after "đêm nay")
+DAY_WORDS = r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|mùng|mồng|nay|mai|qua|rạng sáng|hạn chót|hạn cuối|chậm nhất)"
 
 UNITS = {  # written unit -> spoken; matched case-sensitively first, then lower-cased
     "km²": "ki lô mét vuông", "km2": "ki lô mét vuông", "m²": "mét vuông", "m2": "mét vuông",
@@ -61,14 +64,15 @@ UNITS = {  # written unit -> spoken; matched case-sensitively first, then lower-
     "kwh": "ki lô oát giờ", "kWh": "ki lô oát giờ", "w": "oát", "W": "oát", "tw": "tê ra oát",
     "hz": "hẹc", "Hz": "hẹc", "ghz": "gi ga hẹc", "GHz": "gi ga hẹc", "Mhz": "mê ga hẹc",
     "MHz": "mê ga hẹc", "khz": "ki lô hẹc", "kHz": "ki lô hẹc", "hp": "mã lực",
-    "h": "giờ", "min": "phút", "s": "giây", "ngày": "ngày", "giờ": "giờ", "tháng": "tháng",
+    "h": "giờ", "min": "phút", "s": "giây", "ngày": "ngày", "giờ": "giờ", "tháng": "tháng", "gram": "gam",
+    "CV": "mã lực",
     "người": "người", "hộ": "hộ",
 }
 CURRENCIES = {"đ": "đồng", "₫": "đồng", "đồng": "đồng", "$": "đô la", "€": "ơ rô",
               "¥": "yên nhật", "£": "bảng anh", "₹": "ru pi"}
 CENTS = {"$", "€"}
 ROMAN_KEYWORDS = (r"thế kỉ|thế kỷ|chương|phần|mục|đoạn|khoản|phụ lục|khóa|khoá|số|thứ|quý|tập|bài|"
-                  r"kỳ|kì|lần|đợt|giai đoạn|đại hội|hội nghị|nhiệm kỳ|cấp|loại|hạng|vùng|năm")
+                  r"kỳ|kì|lần|đợt|giai đoạn|đại hội|hội nghị|nhiệm kỳ|cấp|loại|hạng|vùng|năm|quân khu|kỳ họp|khu vực")
 
 
 def _unit_pattern(units) -> str:
@@ -94,8 +98,24 @@ def _sub(pattern: str, repl: Callable[[re.Match], str], flags: int = 0):
 
 # ---------------------------------------------------------------- cleaning
 _QUOTES = re.compile(r"[“”„\"«»]")
-_BULLET = re.compile(r"(?m)^[^\S\n]*[-+•*][^\S\n]+")
+_BULLET = re.compile(r"(?m)^[^\S\n]*[-+•*–][^\S\n]+")
 _DASH = re.compile(r"[^\S\n]+[–—][^\S\n]+")
+_RANGE_END = re.compile(r"(?:\d[\w.,%°]*|[^\W\d_]+/[^\W\d_]+|giờ|ngày|tuần|tháng|năm|tuổi|độ C|độ|đồng|km|m|kg|tấn)$")
+
+
+def _dash(m: re.Match) -> str:
+    """' – ' between two amounts is a range ('5.700 – 5.800', '11.500 đồng/kg – 12.500'); else a pause."""
+    after = m.string[m.end(): m.end() + 1]
+    if after == "0" and m.string[m.start() - 1: m.start()].isdigit():
+        return ", "                     # '0383 098 339 – 0345 068 339': two phone numbers
+    if after.isdigit() and _RANGE_END.search(line_before(m, 24)):
+        return " - "
+    return ", "
+
+
+# a newspaper's dateline copied with the text ("VOV.VN - ", "(THPL) - ") and a photo credit are not read
+_DATELINE = re.compile(r"(?m)^[^\S\n]*\(?([A-ZĐ][\w.]{1,14})\)?[^\S\n]+[-–][^\S\n]+(?=[A-ZĐ])")
+_CREDIT = re.compile(r"[^\S\n]*\((?:Ảnh|Nguồn|Video|Clip)[^\S\n]*:[^()\n]*\)")
 _TIMES = re.compile(r"[x×](?=[ \t]*\d)")
 
 
@@ -117,13 +137,17 @@ def clean(text: str) -> str:
     text = _QUOTES.sub("", text)
     if "**" in text or "__" in text or "#" in text:
         text = _MARKDOWN.sub("", text)
+    if " - " in text or " – " in text:
+        text = _DATELINE.sub(lambda m: "" if not is_syllable(m.group(1).rstrip(".")) else m.group(0), text)
     if "." in text:
         text = _JOINED.sub(" ", text)
     text = _BULLET.sub("", text)
     if ")" in text:
         text = _LIST_LETTER.sub(r"\1", text)
     if "–" in text or "—" in text:
-        text = _DASH.sub(", ", text)
+        text = _DASH.sub(_dash, text)
+    if "(" in text:
+        text = _CREDIT.sub("", text)
     if "×" in text or "x" in text:
         text = _TIMES.sub(_times, text)
     return text
@@ -135,7 +159,7 @@ PHONE_CONTEXT = (r"(?:[Đđ]iện thoại|ĐT|SĐT|[Đđ]ường dây nóng|[Hh]
 
 
 _phones = re.compile(
-    r"(?:\+(?<![\w.,]\+)84|\((?<![\w.,]\()0\d{2,3}\)|0(?<![\w.,]0)\d)(?:[ \t.-]?\d){7,10}(?![\d,])")
+    r"(?:\+(?<![\w.,]\+)84|\((?<![\w.,]\()0\d{2,3}\)|0(?<![\w.,]0)\d)(?:[ \t.-]?\d){7,10}(?!\d|,\d)")
 _service_numbers = re.compile(r"1(?<![\w.,]1)[89]00[ .]?\d{3,4}(?:[ .]?\d{2,4})?(?![\d,])")
 _AFTER_PHONE_WORD = re.compile(   # "gọi 113, 114 hoặc 115": the list continues the phone word
     rf"{PHONE_CONTEXT}:?[^\S\n]*(?:số[^\S\n]+)?(?:\d{{3,6}}[^\S\n]*(?:,|và|hoặc)[^\S\n]*)*$")
@@ -172,9 +196,24 @@ def phone_numbers(text: str) -> str:
 _short_numbers = re.compile(r"\d(?<![\w.,/-]\d)\d{2,5}(?![\d.,]\d|[\d/-])")
 
 
+EMERGENCY = frozenset(("111", "112", "113", "114", "115"))
+_EMERGENCY_LIST = re.compile(r"(?<![\w.,])11[1-5](?:[^\S\n]*(?:,|và|hoặc|-|–|/)[^\S\n]*11[1-5])+(?![\w.,]\w)")
+_NUMBER_WORD = re.compile(r"(?:[Đđ]ầu số|[Bb]ấm|[Qq]uay|[Nn]hấn|[Ll]iên hệ|[Bb]áo(?: ngay)?(?: cho)?)[^\S\n]*$")
+
+
+def _service_number(m: re.Match) -> str:
+    raw = m.group(0)
+    if _phone_word_before(m) or (raw in EMERGENCY and _NUMBER_WORD.search(line_before(m, 24))):
+        return digits(raw)
+    return raw
+
+
 def context_digits(text: str) -> str:
-    """Short service numbers after a phone word: 'đường dây nóng 1022', 'gọi 114' -> digit by digit."""
-    return _short_numbers.sub(lambda m: digits(m.group(0)) if _phone_word_before(m) else m.group(0), text)
+    """Short service numbers after a phone word: 'đường dây nóng 1022', 'gọi 114' -> digit by digit;
+    113, 114, 115 in a list of them or after 'số', 'bấm' ('Các số 113, 114 miễn phí') likewise."""
+    if "11" in text:
+        text = _EMERGENCY_LIST.sub(lambda m: re.sub(r"11[1-5]", lambda d: digits(d.group(0)), m.group(0)), text)
+    return _short_numbers.sub(_service_number, text)
 
 
 # ---------------------------------------------------------------- dates
@@ -191,6 +230,25 @@ def _day_month(m: re.Match, day: str, mon: str, year: str | None = None) -> str:
     spoken = f"{lead}{cardinal(d)} tháng {month(mo)}"
     return spoken + (f" năm {cardinal(int(year))}" if year else "")
 
+
+def _day_range(m: re.Match) -> str:
+    """'(03 - 07/3/2026)', 'ngày 5-6/9', 'từ ngày 16 - 18/7', '15/1-15/2/2022', '31.8 - 6.9'
+    -> từ ngày … đến ngày … tháng …"""
+    frm, word, d1, m1, d2, m2, year = m.groups()
+    mo1 = int(m1) if m1 else int(m2)
+    if not (_valid_date(int(d1), mo1) and _valid_date(int(d2), int(m2))) or (not m1 and int(d1) >= int(d2)):
+        return m.group(0)
+    if "." in m.group(0) and not word and not _before(m, DAY_WORDS):
+        return m.group(0)              # '7.5 - 8.5' without a day word: decimals
+    lead = (frm or "") + word if word else (frm or "từ ") + "ngày"
+    first = f"{lead} {cardinal(int(d1))}" + (f" tháng {month(mo1)}" if m1 and mo1 != int(m2) else "")
+    said = f"{first} đến ngày {cardinal(int(d2))} tháng {month(int(m2))}"
+    return said + (f" năm {cardinal(int(year))}" if year else "")
+
+
+_DM = r"(\d{1,2})(?:[/.](\d{1,2}))?"
+date_ranges = _sub(rf"(?<![\w/.,])((?:[Tt]ừ)[^\S\n]+)?(?:([Nn]gày)[^\S\n]+)?{_DM}[^\S\n]*[-–][^\S\n]*"
+                   r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?(?![\d/]|[.,]\d)", _day_range)
 
 full_dates = _sub(rf"({digits_from(AFTER_DATE, '?')})([/.-])(\d{{1,2}})\2(\d{{4}})(?![\d/]|[.,-]\d)",
                   lambda m: _day_month(m, m.group(1), m.group(3), m.group(4)))
@@ -243,18 +301,30 @@ _NAME_BEFORE = re.compile(r"[A-ZĐ]\w*[^\S\n]+$")
 
 
 def _is_short_date(m: re.Match, day: str, sep: str, mon: str) -> bool:
-    """'10/10', 'kỷ niệm 30/4', 'Quốc khánh 2/9', 'Nhà giáo Việt Nam 20/11', 'quốc gia 10-10' are
-    dates; '3/4' alone stays a fraction, '2-5' a range and '19/19 tiêu chí' a ratio."""
+    """'10/10', 'kỷ niệm 30/4', 'Quốc khánh 2/9', 'Nhà giáo Việt Nam 20/11', 'quốc gia 10-10',
+    'hạn chót 15/12', 'sáng nay (4/11)' are dates; '3/4' alone stays a fraction, '2-5' and
+    'từ 1-2m' ranges and '19/19 tiêu chí' a ratio."""
     d, mo = int(day), int(mon)
     if not _valid_date(d, mo) or (sep == "/" and _ratio(m)):
         return False
-    if _before(m, DATE_CONTEXT) or _before(m, EVENT_CONTEXT) or d == mo:
+    if sep == "-":
+        if m.string[m.end(): m.end() + 1].isalpha():
+            return False                  # '1-2m', '3-5km': a range with its unit
+        if _before(m, DAY_WORDS) or _before(m, EVENT_CONTEXT):
+            return True
+        return d > mo if _before(m, DATE_CONTEXT) else d > mo or d == mo
+    if _before(m, DATE_CONTEXT) or _before(m, EVENT_CONTEXT) or d == mo or _bracketed(m):
         return True
     if sep == "/":
         before = line_before(m, 48)
         return (day.startswith("0") or mon.startswith("0") or _NAMED_DAY.search(before) is not None
                 or (d > mo and _NAME_BEFORE.search(before) is not None))
     return d > mo             # a range runs upwards: 30-4 is a date
+
+
+def _bracketed(m: re.Match) -> bool:
+    """'(4/11)' standing alone in brackets: a news date ('sáng nay (4/11)')."""
+    return m.start() > 0 and m.string[m.start() - 1] == "(" and m.string[m.end():].lstrip(" \t")[:1] == ")"
 
 
 def _short_date(m: re.Match) -> str:
@@ -266,6 +336,15 @@ def _short_date(m: re.Match) -> str:
 
 
 short_dates = _sub(rf"({digits_from(AFTER_DATE_PART, '?')})([/-])(\d{{1,2}})(?![\d/]|[.,]\d)", _short_date)
+dotted_dates = _sub(rf"({digits_from(AFTER_DATE_PART, '?')})\.(\d{{1,2}})(?![\d]|[.,]\d)",
+                    lambda m: _day_month(m, m.group(1), m.group(2)).removeprefix(
+                        "ngày " if _before(m, "ngày|mùng|mồng") else "")
+                    if _valid_date(int(m.group(1)), int(m.group(2)))
+                    and (_before(m, DAY_WORDS) or (_bracketed(m) and "nay" in line_before(m, 12)))
+                    else m.group(0))
+month_dash_years = _sub(r"([Tt]háng)[^\S\n]+(\d{1,2})-(\d{4})(?![\d/])",
+                        lambda m: f"{m.group(1)} {month(int(m.group(2)))} năm {cardinal(int(m.group(3)))}"
+                        if 1 <= int(m.group(2)) <= 12 else m.group(0))
 month_words = _sub(r"([Tt](?i:háng))[^\S\n]+(\d{1,2})(?:[^\S\n]+(\d{4}))?(?![\d/.,])",
                    lambda m: (f"{m.group(1)} {month(int(m.group(2)))}" + (f" năm {cardinal(int(m.group(3)))}" if m.group(3) else ""))
                    if 1 <= int(m.group(2)) <= 12 else m.group(0))
@@ -285,7 +364,16 @@ def _valid_clock(h: str, mi: str = "0", s: str | None = "0") -> bool:
     return int(h) <= 24 and int(mi) < 60 and int(s or 0) < 60
 
 
-hm_times = _sub(rf"({digits_from(AFTER_CLOCK, '?')})[hgG](\d{{2}})(?:p|ph)?(?!\w)",
+def _time_range(m: re.Match) -> str:
+    h1, m1, h2, m2 = m.groups()
+    if not (_valid_clock(h1, m1 or "0") and _valid_clock(h2, m2 or "0")):
+        return m.group(0)
+    return f"{_clock(h1, m1)} đến {_clock(h2, m2)}"
+
+
+time_ranges = _sub(rf"({digits_from(AFTER_CLOCK, '?')})[hg:](\d{{1,2}})?[^\S\n]*[-–][^\S\n]*"
+                   r"(\d{1,2})[hg:](\d{1,2})?(?!\w|:\d)", _time_range)
+hm_times = _sub(rf"({digits_from(AFTER_CLOCK, '?')})[hgG](\d{{1,2}})(?:p|ph)?(?!\w)",
                 lambda m: _clock(m.group(1), m.group(2)) if _valid_clock(m.group(1), m.group(2)) else m.group(0))
 colon_times = _sub(rf"({digits_from(AFTER_CLOCK, '?')}):(\d{{2}})(?::(\d{{2}}))?(?![\d:])",
                    lambda m: _clock(*m.groups()) if _valid_clock(*m.groups()) else m.group(0))
@@ -298,8 +386,13 @@ bare_seconds = _sub(rf"({digits_from(AFTER_CLOCK_OR_SLASH, '?')})s(?!\w)", lambd
 
 
 # ---------------------------------------------------------------- ranges
-ranges = _sub(r"(\d(?<![\w/.,-]\d)[\w.,:%$€₫đ]*)[^\S\n]?[-–][^\S\n]?(\d[\w.,:%$€₫đ]*)(?![\w/-])",
+ranges = _sub(r"(\d(?<![\w/.,-]\d)[\w.,:%$€₫đ°]*)[^\S\n]*[-–][^\S\n]*(\d[\w.,:%$€₫đ°]*(?:/[^\W\d_]+)?)"
+              r"(?![\w/-]|[.,]\d)",
               lambda m: f"{m.group(1)} đến {m.group(2)}")
+RANGE_UNITS = (r"(?:giờ|phút|ngày|tuần|tháng|năm|tuổi|độ C|độ|đồng|triệu đồng|tỷ đồng|nghìn đồng|người|hộ|ca|"
+               r"km|cm|mm|m|kg|tấn|tạ|ha|lít|mét|USD)")
+unit_ranges = _sub(rf"(\d[\d.,]*[^\S\n]*{RANGE_UNITS}(?:/[^\W\d_]+)?)[^\S\n]*[-–~][^\S\n]*(?=\d)",
+                   lambda m: f"{m.group(1)} đến ")
 spaced_ranges = _sub(r"(?<=\d)[^\S\n]+[-–][^\S\n]+(?=\d)", lambda m: " đến ")
 
 
@@ -333,7 +426,7 @@ def _money(m: re.Match) -> str:
     return spoken
 
 
-money = _sub(rf"({num(AFTER_NUMBER)})[^\S\n]?({CURRENCY_RE})(?:/([^\W\d_]+))?(?![\w])", _money)
+money = _sub(rf"({num(AFTER_NUMBER)})[^\S\n]?({CURRENCY_RE})(?:[^\S\n]?/([^\W\d_]+))?(?![\w])", _money)
 
 
 # ---------------------------------------------------------------- measures, percentages, fractions
@@ -347,7 +440,11 @@ def _measure(m: re.Match) -> str:
 
 
 measures = _sub(rf"({num(AFTER_NUMBER)})({UNIT_RE})(?:/({UNIT_RE}))?(?![\w])", _measure)
-SPACED_UNITS = _unit_pattern(u for u in UNITS if len(u) > 1 and (u.isascii() or u[-1] in "²³"))   # "1.200 m²"
+SPACED_UNITS = _unit_pattern(u for u in UNITS if (len(u) > 1 or u in "mg") and (u.isascii() or u[-1] in "²³"))
+rate_windows = _sub(rf"(?<=[\d ])({UNIT_RE})/[^\S\n]*(\d+)[^\S\n]*(giờ|h|ngày|tuần|tháng)(?!\w)",
+                    lambda m: f"{m.group(1)} trong {cardinal(int(m.group(2)))} {_unit(m.group(3))}")
+dot_decimals = _sub(rf"({digits_from(AFTER_NUMBER)})\.(\d{{1,2}})(?=[^\S\n]*(?:độ|°|%|(?:{UNIT_RE})(?!\w)))",
+                    lambda m: f"{m.group(1)},{m.group(2)}")
 spaced_measures = _sub(
     rf"({num(AFTER_NUMBER)})[^\S\n](?:((?:{SPACED_UNITS}))"
     rf"(?:/({UNIT_RE}))?|({UNIT_RE})/({UNIT_RE}))(?![\w])",
@@ -380,13 +477,24 @@ def _fraction(m: re.Match) -> str:
     before = line_before(m, 6).lower()
     if 1900 <= int(den) <= 2100 and not whole and re.search(r"số[^\S\n]*$", before):
         return f"{integer(numerator)} năm {cardinal(int(den))}"
-    if not whole and not unit and (_ratio(m) or int(numerator) == int(den)):
-        return f"{cardinal(int(numerator))} trên {cardinal(int(den))}"
+    if not whole and 1900 <= int(numerator) <= 2100 and int(den) == int(numerator) + 1:
+        return f"{cardinal(int(numerator))} đến {cardinal(int(den))}"          # năm học 2025/2026
+    if not whole and not unit and (_ratio(m) or int(numerator) == int(den) or min(int(numerator), int(den)) >= 10):
+        return f"{cardinal(int(numerator))} trên {cardinal(int(den))}"     # 180/244, 22/22: a count of a count
     spoken = f"{cardinal(int(whole))} và " if whole else ""
     spoken += f"{cardinal(int(numerator))} phần {_denominator(int(den))}"
     return spoken + (f" {_unit(unit)}" if unit else "")
 
 
+def _counted_ratio(m: re.Match) -> str:
+    """'1.250/1.300 hồ sơ', '999 hộ/3.685 khẩu', '24.617/25.727 công dân' -> … trên …"""
+    first, noun, second = m.groups()
+    return f"{decimal(first)}{noun or ''} trên {decimal(second)}"
+
+
+counted_ratios = _sub(rf"({num(AFTER_FRACTION)})([^\S\n]+[^\W\d_]+)?[^\S\n]*/[^\S\n]*(\d[\d.]*(?:,\d+)?)(?![\w/]|[.,]\d)",
+                      lambda m: _counted_ratio(m) if (m.group(2) or "." in m.group(1) + m.group(3)
+                                                      or "," in m.group(1) + m.group(3)) else m.group(0))
 fractions = _sub(rf"({digits_from(AFTER_FRACTION)})(?:[^\S\n](\d+))?/(\d+)({UNIT_RE})?(?![\w/]|[.,]\d)", _fraction)
 
 
@@ -399,14 +507,15 @@ _ROMAN_SEP = re.compile(ROMAN_SEP)
 _SAID_SEP = {",": ", ", "và": " và ", "hoặc": " hoặc ", "-": " đến ", "–": " đến ", "đến": " đến "}
 
 
-def _roman_run(run: str, year: str | None) -> str | None:
-    """'I, II và III' -> 'một, hai và ba'; None if a member is not a Roman numeral."""
+def _roman_run(run: str, year: str | None, name=cardinal) -> str | None:
+    """'I, II và III' -> 'một, hai và ba'; None if a member is not a Roman numeral. NAME reads each
+    value (ordinal after 'thứ': 'Đợt thứ I' -> thứ nhất)."""
     members = _ROMAN_SEP.split(run)
     values = [roman(r) for r in members]
     if None in values:
         return None
     seps = [_SAID_SEP[s.strip()] for s in _ROMAN_SEP.findall(run)]
-    spoken = cardinal(values[0]) + "".join(sep + cardinal(v) for sep, v in zip(seps, values[1:]))
+    spoken = name(values[0]) + "".join(sep + name(v) for sep, v in zip(seps, values[1:]))
     return spoken + (f" năm {cardinal(int(year))}" if year else "")
 
 
@@ -430,7 +539,8 @@ def _roman(m: re.Match) -> str:
     elif not (re.fullmatch(rf"[IVX]+(?:{ROMAN_SEP}[IVX]+)*", run)
               and (year or any(len(r) > 1 for r in _ROMAN_SEP.split(run)))):
         return m.group(0)
-    return _roman_run(run, year) or m.group(0)
+    name = ordinal if keyword and keyword.group(0).lower().startswith("thứ") else cardinal
+    return _roman_run(run, year, name) or m.group(0)
 
 
 R = "[IVXLCDMivxlcdm]"
@@ -463,6 +573,7 @@ leftover_digits = _sub(r"\d+", lambda m: " " + digits(m.group(0)) + " ")
 _SLASH = re.compile(r"/(?<=\w/)(?=\w)")
 _HYPHEN = re.compile(r"-(?<=\w-)(?=\w)")
 _BRACKETS = re.compile(r"[()\[\]{}]")
+_GLUED_DASH = re.compile(r"(?<=\w)-[^\S\n]+(?=\w)|(?<=[\w,])[^\S\n]+-(?=\w)")
 _LONE_DASH = re.compile(r"(?m)[ \t]+-+(?=[ \t]|$)|(?<=\w)-+(?=[ \t]*$)")   # "2021 -", "số 27-" at a line end
 _STRAY = re.compile(r"[*_#~^|<>\\/]")
 _COMMAS = re.compile(r",(?:[^\S\n]*,)+")
@@ -484,12 +595,16 @@ def _slash(m: re.Match) -> str:
     if word and (word.group(0) in PER or word.group(0).split(" ")[0] in PER):
         return " một "
     left = line_before(m, 6).split()[-1:]
+    if re.search(r"(?i:tỷ lệ|tỉ lệ|số)[^\S\n]+[^\W\d_]+$", line_before(m, 20)):
+        return " trên "                # 'tỷ lệ chết/mắc', 'số hạt/bông': a ratio
     return " " if left == ["và"] else " hoặc "
 
 
 def symbols(text: str) -> str:
     text = text.replace("%", " phần trăm").replace("&", " và ").replace("+", " cộng ")
     text = text.replace("=", " bằng ").replace("@", " a còng ")
+    if "≤" in text or "≥" in text or "~" in text:
+        text = text.replace("≤", " nhỏ hơn hoặc bằng ").replace("≥", " lớn hơn hoặc bằng ").replace("~", " đến ")
     if "/" in text:
         text = _SLASH.sub(_slash, text)
     text = _HYPHEN.sub(" ", text)
@@ -497,6 +612,8 @@ def symbols(text: str) -> str:
     text = _STRAY.sub(" ", text)
     if "-" in text:
         text = _LONE_DASH.sub(" ", text)
+        text = _GLUED_DASH.sub(" ", text)          # 'kinh tế- xã hội', 'sông Hồng- Thái Bình'
+
     if ",," in text or ", ," in text:
         text = _COMMAS.sub(",", text)
     if any(c in text for c in (" ,", " .", " ;", " :", " !", " ?", "\t")):
