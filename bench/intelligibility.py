@@ -3,13 +3,16 @@
 Each sentence of bench/intelligibility.yaml (commune news across genres, with how an announcer reads
 it) goes through our normalizer, is read by every engine and voice available here, resampled to
 16 kHz mono 16-bit without dither (a polyphase filter, rounded: the same input gives the same
-samples, so the same transcript), and transcribed by viet-asr (bench/test extra only: its model's
+samples, so the same transcript; with dither it would not), and transcribed by viet-asr (bench/test extra only: its model's
 licence is not stated; never a dependency of the station). Word error rate = (substituted + deleted
 + inserted words) / words heard, per voice and per sentence; real-time factor of each engine
 (synthesis time / audio length) and of the recognizer.
 
-Usage: python bench/intelligibility.py [--twice] [--sentences N] [--json out/intelligibility.json]
-                                       [--write-figures] [-S STATION]
+Usage: python bench/intelligibility.py [--twice] [--sentences N] [--voices espeak:vi ...]
+                                       [--json out/intelligibility.json] [--write-figures] [-S STATION]
+--twice measures again in a fresh process and compares every transcript: espeak-ng's pitch flutter
+carries over from one synthesis to the next inside a process, so the meter always starts from a
+fresh process and reads the voices and sentences in the same order.
 --write-figures writes the per-voice figures into broadcast/speech/intelligibility.yaml, which
 `broadcast voices` and Cài đặt show.
 """
@@ -21,7 +24,9 @@ import datetime as dt
 import json
 import math
 import re
+import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from collections.abc import Callable
@@ -163,13 +168,16 @@ def engines_here(station) -> tuple[list[tuple[str, str, Callable[[str], Speech]]
     return usable, missing
 
 
-def run(station, sentences: list[Sentence], recognizer: Recognizer) -> tuple[list[VoiceResult], list[tuple[str, str]]]:
+def run(station, sentences: list[Sentence], recognizer: Recognizer,
+        only: list[str] | None = None) -> tuple[list[VoiceResult], list[tuple[str, str]]]:
     from broadcast.errors import EngineError
 
     normalizer = Normalizer.for_station(station.root / "lexicon.yaml")
     usable, missing = engines_here(station)
     results = []
     for engine, voice, speak in usable:
+        if only and f"{engine}:{voice}" not in only:
+            continue
         try:
             results.append(VoiceResult(engine, voice, measure(speak, sentences, normalizer, recognizer)))
         except EngineError as exc:
@@ -203,36 +211,57 @@ def write_figures(results: list[VoiceResult], sentences: int, path: Path = FIGUR
     path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
 
 
+def report(sentences: list[Sentence], results: list[VoiceResult], missing: list[tuple[str, str]]) -> dict:
+    """Everything measured, as JSON-ready data."""
+    return {"sentences": [asdict(s) for s in sentences], "missing": missing,
+            "voices": [{"key": r.key, "wer": r.wer, "rtf": r.rtf, "asr_rtf": r.asr_rtf,
+                        "heard": [asdict(h) for h in r.heard]} for r in results]}
+
+
+def again_in_a_fresh_process(args) -> dict:
+    """The same measurement by a new process (as the next run of the meter would make it)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "again.json"
+        command = [sys.executable, __file__, "-S", str(args.station), "--sentences", str(args.sentences), "--json", str(out)]
+        subprocess.run(command + (["--voices", *args.voices] if args.voices else []), check=True,
+                       stdout=subprocess.DEVNULL)
+        return json.loads(out.read_text("utf-8"))
+
+
+def compare(first: dict, second: dict) -> list[str]:
+    lines = []
+    for a, b in zip(first["voices"], second["voices"]):
+        same = [h["transcript"] for h in a["heard"]] == [h["transcript"] for h in b["heard"]]
+        lines.append(f"twice in a row: {a['key']:28} WER {a['wer'] * 100:5.1f}% then {b['wer'] * 100:5.1f}%, "
+                     f"transcripts {'identical' if same else 'DIFFERENT'}")
+    return lines
+
+
 def main() -> None:
     from broadcast.station.settings import load_station
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-S", "--station", type=Path, default=REPO)
     parser.add_argument("--sentences", type=int, default=0, help="only the first N sentences")
-    parser.add_argument("--twice", action="store_true", help="run the whole meter twice and compare")
+    parser.add_argument("--voices", nargs="*", help="only these voices (engine:voice)")
+    parser.add_argument("--twice", action="store_true", help="measure again in a fresh process and compare")
     parser.add_argument("--json", type=Path, help="write every transcript and figure here")
     parser.add_argument("--write-figures", action="store_true", help=f"write {FIGURES.relative_to(REPO)}")
     args = parser.parse_args()
+    if args.write_figures and (args.sentences or args.voices):
+        parser.error("--write-figures measures every sentence and voice: drop --sentences and --voices")
     sentences = load_sentences()[: args.sentences or None]
     station = load_station(args.station.resolve())
-    recognizer = Recognizer()
-    results, missing = run(station, sentences, recognizer)
+    results, missing = run(station, sentences, Recognizer(), args.voices)
+    measured = report(sentences, results, missing)
     print(f"{len(sentences)} sentences, {sum(len(words(s.heard)) for s in sentences)} words, {ASR}")
     print(table(results, missing))
     print(per_sentence(results, sentences))
     if args.twice:
-        again, _ = run(station, sentences, recognizer)
-        same = [(a.key, [h.transcript for h in a.heard] == [h.transcript for h in b.heard], a.wer, b.wer)
-                for a, b in zip(results, again)]
-        for key, transcripts, first, second in same:
-            print(f"twice in a row: {key:28} {first * 100:5.1f}% then {second * 100:5.1f}%, "
-                  f"transcripts {'identical' if transcripts else 'DIFFERENT'}")
+        print("\n".join(compare(measured, again_in_a_fresh_process(args))))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"sentences": [asdict(s) for s in sentences], "missing": missing,
-                                         "voices": [{"key": r.key, "wer": r.wer, "rtf": r.rtf, "asr_rtf": r.asr_rtf,
-                                                     "heard": [asdict(h) for h in r.heard]} for r in results]},
-                                        ensure_ascii=False, indent=1), "utf-8")
+        args.json.write_text(json.dumps(measured, ensure_ascii=False, indent=1), "utf-8")
     if args.write_figures:
         write_figures(results, len(sentences))
         print(f"wrote {FIGURES.relative_to(REPO)}")

@@ -37,8 +37,10 @@ def plain_words(wer: float) -> str:
     return _("very hard to understand")
 
 
-def load_figures(path: Path = FIGURES) -> dict[str, Measured]:
-    """{"engine:voice": Measured}; empty when the bench has not written the file."""
+def load_figures(path: Path | None = None) -> dict[str, Measured]:
+    """{"engine:voice": Measured} from PATH (default: the file shipped with broadcast); empty when the
+    bench has not written it."""
+    path = path or FIGURES
     if not path.exists():
         return {}
     data = yaml.safe_load(path.read_text("utf-8")) or {}
