@@ -482,11 +482,23 @@ def voices(click_ctx: click.Context, check: bool) -> None:
     if click_ctx.invoked_subcommand is None:
         ctx = click_ctx.find_object(Context)
         lines = [header((_("engine"), "8"), (_("in chain"), "9"), (_("usable"), "10"), (_("voices / why not"), ""))]
-        for engine in service.voices.list_voices(ctx.station, check):
+        engines = service.voices.list_voices(ctx.station, check)
+        for engine in engines:
             usable = _("yes") if engine.available else _("no")
             lines.append(f"{engine.name:8} {engine.position or '-':<9} {usable:10} "
                          f"{voices_or_why(engine)}")
-        click.echo("\n".join(lines))
+        click.echo("\n".join(lines + [""] + format_voice_figures(service.voices.voice_figures(engines))))
+
+
+def format_voice_figures(figures) -> list[str]:
+    """How well each voice is understood (the bench's word error rate) and how to get a better one."""
+    lines = [_("How well villagers understand each voice (words a speech recognizer misheard, "
+               "measured on commune news):")]
+    for figure in figures:
+        said = figure.measured.words() if figure.measured else _("not measured")
+        lines.append(f"  {figure.engine + ':' + figure.voice:30} {said}")
+    lines.append(_("A human announcer: about 10 %. For a voice that is easier to understand:"))
+    return lines + [f"  {n}. {road}" for n, road in enumerate(service.voices.better_voice(), 1)]
 
 
 def voices_or_why(engine) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from broadcast.errors import InputError
 from broadcast.i18n import _, known
 from broadcast.service.users import log_action
+from broadcast.speech.intelligibility import Measured, better_voice_roads, load_figures, measured
 from broadcast.speech.piper import install_voice
 from broadcast.speech.registry import all_engines
 from broadcast.speech.try_voice import Sample, try_voice
@@ -34,6 +35,26 @@ def list_voices(station: Station, check_network: bool = False) -> list[EngineSta
         out.append(EngineStatus(engine.name, chain.index(engine.name) + 1 if engine.name in chain else None,
                                 bool(ok), ok.reason, tuple(engine.voices()) if ok else ()))
     return out
+
+
+@dataclass(frozen=True)
+class VoiceFigure:
+    engine: str
+    voice: str
+    measured: Measured | None        # the intelligibility bench's figure; None: never measured
+
+
+def voice_figures(engines: list[EngineStatus]) -> list[VoiceFigure]:
+    """Each usable voice with how well a speech recognizer understood it (bench/intelligibility.py),
+    best first; voices never measured last."""
+    figures = load_figures()
+    found = [VoiceFigure(e.name, v, measured(e.name, v, figures)) for e in engines if e.available for v in e.voices]
+    return sorted(found, key=lambda f: f.measured.wer if f.measured else 2.0)
+
+
+def better_voice() -> list[str]:
+    """How to get a voice villagers understand better (the three roads)."""
+    return better_voice_roads()
 
 
 def add_voice(station: Station, model: Path) -> Path:

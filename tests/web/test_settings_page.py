@@ -106,3 +106,17 @@ def test_the_admin_changes_a_zones_output_and_a_wrong_one_is_refused(console_sta
                                                   "group": "", "output": "alsa"})
     assert wrong.status_code == 400 and "không có đầu ra &#39;alsa&#39;" in wrong.text
     assert "output: \"file:out/thon-hai\"" in (console_station / "schedules" / "tuan.yaml").read_text("utf-8")
+
+
+def test_the_voices_section_shows_how_well_each_voice_is_understood(console_station, as_role, tmp_path, monkeypatch):
+    from broadcast.speech import intelligibility
+
+    figures = tmp_path / "intelligibility.yaml"
+    figures.write_text("date: '2026-12-04'\nsentences: 45\nvoices:\n  espeak:vi: 0.819\n", "utf-8")
+    monkeypatch.setattr(intelligibility, "FIGURES", figures)
+    client, _ = as_role("admin")
+    page = client.get("/cai-dat").text
+    table = page[page.index('id="de-nghe"'):]
+    assert "<td>espeak:vi</td><td>82 %</td><td>rất khó nghe</td>" in table
+    assert "<td>espeak:vi-VN-x-central</td><td>chưa đo</td>" in table
+    assert "Muốn có giọng dễ nghe hơn" in table and "Thu âm" in table

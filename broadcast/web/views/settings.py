@@ -14,6 +14,7 @@ from broadcast import service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
 from broadcast.service.users import ROLES
+from broadcast.speech.intelligibility import plain_words
 from broadcast.station.settings import ENGINE_NAMES
 from broadcast.web import format as fmt
 from broadcast.web.console import console
@@ -64,8 +65,18 @@ async def show(request: Request, error: str = "") -> Response:
                     engines=voices, chain=chain[:3], engine_names=ENGINE_NAMES, piper_voice=c.station.speech.piper_voice or "",
                     piper_voices=service.voices.installed_piper_voices(c.station),
                     samples=[f"{e.name}:{v}" for e in voices if e.available for v in e.voices],
+                    voice_figures=[voice_figure(f) for f in service.voices.voice_figures(voices)],
+                    better_voice=service.voices.better_voice(),
                     error=error, audit=[(fmt.moment(a.at), a.user or "", fmt.audit_action(a.action), a.target or "", a.detail or "")
                                         for a in audit])
+
+
+def voice_figure(figure) -> tuple[str, str, str]:
+    """(voice, words misheard, in plain words) for the voices table."""
+    label = f"{figure.engine}:{figure.voice}"
+    if figure.measured is None:
+        return label, _("not measured"), ""
+    return label, f"{figure.measured.wer * 100:.0f} %", plain_words(figure.measured.wer)
 
 
 async def lexicon(request: Request) -> Response:
