@@ -120,8 +120,10 @@ class OnlineEngine(Engine):
             return Availability(False, _("requests is not installed"))
         try:
             self.key()
-        except BroadcastError as exc:
+        except ServiceError as exc:
             return Availability(False, exc.message)
+        except BroadcastError as exc:          # the keys file cannot be used: what to run is in the hint
+            return Availability(False, str(exc))
         if time.monotonic() < self._down_until:
             return Availability(False, _("network down ({reason}); trying again in {value:.0f} s").format(
                 reason=self._down_reason, value=self._down_until - time.monotonic()))

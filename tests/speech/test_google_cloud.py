@@ -50,7 +50,7 @@ def test_the_limit_is_5000_bytes_not_characters(google):
     sentence = "Ủy ban nhân dân xã thông báo tới toàn thể bà con về việc nộp hồ sơ trực tuyến. "
     long = sentence * 50                     # ~4,000 characters but ~5,400 bytes in UTF-8
     assert len(long) < 5000 < len(long.encode("utf-8"))
-    engine(google.url).synthesize(long)
+    engine(google.url, timeout=20.0).synthesize(long)
     texts = [json.loads(body)["input"]["text"] for _h, body, _p in google.requests]
     assert len(texts) == 2 and all(len(t.encode("utf-8")) <= 5000 and t.endswith(".") for t in texts)
 

@@ -46,7 +46,7 @@ def test_speaks_with_the_documented_header_and_body(viettel):
 
 def test_long_text_is_sent_in_sentences_of_at_most_1000_characters(viettel):
     long = "Ủy ban nhân dân xã thông báo tới toàn thể bà con về việc nộp hồ sơ trực tuyến. " * 30
-    engine(viettel.url).synthesize(long)
+    engine(viettel.url, timeout=20.0).synthesize(long)
     texts = [json.loads(body)["text"] for _h, body, _p in viettel.requests]
     assert len(texts) == 3 and all(len(t) <= 1000 and t.endswith(".") for t in texts)
     assert " ".join(texts).split() == long.split()
