@@ -146,3 +146,18 @@ def test_check_says_each_outcome_with_its_time(fpt):
     assert check_engine(engine(fpt.url)).kind == "quota"
     assert check_engine(engine(f"http://127.0.0.1:{free_port()}")).kind == "network"
     assert check_engine(FptEngine(lambda: None, base_url=fpt.url)).kind == "unavailable"
+
+
+def test_in_the_chain_a_failing_service_falls_back_and_says_why(fpt, tmp_path):
+    from broadcast.speech.cache import SpeechCache
+    from broadcast.speech.chain import SpeechService
+    from broadcast.speech.espeak import EspeakEngine
+
+    chain = SpeechService([engine(fpt.url), EspeakEngine()], SpeechCache(tmp_path / "cache"))
+    fpt.modes = ["quota"]
+    voiced = chain.speak(TEXT)
+    assert voiced.engine == "espeak" and "quota" in voiced.fallbacks[0] and KEY not in voiced.fallbacks[0]
+    voiced = chain.speak("Lịch họp tổ dân phố vào tối thứ Sáu.")
+    assert voiced.engine == "fpt" and not voiced.cached
+    again = chain.speak("Lịch họp tổ dân phố vào tối thứ Sáu.")
+    assert again.engine == "fpt" and again.cached and len(fpt.requests) == 2    # the cache, not the service
