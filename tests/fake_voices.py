@@ -144,8 +144,8 @@ class FakeViettel(FakeService):
     def post(self, h, mode: str, body: bytes) -> None:
         if h.path != "/voice/api/tts/v1/rest/syn":
             return h.answer(404, {"message": "no route"})
-        if h.headers.get("token") != self.key:
-            return h.answer(401, {"code": 401, "message": "token invalid"})
+        if h.headers.get("token") != self.key:       # some gateways echo what they were sent
+            return h.answer(401, {"code": 401, "message": f"token {h.headers.get('token')} invalid"})
         try:
             data = json.loads(body)
             ok = (isinstance(data["text"], str) and data["voice"] in self.VOICES and isinstance(data["id"], str)

@@ -139,7 +139,7 @@ class OnlineEngine(Engine):
     def synthesize(self, text: str, voice: str | None = None) -> Speech:
         if time.monotonic() < self._down_until:
             raise ServiceError("network", _("network down ({reason})").format(reason=self._down_reason))
-        key = self.key()
+        key = self._secret = self.key()
         deadline = time.monotonic() + self.budget
         pieces = split_text(text, self.limit, self.size)
         if not pieces or len(text.strip()) < self.minimum:
@@ -148,9 +148,14 @@ class OnlineEngine(Engine):
         import requests
 
         samples = []
-        with requests.Session() as session:
-            for piece in pieces:
-                samples.append(self._decode(self._speak_piece(session, key, piece, voice or self.voice, deadline)))
+        try:
+            with requests.Session() as session:
+                for piece in pieces:
+                    samples.append(self._decode(self._speak_piece(session, key, piece, voice or self.voice, deadline)))
+        except ServiceError as exc:       # a service may echo what it was sent: never pass the key on
+            if key in exc.message:
+                raise ServiceError(exc.kind, exc.message.replace(key, "…"), exc.hint) from None
+            raise
         joined = np.concatenate(samples)
         seconds, syllables = len(joined) / RATE, len(text.split())
         if seconds < 0.12 * syllables:        # ~3 syllables a second: a third of that is a truncated answer
@@ -209,9 +214,13 @@ class OnlineEngine(Engine):
                     wait = max(wait, _retry_after(answer.headers.get("Retry-After")))
             if attempt == self.retries or time.monotonic() + wait >= deadline:
                 break
-            log.info("%s request failed (%s); retrying in %.1f s", self.name, problem[1], wait)
+            log.info("%s request failed (%s); retrying in %.1f s", self.name, self._scrub(problem[1]), wait)
             time.sleep(wait)
         raise ServiceError(problem[0], f"{self.title}: {problem[1]}", _hint(problem[0], self.name))
+
+    def _scrub(self, text: str) -> str:
+        secret = getattr(self, "_secret", "")
+        return text.replace(secret, "…") if secret else text
 
     def _down(self, reason: str) -> None:
         self._down_until = time.monotonic() + self.down_for

@@ -105,3 +105,37 @@ def test_install_refuses_what_is_not_a_checked_voice(tmp_path):
         install(tmp_path / "bad.zip", station)
     assert "not a zip file" in caught.value.problem
     assert not list((station / "voices").glob("korvatts-*"))
+
+
+def test_a_bulletin_is_read_by_the_installed_korvatts_voice(station_dir, tmp_path, no_network):
+    from broadcast.news.scripts import load_scripts
+    from broadcast.render.bulletin import Renderer
+    from broadcast.speech.checking import check_engine
+    from broadcast.station.settings import load_station
+    from tests.conftest import write_script
+
+    done = install(write_tiny_korvatts(tmp_path / "usb"), station_dir)
+    relative = done.path.relative_to(station_dir)
+    (station_dir / "station.yaml").write_text((station_dir / "station.yaml").read_text("utf-8").replace(
+        "engines: [espeak]", f"engines: [korvatts, espeak]\n  korvatts_voice: {relative}\n"
+                             "  korvatts_speaker: khanh_vy"), "utf-8")
+    station = load_station(station_dir)
+    write_script(station_dir / "scripts", "tin-a")
+    result = Renderer(station).render(load_scripts([station_dir / "scripts"]), tmp_path / "b.wav")
+    assert [i.engine for i in result.items] == ["korvatts"]
+    from broadcast.speech.registry import build_engines
+
+    assert check_engine(build_engines(station)[0]).kind == "works"
+
+
+def test_voices_install_takes_a_piper_voice_too(tmp_path):
+    from tests.piper_model import write_tiny_voice
+
+    station = tmp_path / "station"
+    station.mkdir()
+    done = install(write_tiny_voice(tmp_path / "usb"), station)
+    assert done.engine == "piper" and done.path == station / "voices" / "vi_VN-thu-tiny.onnx"
+    (tmp_path / "x.txt").write_text("x")
+    with pytest.raises(InputError) as caught:
+        install(tmp_path / "x.txt", station)
+    assert "not a voice file" in caught.value.problem
