@@ -475,7 +475,8 @@ def report(ctx: Context, period: str, zone: str | None, fmt: str, out: Path | No
 
 
 @cli.group(invoke_without_command=True)
-@option("--check", is_flag=True, help="Also try the network services (gTTS): a second or two.")
+@option("--check", is_flag=True, help="Also try the network services: gTTS's connection, and a sentence read by "
+                                      "each online voice that has a key (seconds).")
 @click.pass_context
 def voices(click_ctx: click.Context, check: bool) -> None:
     """List speech engines and voices, and whether each can be used now (and why not)."""

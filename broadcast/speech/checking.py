@@ -12,6 +12,7 @@ from broadcast.i18n import _
 from broadcast.speech.base import Engine
 
 SENTENCE = "Xin kính chào bà con nhân dân."
+CHECK_SECONDS = 45.0          # a check gives up sooner than a render (FPT.AI's audio may take 2 minutes)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ def check_engine(engine: Engine, sentence: str = SENTENCE) -> CheckResult:
         if isinstance(engine, OnlineEngine):
             engine.key()                     # no key (or an unreadable keys file): said without a request
             engine.forget_down()             # asked for: try the network now
+            engine.budget = min(engine.budget, CHECK_SECONDS)
+            if hasattr(engine, "async_wait"):
+                engine.async_wait = min(engine.async_wait, CHECK_SECONDS)
         else:
             ready = engine.available()
             if not ready:

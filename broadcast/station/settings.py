@@ -168,10 +168,12 @@ class Station:
     def sound_settings(self) -> dict:
         """Every setting that changes how a program sounds (for cache keys); not timeouts."""
         s = self.speech
-        return {"engines": list(s.engines), "voice": s.voice, "rate": s.rate, "pitch": s.pitch,
-                "piper_voice": s.piper_voice, "gtts_tld": s.gtts_tld, "mix": asdict(self.mix),
-                "korvatts": [s.korvatts_voice, s.korvatts_speaker], "fpt": [s.fpt_voice, s.fpt_speed],
-                "viettel": [s.viettel_voice, s.viettel_speed], "google": [s.google_voice, s.google_speed]}
+        found = {"engines": list(s.engines), "voice": s.voice, "rate": s.rate, "pitch": s.pitch,
+                 "piper_voice": s.piper_voice, "gtts_tld": s.gtts_tld, "mix": asdict(self.mix)}
+        voices = {"korvatts": [s.korvatts_voice, s.korvatts_speaker], "fpt": [s.fpt_voice, s.fpt_speed],
+                  "viettel": [s.viettel_voice, s.viettel_speed], "google": [s.google_voice, s.google_speed]}
+        # only the engines in the chain: a station that uses none of them keeps its cache
+        return found | {name: value for name, value in voices.items() if name in s.engines}
 
     def path(self, relative: str | None) -> Path | None:
         return None if relative is None else (self.root / relative)

@@ -65,3 +65,10 @@ def test_a_wrong_engine_is_said_in_vietnamese_with_its_line(tmp_path):
     finally:
         i18n.use_language("en")
     assert found.value.line == 5 and "có hai lần trong danh sách" in str(found.value)
+
+
+def test_an_online_voice_changes_the_sound_only_when_it_is_in_the_chain(tmp_path):
+    (tmp_path / "station.yaml").write_text("speech:\n  engines: [espeak]\n  fpt_voice: lannhi\n", "utf-8")
+    assert "fpt" not in load_station(tmp_path).sound_settings()          # the station's cache stays valid
+    (tmp_path / "station.yaml").write_text("speech:\n  engines: [fpt, espeak]\n  fpt_voice: lannhi\n", "utf-8")
+    assert load_station(tmp_path).sound_settings()["fpt"] == ["lannhi", 0]
