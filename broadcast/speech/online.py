@@ -147,6 +147,7 @@ class OnlineEngine(Engine):
                 title=self.title, count=self.minimum))
         import requests
 
+        self._resolve()
         samples = []
         try:
             with requests.Session() as session:
@@ -217,6 +218,34 @@ class OnlineEngine(Engine):
             log.info("%s request failed (%s); retrying in %.1f s", self.name, self._scrub(problem[1]), wait)
             time.sleep(wait)
         raise ServiceError(problem[0], f"{self.title}: {problem[1]}", _hint(problem[0], self.name))
+
+    def _resolve(self) -> None:
+        """The service's name resolved within the connect timeout: requests' timeouts do not cover
+        DNS, and a dead 4G link can make it hang for many seconds."""
+        import socket
+        import threading
+        from urllib.parse import urlsplit
+
+        host = urlsplit(self.base_url).hostname
+        problem: list[str] = []
+        done = threading.Event()
+
+        def resolve() -> None:
+            try:
+                socket.getaddrinfo(host, 443)
+            except OSError as exc:
+                problem.append(_short(exc) if _short(exc) != _("connection failed") else _("the name does not resolve (DNS)"))
+            done.set()
+
+        threading.Thread(target=resolve, daemon=True).start()
+        if not done.wait(self.connect_timeout):
+            problem.append(_("no DNS answer for {host} within {seconds:.1f} s").format(host=host,
+                                                                                      seconds=self.connect_timeout))
+        if problem:
+            self._down(problem[0])
+            raise ServiceError("network", _("cannot reach {title} ({problem})").format(title=self.title,
+                                                                                       problem=problem[0]),
+                               _hint("network", self.name))
 
     def _scrub(self, text: str) -> str:
         secret = getattr(self, "_secret", "")

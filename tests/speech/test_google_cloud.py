@@ -93,3 +93,25 @@ def test_hung_server_and_no_network(google):
 def test_check_says_works_with_the_time(google):
     result = check_engine(engine(google.url))
     assert result.ok and f"{result.seconds:.1f}" in result.text
+
+
+def test_an_unresolvable_name_and_a_dead_link_are_no_network_within_a_second_or_so():
+    import time
+
+    from tests.soundpath import DroppedSyn
+
+    voice = engine("https://texttospeech.googleapis.invalid")
+    started = time.monotonic()
+    with pytest.raises(ServiceError) as caught:
+        voice.synthesize(TEXT)
+    assert caught.value.kind == "network" and "DNS" in caught.value.message and time.monotonic() - started < 3.5
+    hole = DroppedSyn()
+    try:
+        voice = engine(hole.url, connect_timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(ServiceError) as caught:
+            voice.synthesize(TEXT)
+        assert caught.value.kind == "network" and time.monotonic() - started < 1.5
+        assert not voice.available()                       # it rests, the chain goes on at once
+    finally:
+        hole.close()
