@@ -85,6 +85,8 @@ class OnlineEngine(Engine):
     title = ""
     limit = 1000
     minimum = 1                   # characters the service needs at least
+    VOICES: tuple[str, ...] = ()
+    GAP = 0.2                     # seconds of silence between two requests' audio (a sentence break)
     size: Callable[[str], int] = staticmethod(len)
 
     def __init__(self, key: Callable[[], str | None], voice: str, speed: float, base_url: str,
@@ -97,6 +99,7 @@ class OnlineEngine(Engine):
         self._down_until = 0.0
         self._down_reason = ""
         self.requests_sent = 0
+        self._secret = ""
 
     # ---- can it be used
     def key(self) -> str:
@@ -157,7 +160,8 @@ class OnlineEngine(Engine):
             if key in exc.message:
                 raise ServiceError(exc.kind, exc.message.replace(key, "…"), exc.hint) from None
             raise
-        joined = np.concatenate(samples)
+        gap = np.zeros(int(self.GAP * RATE), dtype=np.int16)
+        joined = np.concatenate([part for sample in samples for part in (sample, gap)][:-1])
         seconds, syllables = len(joined) / RATE, len(text.split())
         if seconds < 0.12 * syllables:        # ~3 syllables a second: a third of that is a truncated answer
             raise ServiceError("answer", _("{title} answer too short: {seconds:.1f} s of audio for {syllables} syllables")
@@ -248,8 +252,7 @@ class OnlineEngine(Engine):
                                _hint("network", self.name))
 
     def _scrub(self, text: str) -> str:
-        secret = getattr(self, "_secret", "")
-        return text.replace(secret, "…") if secret else text
+        return text.replace(self._secret, "…") if self._secret else text
 
     def _down(self, reason: str) -> None:
         self._down_until = time.monotonic() + self.down_for
