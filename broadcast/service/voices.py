@@ -18,7 +18,7 @@ from broadcast.speech.piper import install_voice
 from broadcast.speech.registry import all_engines
 from broadcast.speech.try_voice import Sample, try_voice
 from broadcast.station import secrets
-from broadcast.station.settings import ENGINE_NAMES, STATION_FILE, Station, edit_station
+from broadcast.station.settings import ENGINE_NAMES, ONLINE_VOICES, STATION_FILE, Station, edit_station
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,9 @@ class KeyStatus:
     engine: str
     shown: str               # "" (not set) or "…abcd": never more of the key
     problem: str             # the keys file cannot be read (mode, owner): what to do
+    voice: str = ""          # the voice chosen for this service, and its speed
+    speed: float = 0
+    voices: tuple[str, ...] = ()
 
 
 def key_status(station: Station) -> list[KeyStatus]:
@@ -110,7 +113,26 @@ def key_status(station: Station) -> list[KeyStatus]:
         keys, problem = secrets.read_keys(station.root), ""
     except BroadcastError as exc:
         keys, problem = {}, str(exc)
-    return [KeyStatus(name, secrets.shown(keys.get(name)), problem) for name in secrets.KEY_ENGINES]
+    s = station.speech
+    return [KeyStatus(name, secrets.shown(keys.get(name)), problem, getattr(s, f"{name}_voice"),
+                      getattr(s, f"{name}_speed"), ONLINE_VOICES[name]) for name in secrets.KEY_ENGINES]
+
+
+def set_online_voice(station: Station, engine: str, voice: str, speed: str, by: str | None,
+                     now: dt.datetime) -> Station:
+    """The voice and speed an online service reads with, written into station.yaml (checked first:
+    a voice the service does not have, or a speed out of its range, is refused); audited."""
+    if engine not in ONLINE_VOICES:
+        raise InputError(STATION_FILE, None, "speech", _("unknown engine {name!r}").format(name=engine),
+                         known(ONLINE_VOICES))
+    try:
+        value = int(speed) if engine == "fpt" else float(speed)
+    except ValueError:
+        raise InputError(STATION_FILE, None, f"speech.{engine}_speed",
+                         _("expected a number, got {value!r}").format(value=speed)) from None
+    updated = edit_station(station, {("speech", f"{engine}_voice"): voice, ("speech", f"{engine}_speed"): value})
+    log_action(station, now, by, "settings.voices", engine, f"{voice} {value}")
+    return updated
 
 
 def set_key(station: Station, engine: str, key: str, by: str | None, now: dt.datetime) -> None:

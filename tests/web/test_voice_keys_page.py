@@ -80,3 +80,20 @@ def test_the_admin_uploads_a_korvatts_model_and_sees_its_licence(console_station
     bad = client.post("/cai-dat/giong/cai", data={"csrf_token": token}, files={"voice": ("x.zip", b"not a zip")})
     assert bad.status_code == 400 and "không phải tệp zip" in bad.text
     assert not list((console_station / "cache" / "tai-giong").iterdir())      # no upload left behind
+
+
+def test_the_admin_chooses_an_online_voice_and_its_speed(console_station, as_role):
+    client, token = as_role("admin")
+    saved = client.post("/cai-dat/giong/dich-vu", data={"csrf_token": token, "engine": "viettel",
+                                                        "voice": "hue-baoquoc", "speed": "0.9"}, follow_redirects=False)
+    assert saved.status_code == 303
+    text = (console_station / "station.yaml").read_text("utf-8")
+    assert "viettel_voice: hue-baoquoc" in text and "viettel_speed: 0.9" in text
+    assert "# Cấu hình đài truyền thanh" in text                      # its comments kept
+    fast = client.post("/cai-dat/giong/dich-vu", data={"csrf_token": token, "engine": "viettel",
+                                                       "voice": "hue-baoquoc", "speed": "2"})
+    assert fast.status_code == 400 and "speech.viettel_speed" in fast.text
+    unknown = client.post("/cai-dat/giong/dich-vu", data={"csrf_token": token, "engine": "fpt",
+                                                          "voice": "ngocanh", "speed": "0"})
+    assert unknown.status_code == 400 and "ngocanh" in unknown.text
+    assert "viettel_voice: hue-baoquoc" in (console_station / "station.yaml").read_text("utf-8")

@@ -164,6 +164,19 @@ async def voice_key(request: Request) -> Response:
     return RedirectResponse("/cai-dat?ok=luu#khoa-giong", 303)
 
 
+async def online_voice(request: Request) -> Response:
+    """The voice and speed of one online service."""
+    c = console(request)
+    data = await request.form()
+    try:
+        await run_in_threadpool(service.voices.set_online_voice, c.station, str(data.get("engine", "")),
+                                str(data.get("voice", "")), str(data.get("speed", "")), request.state.session.user,
+                                c.now())
+    except BroadcastError as exc:
+        return await show(request, fmt.error_text(exc))
+    return RedirectResponse("/cai-dat?ok=luu#khoa-giong", 303)
+
+
 async def check_voice(request: Request) -> Response:
     """"Kiểm tra": a short sentence voiced by one engine in the render worker; the verdict in words."""
     c = console(request)
