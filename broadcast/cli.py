@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from broadcast import i18n, service
-from broadcast.errors import BroadcastError, InputError, ScriptErrors
+from broadcast.errors import BroadcastError, EngineError, InputError, ScriptErrors
 from broadcast.i18n import _, ngettext
 from broadcast.records.asrun import STATUS_LABELS
 from broadcast.schedule.checks import mmss
@@ -475,7 +475,8 @@ def report(ctx: Context, period: str, zone: str | None, fmt: str, out: Path | No
 
 
 @cli.group(invoke_without_command=True)
-@option("--check", is_flag=True, help="Also try the network services (gTTS): a second or two.")
+@option("--check", is_flag=True, help="Also try the network services: gTTS's connection, and a sentence read by "
+                                      "each online voice that has a key (seconds).")
 @click.pass_context
 def voices(click_ctx: click.Context, check: bool) -> None:
     """List speech engines and voices, and whether each can be used now (and why not)."""
@@ -515,6 +516,54 @@ def voices_add(ctx: Context, model: Path) -> None:
     installed = service.voices.add_voice(ctx.station, model)
     click.echo(_("installed {path}; to use it, set in station.yaml:").format(path=installed)
                + f"\nspeech:\n  engines: [piper, espeak]\n  piper_voice: {installed}")
+
+
+@voices.command("install")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@pass_ctx
+def voices_install(ctx: Context, path: Path) -> None:
+    """Check and install a voice file: a piper NAME.onnx (with NAME.onnx.json), or a korvatts model folder or .zip."""
+    done = service.voices.install_voice_file(ctx.station, path, None, _now(ctx.station))
+    relative = done.path.relative_to(ctx.station.root)
+    click.echo(_("installed {path} ({engine}; voices: {voices})").format(
+        path=relative, engine=done.engine, voices=", ".join(done.voices)))
+    if done.licence:
+        click.echo(_("Its licence:") + "\n" + done.licence.strip())
+    setting = "piper_voice" if done.engine == "piper" else "korvatts_voice"
+    click.echo(_("to use it, set in station.yaml:") + f"\nspeech:\n  engines: [{done.engine}, espeak]\n"
+               f"  {setting}: {relative}")
+
+
+@voices.command("key")
+@click.argument("engine", type=click.Choice(["fpt", "viettel", "google"]))
+@option("--remove", is_flag=True, help="Remove the key.")
+@pass_ctx
+def voices_key(ctx: Context, engine: str, remove: bool) -> None:
+    """Set ENGINE's key from stdin (first line; asked, hidden, on a terminal): never on the command line."""
+    if remove:
+        key = ""
+    elif click.get_text_stream("stdin").isatty():
+        key = click.prompt(_("Key"), hide_input=True)
+    else:
+        key = click.get_text_stream("stdin").readline().strip()
+        if not key:
+            raise click.UsageError(_("no key on stdin"))
+    service.voices.set_key(ctx.station, engine, key, None, _now(ctx.station))
+    status = next(s for s in service.voices.key_status(ctx.station) if s.engine == engine)
+    click.echo(_("{engine}: key removed").format(engine=engine) if remove else
+               _("{engine}: key set ({shown}); try it: broadcast voices check {engine}").format(
+                   engine=engine, shown=status.shown))
+
+
+@voices.command("check")
+@click.argument("engine")
+@pass_ctx
+def voices_check(ctx: Context, engine: str) -> None:
+    """Voice a short sentence with ENGINE: works, wrong key, quota used up or no network, and how long it took."""
+    result = service.voices.check_voice(ctx.station, engine)
+    if not result.ok:
+        raise EngineError(f"{engine}: {result.text}")
+    click.echo(f"{engine}: {result.text}")
 
 
 @voices.command("try")

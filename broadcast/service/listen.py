@@ -123,6 +123,22 @@ def install_uploaded_voice(station: Station, model: bytes, model_name: str, conf
     return str(installed)
 
 
+def check_voice(station: Station, engine: str):
+    """"Kiểm tra" of one engine, here where the speech engines are loaded."""
+    from broadcast.service.voices import check_voice
+
+    return check_voice(station, engine)
+
+
+def install_voice_file(station: Station, path: str, by: str | None, now: dt.datetime) -> dict:
+    """An uploaded voice file (korvatts zip) checked and installed: what the page shows of it."""
+    from broadcast.service.voices import install_voice_file
+
+    done = install_voice_file(station, Path(path), by, now)
+    return {"engine": done.engine, "path": str(done.path.relative_to(station.root)), "voices": list(done.voices),
+            "licence": done.licence}
+
+
 def voice_sample_file(station: Station, engine_voice: str, text: str) -> Path:
     """TEXT read by ENGINE[:VOICE] (the console's "Thử giọng"), in the cache."""
     from broadcast.service.voices import sample_voice

@@ -13,7 +13,14 @@ from broadcast.i18n import LANGUAGES, _
 from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
 STATION_FILE = "station.yaml"
-ENGINE_NAMES = ("gtts", "piper", "espeak")   # speech engines this build can run, in no particular order
+ENGINE_NAMES = ("fpt", "viettel", "google", "piper", "korvatts", "gtts", "espeak")   # engines this build can run
+ONLINE_VOICES = {   # each online service's voices, from its published reference (see broadcast/speech/)
+    "fpt": ("banmai", "lannhi", "leminh", "myan", "thuminh", "giahuy", "linhsan"),
+    "viettel": ("doanngocle", "trinhthiviettrinh", "phamtienquan", "lethiyen", "nguyenthithuyduyen", "hn-quynhanh",
+                "hue-maingoc", "hue-baoquoc", "hcm-minhquan"),
+    "google": ("vi-VN-Neural2-A", "vi-VN-Neural2-D", "vi-VN-Wavenet-A", "vi-VN-Wavenet-B", "vi-VN-Wavenet-C",
+               "vi-VN-Wavenet-D", "vi-VN-Standard-A", "vi-VN-Standard-B", "vi-VN-Standard-C", "vi-VN-Standard-D"),
+}
 ESPEAK_VOICES = ("vi", "vi-VN-x-central", "vi-VN-x-south")     # espeak-ng's Vietnamese: north, central, south
 
 
@@ -30,6 +37,19 @@ class SpeechSettings:
     gtts_budget: float = 30.0                # seconds one text may take, retries included
     gtts_endpoint: str | None = None         # a mirror or proxy of translate.google (default: Google)
     piper_voice: str | None = None           # path to a station-supplied .onnx voice
+    korvatts_voice: str | None = None        # folder of an installed korvatts model (voices/korvatts-…)
+    korvatts_speaker: str | None = None      # one of its voice_styles (default: the first)
+    fpt_voice: str = "banmai"                # FPT.AI: banmai, lannhi, leminh, myan, thuminh, giahuy, linhsan
+    fpt_speed: int = 0                       # -3 (slowest) … 0 … +3 (fastest)
+    viettel_voice: str = "hn-quynhanh"
+    viettel_speed: float = 1.0               # 0.7 … 1.3
+    google_voice: str = "vi-VN-Neural2-A"
+    google_speed: float = 1.0                # speakingRate 0.25 … 4.0
+    online_timeout: float = 15.0             # read timeout per request to an online voice service, seconds
+    online_budget: float = 180.0             # seconds one text may take there (FPT.AI's audio: up to 2 min)
+    fpt_endpoint: str | None = None          # another address for the service (tests; a proxy)
+    viettel_endpoint: str | None = None
+    google_endpoint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,8 +170,12 @@ class Station:
     def sound_settings(self) -> dict:
         """Every setting that changes how a program sounds (for cache keys); not timeouts."""
         s = self.speech
-        return {"engines": list(s.engines), "voice": s.voice, "rate": s.rate, "pitch": s.pitch,
-                "piper_voice": s.piper_voice, "gtts_tld": s.gtts_tld, "mix": asdict(self.mix)}
+        found = {"engines": list(s.engines), "voice": s.voice, "rate": s.rate, "pitch": s.pitch,
+                 "piper_voice": s.piper_voice, "gtts_tld": s.gtts_tld, "mix": asdict(self.mix)}
+        voices = {"korvatts": [s.korvatts_voice, s.korvatts_speaker], "fpt": [s.fpt_voice, s.fpt_speed],
+                  "viettel": [s.viettel_voice, s.viettel_speed], "google": [s.google_voice, s.google_speed]}
+        # only the engines in the chain: a station that uses none of them keeps its cache
+        return found | {name: value for name, value in voices.items() if name in s.engines}
 
     def path(self, relative: str | None) -> Path | None:
         return None if relative is None else (self.root / relative)
@@ -166,7 +190,8 @@ class Station:
 RANGES = {
     ("speech", "rate"): (50, 400), ("speech", "pitch"): (0, 100), ("speech", "gtts_timeout"): (0.5, 120),
     ("speech", "gtts_connect_timeout"): (0.1, 30), ("speech", "gtts_retries"): (0, 10),
-    ("speech", "gtts_budget"): (1, 600), ("mix", "sample_rate"): (8000, 48000), ("mix", "gap"): (0, 10),
+    ("speech", "gtts_budget"): (1, 600), ("speech", "fpt_speed"): (-3, 3), ("speech", "viettel_speed"): (0.7, 1.3),
+    ("speech", "google_speed"): (0.25, 4.0), ("speech", "online_timeout"): (1, 120), ("speech", "online_budget"): (5, 900), ("mix", "sample_rate"): (8000, 48000), ("mix", "gap"): (0, 10),
     ("mix", "paragraph_pause"): (0, 10), ("mix", "title_pause"): (0, 10), ("mix", "bed_level"): (-60, 0),
     ("mix", "duck"): (0, 60), ("mix", "target_lufs"): (-40, -5), ("mix", "true_peak"): (-20, 3),
     ("playout", "grace"): (0, 3600), ("playout", "render_ahead"): (0, 168), ("playout", "render_timeout"): (0, 3600),
@@ -295,10 +320,20 @@ def _check_station(station: Station, located: yamlfile.Located) -> None:
         raise located.error(("mix", "duck"), _("the bed must drop at least 12 dB under speech"))
     if station.mix.true_peak > 0:
         raise located.error(("mix", "true_peak"), _("the true-peak ceiling must be below 0 dBTP"))
-    for engine in station.speech.engines:
+    seen: set[str] = set()
+    for index, engine in enumerate(station.speech.engines):
         if engine not in ENGINE_NAMES:
-            raise located.error(("speech", "engines"), _("unknown engine {name!r}").format(name=engine),
+            raise located.error(("speech", "engines", index), _("unknown engine {name!r}").format(name=engine),
                                 i18n.known(ENGINE_NAMES))
+        if engine in seen:
+            raise located.error(("speech", "engines", index), _("engine {name!r} is listed twice").format(name=engine),
+                                _("list each engine once, in the order they are tried"))
+        seen.add(engine)
+    for name, voices in ONLINE_VOICES.items():
+        chosen = getattr(station.speech, f"{name}_voice")
+        if chosen not in voices:
+            raise located.error(("speech", f"{name}_voice"), _("{engine} has no voice {name!r}").format(
+                engine=name, name=chosen), i18n.known(voices))
     if station.speech.voice not in ESPEAK_VOICES:
         raise located.error(("speech", "voice"), _("espeak-ng has no voice {name!r}").format(name=station.speech.voice),
                             i18n.known(ESPEAK_VOICES))

@@ -93,6 +93,7 @@ AUDIT = {"sign-in": N_("Signed in"), "sign-in.failed": N_("Wrong password"), "si
          "user.role": N_("Changed a role"), "user.password": N_("Reset a password"), "user.disable": N_("Disabled a user"),
          "user.enable": N_("Enabled a user"), "settings.station": N_("Changed the station's details"),
          "settings.voices": N_("Changed the voices"), "voices.add": N_("Added a voice"),
+         "voices.key": N_("Set a voice service's key"),
          "lexicon.add": N_("Added a reading"), "lexicon.remove": N_("Removed a reading"),
          "library.add": N_("Added a recording"), "library.use": N_("Changed a jingle"), "output.test": N_("Test tone")}
 

@@ -21,6 +21,12 @@ CASES = {
     "speech: {voice: vi-north}": ("speech.voice", "no voice 'vi-north'"),     # was read as "vi", silently
     "console: {upload_mb: 1.0e+12}": ("console.upload_mb", "out of range"),
     "console: {upload_mb: 1e12}": ("console.upload_mb", "expected a number"),   # YAML 1.1: a string
+    "speech: {engines: [fpt, espeak, fpt]}": ("speech.engines.2", "listed twice"),
+    "speech: {engines: [fpt, zalo, espeak]}": ("speech.engines.1", "unknown engine 'zalo'"),
+    "speech: {fpt_voice: ngocanh}": ("speech.fpt_voice", "no voice 'ngocanh'"),
+    "speech: {google_voice: vi-VN-Neural2-B}": ("speech.google_voice", "no voice 'vi-VN-Neural2-B'"),
+    "speech: {viettel_speed: 2.0}": ("speech.viettel_speed", "out of range"),
+    "speech: {fpt_speed: 4}": ("speech.fpt_speed", "out of range"),
 }
 
 
@@ -38,3 +44,31 @@ def test_the_sample_station_passes_every_check():
 
     station = load_station(REPO)
     assert station.speech.rate == 150 and station.mix.gap == 1.2
+
+
+def test_the_whole_chain_of_engines_loads_in_order(tmp_path):
+    (tmp_path / "station.yaml").write_text(
+        "speech:\n  engines: [fpt, viettel, google, piper, korvatts, gtts, espeak]\n  fpt_voice: lannhi\n", "utf-8")
+    station = load_station(tmp_path)
+    assert station.speech.engines == ("fpt", "viettel", "google", "piper", "korvatts", "gtts", "espeak")
+    assert station.speech.fpt_voice == "lannhi"
+
+
+def test_a_wrong_engine_is_said_in_vietnamese_with_its_line(tmp_path):
+    from broadcast import i18n
+
+    (tmp_path / "station.yaml").write_text("name: Đài xã\nspeech:\n  engines:\n    - espeak\n    - espeak\n", "utf-8")
+    i18n.use_language("vi")
+    try:
+        with pytest.raises(InputError) as found:
+            load_station(tmp_path)
+    finally:
+        i18n.use_language("en")
+    assert found.value.line == 5 and "có hai lần trong danh sách" in str(found.value)
+
+
+def test_an_online_voice_changes_the_sound_only_when_it_is_in_the_chain(tmp_path):
+    (tmp_path / "station.yaml").write_text("speech:\n  engines: [espeak]\n  fpt_voice: lannhi\n", "utf-8")
+    assert "fpt" not in load_station(tmp_path).sound_settings()          # the station's cache stays valid
+    (tmp_path / "station.yaml").write_text("speech:\n  engines: [fpt, espeak]\n  fpt_voice: lannhi\n", "utf-8")
+    assert load_station(tmp_path).sound_settings()["fpt"] == ["lannhi", 0]

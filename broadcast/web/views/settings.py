@@ -20,7 +20,7 @@ from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 
-async def show(request: Request, error: str = "") -> Response:
+async def show(request: Request, error: str = "", checked: str = "", installed=None) -> Response:
     c = console(request)
     admin = request.state.session.user
     if request.method == "POST" and not error and request.url.path == "/cai-dat":
@@ -58,12 +58,17 @@ async def show(request: Request, error: str = "") -> Response:
     zones = await run_in_threadpool(service.station.zones, c.station)
     voices = await run_in_threadpool(service.voices.list_voices, c.station,
                                      request.query_params.get("kiem-tra-mang") == "1")
-    chain = list(c.station.speech.engines) + ["", ""]
+    chain = list(c.station.speech.engines) + [""] * len(ENGINE_NAMES)
     return c.render(request, "settings.html", 400 if error else 200, users=users, roles=fmt.choices(ROLES), info=info,
                     recipients="\n".join(info.recipients), own_readings=own, zones=zones,
                     audit_user=audit_user or "", audit_action=audit_action or "", audit_actions=fmt.choices(fmt.AUDIT),
-                    engines=voices, chain=chain[:3], engine_names=ENGINE_NAMES, piper_voice=c.station.speech.piper_voice or "",
+                    engines=voices, chain=chain[:len(ENGINE_NAMES)], engine_names=ENGINE_NAMES,
+                    piper_voice=c.station.speech.piper_voice or "",
                     piper_voices=service.voices.installed_piper_voices(c.station),
+                    korvatts_voice=c.station.speech.korvatts_voice or "",
+                    korvatts_voices=service.voices.installed_korvatts_voices(c.station),
+                    keys=await run_in_threadpool(service.voices.key_status, c.station), checked=checked,
+                    installed=installed,
                     samples=[f"{e.name}:{v}" for e in voices if e.available for v in e.voices],
                     voice_figures=[voice_figure(f) for f in service.voices.voice_figures(voices)],
                     better_voice=service.voices.better_voice(),
@@ -129,8 +134,9 @@ async def engines(request: Request) -> Response:
     data = await request.form()
     try:
         await run_in_threadpool(service.voices.set_engines, c.station,
-                                [str(data.get(f"engine-{n}", "")) for n in (1, 2, 3)],
-                                str(data.get("piper_voice", "")), request.state.session.user, c.now())
+                                [str(data.get(f"engine-{n}", "")) for n in range(1, len(ENGINE_NAMES) + 1)],
+                                str(data.get("piper_voice", "")), request.state.session.user, c.now(),
+                                str(data.get("korvatts_voice", "")) if "korvatts_voice" in data else None)
     except BroadcastError as exc:
         return await show(request, fmt.error_text(exc))
     return RedirectResponse("/cai-dat?ok=luu#giong-doc", 303)
@@ -151,6 +157,76 @@ async def upload_voice(request: Request) -> Response:
         except BroadcastError as exc:
             return await show(request, fmt.error_text(exc))
     return RedirectResponse("/cai-dat?ok=luu#giong-doc", 303)
+
+
+KORVATTS_MB = 1024                  # a korvatts model is about 400 MB
+
+
+async def voice_key(request: Request) -> Response:
+    """An online voice service's key: written to the keys file (mode 600), audited without the key,
+    never shown again but for its last four characters."""
+    c = console(request)
+    data = await request.form()
+    try:
+        await run_in_threadpool(service.voices.set_key, c.station, str(data.get("engine", "")),
+                                str(data.get("key", "")), request.state.session.user, c.now())
+    except BroadcastError as exc:
+        return await show(request, fmt.error_text(exc))
+    return RedirectResponse("/cai-dat?ok=luu#khoa-giong", 303)
+
+
+async def online_voice(request: Request) -> Response:
+    """The voice and speed of one online service."""
+    c = console(request)
+    data = await request.form()
+    try:
+        await run_in_threadpool(service.voices.set_online_voice, c.station, str(data.get("engine", "")),
+                                str(data.get("voice", "")), str(data.get("speed", "")), request.state.session.user,
+                                c.now())
+    except BroadcastError as exc:
+        return await show(request, fmt.error_text(exc))
+    return RedirectResponse("/cai-dat?ok=luu#khoa-giong", 303)
+
+
+async def check_voice(request: Request) -> Response:
+    """"Kiểm tra": a short sentence voiced by one engine in the render worker; the verdict in words."""
+    c = console(request)
+    data = await request.form()
+    engine = str(data.get("engine", ""))
+    try:
+        result = await c.worker.run("check_voice", c.station, engine)
+    except BroadcastError as exc:
+        return await show(request, fmt.error_text(exc))
+    return await show(request, checked=f"{engine}: {result.text}")
+
+
+async def install_voice(request: Request) -> Response:
+    """A korvatts model (zip) or a piper voice uploaded: saved to a scratch file, then checked and
+    installed by the render worker (format, size, licence, a sentence voiced); its licence shown."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    c = console(request)
+    async with request.form() as data:
+        upload = data.get("voice")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await show(request, _("choose the voice file (.zip of a korvatts model)"))
+        if (upload.size or 0) > KORVATTS_MB * 1024 * 1024:
+            return await show(request, _("the voice file is larger than {mb} MB").format(mb=KORVATTS_MB))
+        scratch = c.station.cache_dir / "tai-giong"
+        scratch.mkdir(parents=True, exist_ok=True)
+        suffix = ".zip" if upload.filename.lower().endswith(".zip") else Path(upload.filename).suffix[:8]
+        with tempfile.NamedTemporaryFile(dir=scratch, suffix=suffix, delete=False) as out:
+            await run_in_threadpool(shutil.copyfileobj, upload.file, out)
+        try:
+            installed = await c.worker.run("install_voice_file", c.station, out.name, request.state.session.user,
+                                           c.now())
+        except BroadcastError as exc:
+            return await show(request, fmt.error_text(exc))
+        finally:
+            Path(out.name).unlink(missing_ok=True)
+    return await show(request, installed=installed)
 
 
 async def try_voice(request: Request) -> Response:
