@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
@@ -74,12 +72,6 @@ async def listing(request: Request) -> Response:
                     q=q, topic=topic, status=status, day=fmt.date(day),
                     topics=list(topics.items()), statuses=fmt.choices(ITEM_LABELS),
                     can_write=allowed(request.state.session.role, "write"))
-
-
-def _slug(title: str) -> str:
-    plain = unicodedata.normalize("NFD", title.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-") or "tin"
 
 
 def _draft(form, item_id: str) -> tuple[Draft | None, dict[str, str]]:
@@ -170,10 +162,7 @@ async def new(request: Request) -> Response:
     form = await request.form()
     title = str(form.get("title", "")).strip()
     existing = {i.id for i in (await run_in_threadpool(service.scripts.list_scripts, c.station)).items}
-    base = _slug(str(form.get("id") or "") or title)
-    item_id, n = base, 2
-    while item_id in existing:
-        item_id, n = f"{base}-{n}", n + 1
+    item_id = service.scripts.new_id(str(form.get("id") or "") or title, existing)
     return await _save(request, form, item_id, None)
 
 
