@@ -14,6 +14,7 @@ from broadcast.station.topics import Topic
 
 BULLET = re.compile(r"^\s*(?:[-+•*–·▪●]|\(?[a-zđ]\)|\d{1,2}[.)](?!\d))\s*")
 WIDE_TABLE = 6                     # more columns than this: read as sentences, but flagged
+TITLE_CHARS = 110
 MIN_WORDS = 12                     # a section shorter than this is no news item
 
 
@@ -24,12 +25,20 @@ def proposals(document: Document, topics: tuple[Topic, ...]) -> list[Proposal]:
         out.append(_proposal(found.title or document.name, found.preamble, document, topics))
     for section in found.sections:
         if _words(section.lines) >= MIN_WORDS:
-            out.append(_proposal(sentence_case(section.heading), section.lines, document, topics))
+            out.append(_proposal(title_of(section.heading), section.lines, document, topics))
     return out
 
 
 def _words(lines) -> int:
     return sum(len(line.text.split()) for line in lines)
+
+
+def title_of(heading: str) -> str:
+    """A heading as an item's title: its first sentence, at most TITLE_CHARS (cut between words)."""
+    first = re.split(r"(?<=[.;:])\s", sentence_case(heading).strip(" *_"), maxsplit=1)[0].rstrip(".;:")
+    if len(first) <= TITLE_CHARS:
+        return first
+    return first[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;") + " …"
 
 
 def sentence_case(heading: str) -> str:

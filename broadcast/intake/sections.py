@@ -21,7 +21,7 @@ HEADINGS = (
     (re.compile(r"^(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)\.?\s+(\S.*)$"), 2),
     (re.compile(r"^([a-zđ])\)\s*(\S.*)$"), 3),
 )
-MAX_HEADING = 140
+MAX_HEADING = 2000                  # a numbered paragraph of any length may head what follows
 KINDS = r"KẾ HOẠCH|THÔNG BÁO|QUYẾT ĐỊNH|CHỈ THỊ|CÔNG VĂN|HƯỚNG DẪN|BÁO CÁO|CHƯƠNG TRÌNH|NGHỊ QUYẾT|THÔNG CÁO|LỜI KÊU GỌI"
 TITLE = re.compile(rf"^(?:{KINDS})\b")
 FRAME = re.compile(r"^(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA|Độc lập\s*[-–]\s*Tự do|ĐẢNG CỘNG SẢN|"
@@ -44,32 +44,45 @@ def clean(line: Line) -> Line:
     return Line(text, line.page, line.cells, line.bold or line.text.lstrip("# ").startswith("**"))
 
 
-def heading(line: Line) -> tuple[str, str, int] | None:
-    """(number, words, level) when LINE is a heading."""
+def candidate(line: Line) -> tuple[str, str, int] | None:
+    """(number, words, level) when LINE is numbered like a heading."""
     text = line.text
-    if line.is_row or len(text) > MAX_HEADING or text.endswith((";", ",")):
+    if line.is_row or len(text) > MAX_HEADING:
         return None
     for pattern, level in HEADINGS:
         found = pattern.match(text)
         if found:
-            number, words = found.group(1), found.group(2).strip().rstrip(".:")
-            if level >= 1 and not line.bold and len(words.split()) > 14:
-                return None         # a numbered sentence in a list, not a heading
-            return number, words, level
+            return found.group(1), found.group(2).strip().rstrip(".:").strip("*").strip(), level
     return None
+
+
+def headings(lines: list[Line]) -> dict[int, tuple[str, str, int]]:
+    """The lines that are headings, by index: a part (I., Chương), a bold or capital line, or a
+    numbered line with something under it (content, or deeper numbered lines) before the next
+    line numbered at its level. Numbered lines that follow each other straight are a list."""
+    found = {i: c for i, c in ((i, candidate(line)) for i, line in enumerate(lines)) if c}
+    order = sorted(found)
+    chosen = {}
+    for k, i in enumerate(order):
+        number, words, level = found[i]
+        following = next((j for j in order[k + 1:] if found[j][2] <= level), len(lines))
+        if level == 0 or lines[i].bold or words.isupper() or following > i + 1:
+            chosen[i] = (number, words, level)
+    return chosen
 
 
 def outline(lines: list[Line]) -> Outline:
     lines = [c for c in (clean(line) for line in lines) if c.text]
     end = block_start([line.text for line in lines])
     lines = lines[:end]
-    first = next((i for i, line in enumerate(lines) if heading(line)), len(lines))
+    marks = headings(lines)
+    first = min(marks, default=len(lines))
     title, preamble = _front(lines[:first])
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []
     current: dict | None = None
-    for line in lines[first:]:
-        found = heading(line)
+    for index in range(first, len(lines)):
+        line, found = lines[index], marks.get(index)
         if found:
             if current:
                 sections.append(Section(**current))

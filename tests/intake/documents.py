@@ -17,13 +17,18 @@ HEADING_MARK = re.compile(r"^\s*(#+\s*)?\*\*")
 
 
 def plan_lines(name: str) -> list[tuple[str, bool]]:
-    """The plan's paragraphs, as (text, bold) without its Markdown marks."""
-    out = []
+    """The plan's paragraphs, as (text, bold) without its Markdown marks. A plan copied from a PDF
+    has its lines wrapped: a line that ends mid-sentence goes on in the next one that starts in
+    lowercase (as typed in Word, one paragraph)."""
+    out: list[tuple[str, bool]] = []
     for raw in (PLANS / f"{name}.txt").read_text("utf-8").splitlines():
-        if raw.strip():
-            text = re.sub(r"^[#>\s]*", "", raw).replace("**", "").strip()
-            if text:
-                out.append((text, bool(HEADING_MARK.match(raw))))
+        text = re.sub(r"^[#>\s]*", "", raw).replace("*", "").strip()
+        if not text:
+            continue
+        if out and text[0].islower() and not re.match(r"[a-zđ]\)", text) and not re.search(r"[.;:!?]$", out[-1][0]):
+            out[-1] = (f"{out[-1][0]} {text}", out[-1][1])
+        else:
+            out.append((text, bool(HEADING_MARK.match(raw))))
     return out
 
 
