@@ -18,8 +18,10 @@ def load_gray(path: Path, name: str | None = None):
     Image.MAX_IMAGE_PIXELS = limits.MAX_IMAGE_PIXELS
     try:
         with Image.open(path) as image:
+            if image.width * image.height > limits.MAX_IMAGE_PIXELS:
+                raise Image.DecompressionBombError(image.size)
             return image.convert("L")
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except Image.DecompressionBombError as exc:
         raise DocumentError(_("{name}: the picture is too large ({cap} megapixels at most)").format(
             name=name or path.name, cap=limits.MAX_IMAGE_PIXELS // 1_000_000), _("take the photo again at a lower resolution")) from exc
     except (OSError, ValueError, SyntaxError) as exc:
