@@ -131,6 +131,55 @@ def save(station: Station, token: str, chosen: list[Proposal], by: str | None, n
     return saved
 
 
+@dataclass(frozen=True)
+class Choice:
+    """What the officer decided for one proposal on the page."""
+
+    keep: bool
+    merge_up: bool                     # joined to the kept proposal before it
+    title: str
+    topic: str
+    body: str
+    looked_at: tuple[int, ...] = ()    # marked paragraphs (0-based) she compared with the page
+
+
+def save_choices(station: Station, token: str, choices: list[Choice], by: str | None, now: dt.datetime) -> list[NewsItem]:
+    """The proposals as edited, kept, merged or dropped on the page, saved as drafts she has read.
+    A marked paragraph she did not tick stays to check, unless she rewrote it."""
+    found = job(station, token)
+    if len(choices) != len(found.proposals):
+        raise InputError(_("import"), None, None, _("the page is out of date"), _("import the file again"))
+    kept: list[tuple[Proposal, set[str]]] = []
+    for original, choice in zip(found.proposals, choices):
+        if not choice.keep:
+            continue
+        edited = replace(original, title=choice.title.strip() or original.title, topic=choice.topic,
+                         paragraphs=tuple(p.strip() for p in choice.body.replace("\r\n", "\n").split("\n\n") if p.strip()))
+        unchecked = {original.paragraphs[n] for n in original.marked if n not in choice.looked_at}
+        if choice.merge_up and kept:
+            before, left = kept[-1]
+            edited = replace(before, paragraphs=before.paragraphs + edited.paragraphs,
+                             pages=tuple(sorted(set(before.pages) | set(edited.pages))),
+                             flagged=before.flagged + edited.flagged)
+            kept[-1] = (edited, left | unchecked)
+        else:
+            kept.append((edited, unchecked))
+    final = [replace(p, marked=tuple(i for i, text in enumerate(p.paragraphs) if text in left)) for p, left in kept]
+    return save(station, token, final, by, now)
+
+
+def looked_over(source: Source, old: tuple[str, ...], body: str, ticked: set[int]) -> Source:
+    """SOURCE once the officer saved the item from its page: she has read it; a paragraph to check
+    that she ticked (1-based) or rewrote is done; the rest keep their place in the new BODY."""
+    new = [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    left = []
+    for number in source.to_check:
+        text = old[number - 1] if 0 < number <= len(old) else None
+        if number not in ticked and text in new:
+            left.append(new.index(text) + 1)
+    return replace(source, reviewed=True, to_check=tuple(sorted(set(left))))
+
+
 def import_file(station: Station, path: Path, by: str | None, now: dt.datetime, progress=None) -> tuple[Job, list[NewsItem]]:
     """The command line's import: read PATH and write every proposal as a draft, to be read in
     the console before it can air."""

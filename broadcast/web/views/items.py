@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -150,6 +150,9 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
         returned=review.comment if review and review.state == "returned" else "",
         returned_by=review.by if review and review.state == "returned" else "",
         approved=f"{item.approved.by}, {fmt.iso_moment(item.approved.at)}" if item and item.is_approved else "",
+        source=item.source if item else None,
+        to_check=[(n, item.paragraphs[n - 1]) for n in item.source.to_check if n <= len(item.paragraphs)]
+        if item and item.source else [],
         **dict(zip(("notes", "unread"), await run_in_threadpool(_line_notes, c, item, body) if draft else ([], []))))
 
 
@@ -186,6 +189,9 @@ async def _save(request: Request, form, item_id: str, item: NewsItem | None) -> 
         shown = draft or Draft(item_id, str(form.get("title", "")), str(form.get("topic", "")), None, None, text)
         return await _form_page(request, shown, item, errors=errors, reading=reading,
                                 status_code=400 if errors else 200)
+    if item is not None and item.source is not None:       # imported: she has now read it
+        ticked = {int(v) for v in form.getlist("looked") if str(v).isdigit()}
+        draft = replace(draft, source=service.intake.looked_over(item.source, item.paragraphs, draft.body, ticked))
     try:
         saved = await run_in_threadpool(service.scripts.save_script, c.station, draft, request.state.session.user,
                                         c.now())
