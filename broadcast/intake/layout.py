@@ -18,7 +18,7 @@ def paragraphs(lines: list[str]) -> list[str]:
     out: list[str] = []
     current, last = "", ""
     for line in lines:
-        if current and (not line or STARTS.match(line) or _ends_paragraph(last, full)):
+        if current and (not line or STARTS.match(line) or _ends_paragraph(last, line, full)):
             out.append(current)
             current = ""
         if line:
@@ -29,5 +29,9 @@ def paragraphs(lines: list[str]) -> list[str]:
     return out
 
 
-def _ends_paragraph(line: str, full: int) -> bool:
+def _ends_paragraph(line: str, following: str, full: int) -> bool:
+    """LINE ends its paragraph: a sentence's end, a short line, or a line in capitals (a heading)
+    unless the next goes on in capitals (a long heading, wrapped)."""
+    if line.isupper() and following.isupper():
+        return False
     return bool(ENDS.search(line)) or (full > 0 and len(line) < 0.7 * full) or line.isupper()

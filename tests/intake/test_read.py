@@ -7,7 +7,9 @@ import pypdf
 import pytest
 
 from broadcast.intake.read import read_document
+from broadcast.intake.sections import outline
 from tests.intake.documents import cer, headings, plan_lines, scan, to_pdf, words, write_docx
+from tests.intake.test_propose import HEADINGS
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +32,8 @@ def test_a_text_pdf_comes_back_with_the_same_words_and_pages(minh_duc, tmp_path)
     assert document.kind == "pdf" and document.pages == len(pypdf.PdfReader(str(minh_duc[1])).pages) > 1
     assert words(" ".join(line.text for line in document.lines)) == words(" ".join(t for t, _ in plan_lines("2024-xa-minh-duc")))
     assert document.lines[-1].page == document.pages
+    found = [f"{s.number}{'.' if s.level < 3 else ')'} {s.heading}" for s in outline(list(document.lines)).sections]
+    assert found == HEADINGS["2024-xa-minh-duc"]          # a heading wrapped over two lines is one heading
 
 
 def test_docx_tables_come_in_order_as_rows_of_cells(tmp_path):
