@@ -44,7 +44,6 @@ def test_a_photographed_page_becomes_a_checked_draft(console_url, console_statio
         expect(page.get_by_role("button", name="Lưu các tin giữ lại thành tin nháp")).to_be_visible(timeout=120_000)
         first = page.locator("#de-xuat-0")
         expect(first.get_by_text("có vẻ bị mất dấu")).to_be_visible()
-        first.get_by_text("Ảnh các trang").click()
         expect(first.get_by_role("img", name="Trang 1 của bản quét")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=shots / "nhap-van-ban-de-xuat.png", full_page=True)
