@@ -18,8 +18,8 @@ from broadcast.i18n import _
 from broadcast.intake.propose import proposals as propose
 from broadcast.intake.read import read_document
 from broadcast.intake.records import Proposal
-from broadcast.news.scripts import NewsItem, Source
-from broadcast.service.scripts import Draft, OPEN_ENDED, list_scripts, new_id, write_draft
+from broadcast.news.scripts import NewsItem, Source, parse_text
+from broadcast.service.scripts import OPEN_ENDED, Draft, list_scripts, new_id, to_markdown, write_draft
 from broadcast.service.users import log_action
 from broadcast.station.settings import Station
 
@@ -117,17 +117,21 @@ def save(station: Station, token: str, chosen: list[Proposal], by: str | None, n
     found = job(station, token)
     existing = {i.id for i in list_scripts(station).items}
     today = now.date()
-    saved = []
+    drafts = []
     for index, proposal in enumerate(chosen):
         item_id = new_id(proposal.title, existing)
         existing.add(item_id)
         looked = set(checked[index]) if checked else set()
         source = Source(found.name, proposal.pages, proposal.scanned,
                         tuple(n + 1 for n in proposal.marked if n + 1 not in looked), reviewed)
-        draft = Draft(item_id, proposal.title, proposal.topic, today, OPEN_ENDED, proposal.body,
-                      written_by=by, source=source)
-        saved.append(write_draft(station, draft, station.scripts_dir / f"{item_id}.md"))
-        log_action(station, now, by, "item.import", item_id, found.name)
+        drafts.append(Draft(item_id, proposal.title, proposal.topic, today, OPEN_ENDED, proposal.body,
+                            written_by=by, source=source))
+    for draft in drafts:              # all checked before any is written: nothing half-imported
+        parse_text(to_markdown(draft), station.scripts_dir / f"{draft.id}.md", station.topics)
+    saved = []
+    for draft in drafts:
+        saved.append(write_draft(station, draft, station.scripts_dir / f"{draft.id}.md"))
+        log_action(station, now, by, "item.import", draft.id, found.name)
     return saved
 
 
