@@ -10,10 +10,13 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 # Reports use Times New Roman (Nghị định 30); Debian lacks it: Liberation Serif has the same metrics,
 # so a report prints with the same line breaks and pages.
 [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_apt+=(fonts-liberation2)
+# Nhập văn bản reads scans and photos with Debian's OCR and its Vietnamese model, PDF pages with poppler.
+command -v tesseract >/dev/null && [ -e /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || need_apt+=(tesseract-ocr tesseract-ocr-vie)
+command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
 if [ "${1:-}" = "--test" ]; then
-  # The report test prints a DOCX to PDF with LibreOffice and reads the pages back (poppler).
+  # The report test prints a DOCX to PDF with LibreOffice and reads the pages back (poppler); the
+  # import tests print the real plans to PDF with it.
   command -v soffice >/dev/null || need_apt+=(libreoffice-writer-nogui)
-  command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 
   # The playout tests use a real sound server with a null sink, and its client tools.
   command -v pulseaudio >/dev/null || need_apt+=(pulseaudio)

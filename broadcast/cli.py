@@ -14,6 +14,7 @@ import click
 
 from broadcast import i18n, service
 from broadcast.errors import BroadcastError, EngineError, InputError, ScriptErrors
+from broadcast.intake.topics import certainty
 from broadcast.i18n import _, ngettext
 from broadcast.records.asrun import STATUS_LABELS
 from broadcast.schedule.checks import mmss
@@ -661,6 +662,34 @@ def users_passwd(ctx: Context, name: str, password_stdin: bool) -> None:
     """Set a new password for NAME (signs them out everywhere)."""
     service.users.set_password(ctx.station, name, _password(password_stdin), _now(ctx.station))
     click.echo(_("changed the password of {name}").format(name=name))
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@option("--by", default=None, help="Who imports it (written into each item).")
+@pass_ctx
+def import_document(ctx: Context, file: Path, by: str | None) -> None:
+    """Nhập văn bản: read FILE (.docx, PDF, scan or photo) into draft news items in scripts/.
+
+    Each section of the document becomes a draft (Nháp), without the document's heading,
+    recitals and signatures. Drafts from a document do not air until someone has read them in
+    the console (or sent them for approval)."""
+    def progress(done: int, total: int) -> None:
+        click.echo(_("read {done} of {total} pages").format(done=done, total=total), err=True)
+
+    job, saved = service.intake.import_file(ctx.station, file, by, _now(ctx.station), progress)
+    click.echo(ngettext("{name}: {count} draft item", "{name}: {count} draft items", len(saved)).format(
+        name=job.name, count=len(saved)))
+    for proposal, item in zip(job.proposals, saved):
+        pages = ", ".join(map(str, proposal.pages))
+        click.echo(_("  {id}  page {pages}  topic {topic} ({sure})  {title}").format(
+            id=item.id, pages=pages, topic=item.topic, sure=certainty(proposal.confidence), title=item.title))
+        for note in proposal.flagged:
+            click.echo(_("    to check: {note}").format(note=note))
+        if proposal.marked:
+            click.echo(ngettext("    {count} paragraph looks like it lost its diacritics: compare it with the page",
+                                "    {count} paragraphs look like they lost their diacritics: compare them with the page",
+                                len(proposal.marked)).format(count=len(proposal.marked)))
 
 
 @cli.group()

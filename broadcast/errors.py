@@ -63,6 +63,10 @@ class AudioError(BroadcastError):
     """Decoding, mixing or encoding failed."""
 
 
+class DocumentError(BroadcastError):
+    """A document to import cannot be read (damaged, encrypted, too large, no text)."""
+
+
 class ConfigError(BroadcastError):
     """station.yaml or a schedule is wrong."""
 

@@ -19,7 +19,7 @@ from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
 REQUIRED = ("id", "title", "topic", "valid_from")
 OPEN_ENDED = dt.date.max      # no valid_until: valid from valid_from on, without end
-OPTIONAL = ("valid_until", "voice", "engine", "priority", "written_by", "review", "approved", "audio")
+OPTIONAL = ("valid_until", "voice", "engine", "priority", "written_by", "review", "approved", "audio", "source")
 REVIEW_STATES = ("submitted", "returned")
 PRIORITIES = ("normal", "priority", "emergency")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -42,6 +42,12 @@ class NewsItem:
     review: Review | None = None     # sent for approval, or returned with a comment
     approved: Approval | None = None
     audio: str | None = None         # a recording aired instead of reading the text (path in the station folder)
+    source: Source | None = None     # imported from a document: where from, and what is left to look at
+
+    @property
+    def airable(self) -> bool:
+        """Not held back: an imported item airs only once the officer has read it, marked lines included."""
+        return self.source is None or self.source.ready
 
     @property
     def body(self) -> str:
@@ -98,6 +104,22 @@ class Review:
     by: str
     at: str                          # ISO time
     comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an imported item came from (a document and its pages), and whether the officer has
+    read the proposal and each paragraph whose diacritics looked lost (to_check, 1-based)."""
+
+    file: str
+    pages: tuple[int, ...] = ()
+    scanned: bool = False
+    to_check: tuple[int, ...] = ()
+    reviewed: bool = False
+
+    @property
+    def ready(self) -> bool:
+        return self.reviewed and not self.to_check
 
 
 @dataclass(frozen=True)
@@ -214,6 +236,7 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
     approved = _record(Approval, data, "approved", located, problems)
     if review is not None and review.state not in REVIEW_STATES:
         problems.append(located.error(("review", "state"), unknown(review.state), known(REVIEW_STATES)))
+    source = _source(data, located, problems)
     paragraphs = _paragraphs(body)
     audio = str(data["audio"]).strip() if data.get("audio") else None
     if audio is not None and not (path.parent.parent / audio).is_file():
@@ -230,8 +253,25 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
         paragraphs=paragraphs, path=path, body_line=body_line,
         voice=data.get("voice"), engine=engine, priority=priority,
         written_by=str(data["written_by"]) if data.get("written_by") else None, review=review, approved=approved,
-        audio=audio,
+        audio=audio, source=source,
     )
+
+
+def _source(data: dict, located: yamlfile.Located, problems: list[InputError]) -> Source | None:
+    """source: {file, pages, scanned, to_check, reviewed}, written by an import."""
+    raw = data.get("source")
+    if raw is None:
+        return None
+    numbers = lambda v: isinstance(v, list) and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in v)
+    if (not isinstance(raw, dict) or set(raw) - {"file", "pages", "scanned", "to_check", "reviewed"}
+            or not isinstance(raw.get("file"), str) or not numbers(raw.get("pages", []))
+            or not numbers(raw.get("to_check", [])) or not isinstance(raw.get("scanned", False), bool)
+            or not isinstance(raw.get("reviewed", False), bool)):
+        problems.append(located.error(("source",), _("expected file, pages, scanned, to_check, reviewed"),
+                                      _("this field is written by an import; remove it to start again")))
+        return None
+    return Source(raw["file"], tuple(raw.get("pages", [])), raw.get("scanned", False),
+                  tuple(raw.get("to_check", [])), raw.get("reviewed", False))
 
 
 def _record(cls, data: dict, key: str, located: yamlfile.Located, problems: list[InputError]):

@@ -145,7 +145,8 @@ class Planner:
         self.broken = broken         # ids of scripts that did not load: left out, and said so
         self.approval_required = approval_required
         self.items = {i.id: i for i in items}
-        self.approved = {i.id for i in self.items.values() if i.is_approved or not approval_required}
+        self.approved = {i.id for i in self.items.values()
+                         if (i.is_approved or not approval_required) and i.airable}
         self.by_rotation = sorted(self.items.values(), key=lambda i: i.id)
         self.by_newest = sorted(self.items.values(), key=lambda i: (-i.valid_from.toordinal(), i.id))
         self.queue = sorted((q for q in queue if q.priority != "emergency"), key=lambda q: q.order)

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import replace
 
 from broadcast.errors import BroadcastError
-from broadcast.i18n import N_, _
+from broadcast.i18n import N_, _, ngettext
 from broadcast.news.scripts import Approval, NewsItem, Review
 from broadcast.service.scripts import Draft, find, write_draft
 from broadcast.service.users import list_users, log_action
@@ -50,8 +50,20 @@ def submit(station: Station, script_id: str, user: str, now: dt.datetime) -> New
     if item.is_approved:
         raise ApprovalError(_("{id}: the item is already approved").format(id=script_id),
                             _("editing the item sends it back to Awaiting approval"))
+    _looked_at(item)
     review = Review("submitted", user, now.isoformat(timespec="seconds"))
-    return _write(station, item, replace(Draft.from_item(item), review=review), user, now, "item.submit")
+    source = replace(item.source, reviewed=True) if item.source else None     # sending it is reading it
+    return _write(station, item, replace(Draft.from_item(item), review=review, source=source), user, now, "item.submit")
+
+
+def _looked_at(item: NewsItem) -> None:
+    """An item from a scan goes for approval only once each line OCR may have garbled was looked at."""
+    if item.source is not None and item.source.to_check:
+        raise ApprovalError(
+            ngettext("{id}: {count} paragraph from the scan has not been looked at yet",
+                     "{id}: {count} paragraphs from the scan have not been looked at yet",
+                     len(item.source.to_check)).format(id=item.id, count=len(item.source.to_check)),
+            _("open the item, compare each marked paragraph with the page image, correct it and tick it as checked"))
 
 
 def approve(station: Station, script_id: str, user: str, now: dt.datetime) -> NewsItem:
@@ -59,6 +71,7 @@ def approve(station: Station, script_id: str, user: str, now: dt.datetime) -> Ne
     item = find(station, script_id)
     if item.is_approved:
         return item
+    _looked_at(item)
     author = item.written_by or (item.review.by if item.review else None)
     if author == user and not station.approval.self_approval:
         raise ApprovalError(_("{id}: {user} wrote this item and cannot approve it").format(id=script_id, user=user),

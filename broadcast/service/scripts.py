@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from broadcast.news.scripts import (
     CheckResult,
     NewsItem,
     Review,
+    Source,
     check_scripts,
     parse_text,
 )
@@ -51,13 +54,15 @@ class Draft:
     review: Review | None = None
     approved: Approval | None = None
     audio: str | None = None         # a recording aired instead of the text (path in the station folder)
+    source: Source | None = None     # imported from a document (kept across edits)
 
     @classmethod
     def from_item(cls, item: NewsItem) -> "Draft":
         """The item as the officer edits it: the body exactly as written in its file."""
         body = "\n".join(item.path.read_text("utf-8-sig").splitlines()[item.body_line - 1:]).strip()
         return cls(item.id, item.title, item.topic, item.valid_from, item.valid_until, body,
-                   item.priority, item.voice, item.engine, item.written_by, item.review, item.approved, item.audio)
+                   item.priority, item.voice, item.engine, item.written_by, item.review, item.approved, item.audio,
+                   item.source)
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,17 @@ def find(station: Station, script_id: str) -> NewsItem:
                      _("see the list on the Tin bài page or with 'broadcast items list'"))
 
 
+def new_id(title: str, taken: set[str]) -> str:
+    """An item id from TITLE (lowercase, no accents), not one of TAKEN."""
+    plain = unicodedata.normalize("NFD", title.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    base = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-") or "tin"
+    item_id, n = base, 2
+    while item_id in taken:
+        item_id, n = f"{base}-{n}", n + 1
+    return item_id
+
+
 def read_script(station: Station, script_id: str) -> Script:
     item = find(station, script_id)
     return Script(item, item.path.read_text("utf-8-sig"))
@@ -106,11 +122,19 @@ def to_markdown(draft: Draft) -> str:
               "priority": draft.priority, "voice": draft.voice, "engine": draft.engine,
               "written_by": draft.written_by, "audio": draft.audio,
               "review": {k: v for k, v in draft.review.__dict__.items() if v is not None} if draft.review else None,
-              "approved": dict(draft.approved.__dict__) if draft.approved else None}
+              "approved": dict(draft.approved.__dict__) if draft.approved else None,
+              "source": _source_fields(draft.source)}
     front = yaml.safe_dump({k: v for k, v in fields.items() if v is not None}, allow_unicode=True,
                            sort_keys=False, default_flow_style=False, width=1000)
     body = "\n".join(line.rstrip() for line in draft.body.strip().replace("\r\n", "\n").splitlines())
     return f"---\n{front}---\n{body}\n"
+
+
+def _source_fields(source: Source | None) -> dict | None:
+    if source is None:
+        return None
+    return {"file": source.file, "pages": list(source.pages), "scanned": source.scanned,
+            "to_check": list(source.to_check), "reviewed": source.reviewed}
 
 
 def _stamp() -> str:
@@ -132,7 +156,7 @@ def save_script(station: Station, draft: Draft, by: str | None = None, now: dt.d
     old = existing.get(draft.id)
     if old is not None:
         draft = replace(draft, review=old.review, approved=old.approved, written_by=by or old.written_by,
-                        audio=draft.audio or old.audio)        # the form edits the text, not the recording
+                        audio=draft.audio or old.audio, source=draft.source or old.source)        # the form edits the text, not the recording
     elif by:
         draft = replace(draft, written_by=by)
     saved = write_draft(station, draft, old.path if old else station.scripts_dir / f"{draft.id}.md")

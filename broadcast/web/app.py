@@ -32,6 +32,7 @@ from broadcast.web.views import (  # one module a page
     dashboard,
     emergency,
     events,
+    intake,
     items,
     library,
     reports,
@@ -145,6 +146,12 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         page("/tin-bai", items.listing, "view"),
         page("/tin-bai/moi", items.new, "write", ("GET", "POST")),
         page("/xem-cach-doc", items.preview, "view", ("POST",), body=limits.PREVIEW),
+        page("/tin-bai/nhap-van-ban", intake.form, "write"),
+        page("/tin-bai/nhap-van-ban/tai-len", intake.upload, "write", ("POST",), body=limits.DOCUMENT, upload=True),
+        page("/tin-bai/nhap-van-ban/{token}", intake.show, "write"),
+        page("/tin-bai/nhap-van-ban/{token}/tien-do", intake.progress, "write"),
+        page("/tin-bai/nhap-van-ban/{token}/trang/{name}", intake.page_image, "write"),
+        page("/tin-bai/nhap-van-ban/{token}/luu", intake.save, "write", ("POST",)),
         page("/tin-bai/{item_id}", items.edit, "view", ("GET", "POST")),
         page("/tin-bai/{item_id}/nghe-thu", items.listen, "view"),
         page("/tin-bai/{item_id}/lich-su", items.history, "view"),
@@ -192,6 +199,7 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         console_state.worker.start()
         yield
         console_state.worker.stop()
+        console_state.importer.stop()
 
     app = Starlette(routes=routes, exception_handlers={BroadcastError: broadcast_error},
                     middleware=[Middleware(ResponseHeaders), Middleware(limits.BodyLimit)], lifespan=lifespan)

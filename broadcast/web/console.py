@@ -19,6 +19,7 @@ from broadcast.web.permissions import allowed
 from broadcast.web.worker import RenderWorker
 
 log = logging.getLogger(__name__)
+IMPORTER = "broadcast.service.intake"
 
 NAV = ((N_("Overview"), "/", "view"), (N_("News items"), "/tin-bai", "view"), (N_("Schedule"), "/lich-phat", "view"),
        (N_("As-run log"), "/nhat-ky", "view"), (N_("Audio"), "/thu-vien-am-thanh", "view"), (N_("Reports"), "/bao-cao", "view"),
@@ -32,6 +33,8 @@ class Console:
     templates: Jinja2Templates
     stream_seconds: float = 600.0    # a live page's stream ends after this; the browser reconnects
     worker: RenderWorker = field(default_factory=RenderWorker)
+    importer: RenderWorker = field(default_factory=lambda: RenderWorker(IMPORTER))   # Nhập văn bản: OCR takes a while
+    tasks: set = field(default_factory=set)       # work started for a page that returned at once
     _seen: tuple | None = None
 
     @property
@@ -71,7 +74,8 @@ NOTICES = {"luu": N_("Saved."), "gui-duyet": N_("Sent for approval."), "duyet": 
            "xoa": N_("The item was deleted (its old versions stay in the history)."), "dang-xuat": N_("Signed out."),
            "nguoi-dung": N_("User updated."), "lich": N_("Added to the schedule."), "bo-lich": N_("Removed from the schedule."),
            "thu-loa": N_("The test tone was played."),
-           "cach-doc": N_("The reading was added: every news item is read that way from now on.")}
+           "cach-doc": N_("The reading was added: every news item is read that way from now on."),
+           "nhap": N_("The chosen items were saved as drafts (Nháp).")}
 
 
 def console(request: Request) -> Console:

@@ -17,6 +17,7 @@ PREVIEW = 256 * KB               # "Xem cách đọc": the text of one item
 OTHER = 64 * KB                  # anything else, and any route the console does not have
 FORM_SLACK = 64 * KB             # the form's other fields around an uploaded file
 VOICE = 200 * MB + FORM_SLACK    # a piper voice (at most 200 MB) and its settings
+DOCUMENT = 50 * MB + FORM_SLACK  # Nhập văn bản: a .docx, PDF, scan or photo (intake.limits.MAX_BYTES)
 CAP = "broadcast.body_cap"       # the scope's key: the cap of the route the request reached
 
 Cap = int | Callable[[Station], int]

@@ -19,20 +19,23 @@ from broadcast import i18n, proc
 LISTEN = "broadcast.service.listen"
 
 
-def _warm(language: str, parent: int) -> None:
+def _warm(language: str, parent: int, module: str) -> None:
     proc.die_with_parent(parent)            # a killed console leaves no worker behind
     i18n.use_language(language)             # the worker's messages in the console's language
-    importlib.import_module(LISTEN)         # the first render then starts at once
+    importlib.import_module(module)         # the first render then starts at once
 
 
-def _call(name: str, *args):
-    """In the worker: broadcast.service.listen.NAME(*ARGS). Named, not passed, so the console
-    itself never imports the audio stack."""
-    return getattr(importlib.import_module(LISTEN), name)(*args)
+def _call(module: str, name: str, *args):
+    """In the worker: MODULE.NAME(*ARGS). Named, not passed, so the console itself never
+    imports the audio stack."""
+    return getattr(importlib.import_module(module), name)(*args)
 
 
 class RenderWorker:
-    def __init__(self) -> None:
+    """MODULE's functions run in the worker (the render worker: broadcast.service.listen)."""
+
+    def __init__(self, module: str = LISTEN) -> None:
+        self._module = module
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -40,7 +43,7 @@ class RenderWorker:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), initializer=_warm,
-                                                 initargs=(i18n.language(), os.getpid()))
+                                                 initargs=(i18n.language(), os.getpid(), self._module))
             return self._pool
 
     def start(self) -> None:
@@ -48,9 +51,9 @@ class RenderWorker:
         self._executor().submit(int)
 
     async def run(self, name: str, *args):
-        """broadcast.service.listen.NAME(*ARGS) in the worker (picklable arguments)."""
+        """MODULE.NAME(*ARGS) in the worker (picklable arguments)."""
         loop = asyncio.get_running_loop()
-        call = functools.partial(_call, name, *args)
+        call = functools.partial(_call, self._module, name, *args)
         try:
             return await loop.run_in_executor(self._executor(), call)
         except BrokenProcessPool:          # the worker died (killed, out of memory): start a new one

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 import secrets
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -74,12 +72,6 @@ async def listing(request: Request) -> Response:
                     q=q, topic=topic, status=status, day=fmt.date(day),
                     topics=list(topics.items()), statuses=fmt.choices(ITEM_LABELS),
                     can_write=allowed(request.state.session.role, "write"))
-
-
-def _slug(title: str) -> str:
-    plain = unicodedata.normalize("NFD", title.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-") or "tin"
 
 
 def _draft(form, item_id: str) -> tuple[Draft | None, dict[str, str]]:
@@ -158,6 +150,9 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
         returned=review.comment if review and review.state == "returned" else "",
         returned_by=review.by if review and review.state == "returned" else "",
         approved=f"{item.approved.by}, {fmt.iso_moment(item.approved.at)}" if item and item.is_approved else "",
+        source=item.source if item else None,
+        to_check=[(n, item.paragraphs[n - 1]) for n in item.source.to_check if n <= len(item.paragraphs)]
+        if item and item.source else [],
         **dict(zip(("notes", "unread"), await run_in_threadpool(_line_notes, c, item, body) if draft else ([], []))))
 
 
@@ -170,10 +165,7 @@ async def new(request: Request) -> Response:
     form = await request.form()
     title = str(form.get("title", "")).strip()
     existing = {i.id for i in (await run_in_threadpool(service.scripts.list_scripts, c.station)).items}
-    base = _slug(str(form.get("id") or "") or title)
-    item_id, n = base, 2
-    while item_id in existing:
-        item_id, n = f"{base}-{n}", n + 1
+    item_id = service.scripts.new_id(str(form.get("id") or "") or title, existing)
     return await _save(request, form, item_id, None)
 
 
@@ -197,6 +189,9 @@ async def _save(request: Request, form, item_id: str, item: NewsItem | None) -> 
         shown = draft or Draft(item_id, str(form.get("title", "")), str(form.get("topic", "")), None, None, text)
         return await _form_page(request, shown, item, errors=errors, reading=reading,
                                 status_code=400 if errors else 200)
+    if item is not None and item.source is not None:       # imported: she has now read it
+        ticked = {int(v) for v in form.getlist("looked") if str(v).isdigit()}
+        draft = replace(draft, source=service.intake.looked_over(item.source, item.paragraphs, draft.body, ticked))
     try:
         saved = await run_in_threadpool(service.scripts.save_script, c.station, draft, request.state.session.user,
                                         c.now())
