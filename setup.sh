@@ -10,6 +10,8 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 # Reports use Times New Roman (Nghị định 30); Debian lacks it: Liberation Serif has the same metrics,
 # so a report prints with the same line breaks and pages.
 [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_apt+=(fonts-liberation2)
+# A damaged station.db is recovered with the sqlite3 shell's .recover (the daemon airs anyway).
+command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 if [ "${1:-}" = "--test" ]; then
   # The report test prints a DOCX to PDF with LibreOffice and reads the pages back (poppler).
   command -v soffice >/dev/null || need_apt+=(libreoffice-writer-nogui)
@@ -22,6 +24,8 @@ if [ "${1:-}" = "--test" ]; then
   command -v icecast2 >/dev/null || need_apt+=(icecast2)
   # The console's browser tests drive Debian's chromium (Playwright cannot download a browser here).
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  # The slow-disk test builds a small LD_PRELOAD library that makes every fsync take 2.5 s.
+  command -v cc >/dev/null || need_apt+=(gcc libc6-dev)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -11,6 +11,7 @@ from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
 from broadcast import yamlfile
+from broadcast.clock import FIRST_DAY, LAST_DAY, in_range
 from broadcast.errors import InputError, ScriptErrors
 from broadcast.i18n import _, known, unknown
 from broadcast.normalize.documents import block_start
@@ -129,6 +130,17 @@ def _paragraphs(body: str) -> tuple[str, ...]:
 
 
 def _date(value, located: yamlfile.Located, key: str) -> dt.date:
+    day = _day(value)
+    if day is not None and not in_range(day):
+        raise located.error((key,), _("{day} is out of range").format(day=f"{day:%d/%m/%Y}"),
+                            _("pick a date from {first} to {last}").format(first=f"{FIRST_DAY:%d/%m/%Y}",
+                                                                         last=f"{LAST_DAY:%d/%m/%Y}"))
+    if day is not None:
+        return day
+    raise located.error((key,), _("not a date: {value!r}").format(value=value), _("write it as 18/03/2024 (or 2024-03-18)"))
+
+
+def _day(value) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -139,7 +151,7 @@ def _date(value, located: yamlfile.Located, key: str) -> dt.date:
                 return dt.datetime.strptime(value.strip(), fmt).date()
             except ValueError:
                 pass
-    raise located.error((key,), _("not a date: {value!r}").format(value=value), _("write it as 18/03/2024 (or 2024-03-18)"))
+    return None
 
 
 def _decode(raw: bytes, path: Path) -> str:

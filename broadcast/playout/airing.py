@@ -138,8 +138,8 @@ def unapproved_note(program: Program) -> str | None:
 
 
 def _hidden_note(plan: week.StationPlan) -> str | None:
-    """The alert while scripts are left out of the plan."""
-    return "\n".join(str(p) for p in plan.hidden) or None
+    """The alert while scripts or queue rows are left out of the plan."""
+    return "\n".join([*(str(p) for p in plan.hidden), *plan.queue_problems]) or None
 
 
 class HeldAudio:
@@ -217,6 +217,8 @@ class Playout:
             lastgood.keep(self.station, plan.schedule)
         for problem in plan.hidden:
             log.error("script left out of the plan until it is fixed: %s", problem)
+        for problem in plan.queue_problems:
+            log.error("%s", problem)
         return plan
 
     def reload(self) -> bool:
@@ -473,7 +475,7 @@ class Playout:
         log.info("%s: player started %+.1f ms from the scheduled time", airing.key,
                  (started - airing.start).total_seconds() * 1000)
         rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items, str(held.source),
-                                unapproved_note(airing.program)))
+                                unapproved_note(airing.program), offset))
         recorder.start()
         try:
             result = failure if playing is None else playing.wait(stop)
@@ -484,10 +486,13 @@ class Playout:
         return result, rows
 
     def _begin(self, attempts: list[tuple[str, str, str, dt.datetime]], output: str, started: dt.datetime,
-               planned: float, items: list[AiredItem], audio: str | None, note: str | None = None) -> list[str]:
-        """A `playing` row per (occurrence, slot, zone, scheduled time), each at its next attempt."""
+               planned: float, items: list[AiredItem], audio: str | None, note: str | None = None,
+               offset: float = 0.0) -> list[str]:
+        """A `playing` row per (occurrence, slot, zone, scheduled time), each at its next attempt
+        (OFFSET: seconds into the program it starts at, a resume)."""
+        extra = {"offset": round(offset, 3)} if offset else {}      # journals of older versions have none
         return [self.ledger.begin(occurrence=oid, slot=slot, zone=zone, output=output, scheduled=scheduled,
-                                  started=started, planned=planned, items=items, audio=audio, note=note)
+                                  started=started, planned=planned, items=items, audio=audio, note=note, **extra)
                 for oid, slot, zone, scheduled in attempts]
 
     def _label(self, airing: Airing) -> str:

@@ -8,7 +8,9 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from broadcast.clock import FIRST_DAY, LAST_DAY, in_range
 from broadcast.errors import BroadcastError
+from broadcast.i18n import _
 from broadcast.records import asrun, retention
 from broadcast.records.asrun import Row
 from broadcast.records.formats import render
@@ -42,6 +44,11 @@ class LogSummary:
 
 def as_run(station: Station, query: LogQuery, last: int | None = None) -> LogSummary:
     """The rows QUERY finds (only the newest LAST with LAST) and the count per status of all of them."""
+    for day in (query.first, query.last):
+        if day is not None and not in_range(day):
+            raise BroadcastError(_("{day} is out of range").format(day=f"{day:%d/%m/%Y}"),
+                                 _("pick a date from {first} to {last}").format(first=f"{FIRST_DAY:%d/%m/%Y}",
+                                                                              last=f"{LAST_DAY:%d/%m/%Y}"))
     tz = station.tz
     start = dt.datetime.combine(query.first, dt.time(0), tz) if query.first else None
     end = dt.datetime.combine(query.last + dt.timedelta(days=1), dt.time(0), tz) if query.last else None

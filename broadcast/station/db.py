@@ -108,6 +108,8 @@ MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
         "ALTER TABLE asrun ADD COLUMN token TEXT",
         "CREATE UNIQUE INDEX asrun_token ON asrun (token)",
     )),
+    # where in the program an attempt began (a resume after a restart): what aired is played - offset
+    ("0009_32_asrun_offset", "ALTER TABLE asrun ADD COLUMN offset_seconds REAL"),
 ]
 
 

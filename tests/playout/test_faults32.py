@@ -1,0 +1,141 @@
+"""Faults found by the trials of issue 32 (and the daemon's points of 33), each with real
+processes: the daemon on the real clock, a file sink, real damaged files, namespaces and mounts."""
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from broadcast.playout import status
+from broadcast.records import report
+from tests.playout.daemon import (
+    TZ,
+    ahead,
+    make_station,
+    rows_of,
+    start_daemon,
+    stop_daemon,
+    wait_for,
+)
+
+
+def _started(log_path) -> bool:
+    return "station daemon started" in log_path.read_text()
+
+
+def _second(args, root, timeout=60):
+    return subprocess.run([*args, sys.executable, "-m", "broadcast", "-S", str(root), "run"],
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+# --------------------------------------------------------------------------- 32.4
+def test_a_second_daemon_is_refused_from_another_namespace_and_through_an_alias(station_dir, tmp_path):
+    """`unshare -n` (a systemd unit with PrivateNetwork=, a container) and a bind-mounted alias of the
+    folder both reach the same station: each second `broadcast run` is refused, naming the first."""
+    station = make_station(station_dir, [(ahead(3600), "tin-b")], output="file:out/sink")
+    alias = tmp_path / "alias"
+    alias.mkdir()
+    subprocess.run(["mount", "--bind", str(station_dir), str(alias)], check=True)
+    try:
+        with open(tmp_path / "daemon.log", "w") as log:
+            daemon = start_daemon(station_dir, None, log)
+            try:
+                assert wait_for(lambda: _started(tmp_path / "daemon.log"), 30)
+                for args, root in ((["unshare", "-n"], station_dir), ([], alias), (["unshare", "-n"], alias)):
+                    second = _second(args, root)
+                    assert second.returncode != 0, (args, root, second.stdout, second.stderr)
+                    assert f"pid {daemon.pid}" in second.stderr, second.stderr
+                    assert "Traceback" not in second.stderr
+                assert daemon.poll() is None
+            finally:
+                stop_daemon(daemon)
+        # the lock goes with the process: a daemon starts again at once, through the alias too
+        with open(tmp_path / "again.log", "w") as log:
+            again = subprocess.Popen(["unshare", "-n", sys.executable, "-m", "broadcast", "-S", str(alias), "-v",
+                                      "run"], stdout=log, stderr=subprocess.STDOUT)
+            try:
+                assert wait_for(lambda: _started(tmp_path / "again.log"), 30), (tmp_path / "again.log").read_text()
+            finally:
+                stop_daemon(again)
+    finally:
+        subprocess.run(["umount", str(alias)], check=False)
+    assert station.db_path.exists()
+
+
+# --------------------------------------------------------------------------- 32.1
+def test_a_far_future_queue_row_is_skipped_and_the_rest_airs(station_dir, tmp_path):
+    """A queue row dated 9999-12-31 (stored by an older console) no longer fails every tick nor stops
+    the daemon at start: it is skipped, logged and shown in the alert; the slot airs."""
+    start = ahead(10)
+    station = make_station(station_dir, [(start, "tin-b")], output="file:out/sink", grace=5)
+    conn = sqlite3.connect(station.db_path)
+    conn.execute("INSERT INTO queue (script, date, priority, added_at) VALUES ('tin-a', '9999-12-31', 'normal', ?)",
+                 (dt.datetime.now(dt.timezone.utc).isoformat(),))
+    conn.commit()
+    conn.close()
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = start_daemon(station_dir, None, log)
+        try:
+            rows = wait_for(lambda: [r for r in rows_of(station) if r.status not in ("playing",)], 40)
+            beat = status.read(station.db_path)
+            alive = daemon.poll() is None
+        finally:
+            stop_daemon(daemon)
+    text = (tmp_path / "daemon.log").read_text()
+    assert alive and "Traceback" not in text, text
+    assert [(r.slot, r.status) for r in rows] == [("slot-0", "completed")], text
+    assert "31/12/9999" in beat.plan_error and "tin-a" in beat.plan_error, beat.plan_error
+    shown = subprocess.run([sys.executable, "-m", "broadcast", "-S", str(station_dir), "queue", "list"],
+                           capture_output=True, text=True, timeout=60, check=False)
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
+
+
+def test_far_future_dates_are_refused_where_they_are_typed(station_dir):
+    """The queue, a script's validity, a report period and the log's dates: a Vietnamese message, no traceback."""
+    make_station(station_dir, [(ahead(3600), "tin-b")], output="file:out/sink")
+    script = station_dir / "scripts" / "tin-b.md"
+    script.write_text(script.read_text(encoding="utf-8").replace("2099-12-31", "9999-12-31"), encoding="utf-8")
+    env = {**os.environ, "LANGUAGE": "vi"}
+    for args, said in ((["queue", "add", "tin-a", "--date", "9999-12-31"], "31/12/9999"),
+                       (["check", str(script)], "31/12/9999"),
+                       (["report", "--period", "9999"], "9999"),
+                       (["log", "--to", "9999-12-31"], "31/12/9999")):
+        done = subprocess.run([sys.executable, "-m", "broadcast", "-S", str(station_dir), *args], env=env,
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode != 0 and "Traceback" not in done.stderr, (args, done.stderr)
+        assert said in done.stderr and "01/01/2000" in done.stderr and "31/12/2100" in done.stderr, (args, done.stderr)
+
+
+# --------------------------------------------------------------------------- 33.15
+def test_a_program_resumed_after_a_restart_counts_what_aired(station_dir, tmp_path):
+    """restart: resume. The daemon is killed mid-program and started again inside the grace window:
+    the program goes on from where it was cut, and the report's airtime is what went out (about one
+    program), not the cut part twice."""
+    start = ahead(8)
+    station = make_station(station_dir, [(start, "tin-a")], output="file:out/sink", grace=30,
+                           extra="  restart: resume\n")
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = start_daemon(station_dir, None, log)
+        try:
+            assert wait_for(lambda: any((r.played_seconds or 0) >= 3 for r in rows_of(station)), 40)
+        finally:
+            daemon.send_signal(signal.SIGKILL)
+            daemon.wait(10)
+        daemon = start_daemon(station_dir, None, log)
+        try:
+            rows = wait_for(lambda: [r for r in rows_of(station) if r.status == "completed"] and rows_of(station), 60)
+        finally:
+            stop_daemon(daemon)
+    text = (tmp_path / "daemon.log").read_text()
+    cut, resumed = rows
+    assert (cut.status, resumed.status) == ("interrupted", "completed"), text
+    assert resumed.offset_seconds == pytest.approx(cut.played_seconds, abs=0.01)
+    first_day = start.date()
+    built = report.build(rows, (), report.Period(first_day, first_day + dt.timedelta(days=1), "x"), TZ)
+    program = resumed.planned_seconds
+    assert program - 1.0 <= built.airtime <= program + 1.0, (built.airtime, program, rows)
