@@ -40,6 +40,8 @@ END_REACHED = 0.05         # progress this close to the length is the end (playe
                            # a row found playing with less was cut short, and airs again at restart
 CLOCK_STEP = 5.0           # seconds: a larger difference between the wall clock and elapsed time is a step
 LEDGER_START_WAIT = 10.0    # seconds catch-up waits for the journal of the last run to reach the database
+OPEN_RETRY_FIRST, OPEN_RETRY_MAX = 0.5, 4.0   # seconds between tries to open an output unavailable at airtime
+NOTHING_PLAYED = 0.2        # seconds: a failed play that got no further never reached the loudspeakers
 
 
 @dataclass(frozen=True)
@@ -459,6 +461,44 @@ class Playout:
         stopped during pre-roll."""
         rows: list[str] = []
         recorder = ProgressRecorder(self.ledger, rows, expected)
+        retry, tries = OPEN_RETRY_FIRST, 0
+        note = unapproved_note(airing.program)
+
+        def begun(started: dt.datetime) -> None:       # the audio is on its way: log it (again, if late)
+            if not rows:
+                rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items,
+                                        str(held.source), note, offset))
+                recorder.start()
+                return
+            late = _("the output could not be opened at airtime; started {late:.1f} s late, at try {n}").format(
+                late=(started - airing.start).total_seconds(), n=tries + 1)
+            for row in rows:
+                self.ledger.restarted(row, started, "; ".join(filter(None, (note, late))))
+
+        try:
+            while True:
+                result = self._attempt(airing, held, expected, stop, offset, recorder, begun)
+                if result is None:
+                    return None
+                if not self._retry(airing, result, offset, stop, retry):
+                    break
+                tries += 1
+                log.warning("%s: the output is not available (%s); trying again in %.1f s (grace until %s)",
+                            airing.key, result.error, retry, f"{airing.start + self.grace:%H:%M:%S}")
+                if self.halt.wait(retry):
+                    break
+                retry = min(OPEN_RETRY_MAX, retry * 2)
+        finally:
+            if recorder.thread.is_alive():
+                recorder.stop()
+        if not self.realtime and result.completed:
+            self.clock.wait(result.played - offset)
+        return result, rows
+
+    def _attempt(self, airing: Airing, held: HeldAudio, expected: float, stop: threading.Event, offset: float,
+                 recorder: ProgressRecorder, begun) -> PlayResult | None:
+        """Open the output and play once (on the dot the first time, at once on a retry); None: the
+        daemon stopped during pre-roll."""
         playing, failure = None, None
         try:
             player = self.player(airing.output)
@@ -474,16 +514,17 @@ class Playout:
             failure = PlayResult(0.0, False, _("the player could not start: {reason}").format(reason=exc))
         log.info("%s: player started %+.1f ms from the scheduled time", airing.key,
                  (started - airing.start).total_seconds() * 1000)
-        rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items, str(held.source),
-                                unapproved_note(airing.program), offset))
-        recorder.start()
-        try:
-            result = failure if playing is None else playing.wait(stop)
-        finally:
-            recorder.stop()
-        if not self.realtime and result.completed:
-            self.clock.wait(result.played - offset)
-        return result, rows
+        begun(started)
+        return failure if playing is None else playing.wait(stop)
+
+    def _retry(self, airing: Airing, result: PlayResult, offset: float, stop: threading.Event, wait: float) -> bool:
+        """An output unavailable at airtime (a sound server restarting, a USB card re-plugged, the sink
+        folder re-made), with nothing played yet: open it again while the grace window lasts."""
+        if result.completed or result.stopped or stop.is_set() or self.halt.is_set() or not self.realtime:
+            return False
+        if result.played > offset + NOTHING_PLAYED:
+            return False
+        return self.clock.now() + dt.timedelta(seconds=wait) < airing.start + self.grace
 
     def _begin(self, attempts: list[tuple[str, str, str, dt.datetime]], output: str, started: dt.datetime,
                planned: float, items: list[AiredItem], audio: str | None, note: str | None = None,

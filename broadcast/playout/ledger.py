@@ -72,6 +72,8 @@ def apply(conn: sqlite3.Connection, op: dict) -> None:
         return
     if kind == "progress":
         asrun.progress(conn, row, fields["played"])
+    elif kind == "restart":
+        asrun.restarted(conn, row, fields["started"], fields["note"])
     elif kind == "finish":
         asrun.finish(conn, row, fields["status"], fields["ended"], fields["played"], fields.get("error"))
 
@@ -101,6 +103,10 @@ class Ledger:
     def finish(self, token: str, status: str, ended: dt.datetime, played: float, error: str | None = None) -> None:
         self._add({"op": "finish", "token": token, "status": status, "ended": ended, "played": round(played, 3),
                    "error": error})
+
+    def restarted(self, token: str, started: dt.datetime, note: str) -> None:
+        """The attempt's audio really began at STARTED (its output opened late): NOTE says why."""
+        self._add({"op": "restart", "token": token, "started": started, "note": note})
 
     def missed(self, **fields) -> None:
         self._add({"op": "missed", **fields})

@@ -139,6 +139,12 @@ def progress(conn: sqlite3.Connection, row_id: int, played: float) -> None:
     conn.execute("UPDATE asrun SET played_seconds = ? WHERE id = ? AND status = 'playing'", (round(played, 3), row_id))
 
 
+def restarted(conn: sqlite3.Connection, row_id: int, started: dt.datetime, note: str) -> None:
+    """A running attempt whose audio began later than its row said (the output opened at a retry)."""
+    conn.execute("UPDATE asrun SET started = ?, note = ? WHERE id = ? AND status = 'playing'",
+                 (started.isoformat(), note, row_id))
+
+
 def finish(conn: sqlite3.Connection, row_id: int, status: str, ended: dt.datetime, played: float,
            error: str | None = None, items=None, audio: str | None = None) -> None:
     if status not in STATUSES:

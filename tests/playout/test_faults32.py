@@ -3,11 +3,13 @@ processes: the daemon on the real clock, a file sink, real damaged files, namesp
 
 import datetime as dt
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import wave
 
 import pytest
 
@@ -139,3 +141,59 @@ def test_a_program_resumed_after_a_restart_counts_what_aired(station_dir, tmp_pa
     built = report.build(rows, (), report.Period(first_day, first_day + dt.timedelta(days=1), "x"), TZ)
     program = resumed.planned_seconds
     assert program - 1.0 <= built.airtime <= program + 1.0, (built.airtime, program, rows)
+
+
+# --------------------------------------------------------------------------- 32.3
+def test_an_output_that_blinks_at_airtime_airs_late_rather_than_not_at_all(station_dir, tmp_path):
+    """The sink folder is gone at airtime (a file in its place: a USB disk re-mounted, a folder being
+    made again) and back 3 s later: the program airs whole, late, and its row says so."""
+    start = ahead(9)
+    station = make_station(station_dir, [(start, "tin-b")], output="file:out/sink", grace=30)
+    sink = station_dir / "out" / "sink"
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = start_daemon(station_dir, None, log)
+        try:
+            assert wait_for(lambda: _started(tmp_path / "daemon.log"), 30)
+            time.sleep(max(0.0, (start - dt.datetime.now(TZ)).total_seconds() - 2))
+            shutil.rmtree(sink, ignore_errors=True)
+            sink.parent.mkdir(parents=True, exist_ok=True)
+            sink.write_bytes(b"")                   # not a folder at airtime
+            time.sleep(max(0.0, (start - dt.datetime.now(TZ)).total_seconds() + 3))
+            sink.unlink()
+            sink.mkdir()
+            rows = wait_for(lambda: [r for r in rows_of(station) if r.status != "playing"], 40)
+        finally:
+            stop_daemon(daemon)
+    text = (tmp_path / "daemon.log").read_text()
+    [row] = rows
+    assert row.status == "completed", text
+    assert 3.0 <= (row.started - start).total_seconds() <= 8.0, (row.started, start)
+    assert "started 3." in row.note or "started 4." in row.note, row.note
+    [aired] = sink.glob("*.wav")
+    with wave.open(str(aired)) as w:
+        assert w.getnframes() / w.getframerate() == pytest.approx(row.planned_seconds, abs=0.3)
+    assert "trying again" in text and "Traceback" not in text
+
+
+def test_a_sound_card_plugged_in_after_airtime_airs_within_grace(station_dir, pulse, tmp_path):
+    """PulseAudio: the zone's sink (a USB sound card) appears 3 s after airtime: aired late, whole."""
+    start = ahead(9)
+    station = make_station(station_dir, [(start, "tin-b")], output="pulse:usb-card", grace=30)
+    env = {**os.environ, **pulse}
+    module = None
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = start_daemon(station_dir, pulse, log)
+        try:
+            time.sleep(max(0.0, (start - dt.datetime.now(TZ)).total_seconds() + 3))
+            module = subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=usb-card"], env=env,
+                                    capture_output=True, text=True, check=True).stdout.strip()
+            rows = wait_for(lambda: [r for r in rows_of(station) if r.status != "playing"], 40)
+        finally:
+            stop_daemon(daemon)
+            if module:
+                subprocess.run(["pactl", "unload-module", module], env=env, check=False)
+    text = (tmp_path / "daemon.log").read_text()
+    [row] = rows
+    assert row.status == "completed", text
+    assert 3.0 <= (row.started - start).total_seconds() <= 8.0 and "late" in row.note, (row.started, row.note)
+    assert row.played_seconds == pytest.approx(row.planned_seconds, abs=0.5)
