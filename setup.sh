@@ -10,8 +10,6 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 # Reports use Times New Roman (Nghị định 30); Debian lacks it: Liberation Serif has the same metrics,
 # so a report prints with the same line breaks and pages.
 [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_apt+=(fonts-liberation2)
-# A damaged station.db is recovered with the sqlite3 shell's .recover (the daemon airs anyway).
-command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 if [ "${1:-}" = "--test" ]; then
   # The report test prints a DOCX to PDF with LibreOffice and reads the pages back (poppler).
   command -v soffice >/dev/null || need_apt+=(libreoffice-writer-nogui)

@@ -27,7 +27,7 @@ from broadcast.records.asrun import AiredItem
 from broadcast.render.programs import ProgramJob, ProgramStore, record, render_in_worker
 from broadcast.schedule import queue, week
 from broadcast.schedule.plan import Occurrence, PlannedItem, Program, QueueEntry
-from broadcast.station import db
+from broadcast.station import db, salvage
 from broadcast.station.settings import Station
 
 log = logging.getLogger("broadcast.playout")
@@ -179,6 +179,8 @@ class Playout:
         self.store = ProgramStore(station)
         self.sink_override = sink_override
         self.last_good = last_good
+        # the daemon airs whatever happened to station.db: a damaged one is moved aside and recovered
+        self.salvage = salvage.ensure(db_path or station.db_path, clock.now()) if last_good else None
         self.plan_loaded = clock.now()
         self.plan, self.plan_error = self._first_plan()
         self._db_lock = threading.Lock()

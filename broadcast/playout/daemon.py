@@ -319,7 +319,8 @@ class Daemon:
         p = self.playout
         try:
             p.db(status.beat, status.DaemonStatus(os.getpid(), self.clock.now(), p.plan_loaded, len(p.plan.items),
-                                                  len(p.plan.queue), p.plan_error))
+                                                  len(p.plan.queue), p.plan_error,
+                                                  p.salvage.message if p.salvage else None))
         except sqlite3.Error as exc:          # another writer holds the database, a full disk: the next beat will do
             if not self._beat_failing:
                 log.warning("heartbeat not written: %s (said once, until it is written again)", exc)

@@ -15,6 +15,8 @@ import pytest
 
 from broadcast.playout import status
 from broadcast.records import report
+from broadcast.service import dashboard
+from broadcast.station import db
 from tests.playout.daemon import (
     TZ,
     ahead,
@@ -102,7 +104,7 @@ def test_far_future_dates_are_refused_where_they_are_typed(station_dir):
     make_station(station_dir, [(ahead(3600), "tin-b")], output="file:out/sink")
     script = station_dir / "scripts" / "tin-b.md"
     script.write_text(script.read_text(encoding="utf-8").replace("2099-12-31", "9999-12-31"), encoding="utf-8")
-    env = {**os.environ, "LANGUAGE": "vi"}
+    env = {**os.environ, "BROADCAST_LANG": "vi"}
     for args, said in ((["queue", "add", "tin-a", "--date", "9999-12-31"], "31/12/9999"),
                        (["check", str(script)], "31/12/9999"),
                        (["report", "--period", "9999"], "9999"),
@@ -197,3 +199,65 @@ def test_a_sound_card_plugged_in_after_airtime_airs_within_grace(station_dir, pu
     assert row.status == "completed", text
     assert 3.0 <= (row.started - start).total_seconds() <= 8.0 and "late" in row.note, (row.started, row.note)
     assert row.played_seconds == pytest.approx(row.planned_seconds, abs=0.5)
+
+
+# --------------------------------------------------------------------------- 32.2
+def _fill(path, rows=3000):
+    """A station.db with a history: as-run rows and two accounts, checkpointed into the main file."""
+    conn = db.connect(path)
+    recent = (dt.datetime.now(TZ) - dt.timedelta(minutes=5)).isoformat()
+    conn.executemany("INSERT INTO asrun (occurrence, attempt, slot, zone, output, scheduled, started, planned_seconds,"
+                     " played_seconds, status, items, error) VALUES (?, 1, 'sang', 'thon-1', 'file:out/sink', ?, ?, 60,"
+                     " 60, 'completed', '[]', ?)",
+                     [(f"2026-11-{n % 28 + 1:02d}/sang-{n}/thon-1", recent, recent, "x" * 200) for n in range(rows)])
+    conn.executemany("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, 'h', ?)",
+                     [("admin", "admin", recent), ("canbo", "editor", recent)])
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def _damage(path, kind):
+    if kind == "random bytes":
+        path.write_bytes(os.urandom(path.stat().st_size))
+    elif kind == "cut in half":
+        with open(path, "r+b") as f:
+            f.truncate(path.stat().st_size // 2)
+    else:
+        path.unlink()
+        path.mkdir()
+        (path / "something").write_text("x")
+    for side in ("-wal", "-shm"):
+        path.with_name(path.name + side).unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("kind", ["random bytes", "cut in half", "a folder"])
+def test_a_damaged_station_db_is_moved_aside_recovered_and_the_station_airs(station_dir, tmp_path, kind):
+    start = ahead(12)
+    station = make_station(station_dir, [(start, "tin-b")], output="file:out/sink", grace=20)
+    _fill(station.db_path)
+    _damage(station.db_path, kind)
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = start_daemon(station_dir, None, log)
+        try:
+            assert wait_for(lambda: _started(tmp_path / "daemon.log"), 60), (tmp_path / "daemon.log").read_text()
+            aired = wait_for(lambda: [r for r in rows_of(station) if r.slot == "slot-0" and r.status != "playing"], 40)
+            beat = status.read(station.db_path)
+        finally:
+            stop_daemon(daemon)
+    text = (tmp_path / "daemon.log").read_text()
+    assert [r.status for r in aired] == ["completed"], text
+    [moved] = station_dir.glob("station.db.damaged-*[0-9]")
+    assert moved.is_dir() == (kind == "a folder")
+    assert beat.alert and str(moved) in beat.alert and "Recovered" in beat.alert and "Lost" in beat.alert, beat.alert
+    kept = [r for r in rows_of(station) if r.slot == "sang"]
+    if kind == "cut in half":
+        assert 100 < len(kept) < 3000 and f"{len(kept)} as-run rows" in beat.alert, beat.alert
+        assert "pages" in beat.alert and "missing" in beat.alert
+    else:
+        assert kept == [] and "everything" in beat.alert
+    said = subprocess.run([sys.executable, "-m", "broadcast", "-S", str(station_dir), "log"], capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "BROADCAST_LANG": "vi"}, check=False)
+    assert said.returncode == 0 and str(moved) in said.stderr and "station.db bị hỏng" in said.stderr, said.stderr
+    shown = dashboard.dashboard(station, dt.datetime.now(TZ)).alerts          # Tổng quan
+    assert any(a.level == "error" and str(moved) in a.text for a in shown), shown
+    assert "Traceback" not in text
