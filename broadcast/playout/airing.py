@@ -18,7 +18,7 @@ from pathlib import Path
 
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
-from broadcast.playout import lastgood
+from broadcast.playout import dbwatch, lastgood
 from broadcast.playout.ledger import Ledger
 from broadcast.playout.output import Player, PlayResult
 from broadcast.playout.outputs import make_player
@@ -184,7 +184,9 @@ class Playout:
         self.plan_loaded = clock.now()
         self.plan, self.plan_error = self._first_plan()
         self._db_lock = threading.Lock()
-        self.conn = db.connect(db_path or station.db_path, check_same_thread=False)
+        self.db_path = Path(db_path or station.db_path)
+        self.conn = db.connect(self.db_path, check_same_thread=False)
+        self._db_identity = dbwatch.identity(self.db_path)
         self.conn.execute(f"PRAGMA busy_timeout = {DB_WAIT_MS}")   # reads never wait (WAL); a busy write gives up
         self.ledger = Ledger(db_path or station.db_path)      # every as-run write, off the audio path
         self._players: dict[str, Player] = {}
@@ -261,6 +263,23 @@ class Playout:
             if self.conn.read_only:          # opened on a full disk: writable again once there is room
                 self._reopen()
             return fn(self.conn, *args, **kwargs)
+
+    def watch_database(self) -> None:
+        """station.db deleted (or replaced by an empty one) under the daemon: write back what the
+        open connection still reads, rows of this run included, and say so."""
+        if dbwatch.identity(self.db_path) == self._db_identity:
+            return
+        log.error("%s was deleted while the daemon runs: writing it again from the open database", self.db_path)
+        with self._db_lock, self.ledger.detached():
+            tmp = dbwatch.copy_out(self.conn, self.db_path)
+            self.conn.close()
+            rows = dbwatch.put_back(tmp, self.db_path)
+            self.conn = db.connect(self.db_path, check_same_thread=False)
+            self.conn.execute(f"PRAGMA busy_timeout = {DB_WAIT_MS}")
+            self._db_identity = dbwatch.identity(self.db_path)
+            if rows is not None:
+                self.salvage = salvage.record(self.conn, self.clock.now(), "", _("deleted while the daemon was running"),
+                                              rows, _("nothing"))
 
     def _reopen(self) -> None:
         try:

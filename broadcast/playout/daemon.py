@@ -293,6 +293,7 @@ class Daemon:
     def tick(self) -> None:
         try:
             self.playout.watch_clock()
+            self.playout.watch_database()
             if self.lock is not None:
                 self.lock.check()
             seen = self._fingerprint()

@@ -11,6 +11,7 @@ before it is written).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -87,6 +88,8 @@ class Ledger:
         self._closing = False
         self._begun: dict[str, str] = {}          # token -> occurrence, while its rows are pending
         self._journal_failing = False              # said once, until the journal takes a line again
+        self._conn: sqlite3.Connection | None = None   # the writer's; held under _db_use
+        self._db_use = threading.Lock()
         self._replay()
         self._thread = threading.Thread(target=self._run, name="as-run writer", daemon=True)
         self._thread.start()
@@ -131,6 +134,16 @@ class Ledger:
                     return False
                 self._cond.wait(min(left, 0.1))
         return True
+
+    @contextlib.contextmanager
+    def detached(self):
+        """The writer's connection closed for the duration (station.db is being put back); it
+        connects again for its next change."""
+        with self._db_use:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            yield
 
     def close(self, timeout: float = 10.0) -> None:
         if not self.flush(timeout):
@@ -185,8 +198,21 @@ class Ledger:
                 self._begun[op["token"]] = op["occurrence"]
         self._pending.extend(ops)
 
+    def _apply(self, op: dict) -> None:
+        with self._db_use:
+            if self._conn is None:
+                self._conn = db.connect(self.db_path, check_same_thread=False)
+                self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            try:
+                apply(self._conn, op)
+            except (sqlite3.Error, db.DatabaseError, OSError) as exc:
+                if self._conn.read_only or not isinstance(exc, sqlite3.OperationalError):
+                    self._conn.close()
+                    self._conn = None
+                raise
+
     def _run(self) -> None:
-        conn, delay, failing = None, RETRY_FIRST, False
+        delay, failing = RETRY_FIRST, False
         while True:
             with self._cond:
                 while not self._pending and not self._closing:
@@ -195,17 +221,11 @@ class Ledger:
                     break
                 op = self._pending[0]
             try:
-                if conn is None:
-                    conn = db.connect(self.db_path, check_same_thread=False)
-                    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                apply(conn, op)
+                self._apply(op)
             except (sqlite3.Error, db.DatabaseError, OSError) as exc:
                 if not failing:
                     log.error("as-run log: the database refuses a change (%s); retrying until it takes it", exc)
                 failing = True
-                if conn is not None and (conn.read_only or not isinstance(exc, sqlite3.OperationalError)):
-                    conn.close()
-                    conn = None
                 with self._cond:
                     if self._closing:
                         break
@@ -222,8 +242,10 @@ class Ledger:
                 if not self._pending:
                     self._truncate()
                 self._cond.notify_all()
-        if conn is not None:
-            conn.close()
+        with self._db_use:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     def _forget(self, op: dict) -> None:
         token = op.get("token")

@@ -36,7 +36,7 @@ def _names() -> dict[str, str]:
 @dataclass(frozen=True)
 class Salvage:
     at: dt.datetime
-    moved_to: str
+    moved_to: str                   # where the damaged file went ("": deleted under the daemon, written again)
     damage: str                     # what was wrong, in words
     recovered: dict[str, int]       # table -> rows recovered
     lost: str                       # what could not be read, in words
@@ -45,6 +45,10 @@ class Salvage:
     def message(self) -> str:
         names = _names()
         got = ", ".join(f"{n} {names[t]}" for t, n in self.recovered.items() if t in names) or _("nothing")
+        if not self.moved_to:            # deleted under the daemon, written again from its open connection
+            return _("station.db was deleted while the daemon was running ({time}); the daemon wrote it again from "
+                     "the database it had open, rows of the programs aired meanwhile included. Recovered: {got}. "
+                     "Lost: {lost}.").format(time=f"{self.at:%d/%m/%Y %H:%M}", got=got, lost=self.lost)
         return _("station.db was damaged ({damage}) at {time} and was moved to {moved}; a new database was "
                  "started and the station kept airing. Recovered: {got}. Lost: {lost}.").format(
             damage=self.damage, time=f"{self.at:%d/%m/%Y %H:%M}", moved=self.moved_to, got=got, lost=self.lost)
@@ -99,13 +103,19 @@ def ensure(path: Path, now: dt.datetime) -> Salvage | None:
         if side.exists():
             os.replace(side, moved.with_name(moved.name + suffix))
     rows, lost = _recover(moved, path)
-    salvage = Salvage(now, str(moved), damage, rows, lost)
     conn = db.connect(path)
     try:
-        conn.execute("INSERT INTO db_salvage (at, moved_to, damage, recovered, lost) VALUES (?, ?, ?, ?, ?)",
-                     (now.isoformat(), salvage.moved_to, damage, json.dumps(rows), lost))
+        return record(conn, now, str(moved), damage, rows, lost)
     finally:
         conn.close()
+
+
+def record(conn: sqlite3.Connection, now: dt.datetime, moved_to: str, damage: str, rows: dict[str, int],
+           lost: str) -> Salvage:
+    """Keep the facts of a recovery for the alert."""
+    conn.execute("INSERT INTO db_salvage (at, moved_to, damage, recovered, lost) VALUES (?, ?, ?, ?, ?)",
+                 (now.isoformat(), moved_to, damage, json.dumps(rows), lost))
+    salvage = Salvage(now, moved_to, damage, rows, lost)
     log.error("%s", salvage.message)
     return salvage
 

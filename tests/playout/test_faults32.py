@@ -261,3 +261,36 @@ def test_a_damaged_station_db_is_moved_aside_recovered_and_the_station_airs(stat
     shown = dashboard.dashboard(station, dt.datetime.now(TZ)).alerts          # Tổng quan
     assert any(a.level == "error" and str(moved) in a.text for a in shown), shown
     assert "Traceback" not in text
+
+
+# --------------------------------------------------------------------------- 33.14
+def test_station_db_deleted_under_the_daemon_is_written_again_with_every_row(station_dir, tmp_path):
+    """`rm station.db*` between two programs: within a tick station.db is back, with the rows from
+    before, the first program's row and the second's, and the accounts; the alert says so."""
+    first, second = ahead(9), ahead(18)
+    station = make_station(station_dir, [(first, "tin-b"), (second, "tin-b")], output="file:out/sink", grace=10)
+    _fill(station.db_path, rows=50)
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = start_daemon(station_dir, None, log)
+        try:
+            assert wait_for(lambda: [r for r in rows_of(station) if r.slot == "slot-0" and r.status == "completed"], 40)
+            for name in ("station.db", "station.db-wal", "station.db-shm"):
+                (station_dir / name).unlink(missing_ok=True)
+            deleted = time.monotonic()
+            assert wait_for(lambda: station.db_path.exists(), 10)
+            back = time.monotonic() - deleted
+            rows = wait_for(lambda: [r for r in rows_of(station) if r.slot == "slot-1" and r.status != "playing"]
+                            and rows_of(station), 40)
+            beat = status.read(station.db_path)
+        finally:
+            stop_daemon(daemon)
+    text = (tmp_path / "daemon.log").read_text()
+    assert back < 4.0, back
+    assert [(r.slot, r.status) for r in rows if r.slot.startswith("slot-")] == [("slot-0", "completed"),
+                                                                                  ("slot-1", "completed")], text
+    assert len([r for r in rows if r.slot == "sang"]) == 50
+    conn = db.connect(station.db_path)
+    assert [r[0] for r in conn.execute("SELECT name FROM users ORDER BY name")] == ["admin", "canbo"]
+    conn.close()
+    assert beat.alert and "deleted while the daemon was running" in beat.alert, beat.alert
+    assert "Traceback" not in text
