@@ -718,10 +718,10 @@ class Playout:
                 except BroadcastError as exc:
                     log.error("%s: %s", zone, exc)
 
-    def close(self) -> None:
+    def close(self, ledger_wait: float = 10.0) -> None:
         for player in self._players.values():
             player.close()
-        self.ledger.close()
+        self.ledger.close(ledger_wait)
         self.conn.close()
 
 

@@ -48,6 +48,7 @@ TICK_SECONDS = 2       # a saved script, schedule or queue entry is taken within
 SETTLE_NS = 1_000_000_000
 RENDER_CHECK_SECONDS = 10  # how often render-ahead looks for programs to render
 PRUNE_SECONDS = 24 * 3600  # how often aired program audio past its retention is deleted
+STOP_BUDGET = 10           # seconds a stop may take (systemd's TimeoutStopSec is 30): then the daemon exits
 
 
 class AlreadyRunning(BroadcastError):
@@ -343,6 +344,9 @@ class Daemon:
 
     def _shutdown(self) -> None:
         log.info("stopping: programs playing now are logged interrupted")
+        overdue = threading.Timer(STOP_BUDGET, self._overdue)
+        overdue.daemon = True
+        overdue.start()
         self.playout.halt.set()              # nothing new starts; pre-roll and renders at airtime give up
         for stop in list(self.playout.stops.values()):
             stop.set()
@@ -351,7 +355,18 @@ class Daemon:
         self.scheduler.shutdown(wait=True)
         if self._render is not None and self._render.is_alive():
             self._render.terminate()
-        self.playout.close()
+        self.playout.close(STOP_BUDGET * 0.4)
+        overdue.cancel()
+
+    def _overdue(self) -> None:
+        """A stop that takes too long (a disk whose every sync takes seconds) ends here, well inside
+        systemd's TimeoutStopSec: never killed in the middle of a write. Every as-run change is in
+        the journal file already (written at once, synced after): the next start writes it."""
+        log.error("stopping took more than %d s (the disk is slow): exiting now; the as-run journal keeps what the "
+                  "database has not taken yet, for the next start", STOP_BUDGET)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        os._exit(0)
 
 
 def signal_daemon(station: Station) -> int | None:

@@ -88,6 +88,7 @@ class Ledger:
         self._closing = False
         self._begun: dict[str, str] = {}          # token -> occurrence, while its rows are pending
         self._journal_failing = False              # said once, until the journal takes a line again
+        self._abandoned = False                    # a stop gave up waiting for the database
         self._conn: sqlite3.Connection | None = None   # the writer's; held under _db_use
         self._db_use = threading.Lock()
         self._replay()
@@ -146,35 +147,52 @@ class Ledger:
             yield
 
     def close(self, timeout: float = 10.0) -> None:
-        if not self.flush(timeout):
-            log.error("%d as-run change(s) not yet in the database; kept in %s for the next start",
-                      len(self._pending), self.journal)
+        flushed = self.flush(timeout)
         with self._cond:
+            if not flushed:          # they stay in the journal: the writer stops after the change in hand
+                log.error("%d as-run change(s) not yet in the database; kept in %s for the next start",
+                          len(self._pending), self.journal)
+                self._pending.clear()
+                self._abandoned = True
             self._closing = True
             self._cond.notify_all()
         self._thread.join(RETRY_MAX + BUSY_TIMEOUT_MS / 1000 + 1)
 
     def _add(self, op: dict) -> None:
         line = json.dumps({k: _encode(v) for k, v in op.items()}, ensure_ascii=False) + "\n"
+        written = None
         with self._cond:
-            try:
-                with open(self.journal, "a", encoding="utf-8") as f:
-                    f.write(line)
-                    f.flush()
-                    os.fsync(f.fileno())
+            try:                 # in the file at once (a stopping daemon may exit before a slow disk syncs)
+                written = open(self.journal, "a", encoding="utf-8")
+                written.write(line)
+                written.flush()
             except OSError as exc:       # a full disk: the change waits in memory for the database
-                if not self._journal_failing:
-                    log.error("as-run journal %s not written (%s); changes are kept in memory until it is",
-                              self.journal, exc)
-                self._journal_failing = True
-            else:
-                if self._journal_failing:
-                    log.warning("as-run journal %s written again", self.journal)
-                self._journal_failing = False
+                self._journal_failed(exc)
+                if written is not None:
+                    written.close()
+                    written = None
             if op["op"] == "begin":
                 self._begun[op["token"]] = op["occurrence"]
             self._pending.append(op)
             self._cond.notify_all()
+        if written is None:
+            return
+        try:             # synced outside the lock: one slow fsync never holds up another thread's line
+            with written:
+                os.fsync(written.fileno())
+        except OSError as exc:
+            with self._cond:
+                self._journal_failed(exc)
+        else:
+            if self._journal_failing:
+                with self._cond:
+                    log.warning("as-run journal %s written again", self.journal)
+                    self._journal_failing = False
+
+    def _journal_failed(self, exc: OSError) -> None:
+        if not self._journal_failing:
+            log.error("as-run journal %s not written (%s); changes are kept in memory until it is", self.journal, exc)
+        self._journal_failing = True
 
     # ------------------------------------------------------------ the writer thread
     def _replay(self) -> None:
@@ -236,6 +254,8 @@ class Ledger:
                 log.warning("as-run log: the database takes changes again")
             failing, delay = False, RETRY_FIRST
             with self._cond:
+                if self._abandoned:          # the journal keeps every change not yet taken: never emptied now
+                    break
                 self._pending.popleft()
                 if op["op"] == "finish" or op["op"] == "missed":
                     self._forget(op)

@@ -3,6 +3,7 @@ processes: the daemon on the real clock, a file sink, real damaged files, namesp
 
 import datetime as dt
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -14,9 +15,12 @@ import wave
 import pytest
 
 from broadcast.playout import status
+from broadcast.playout.daemon import STOP_BUDGET
 from broadcast.records import report
 from broadcast.service import dashboard
 from broadcast.station import db
+from tests.conftest import REPO
+from tests.playout.slowdisk import slow_fsync_env
 from tests.playout.daemon import (
     TZ,
     ahead,
@@ -294,3 +298,39 @@ def test_station_db_deleted_under_the_daemon_is_written_again_with_every_row(sta
     conn.close()
     assert beat.alert and "deleted while the daemon was running" in beat.alert, beat.alert
     assert "Traceback" not in text
+
+
+# --------------------------------------------------------------------------- 33.13
+def _stop_timeout() -> float:
+    unit = (REPO / "contrib" / "broadcast.service").read_text(encoding="utf-8")
+    return float(re.search(r"^TimeoutStopSec=(\d+)", unit, re.MULTILINE).group(1))
+
+
+def test_sigterm_on_a_slow_disk_stops_within_the_units_timeout(station_dir, tmp_path):
+    """Every fsync takes 2.5 s: SIGTERM mid-program still stops the daemon well within systemd's
+    TimeoutStopSec (so it is never killed mid-write), and the cut program's row is not lost."""
+    start = ahead(40)                        # the daemon's start is slow too on such a disk
+    station = make_station(station_dir, [(start, "tin-a")], output="file:out/sink", grace=30)
+    slow = slow_fsync_env(tmp_path)
+    with open(tmp_path / "daemon.log", "w") as log:
+        daemon = subprocess.Popen([sys.executable, "-m", "broadcast", "-S", str(station_dir), "-v", "run"],
+                                  env={**os.environ, **slow}, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            assert wait_for(lambda: (station_dir / "out" / "sink").exists()
+                            and dt.datetime.now(TZ) > start + dt.timedelta(seconds=3), 80)
+            asked = time.monotonic()
+            daemon.send_signal(signal.SIGTERM)
+            daemon.wait(120)
+            took = time.monotonic() - asked
+        finally:
+            if daemon.poll() is None:
+                daemon.kill()
+                daemon.wait()
+        text = (tmp_path / "daemon.log").read_text()
+        assert took < STOP_BUDGET + 3 < _stop_timeout() / 2, (took, text)      # old code: 18 s here, more with zones
+        again = start_daemon(station_dir, None, log)              # the journal has what the slow disk had not
+        try:
+            rows = wait_for(lambda: [r for r in rows_of(station) if r.status not in ("playing",)], 30)
+        finally:
+            stop_daemon(again)
+    assert [r.status for r in rows][:1] == ["interrupted"], (tmp_path / "daemon.log").read_text()
