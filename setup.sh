@@ -25,6 +25,8 @@ if [ "${1:-}" = "--test" ]; then
   command -v icecast2 >/dev/null || need_apt+=(icecast2)
   # The console's browser tests drive Debian's chromium (Playwright cannot download a browser here).
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  # The slow-disk test builds a small LD_PRELOAD library that makes every fsync take 2.5 s.
+  command -v cc >/dev/null || need_apt+=(gcc libc6-dev)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

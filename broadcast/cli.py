@@ -428,7 +428,10 @@ def play_now(ctx: Context, what: str, zone: str | None) -> None:
 def log_command(ctx: Context, first, last, zone, status, as_csv: bool, db_path: Path | None) -> None:
     """Print the as-run log: what aired, when, where, and how it ended."""
     query = service.records.LogQuery(first.date() if first else None, last.date() if last else None, zone, status, db_path)
-    rows = service.records.as_run(ctx.station, query).rows
+    found = service.records.as_run(ctx.station, query, now=_now(ctx.station))
+    rows = found.rows
+    if found.alert:
+        click.echo(found.alert, err=True)
     click.echo(service.records.as_run_csv(rows) if as_csv else format_log(rows), nl=not as_csv)
     simulated = service.playout.simulation_folder(ctx.station) / "asrun.db"
     if not rows and db_path is None and simulated.exists():

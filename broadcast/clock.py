@@ -9,6 +9,14 @@ from zoneinfo import ZoneInfo
 
 # A clock before this is wrong (a board booted at 1970, a dead RTC battery): never plan from it.
 BUILD_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+# Dates the station plans, reports and takes as input: a year outside is a typo (9999-12-31 also
+# overflows date arithmetic), refused where it is typed and skipped where it is stored.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def in_range(day: dt.date | dt.datetime) -> bool:
+    day = day.date() if isinstance(day, dt.datetime) else day
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 class RealClock:

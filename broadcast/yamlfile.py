@@ -71,10 +71,21 @@ MAX_BYTES = 1024 * 1024       # a schedule, a script or station.yaml is a few kB
 MAX_DEPTH = 32                # deeper nesting is a mistake (or an attack), never a setting
 
 
-def _walk(root, path: Path, line_offset: int) -> dict[tuple, int]:
+_PLAIN_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+
+
+def _tagged(loader, node) -> bool:
+    """The node carries an explicit YAML tag (!!float x, !!binary, !!set): never needed in our files,
+    and a tag the value does not fit fails when the data is built."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.tag != loader.resolve(yaml.ScalarNode, node.value, (node.style in (None, ""), True))
+    return node.tag != _PLAIN_TAGS[type(node)]
+
+
+def _walk(root, path: Path, line_offset: int, loader=None) -> dict[tuple, int]:
     """The line of every key path, refusing what would blow up when the data is built: a node used
     twice (an alias: "billion laughs" grows without bound), nesting deeper than MAX_DEPTH, a key
-    written twice in one mapping. Iterative: deep nesting cannot overflow the stack here."""
+    written twice in one mapping, an explicit tag. Iterative: deep nesting cannot overflow the stack here."""
     lines: dict[tuple, int] = {}
     seen: set[int] = set()
     stack = [(root, ())]
@@ -85,6 +96,10 @@ def _walk(root, path: Path, line_offset: int) -> dict[tuple, int]:
             raise InputError(path, where, None, _("anchors and aliases (&, *) are not allowed"),
                              _("write the value out where it is needed"))
         seen.add(id(node))
+        if loader is not None and _tagged(loader, node):
+            name = ".".join(str(k) for k in keys) or None
+            raise InputError(path, where, name, _("YAML tags such as {tag} are not allowed").format(
+                tag=node.tag.replace("tag:yaml.org,2002:", "!!")), _("write the value alone, without the tag"))
         if len(keys) > MAX_DEPTH:
             raise InputError(path, where, None, _("nested more than {depth} levels deep").format(depth=MAX_DEPTH),
                              _("check the indentation"))
@@ -115,7 +130,7 @@ def parse(text: str, path: Path, line_offset: int = 0) -> Located:
     loader = _Loader(text)
     try:                                  # one parse: the node gives the lines, then the data
         node = loader.get_single_node()
-        lines = _walk(node, Path(path), line_offset) if node is not None else {}
+        lines = _walk(node, Path(path), line_offset, loader) if node is not None else {}
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -11,6 +11,7 @@ from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
 from broadcast import yamlfile
+from broadcast.clock import FIRST_DAY, LAST_DAY, in_range
 from broadcast.errors import InputError, ScriptErrors
 from broadcast.i18n import _, known, unknown
 from broadcast.normalize.documents import block_start
@@ -23,6 +24,11 @@ OPTIONAL = ("valid_until", "voice", "engine", "priority", "written_by", "review"
 REVIEW_STATES = ("submitted", "returned")
 PRIORITIES = ("normal", "priority", "emergency")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+# One item is at most this long on air: a longer body is a pasted document or a wrong file, and
+# voicing it would hold a render for many minutes. Checked on the text, before any speech.
+MAX_ITEM_MINUTES = 20
+SYLLABLES_PER_SECOND = 3.6      # a Vietnamese reading voice, pauses included (speech engines: 3.2-4.1)
+CHARS_PER_SYLLABLE = 6          # for text without spaces: at least one syllable per this many characters
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,17 @@ def _paragraphs(body: str) -> tuple[str, ...]:
 
 
 def _date(value, located: yamlfile.Located, key: str) -> dt.date:
+    day = _day(value)
+    if day is not None and not in_range(day):
+        raise located.error((key,), _("{day} is out of range").format(day=f"{day:%d/%m/%Y}"),
+                            _("pick a date from {first} to {last}").format(first=f"{FIRST_DAY:%d/%m/%Y}",
+                                                                         last=f"{LAST_DAY:%d/%m/%Y}"))
+    if day is not None:
+        return day
+    raise located.error((key,), _("not a date: {value!r}").format(value=value), _("write it as 18/03/2024 (or 2024-03-18)"))
+
+
+def _day(value) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -161,7 +178,7 @@ def _date(value, located: yamlfile.Located, key: str) -> dt.date:
                 return dt.datetime.strptime(value.strip(), fmt).date()
             except ValueError:
                 pass
-    raise located.error((key,), _("not a date: {value!r}").format(value=value), _("write it as 18/03/2024 (or 2024-03-18)"))
+    return None
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -242,6 +259,12 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
     if audio is not None and not (path.parent.parent / audio).is_file():
         problems.append(located.error(("audio",), _("recording {path} not found").format(path=audio),
                                       _("choose a recording of the Thư viện âm thanh page")))
+    minutes = spoken_minutes(paragraphs)
+    if minutes > MAX_ITEM_MINUTES:
+        problems.append(InputError(path, body_line, _("body"), _(
+            "too long for one item: {chars} characters would take about {minutes} minutes to read on air (at most "
+            "{cap} minutes)").format(chars=sum(map(len, paragraphs)), minutes=round(minutes), cap=MAX_ITEM_MINUTES),
+            _("split it into several items, or air a summary")))
     if not paragraphs and audio is None:
         problems.append(InputError(path, body_line, _("body"), _("empty: nothing to read on air"),
                                    _("write the news text after the closing '---'")))
@@ -272,6 +295,12 @@ def _source(data: dict, located: yamlfile.Located, problems: list[InputError]) -
         return None
     return Source(raw["file"], tuple(raw.get("pages", [])), raw.get("scanned", False),
                   tuple(raw.get("to_check", [])), raw.get("reviewed", False))
+
+
+def spoken_minutes(paragraphs) -> float:
+    """About how long the text takes to read aloud (each word is a syllable in Vietnamese)."""
+    syllables = sum(max(len(p.split()), len(p) // CHARS_PER_SYLLABLE) for p in paragraphs)
+    return syllables / SYLLABLES_PER_SECOND / 60
 
 
 def _record(cls, data: dict, key: str, located: yamlfile.Located, problems: list[InputError]):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
-from broadcast.playout import lastgood
+from broadcast.playout import dbwatch, lastgood
 from broadcast.playout.ledger import Ledger
 from broadcast.playout.output import Player, PlayResult
 from broadcast.playout.outputs import make_player
@@ -27,7 +27,7 @@ from broadcast.records.asrun import AiredItem
 from broadcast.render.programs import ProgramJob, ProgramStore, record, render_in_worker
 from broadcast.schedule import queue, week
 from broadcast.schedule.plan import Occurrence, PlannedItem, Program, QueueEntry
-from broadcast.station import db
+from broadcast.station import db, salvage
 from broadcast.station.settings import Station
 
 log = logging.getLogger("broadcast.playout")
@@ -40,6 +40,8 @@ END_REACHED = 0.05         # progress this close to the length is the end (playe
                            # a row found playing with less was cut short, and airs again at restart
 CLOCK_STEP = 5.0           # seconds: a larger difference between the wall clock and elapsed time is a step
 LEDGER_START_WAIT = 10.0    # seconds catch-up waits for the journal of the last run to reach the database
+OPEN_RETRY_FIRST, OPEN_RETRY_MAX = 0.5, 4.0   # seconds between tries to open an output unavailable at airtime
+NOTHING_PLAYED = 0.2        # seconds: a failed play that got no further never reached the loudspeakers
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,8 @@ def unapproved_note(program: Program) -> str | None:
 
 
 def _hidden_note(plan: week.StationPlan) -> str | None:
-    """The alert while scripts are left out of the plan."""
-    return "\n".join(str(p) for p in plan.hidden) or None
+    """The alert while scripts or queue rows are left out of the plan."""
+    return "\n".join([*(str(p) for p in plan.hidden), *plan.queue_problems]) or None
 
 
 class HeldAudio:
@@ -177,10 +179,14 @@ class Playout:
         self.store = ProgramStore(station)
         self.sink_override = sink_override
         self.last_good = last_good
+        # the daemon airs whatever happened to station.db: a damaged one is moved aside and recovered
+        self.salvage = salvage.ensure(db_path or station.db_path, clock.now()) if last_good else None
         self.plan_loaded = clock.now()
         self.plan, self.plan_error = self._first_plan()
         self._db_lock = threading.Lock()
-        self.conn = db.connect(db_path or station.db_path, check_same_thread=False)
+        self.db_path = Path(db_path or station.db_path)
+        self.conn = db.connect(self.db_path, check_same_thread=False)
+        self._db_identity = dbwatch.identity(self.db_path)
         self.conn.execute(f"PRAGMA busy_timeout = {DB_WAIT_MS}")   # reads never wait (WAL); a busy write gives up
         self.ledger = Ledger(db_path or station.db_path)      # every as-run write, off the audio path
         self._players: dict[str, Player] = {}
@@ -217,6 +223,8 @@ class Playout:
             lastgood.keep(self.station, plan.schedule)
         for problem in plan.hidden:
             log.error("script left out of the plan until it is fixed: %s", problem)
+        for problem in plan.queue_problems:
+            log.error("%s", problem)
         return plan
 
     def reload(self) -> bool:
@@ -255,6 +263,23 @@ class Playout:
             if self.conn.read_only:          # opened on a full disk: writable again once there is room
                 self._reopen()
             return fn(self.conn, *args, **kwargs)
+
+    def watch_database(self) -> None:
+        """station.db deleted (or replaced by an empty one) under the daemon: write back what the
+        open connection still reads, rows of this run included, and say so."""
+        if dbwatch.identity(self.db_path) == self._db_identity:
+            return
+        log.error("%s was deleted while the daemon runs: writing it again from the open database", self.db_path)
+        with self._db_lock, self.ledger.detached():
+            tmp = dbwatch.copy_out(self.conn, self.db_path)
+            self.conn.close()
+            rows = dbwatch.put_back(tmp, self.db_path)
+            self.conn = db.connect(self.db_path, check_same_thread=False)
+            self.conn.execute(f"PRAGMA busy_timeout = {DB_WAIT_MS}")
+            self._db_identity = dbwatch.identity(self.db_path)
+            if rows is not None:
+                self.salvage = salvage.record(self.conn, self.clock.now(), "", _("deleted while the daemon was running"),
+                                              rows, _("nothing"))
 
     def _reopen(self) -> None:
         try:
@@ -457,6 +482,44 @@ class Playout:
         stopped during pre-roll."""
         rows: list[str] = []
         recorder = ProgressRecorder(self.ledger, rows, expected)
+        retry, tries = OPEN_RETRY_FIRST, 0
+        note = unapproved_note(airing.program)
+
+        def begun(started: dt.datetime) -> None:       # the audio is on its way: log it (again, if late)
+            if not rows:
+                rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items,
+                                        str(held.source), note, offset))
+                recorder.start()
+                return
+            late = _("the output could not be opened at airtime; started {late:.1f} s late, at try {n}").format(
+                late=(started - airing.start).total_seconds(), n=tries + 1)
+            for row in rows:
+                self.ledger.restarted(row, started, "; ".join(filter(None, (note, late))))
+
+        try:
+            while True:
+                result = self._attempt(airing, held, expected, stop, offset, recorder, begun)
+                if result is None:
+                    return None
+                if not self._retry(airing, result, offset, stop, retry):
+                    break
+                tries += 1
+                log.warning("%s: the output is not available (%s); trying again in %.1f s (grace until %s)",
+                            airing.key, result.error, retry, f"{airing.start + self.grace:%H:%M:%S}")
+                if self.halt.wait(retry):
+                    break
+                retry = min(OPEN_RETRY_MAX, retry * 2)
+        finally:
+            if recorder.thread.is_alive():
+                recorder.stop()
+        if not self.realtime and result.completed:
+            self.clock.wait(result.played - offset)
+        return result, rows
+
+    def _attempt(self, airing: Airing, held: HeldAudio, expected: float, stop: threading.Event, offset: float,
+                 recorder: ProgressRecorder, begun) -> PlayResult | None:
+        """Open the output and play once (on the dot the first time, at once on a retry); None: the
+        daemon stopped during pre-roll."""
         playing, failure = None, None
         try:
             player = self.player(airing.output)
@@ -472,22 +535,26 @@ class Playout:
             failure = PlayResult(0.0, False, _("the player could not start: {reason}").format(reason=exc))
         log.info("%s: player started %+.1f ms from the scheduled time", airing.key,
                  (started - airing.start).total_seconds() * 1000)
-        rows.extend(self._begin(_attempts(pending), airing.output, started, expected, items, str(held.source),
-                                unapproved_note(airing.program)))
-        recorder.start()
-        try:
-            result = failure if playing is None else playing.wait(stop)
-        finally:
-            recorder.stop()
-        if not self.realtime and result.completed:
-            self.clock.wait(result.played - offset)
-        return result, rows
+        begun(started)
+        return failure if playing is None else playing.wait(stop)
+
+    def _retry(self, airing: Airing, result: PlayResult, offset: float, stop: threading.Event, wait: float) -> bool:
+        """An output unavailable at airtime (a sound server restarting, a USB card re-plugged, the sink
+        folder re-made), with nothing played yet: open it again while the grace window lasts."""
+        if result.completed or result.stopped or stop.is_set() or self.halt.is_set() or not self.realtime:
+            return False
+        if result.played > offset + NOTHING_PLAYED:
+            return False
+        return self.clock.now() + dt.timedelta(seconds=wait) < airing.start + self.grace
 
     def _begin(self, attempts: list[tuple[str, str, str, dt.datetime]], output: str, started: dt.datetime,
-               planned: float, items: list[AiredItem], audio: str | None, note: str | None = None) -> list[str]:
-        """A `playing` row per (occurrence, slot, zone, scheduled time), each at its next attempt."""
+               planned: float, items: list[AiredItem], audio: str | None, note: str | None = None,
+               offset: float = 0.0) -> list[str]:
+        """A `playing` row per (occurrence, slot, zone, scheduled time), each at its next attempt
+        (OFFSET: seconds into the program it starts at, a resume)."""
+        extra = {"offset": round(offset, 3)} if offset else {}      # journals of older versions have none
         return [self.ledger.begin(occurrence=oid, slot=slot, zone=zone, output=output, scheduled=scheduled,
-                                  started=started, planned=planned, items=items, audio=audio, note=note)
+                                  started=started, planned=planned, items=items, audio=audio, note=note, **extra)
                 for oid, slot, zone, scheduled in attempts]
 
     def _label(self, airing: Airing) -> str:
@@ -651,10 +718,10 @@ class Playout:
                 except BroadcastError as exc:
                     log.error("%s: %s", zone, exc)
 
-    def close(self) -> None:
+    def close(self, ledger_wait: float = 10.0) -> None:
         for player in self._players.values():
             player.close()
-        self.ledger.close()
+        self.ledger.close(ledger_wait)
         self.conn.close()
 
 

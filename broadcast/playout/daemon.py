@@ -11,6 +11,7 @@ still inside the grace window or is logged missed; one process per station (a lo
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import logging
 import os
@@ -47,6 +48,7 @@ TICK_SECONDS = 2       # a saved script, schedule or queue entry is taken within
 SETTLE_NS = 1_000_000_000
 RENDER_CHECK_SECONDS = 10  # how often render-ahead looks for programs to render
 PRUNE_SECONDS = 24 * 3600  # how often aired program audio past its retention is deleted
+STOP_BUDGET = 10           # seconds a stop may take (systemd's TimeoutStopSec is 30): then the daemon exits
 
 
 class AlreadyRunning(BroadcastError):
@@ -54,32 +56,47 @@ class AlreadyRunning(BroadcastError):
 
 
 class StationLock:
-    """One daemon per station. The lock is an abstract Unix socket named after the station
-    folder: nothing on disk to tidy away (a deleted run.lock once let two daemons air the same
-    slot, an echo on the speakers), gone when its process dies, and it tells who holds it
-    (SO_PEERCRED). ROOT/run.lock keeps the owner's pid for people and is made again if deleted."""
+    """One daemon per station folder, whatever the path it is reached by (a bind-mounted alias, a
+    symlink) or the namespace it runs in (`unshare -n`, PrivateNetwork=, a container): an
+    exclusive flock on the folder itself, which the kernel ties to the folder's inode and drops
+    with the process (nothing on disk to delete or to go stale). An abstract Unix socket named
+    after the folder answers `owner()` within one network namespace (SO_PEERCRED); from another
+    one the owner is read from /proc/locks. ROOT/run.lock keeps the owner's pid for people and is
+    made again if deleted."""
 
     def __init__(self, station: Station):
+        self.root = station.root
         self.path = station.root / "run.lock"
         digest = hashlib.sha256(str(station.root.resolve()).encode()).hexdigest()[:32]
         self.address = f"\0broadcast-station-{digest}"
         self._socket: socket.socket | None = None
+        self._folder: int | None = None
 
     def acquire(self) -> "StationLock":
+        folder = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(folder)
+            raise self._refused() from None
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
         try:
             sock.bind(self.address)
         except OSError:
             sock.close()
-            raise AlreadyRunning(_("another 'broadcast run' is already running for {folder} (pid {pid})")
-                                 .format(folder=self.path.parent, pid=self.owner() or "?"),
-                                 _("stop it first (systemctl stop broadcast), or use 'broadcast play-now' "
-                                   "to air something at once")) from None
+            os.close(folder)
+            raise self._refused() from None
         sock.listen(8)
-        self._socket = sock
+        self._socket, self._folder = sock, folder
         threading.Thread(target=self._answer, args=(sock,), name="station lock", daemon=True).start()
         self.mark()
         return self
+
+    def _refused(self) -> "AlreadyRunning":
+        return AlreadyRunning(_("another 'broadcast run' is already running for {folder} (pid {pid})")
+                              .format(folder=self.path.parent, pid=self.owner() or "?"),
+                              _("stop it first (systemctl stop broadcast), or use 'broadcast play-now' "
+                                "to air something at once"))
 
     @staticmethod
     def _answer(sock: socket.socket) -> None:
@@ -115,19 +132,48 @@ class StationLock:
             try:
                 probe.connect(self.address)
             except OSError:
-                return None
+                return self._flock_owner()
             pid, _uid, _gid = struct.unpack("3i", probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
                                                                    struct.calcsize("3i")))
             return pid
 
+    def _flock_owner(self) -> int | None:
+        """The pid of the flock on the folder, from /proc/locks (any network namespace)."""
+        try:
+            st = os.stat(self.root)
+            lines = Path("/proc/locks").read_text().splitlines()
+        except OSError:
+            return None
+        node = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+        for line in lines:
+            fields = line.split()
+            if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == node and fields[4].isdigit():
+                return int(fields[4]) or None
+        return None
+
     def held_elsewhere(self) -> bool:
-        return self._socket is None and self.owner() is not None
+        if self._folder is not None:
+            return False
+        try:
+            folder = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(folder)          # closing drops a probe's own lock at once
+        return self.owner() is not None
 
     def release(self) -> None:
         if self._socket is not None:
             self._socket.close()
             self._socket = None
             self.path.unlink(missing_ok=True)
+        if self._folder is not None:
+            os.close(self._folder)
+            self._folder = None
 
 
 def wait_for_sane_clock(clock, stop: threading.Event, poll: float = 30.0) -> bool:
@@ -248,6 +294,7 @@ class Daemon:
     def tick(self) -> None:
         try:
             self.playout.watch_clock()
+            self.playout.watch_database()
             if self.lock is not None:
                 self.lock.check()
             seen = self._fingerprint()
@@ -274,7 +321,8 @@ class Daemon:
         p = self.playout
         try:
             p.db(status.beat, status.DaemonStatus(os.getpid(), self.clock.now(), p.plan_loaded, len(p.plan.items),
-                                                  len(p.plan.queue), p.plan_error))
+                                                  len(p.plan.queue), p.plan_error,
+                                                  p.salvage.message if p.salvage else None))
         except sqlite3.Error as exc:          # another writer holds the database, a full disk: the next beat will do
             if not self._beat_failing:
                 log.warning("heartbeat not written: %s (said once, until it is written again)", exc)
@@ -296,6 +344,9 @@ class Daemon:
 
     def _shutdown(self) -> None:
         log.info("stopping: programs playing now are logged interrupted")
+        overdue = threading.Timer(STOP_BUDGET, self._overdue)
+        overdue.daemon = True
+        overdue.start()
         self.playout.halt.set()              # nothing new starts; pre-roll and renders at airtime give up
         for stop in list(self.playout.stops.values()):
             stop.set()
@@ -304,7 +355,18 @@ class Daemon:
         self.scheduler.shutdown(wait=True)
         if self._render is not None and self._render.is_alive():
             self._render.terminate()
-        self.playout.close()
+        self.playout.close(STOP_BUDGET * 0.4)
+        overdue.cancel()
+
+    def _overdue(self) -> None:
+        """A stop that takes too long (a disk whose every sync takes seconds) ends here, well inside
+        systemd's TimeoutStopSec: never killed in the middle of a write. Every as-run change is in
+        the journal file already (written at once, synced after): the next start writes it."""
+        log.error("stopping took more than %d s (the disk is slow): exiting now; the as-run journal keeps what the "
+                  "database has not taken yet, for the next start", STOP_BUDGET)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        os._exit(0)
 
 
 def signal_daemon(station: Station) -> int | None:

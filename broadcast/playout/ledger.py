@@ -11,6 +11,7 @@ before it is written).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -72,6 +73,8 @@ def apply(conn: sqlite3.Connection, op: dict) -> None:
         return
     if kind == "progress":
         asrun.progress(conn, row, fields["played"])
+    elif kind == "restart":
+        asrun.restarted(conn, row, fields["started"], fields["note"])
     elif kind == "finish":
         asrun.finish(conn, row, fields["status"], fields["ended"], fields["played"], fields.get("error"))
 
@@ -85,6 +88,9 @@ class Ledger:
         self._closing = False
         self._begun: dict[str, str] = {}          # token -> occurrence, while its rows are pending
         self._journal_failing = False              # said once, until the journal takes a line again
+        self._abandoned = False                    # a stop gave up waiting for the database
+        self._conn: sqlite3.Connection | None = None   # the writer's; held under _db_use
+        self._db_use = threading.Lock()
         self._replay()
         self._thread = threading.Thread(target=self._run, name="as-run writer", daemon=True)
         self._thread.start()
@@ -101,6 +107,10 @@ class Ledger:
     def finish(self, token: str, status: str, ended: dt.datetime, played: float, error: str | None = None) -> None:
         self._add({"op": "finish", "token": token, "status": status, "ended": ended, "played": round(played, 3),
                    "error": error})
+
+    def restarted(self, token: str, started: dt.datetime, note: str) -> None:
+        """The attempt's audio really began at STARTED (its output opened late): NOTE says why."""
+        self._add({"op": "restart", "token": token, "started": started, "note": note})
 
     def missed(self, **fields) -> None:
         self._add({"op": "missed", **fields})
@@ -126,36 +136,63 @@ class Ledger:
                 self._cond.wait(min(left, 0.1))
         return True
 
+    @contextlib.contextmanager
+    def detached(self):
+        """The writer's connection closed for the duration (station.db is being put back); it
+        connects again for its next change."""
+        with self._db_use:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            yield
+
     def close(self, timeout: float = 10.0) -> None:
-        if not self.flush(timeout):
-            log.error("%d as-run change(s) not yet in the database; kept in %s for the next start",
-                      len(self._pending), self.journal)
+        flushed = self.flush(timeout)
         with self._cond:
+            if not flushed:          # they stay in the journal: the writer stops after the change in hand
+                log.error("%d as-run change(s) not yet in the database; kept in %s for the next start",
+                          len(self._pending), self.journal)
+                self._pending.clear()
+                self._abandoned = True
             self._closing = True
             self._cond.notify_all()
         self._thread.join(RETRY_MAX + BUSY_TIMEOUT_MS / 1000 + 1)
 
     def _add(self, op: dict) -> None:
         line = json.dumps({k: _encode(v) for k, v in op.items()}, ensure_ascii=False) + "\n"
+        written = None
         with self._cond:
-            try:
-                with open(self.journal, "a", encoding="utf-8") as f:
-                    f.write(line)
-                    f.flush()
-                    os.fsync(f.fileno())
+            try:                 # in the file at once (a stopping daemon may exit before a slow disk syncs)
+                written = open(self.journal, "a", encoding="utf-8")
+                written.write(line)
+                written.flush()
             except OSError as exc:       # a full disk: the change waits in memory for the database
-                if not self._journal_failing:
-                    log.error("as-run journal %s not written (%s); changes are kept in memory until it is",
-                              self.journal, exc)
-                self._journal_failing = True
-            else:
-                if self._journal_failing:
-                    log.warning("as-run journal %s written again", self.journal)
-                self._journal_failing = False
+                self._journal_failed(exc)
+                if written is not None:
+                    written.close()
+                    written = None
             if op["op"] == "begin":
                 self._begun[op["token"]] = op["occurrence"]
             self._pending.append(op)
             self._cond.notify_all()
+        if written is None:
+            return
+        try:             # synced outside the lock: one slow fsync never holds up another thread's line
+            with written:
+                os.fsync(written.fileno())
+        except OSError as exc:
+            with self._cond:
+                self._journal_failed(exc)
+        else:
+            if self._journal_failing:
+                with self._cond:
+                    log.warning("as-run journal %s written again", self.journal)
+                    self._journal_failing = False
+
+    def _journal_failed(self, exc: OSError) -> None:
+        if not self._journal_failing:
+            log.error("as-run journal %s not written (%s); changes are kept in memory until it is", self.journal, exc)
+        self._journal_failing = True
 
     # ------------------------------------------------------------ the writer thread
     def _replay(self) -> None:
@@ -179,8 +216,21 @@ class Ledger:
                 self._begun[op["token"]] = op["occurrence"]
         self._pending.extend(ops)
 
+    def _apply(self, op: dict) -> None:
+        with self._db_use:
+            if self._conn is None:
+                self._conn = db.connect(self.db_path, check_same_thread=False)
+                self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            try:
+                apply(self._conn, op)
+            except (sqlite3.Error, db.DatabaseError, OSError) as exc:
+                if self._conn.read_only or not isinstance(exc, sqlite3.OperationalError):
+                    self._conn.close()
+                    self._conn = None
+                raise
+
     def _run(self) -> None:
-        conn, delay, failing = None, RETRY_FIRST, False
+        delay, failing = RETRY_FIRST, False
         while True:
             with self._cond:
                 while not self._pending and not self._closing:
@@ -189,17 +239,11 @@ class Ledger:
                     break
                 op = self._pending[0]
             try:
-                if conn is None:
-                    conn = db.connect(self.db_path, check_same_thread=False)
-                    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                apply(conn, op)
+                self._apply(op)
             except (sqlite3.Error, db.DatabaseError, OSError) as exc:
                 if not failing:
                     log.error("as-run log: the database refuses a change (%s); retrying until it takes it", exc)
                 failing = True
-                if conn is not None and (conn.read_only or not isinstance(exc, sqlite3.OperationalError)):
-                    conn.close()
-                    conn = None
                 with self._cond:
                     if self._closing:
                         break
@@ -210,14 +254,18 @@ class Ledger:
                 log.warning("as-run log: the database takes changes again")
             failing, delay = False, RETRY_FIRST
             with self._cond:
+                if self._abandoned:          # the journal keeps every change not yet taken: never emptied now
+                    break
                 self._pending.popleft()
                 if op["op"] == "finish" or op["op"] == "missed":
                     self._forget(op)
                 if not self._pending:
                     self._truncate()
                 self._cond.notify_all()
-        if conn is not None:
-            conn.close()
+        with self._db_use:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     def _forget(self, op: dict) -> None:
         token = op.get("token")

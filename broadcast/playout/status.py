@@ -19,6 +19,7 @@ class DaemonStatus:
     plan_scripts: int | None
     plan_queue: int | None
     plan_error: str | None          # why the last change was refused (the plan before it stays)
+    alert: str | None = None         # what the daemon itself must say (station.db was damaged and recovered)
 
     def alive(self, now: dt.datetime, within: dt.timedelta = dt.timedelta(seconds=15)) -> bool:
         return now - self.heartbeat <= within
@@ -26,10 +27,10 @@ class DaemonStatus:
 
 def beat(conn: sqlite3.Connection, status: DaemonStatus) -> None:
     conn.execute(
-        "INSERT OR REPLACE INTO daemon_status (id, pid, heartbeat, plan_loaded, plan_scripts, plan_queue, plan_error)"
-        " VALUES (1, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO daemon_status (id, pid, heartbeat, plan_loaded, plan_scripts, plan_queue, plan_error,"
+        " alert) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
         (status.pid, status.heartbeat.isoformat(), status.plan_loaded.isoformat() if status.plan_loaded else None,
-         status.plan_scripts, status.plan_queue, status.plan_error))
+         status.plan_scripts, status.plan_queue, status.plan_error, status.alert))
 
 
 def last_beat(conn: sqlite3.Connection) -> dt.datetime | None:
@@ -48,4 +49,4 @@ def read(path: Path) -> DaemonStatus | None:
         return None
     loaded = dt.datetime.fromisoformat(row["plan_loaded"]) if row["plan_loaded"] else None
     return DaemonStatus(row["pid"], dt.datetime.fromisoformat(row["heartbeat"]), loaded,
-                        row["plan_scripts"], row["plan_queue"], row["plan_error"])
+                        row["plan_scripts"], row["plan_queue"], row["plan_error"], row["alert"])

@@ -52,6 +52,12 @@ class Row:
     audio: str | None
     error: str | None
     note: str | None = None          # what the officer should know, e.g. items left out (not approved)
+    offset_seconds: float | None = None   # where in the program the attempt began (resumed after a restart)
+
+    @property
+    def aired_seconds(self) -> float:
+        """What this attempt put on air: played_seconds is the position reached in the program."""
+        return max(0.0, (self.played_seconds or 0.0) - (self.offset_seconds or 0.0))
 
     @property
     def late_seconds(self) -> float | None:
@@ -74,7 +80,8 @@ def _time(text: str | None) -> dt.datetime | None:
 def _row(r: sqlite3.Row) -> Row:
     return Row(r["id"], r["occurrence"], r["attempt"], r["slot"], r["zone"], r["output"], _time(r["scheduled"]),
                _time(r["started"]), _time(r["ended"]), r["planned_seconds"], r["played_seconds"], r["status"],
-               tuple(AiredItem(**i) for i in json.loads(r["items"])), r["audio"], r["error"], r["note"])
+               tuple(AiredItem(**i) for i in json.loads(r["items"])), r["audio"], r["error"], r["note"],
+               r["offset_seconds"])
 
 
 def _items_json(items: tuple[AiredItem, ...] | list[AiredItem]) -> str:
@@ -96,13 +103,15 @@ def next_attempt(conn: sqlite3.Connection, occurrence: str, output: str) -> int:
 
 def begin(conn: sqlite3.Connection, *, occurrence: str, attempt: int, slot: str, zone: str, output: str,
           scheduled: dt.datetime, started: dt.datetime, planned: float, items, audio: str | None,
-          note: str | None = None, token: str | None = None) -> int:
-    """Record that an attempt started; returns the row id (the same row if retried)."""
+          note: str | None = None, token: str | None = None, offset: float = 0.0) -> int:
+    """Record that an attempt started (OFFSET seconds into the program); returns the row id (the
+    same row if retried)."""
     conn.execute(
         "INSERT OR IGNORE INTO asrun (occurrence, attempt, slot, zone, output, scheduled, started, planned_seconds,"
-        " status, items, audio, note, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?, ?, ?)",
+        " status, items, audio, note, token, offset_seconds, played_seconds)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?, ?, ?, ?, ?)",
         (occurrence, attempt, slot, zone, output, scheduled.isoformat(), started.isoformat(), planned,
-         _items_json(items), audio, note, token))
+         _items_json(items), audio, note, token, offset or None, offset or None))
     return conn.execute("SELECT id FROM asrun WHERE occurrence = ? AND output = ? AND attempt = ?",
                         (occurrence, output, attempt)).fetchone()[0]
 
@@ -128,6 +137,12 @@ def row_id(conn: sqlite3.Connection, token: str) -> int | None:
 def progress(conn: sqlite3.Connection, row_id: int, played: float) -> None:
     """How far a running attempt has got (so a restart can resume near where it stopped)."""
     conn.execute("UPDATE asrun SET played_seconds = ? WHERE id = ? AND status = 'playing'", (round(played, 3), row_id))
+
+
+def restarted(conn: sqlite3.Connection, row_id: int, started: dt.datetime, note: str) -> None:
+    """A running attempt whose audio began later than its row said (the output opened at a retry)."""
+    conn.execute("UPDATE asrun SET started = ?, note = ? WHERE id = ? AND status = 'playing'",
+                 (started.isoformat(), note, row_id))
 
 
 def finish(conn: sqlite3.Connection, row_id: int, status: str, ended: dt.datetime, played: float,

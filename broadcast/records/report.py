@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from broadcast.clock import FIRST_DAY, LAST_DAY, in_range
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
 from broadcast.records.asrun import Row
@@ -36,6 +37,16 @@ class Period:
 
 def parse_period(text: str) -> Period:
     """2024-Q1, 2024-H1, 2024, 2024-03, or 2024-03-01..2024-03-31 (both days included)."""
+    years = [int(y) for y in re.findall(r"\d{4}", text)]
+    period = None if any(not FIRST_DAY.year <= y <= LAST_DAY.year for y in years) else _parse_period(text)
+    if period is None or not (in_range(period.start) and in_range(period.end - dt.timedelta(days=1))):
+        raise PeriodError(_("period {value!r} is out of range").format(value=text.strip()),
+                          _("pick dates from {first} to {last}").format(first=f"{FIRST_DAY:%d/%m/%Y}",
+                                                                       last=f"{LAST_DAY:%d/%m/%Y}"))
+    return period
+
+
+def _parse_period(text: str) -> Period:
     t = text.strip()
     try:
         if m := re.fullmatch(r"(\d{4})-?Q([1-4])", t, re.IGNORECASE):
@@ -175,7 +186,7 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
     report.reasons = sorted(((status, reason, n) for (status, reason), n in
                              Counter((r.status, _reason(r.error)) for r in chosen if r.status != "completed").items()),
                             key=lambda x: (-x[2], x[0], x[1]))
-    report.airtime = sum(r.played_seconds or 0.0 for r in chosen)
+    report.airtime = sum(r.aired_seconds for r in chosen)
     labels = {t.code: t for t in topics}
     topic_airings: Counter = Counter()
     topic_seconds: dict[str, float] = defaultdict(float)
@@ -190,7 +201,7 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
         if not emergency:
             report.scheduled += 1
         for r in attempts:
-            zone_seconds[r.zone] += r.played_seconds or 0.0
+            zone_seconds[r.zone] += r.aired_seconds
         aired = [r for r in attempts if r.status in AIRED]
         if not aired:
             continue

@@ -251,7 +251,11 @@ class Planner:
         """Each queue entry goes to the first occurrence, per zone, that matches it."""
         placed: dict[str, list[QueueEntry]] = {}
         for entry in self.queue:
-            for oid in self.targets(entry, end):
+            try:
+                targets = self.targets(entry, end)
+            except (OverflowError, ValueError):      # a date at the end of the calendar: it airs nowhere
+                continue
+            for oid in targets:
                 placed.setdefault(oid, []).append(entry)
         return placed
 

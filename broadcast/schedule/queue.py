@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+from broadcast.clock import FIRST_DAY, LAST_DAY, in_range
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _, known
 from broadcast.news.scripts import NewsItem
@@ -29,7 +30,37 @@ def _entry(row: sqlite3.Row) -> QueueEntry:
 
 
 def entries(conn: sqlite3.Connection) -> list[QueueEntry]:
-    return [_entry(r) for r in conn.execute("SELECT * FROM queue ORDER BY id")]
+    good, _bad, listed = load(conn)
+    return sorted(good + listed, key=lambda e: e.id)
+
+
+def load(conn: sqlite3.Connection) -> tuple[list[QueueEntry], list[str], list[QueueEntry]]:
+    """The entries, why rows that cannot be planned are left out (a date out of range or
+    unreadable, stored by an older version or by hand: one bad row never stops the rest), and
+    those left out that can still be listed (and removed)."""
+    good, bad, listed = [], [], []
+    for row in conn.execute("SELECT * FROM queue ORDER BY id"):
+        entry = None
+        try:
+            entry = _entry(row)
+            if not (in_range(entry.added_at) and (entry.date is None or in_range(entry.date))):
+                listed.append(entry)
+                raise ValueError
+        except (ValueError, TypeError, OverflowError):
+            bad.append(_("queue entry {id} ({script}, date {date}) is left out: the date is not between {first} "
+                         "and {last}; remove it from the queue (Lịch phát) and add it again")
+                       .format(id=row["id"], script=row["script"], date=_shown(row["date"] or row["added_at"]),
+                               first=f"{FIRST_DAY:%d/%m/%Y}", last=f"{LAST_DAY:%d/%m/%Y}"))
+            continue
+        good.append(entry)
+    return good, bad, listed
+
+
+def _shown(text: str) -> str:
+    try:
+        return f"{dt.date.fromisoformat(str(text)[:10]):%d/%m/%Y}"
+    except ValueError:
+        return str(text)
 
 
 def ids(conn: sqlite3.Connection) -> tuple[tuple[int, int | None], ...]:
@@ -69,6 +100,10 @@ def add(conn: sqlite3.Connection, schedule: Schedule, items: dict[str, NewsItem]
     if slot is not None and zone is not None and zone not in schedule.slot(slot).zones:
         raise QueueError(_("slot {slot!r} does not air on zone {zone!r}").format(slot=slot, zone=zone),
                          _("it airs on: {value}").format(value=', '.join(schedule.slot(slot).zones)))
+    if date is not None and not in_range(date):
+        raise QueueError(_("{day} is out of range").format(day=f"{date:%d/%m/%Y}"),
+                         _("pick a date from {first} to {last}").format(first=f"{FIRST_DAY:%d/%m/%Y}",
+                                                                      last=f"{LAST_DAY:%d/%m/%Y}"))
     item = items[script]
     day = date or now.astimezone(schedule.tz).date()
     if not item.valid_on(day) and (date is not None or day > item.valid_until):

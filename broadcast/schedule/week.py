@@ -32,6 +32,7 @@ class StationPlan:
     approval_required: bool = False
     inputs: tuple = ()               # what else the plan depends on: the station, the durations file
     broken: dict[str, list[InputError]] = field(default_factory=dict)   # scripts that did not load, by id
+    queue_problems: tuple[str, ...] = ()     # queue rows left out (a date out of range): why
 
     def planner(self) -> Planner:
         return Planner(self.schedule, self.items, self.queue, self.timing, self.approval_required,
@@ -89,11 +90,11 @@ def load(station: Station, schedules: Path | None = None) -> StationPlan:
         broken.setdefault(_script_id(Path(problem.path)), []).append(problem)
     conn = db.connect(station.db_path)
     try:
-        entries = queue.entries(conn)
+        entries, refused, _listed = queue.load(conn)
     finally:
         conn.close()
     return StationPlan(schedule, scripts.items, entries, station_timing(station), station.approval.required,
-                       (station, _stat(station.cache_dir / "durations.json")), broken)
+                       (station, _stat(station.cache_dir / "durations.json")), broken, tuple(refused))
 
 
 def empty(station: Station) -> StationPlan:
@@ -203,8 +204,15 @@ def queue_add(station: Station, script: str, now: dt.datetime, slot: str | None,
 
 
 def queue_list(station: Station) -> list[tuple[QueueEntry, list[str]]]:
+    """Every entry and where it airs; one left out of the plan (a date out of range) is listed
+    airing nowhere, so it can be removed."""
     p = load(station)
-    return _targets(p, p.queue)
+    conn = db.connect(station.db_path)
+    try:
+        _good, _bad, left_out = queue.load(conn)
+    finally:
+        conn.close()
+    return sorted(_targets(p, p.queue) + [(e, []) for e in left_out], key=lambda t: t[0].id)
 
 
 def queue_remove(station: Station, entry_id: int) -> QueueEntry:

@@ -8,6 +8,7 @@ import functools
 import re
 import shutil
 import time
+from contextlib import closing
 from dataclasses import dataclass
 
 from broadcast.availability import Availability
@@ -21,6 +22,7 @@ from broadcast.records.asrun import STATUS_LABELS, Row
 from broadcast.schedule import week
 from broadcast.schedule.plan import Occurrence
 from broadcast.service.voices import list_voices
+from broadcast.station import db, salvage
 from broadcast.station.settings import Station
 
 LOW_DISK_BYTES = 2 * 1024 ** 3
@@ -124,6 +126,10 @@ def _today(occurrences, latest, zones, titles, now: dt.datetime) -> list[TodayPr
 
 def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive: bool) -> list[Alert]:
     alerts = []
+    with closing(db.connect(station.db_path)) as conn:
+        recovered = salvage.latest(conn, now)
+    if recovered is not None:
+        alerts.append(Alert("error", recovered.message, recovered.hint))
     if not alive:
         alerts.append(Alert("error", _("The playout program (broadcast run) is not running: the loudspeakers will "
                                        "not air the schedule"),

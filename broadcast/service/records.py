@@ -8,13 +8,15 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from broadcast.clock import FIRST_DAY, LAST_DAY, in_range
 from broadcast.errors import BroadcastError
+from broadcast.i18n import _
 from broadcast.records import asrun, retention
 from broadcast.records.asrun import Row
 from broadcast.records.formats import render
 from broadcast.records.report import Report, station_report
 from broadcast.service.station import zones
-from broadcast.station import db
+from broadcast.station import db, salvage
 from broadcast.station.settings import Station
 
 STATUSES = ("completed", "interrupted", "failed", "missed", "fallback", "playing")
@@ -34,20 +36,29 @@ class LogQuery:
 class LogSummary:
     rows: list[Row]
     counts: dict[str, int]           # status -> rows (all the query finds, also past LAST)
+    alert: str | None = None         # station.db was damaged and recovered lately: what came back, what not
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
 
-def as_run(station: Station, query: LogQuery, last: int | None = None) -> LogSummary:
-    """The rows QUERY finds (only the newest LAST with LAST) and the count per status of all of them."""
+def as_run(station: Station, query: LogQuery, last: int | None = None, now: dt.datetime | None = None) -> LogSummary:
+    """The rows QUERY finds (only the newest LAST with LAST) and the count per status of all of them;
+    with NOW, the alert of a recent recovery of station.db."""
+    for day in (query.first, query.last):
+        if day is not None and not in_range(day):
+            raise BroadcastError(_("{day} is out of range").format(day=f"{day:%d/%m/%Y}"),
+                                 _("pick a date from {first} to {last}").format(first=f"{FIRST_DAY:%d/%m/%Y}",
+                                                                              last=f"{LAST_DAY:%d/%m/%Y}"))
     tz = station.tz
     start = dt.datetime.combine(query.first, dt.time(0), tz) if query.first else None
     end = dt.datetime.combine(query.last + dt.timedelta(days=1), dt.time(0), tz) if query.last else None
     with closing(db.connect(query.db_path or station.db_path)) as conn:
+        recovered = salvage.latest(conn, now) if now is not None and query.db_path is None else None
         return LogSummary(asrun.rows(conn, start, end, query.zone, query.status, last, query.script),
-                          asrun.counts(conn, start, end, query.zone, query.status, query.script))
+                          asrun.counts(conn, start, end, query.zone, query.status, query.script),
+                          f"{recovered.message}\n  {recovered.hint}" if recovered else None)
 
 
 def as_run_csv(rows: list[Row]) -> str:

@@ -119,6 +119,20 @@ MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
         "CREATE TABLE sign_in_addresses (name TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL, "
         "PRIMARY KEY (name, address))",
     )),
+    # where in the program an attempt began (a resume after a restart): what aired is played - offset
+    ("0010_32_asrun_offset", "ALTER TABLE asrun ADD COLUMN offset_seconds REAL"),
+    # a damaged station.db moved aside and recovered (station/salvage.py): the alert's facts
+    ("0011_32_db_salvage", """
+        CREATE TABLE db_salvage (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            moved_to TEXT NOT NULL,
+            damage TEXT NOT NULL,
+            recovered TEXT NOT NULL,
+            lost TEXT NOT NULL
+        )
+    """),
+    ("0012_32_daemon_status_alert", "ALTER TABLE daemon_status ADD COLUMN alert TEXT"),   # the station's loudest alert
 ]
 
 

@@ -90,7 +90,7 @@ def test_kill_9_mid_program_then_restart(station_dir, pulse, tmp_path, inside_gr
 
 
 def test_missing_device_fails_and_is_never_logged_completed(station_dir, pulse, tmp_path):
-    station = make_station(station_dir, [(ahead(5), "tin-b")], output="pulse:khong-co")
+    station = make_station(station_dir, [(ahead(5), "tin-b")], output="pulse:khong-co", grace=4)   # retried 4 s
     with open(tmp_path / "daemon.log", "w") as log:
         daemon = start_daemon(station_dir, pulse, log)
         try:
