@@ -72,6 +72,8 @@ def apply(conn: sqlite3.Connection, op: dict) -> None:
         return
     if kind == "progress":
         asrun.progress(conn, row, fields["played"])
+    elif kind == "relayed":
+        asrun.relayed(conn, row, fields["seconds"], fields["gaps"])
     elif kind == "finish":
         asrun.finish(conn, row, fields["status"], fields["ended"], fields["played"], fields.get("error"))
 
@@ -101,6 +103,10 @@ class Ledger:
     def finish(self, token: str, status: str, ended: dt.datetime, played: float, error: str | None = None) -> None:
         self._add({"op": "finish", "token": token, "status": status, "ended": ended, "played": round(played, 3),
                    "error": error})
+
+    def relayed(self, token: str, seconds: float, gaps: list[dict]) -> None:
+        """A relay row's relayed seconds and gaps (before its finish)."""
+        self._add({"op": "relayed", "token": token, "seconds": round(seconds, 1), "gaps": gaps})
 
     def missed(self, **fields) -> None:
         self._add({"op": "missed", **fields})

@@ -108,6 +108,11 @@ MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
         "ALTER TABLE asrun ADD COLUMN token TEXT",
         "CREATE UNIQUE INDEX asrun_token ON asrun (token)",
     )),
+    ("0009_asrun_relay_29", (        # a relayed part of a slot: its source, seconds relayed, gaps (JSON)
+        "ALTER TABLE asrun ADD COLUMN relay_source TEXT",
+        "ALTER TABLE asrun ADD COLUMN relayed_seconds REAL",
+        "ALTER TABLE asrun ADD COLUMN gaps TEXT",
+    )),
 ]
 
 

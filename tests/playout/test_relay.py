@@ -1,0 +1,163 @@
+"""Relay ("tiếp sóng") against real sources: the province station as an ffmpeg source on a real
+icecast2, an HLS stream served over HTTP, killed and restarted mid-relay, to several outputs."""
+
+import datetime as dt
+import threading
+import time
+import wave
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from broadcast.clock import RealClock
+from broadcast.playout.airing import Playout
+from broadcast.records import asrun
+from broadcast.station.settings import load_station
+from tests.conftest import write_schedule
+from tests.relaysources import HlsSource, IcecastFeed, write_program
+from tests.soundpath import Icecast
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+PASSWORD = "mat-khau-tiep-song"
+
+
+@pytest.fixture(scope="module")
+def icecast(tmp_path_factory):
+    server = Icecast(tmp_path_factory.mktemp("icecast"), PASSWORD)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def program(tmp_path_factory):
+    return write_program(tmp_path_factory.mktemp("nguon") / "dai-tinh.mp3", 60.0)
+
+
+def relay_station(root, url: str, start: dt.datetime, seconds: int, outputs: dict[str, str],
+                  own: str | None = None):
+    (root / "station.yaml").write_text((root / "station.yaml").read_text(encoding="utf-8") + f"""
+relays:
+  tinh: {{name: "Đài tỉnh – Thời sự", url: "{url}"}}
+""", encoding="utf-8")
+    zones = "\n".join(f'  {z}: {{name: {z}, output: "{o}"}}' for z, o in outputs.items())
+    program = f"{{relay: {{source: tinh, length: {seconds}s}}, items: [{own}], intro: false, outro: false}}" if own \
+        else "{relay: tinh}"
+    length = f"{seconds + 60}s" if own else f"{seconds}s"
+    write_schedule(root, f"""\
+zones:
+{zones}
+slots:
+  - id: tiep-song
+    days: hằng ngày
+    start: "{start:%H:%M:%S}"
+    length: {length}
+    zones: all
+    program: {program}
+""")
+    return load_station(root)
+
+
+def _air_all(playout, start):
+    airings = [a for a in playout.airings(start - dt.timedelta(seconds=1), start + dt.timedelta(seconds=1))
+               if a.relay is not None]
+    outcomes = []
+    threads = [threading.Thread(target=lambda a=a: outcomes.append(playout.air(a))) for a in airings]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return airings, outcomes
+
+
+def _loud_seconds(path) -> float:
+    with wave.open(str(path)) as w:
+        samples = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    frames = len(samples) // 2205
+    return float((np.abs(samples[:frames * 2205].reshape(frames, 2205)).max(axis=1) > 3000).sum() * 0.1)
+
+
+def test_icecast_relay_to_two_outputs_is_one_decode_and_logged_completed(icecast, program, station_dir, tmp_path):
+    feed = IcecastFeed(icecast, "dai-tinh-1", program)
+    try:
+        assert icecast.wait_mount("dai-tinh-1")
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
+        station = relay_station(station_dir, feed.url, start, 8,
+                                {"thon-1": f"file:{tmp_path / 'a'}", "thon-2": f"file:{tmp_path / 'b'}"})
+        playout = Playout(station, RealClock(TZ))
+        try:
+            airings, outcomes = _air_all(playout, start)
+            sessions_made = len(playout.relay_desk._sessions)
+        finally:
+            playout.close()
+    finally:
+        feed.kill()
+    assert len(airings) == 2 and sessions_made == 1            # two outputs, one connection and decode
+    assert sorted(o.status for o in outcomes) == ["completed", "completed"]
+    rows = asrun.read(station.db_path)
+    assert {r.zone for r in rows} == {"thon-1", "thon-2"}
+    for row in rows:
+        assert row.status == "completed" and row.relay_source == "Đài tỉnh – Thời sự"
+        assert row.relayed_seconds == pytest.approx(8.0, abs=0.15) and row.gaps == ()
+        assert row.audio and row.audio.endswith(".mp3")        # kept for "Nghe lại"
+    for folder in ("a", "b"):
+        [aired] = list((tmp_path / folder).glob("*.wav"))
+        assert _loud_seconds(aired) >= 7.8                       # the province's audio, all of it
+
+
+def test_source_killed_mid_relay_airs_standby_logs_the_gap_and_comes_back(icecast, program, station_dir, tmp_path):
+    feed = IcecastFeed(icecast, "dai-tinh-2", program)
+    try:
+        assert icecast.wait_mount("dai-tinh-2")
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
+        station = relay_station(station_dir, feed.url, start, 16, {"thon-1": f"file:{tmp_path / 'a'}"})
+        playout = Playout(station, RealClock(TZ))
+        killed_at = start + dt.timedelta(seconds=4)
+        threading.Timer((killed_at - dt.datetime.now(TZ)).total_seconds(), feed.kill).start()
+        threading.Timer((killed_at - dt.datetime.now(TZ)).total_seconds() + 4, feed.start).start()
+        try:
+            _airings, [outcome] = _air_all(playout, start)
+        finally:
+            playout.close()
+    finally:
+        time.sleep(0.5)
+        feed.kill()
+    [row] = asrun.read(station.db_path)
+    assert outcome.status == "fallback" and row.status == "fallback"
+    assert row.gaps, "the gap was not logged"
+    gap = row.gaps[0]
+    gap_from = dt.datetime.fromisoformat(gap["from"])
+    assert 0 <= (gap_from - killed_at).total_seconds() <= 3.0          # found within 3 s
+    assert "bed.wav" in gap["filler"]                                  # the standby filled it, not silence
+    assert gap["why"] and gap["why"].isascii() is False                # said in Vietnamese
+    assert dt.datetime.fromisoformat(row.gaps[-1]["to"]) < start + dt.timedelta(seconds=16)   # it came back
+    assert 6 < row.relayed_seconds < 14.5
+    assert "tiếp" in row.error or "Tiếp" in row.error or "giây" in row.error
+    [aired] = list((tmp_path / "a").glob("*.wav"))
+    with wave.open(str(aired)) as w:
+        assert abs(w.getnframes() / 22050 - 16.0) < 0.15                # never past the relay's end, no hole
+
+
+def test_hls_relay_survives_the_server_dying_and_coming_back(program, station_dir, tmp_path):
+    source = HlsSource(tmp_path / "hls", program)
+    try:
+        assert source.wait_ready()
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
+        station = relay_station(station_dir, source.url, start, 20, {"thon-1": f"file:{tmp_path / 'a'}"})
+        playout = Playout(station, RealClock(TZ))
+        down = start + dt.timedelta(seconds=5)
+        threading.Timer((down - dt.datetime.now(TZ)).total_seconds(), source.kill).start()
+        threading.Timer((down - dt.datetime.now(TZ)).total_seconds() + 5, source.start).start()
+        try:
+            _airings, [outcome] = _air_all(playout, start)
+        finally:
+            playout.close()
+    finally:
+        time.sleep(0.5)
+        source.close()
+    [row] = asrun.read(station.db_path)
+    assert row.status == "fallback" and row.gaps
+    assert row.relayed_seconds > 8                                     # before and after the outage
+    [aired] = list((tmp_path / "a").glob("*.wav"))
+    with wave.open(str(aired)) as w:
+        assert abs(w.getnframes() / 22050 - 20.0) < 0.15
