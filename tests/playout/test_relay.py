@@ -35,10 +35,11 @@ def program(tmp_path_factory):
 
 
 def relay_station(root, url: str, start: dt.datetime, seconds: int, outputs: dict[str, str],
-                  own: str | None = None):
+                  own: str | None = None, buffer: float | None = None):
+    extra = f", buffer: {buffer}" if buffer else ""
     (root / "station.yaml").write_text((root / "station.yaml").read_text(encoding="utf-8") + f"""
 relays:
-  tinh: {{name: "Đài tỉnh – Thời sự", url: "{url}"}}
+  tinh: {{name: "Đài tỉnh – Thời sự", url: "{url}"{extra}}}
 """, encoding="utf-8")
     zones = "\n".join(f'  {z}: {{name: {z}, output: "{o}"}}' for z, o in outputs.items())
     program = f"{{relay: {{source: tinh, length: {seconds}s}}, items: [{own}], intro: false, outro: false}}" if own \
@@ -143,7 +144,7 @@ def test_hls_relay_survives_the_server_dying_and_coming_back(program, station_di
     try:
         assert source.wait_ready()
         start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
-        station = relay_station(station_dir, source.url, start, 20, {"thon-1": f"file:{tmp_path / 'a'}"})
+        station = relay_station(station_dir, source.url, start, 20, {"thon-1": f"file:{tmp_path / 'a'}"}, buffer=3)
         playout = Playout(station, RealClock(TZ))
         down = start + dt.timedelta(seconds=5)
         threading.Timer((down - dt.datetime.now(TZ)).total_seconds(), source.kill).start()
@@ -156,7 +157,7 @@ def test_hls_relay_survives_the_server_dying_and_coming_back(program, station_di
         time.sleep(0.5)
         source.close()
     [row] = asrun.read(station.db_path)
-    assert row.status == "fallback" and row.gaps
+    assert row.status == "fallback" and row.gaps                       # an outage longer than the 3 s buffer
     assert row.relayed_seconds > 8                                     # before and after the outage
     [aired] = list((tmp_path / "a").glob("*.wav"))
     with wave.open(str(aired)) as w:
