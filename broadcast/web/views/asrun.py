@@ -76,4 +76,4 @@ async def listen_back(request: Request) -> Response:
         return c.render(request, "error.html", 404, message=_("This airing's audio is no longer kept"),
                         hint=_("aired audio is kept for {days} days (playout.keep_aired_days)").format(
                             days=c.station.playout.keep_aired_days))
-    return FileResponse(path, media_type="audio/wav")
+    return FileResponse(path, media_type="audio/mpeg" if path.suffix == ".mp3" else "audio/wav")   # a relay: MP3
