@@ -153,8 +153,9 @@ class Session:
         return sum(self.relayed[first:last]) * STEP
 
     def gaps_in(self, first: int, last: int) -> list[Gap]:
-        return [Gap(max(g.start, first), min(g.end, last), g.why, g.filler) for g in self.gaps
-                if g.start < last and g.end > first]
+        """The gaps within chunks [FIRST, LAST); one still open keeps end -1."""
+        return [Gap(max(g.start, first), -1 if g.end < 0 else min(g.end, last), g.why, g.filler) for g in self.gaps
+                if g.start < last and (g.end < 0 or g.end > first)]
 
     # ------------------------------------------------------------ the timeline
     def _run(self) -> None:

@@ -77,8 +77,10 @@ def _new_session(playout, airing, source: RelaySource) -> Session:
 
 
 def gap_records(airing, gaps: list[Gap]) -> list[dict]:
+    """Each gap with its times; "to" is None while the source is still gone."""
     at = lambda index: (airing.start + dt.timedelta(seconds=index * STEP)).isoformat(timespec="seconds")  # noqa: E731
-    return [{"from": at(g.start), "to": at(g.end), "why": g.why, "filler": g.filler} for g in gaps]
+    return [{"from": at(g.start), "to": at(g.end) if g.end >= 0 else None, "why": g.why, "filler": g.filler}
+            for g in gaps]
 
 
 def summary(relayed: float, planned: float, gaps: list[dict]) -> str | None:
@@ -125,7 +127,7 @@ def _relay(playout, airing, session, source, attempts, planned, stop) -> tuple[s
                                  note=None, relay_source=source.name)
             for oid, slot, zone, scheduled in attempts]
     log.info("%s: relaying %s (%s) from chunk %d", airing.key, source.name, source.safe_url, first)
-    stopped, next_progress = False, time.monotonic() + PROGRESS_SECONDS
+    stopped, next_progress, shown = False, time.monotonic() + PROGRESS_SECONDS, []
     while not session.done.wait(0.1):
         if stop.is_set() or playout.halt.is_set():
             stopped = True
@@ -135,6 +137,11 @@ def _relay(playout, airing, session, source, attempts, planned, stop) -> tuple[s
             next_progress += PROGRESS_SECONDS
             for row in rows:
                 playout.ledger.progress(row, sink.played)
+            now_gaps = gap_records(airing, session.gaps_in(first, session.index))
+            if now_gaps != shown:                   # the console shows a gap while it lasts
+                shown = now_gaps
+                for row in rows:
+                    playout.ledger.relayed(row, session.relayed_seconds(first, session.index), now_gaps)
     if sink.lateness is not None and first == 0:
         log.info("%s: relay started %+.1f ms from the scheduled time", airing.key, sink.lateness * 1000)
     last = sink.last_index if sink.last_index >= 0 else session.index

@@ -79,7 +79,7 @@ def check_http(source: RelaySource, timeout: float = CONNECT_TIMEOUT) -> tuple[s
     return None, kind
 
 
-def _ffmpeg_reason(lines: list[str], code: int | None, had_audio: bool) -> str:
+def ffmpeg_reason(lines: list[str], code: int | None, had_audio: bool) -> str:
     text = " | ".join(lines[-3:])
     low = text.lower()
     if "404" in low:
@@ -220,7 +220,7 @@ class Decoder:
         if stalled and not (got and _garbled(lines)):
             return audio, _("the source stopped sending audio for {seconds:.1f} s without closing the "
                             "connection").format(seconds=STALL)
-        return audio, _ffmpeg_reason(lines, None if self._halt.is_set() else code, got > 0)
+        return audio, ffmpeg_reason(lines, None if self._halt.is_set() else code, got > 0)
 
 
 def _garbled(lines: list[str]) -> bool:

@@ -162,6 +162,7 @@ class ShowRow:
     items: tuple[str, ...]
     seconds: float
     length: int
+    relay: str | None = None         # a relayed part: its source (a station.yaml id or a URL)
 
     @property
     def weekday(self) -> str:
@@ -179,7 +180,8 @@ def show_plan(p: StationPlan, start: dt.date, end: dt.date) -> list[ShowRow]:
         key = (occ.start, occ.slot, occ.program)
         rows.setdefault(key, [occ, []])[1].append(occ.zone)
     return [ShowRow(occ.date, occ.start.strftime("%H:%M"), occ.slot, tuple(zones),
-                    tuple(i.script for i in occ.program.items), occ.program.seconds, occ.length)
+                    tuple(i.script for i in occ.program.items), occ.program.seconds, occ.length,
+                    occ.relay.source if occ.relay else None)
             for occ, zones in rows.values()]
 
 
