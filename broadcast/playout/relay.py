@@ -14,8 +14,11 @@ import logging
 import threading
 import time
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from broadcast.errors import BroadcastError
 
 from broadcast.i18n import _
 from broadcast.playout.livesinks import STEP, LiveSink
@@ -113,8 +116,14 @@ class Session:
     """One relay of SOURCE for SECONDS from T0 (monotonic airtime)."""
 
     def __init__(self, source: RelaySource, t0: float, seconds: float, filler: Filler,
-                 recorder: LiveSink | None = None):
+                 recorder: Callable[[], LiveSink | None] | None = None, label: str = "",
+                 recording: Path | None = None):
+        """RECORDER makes the sink that keeps what aired; it is started on the session's own thread
+        (a process dies with the thread that started it: the airing that made the session may end
+        first, cut by an emergency)."""
         self.source, self.t0, self.filler = source, t0, filler
+        self.label = label or source.id             # in log lines: the source and the airtime
+        self.recording = recording                  # where RECORDER keeps what aired
         self.total = int(round(seconds / STEP))
         self.decoder = Decoder(source, source.buffer + DRIFT_ROOM)
         self.resume = max(0.3, min(source.buffer, 2.0)) * BYTES_PER_SECOND   # held before a gap ends
@@ -122,14 +131,12 @@ class Session:
         self.index = 0
         self.relayed: list[bool] = []      # per chunk: from the source (True) or the filler
         self.first_write: dict[int, float] = {}
-        self.recorder = recorder
+        self._recorder = recorder
+        self.recorder: LiveSink | None = None
         self._sinks: list[LiveSink] = []
         self._lock = threading.Lock()
         self.halt = threading.Event()
         self.done = threading.Event()
-        if recorder is not None:
-            recorder.begin(t0)
-            self._sinks.append(recorder)
         self._thread = threading.Thread(target=self._run, name=f"relay session {source.id}", daemon=True)
         self._thread.start()
 
@@ -160,6 +167,7 @@ class Session:
     # ------------------------------------------------------------ the timeline
     def _run(self) -> None:
         try:
+            self._start_recorder()
             self._timeline()
         except Exception:                      # one relay never takes the daemon down
             log.exception("relay %s failed", self.source.id)
@@ -175,6 +183,19 @@ class Session:
             self.decoder.close()
             self.filler.close()
             self.done.set()
+
+    def _start_recorder(self) -> None:
+        if self._recorder is None:
+            return
+        try:
+            self.recorder = self._recorder()
+        except (OSError, BroadcastError) as exc:
+            log.error("relay %s: not recorded for listening back: %s", self.label, exc)
+            return
+        if self.recorder is not None:
+            self.recorder.begin(self.t0)
+            with self._lock:
+                self._sinks.append(self.recorder)
 
     def _open_gap(self) -> Gap | None:
         return self.gaps[-1] if self.gaps and self.gaps[-1].end < 0 else None
@@ -207,7 +228,7 @@ class Session:
             if chunk is not None:
                 if gap is not None:
                     gap.end = self.index
-                    log.warning("relay %s: the source is back after %.1f s", self.source.id, gap.seconds())
+                    log.warning("relay %s: the source is back after %.1f s", self.label, gap.seconds())
                 self.relayed.append(True)
                 return chunk
         chunk, filler = self.filler.read(CHUNK)
@@ -216,7 +237,7 @@ class Session:
             recent = bool(failures) and now - failures[-1][0] < 10 and self.decoder.reason == failures[-1][1]
             why = self.decoder.reason if recent else (self.decoder.reason or _("the source sent no audio in time"))
             self.gaps.append(Gap(self.index, -1, why, filler, not recent, now))
-            log.warning("relay %s: gap at %.1f s: %s; airing %s", self.source.id, self.index * STEP, why, filler)
+            log.warning("relay %s: gap at %.1f s: %s; airing %s", self.label, self.index * STEP, why, filler)
         else:
             if filler not in gap.filler:
                 gap.filler = f"{gap.filler}, {filler}"

@@ -67,13 +67,10 @@ def _own_program(playout, airing) -> Path | None:
 def _new_session(playout, airing, source: RelaySource) -> Session:
     station = playout.station
     t0 = time.monotonic() + (airing.start - playout.clock.now()).total_seconds()
-    try:
-        recorder = Mp3Recorder(recording_path(station, airing, source))
-    except (OSError, BroadcastError) as exc:
-        log.error("relay %s: not recorded for listening back: %s", source.id, exc)
-        recorder = None
+    path = recording_path(station, airing, source)
     filler = Filler(_own_program(playout, airing), station.path(station.playout.standby))
-    return Session(source, t0, airing.relay.seconds, filler, recorder)
+    return Session(source, t0, airing.relay.seconds, filler, lambda: Mp3Recorder(path),
+                   f"{source.id} {airing.start:%H:%M:%S}", path)
 
 
 def gap_records(airing, gaps: list[Gap]) -> list[dict]:
@@ -121,7 +118,8 @@ def _relay(playout, airing, session, source, attempts, planned, stop) -> tuple[s
                      source)
     first = session.attach(sink)
     started = airing.start + dt.timedelta(seconds=first * STEP)
-    audio = str(session.recorder.path) if session.recorder is not None else None
+    planned = round((session.total - first) * STEP, 1)       # joined late (a restart, after an emergency): the rest
+    audio = str(session.recording) if session.recording is not None else None
     rows = [playout.ledger.begin(occurrence=oid, slot=slot, zone=zone, output=airing.output, scheduled=scheduled,
                                  started=max(started, playout.clock.now()), planned=planned, items=[], audio=audio,
                                  note=None, relay_source=source.name)

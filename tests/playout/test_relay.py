@@ -164,3 +164,58 @@ def test_hls_relay_survives_the_server_dying_and_coming_back(program, station_di
     [aired] = list((tmp_path / "a").glob("*.wav"))
     with wave.open(str(aired)) as w:
         assert abs(w.getnframes() / 22050 - 20.0) < 0.15
+
+
+def test_own_program_fills_a_dead_source_then_airs_after_the_relay(station_dir, tmp_path):
+    from tests.conftest import write_script
+    from tests.soundpath import free_port
+
+    write_script(station_dir / "scripts", "tin-a", body="Kính thưa bà con, xã tổ chức họp dân.",
+                 valid_from="2026-01-01", valid_until="2099-12-31")
+    start = (dt.datetime.now(TZ) + dt.timedelta(seconds=20)).replace(microsecond=0)
+    station = relay_station(station_dir, f"http://127.0.0.1:{free_port()}/tinh", start, 6,
+                            {"thon-1": f"file:{tmp_path / 'a'}"}, own="tin-a")
+    playout = Playout(station, RealClock(TZ))
+    try:
+        playout.render_ahead(playout.clock.now(), 1).join()
+        airings = playout.airings(start - dt.timedelta(seconds=1), start + dt.timedelta(seconds=30))
+        assert [a.relay is not None for a in airings] == [True, False]
+        outcomes = [playout.air(a) for a in airings]                    # one after the other, as the daemon does
+    finally:
+        playout.close()
+    relay_row, own_row = sorted(asrun.read(station.db_path), key=lambda r: r.scheduled)
+    assert [o.status for o in outcomes] == ["fallback", "completed"]
+    assert relay_row.relayed_seconds == 0 and relay_row.gaps[0]["filler"].startswith(_("the station's own program"))
+    assert relay_row.gaps[0]["why"] == _("host {host} refused the connection (nothing broadcasts there)").format(
+        host=station.relays[0].url.split("/")[2])
+    assert own_row.scheduled == start + dt.timedelta(seconds=6)
+    assert abs((own_row.started - own_row.scheduled).total_seconds()) < 1.0   # the relay never runs over it
+
+
+def test_an_emergency_cuts_a_relay_and_the_relay_resumes(icecast, program, station_dir, tmp_path):
+    from broadcast.schedule.plan import QueueEntry
+    from tests.soundpath import write_tone
+
+    feed = IcecastFeed(icecast, "dai-tinh-3", program)
+    try:
+        assert icecast.wait_mount("dai-tinh-3")
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
+        station = relay_station(station_dir, feed.url, start, 14, {"thon-1": f"file:{tmp_path / 'a'}"})
+        alarm = write_tone(tmp_path / "khan.wav", 2.0)
+        playout = Playout(station, RealClock(TZ))
+        try:
+            def cut():
+                playout.emergency(QueueEntry(7, f"file:{alarm}", dt.datetime.now(TZ), priority="emergency"))
+            threading.Timer((start - dt.datetime.now(TZ)).total_seconds() + 4, cut).start()
+            _airings, [first] = _air_all(playout, start)
+            time.sleep(12)                                   # the resumed relay runs to the relay's end
+        finally:
+            playout.close()
+    finally:
+        feed.kill()
+    rows = sorted(asrun.read(station.db_path), key=lambda r: r.id)
+    relay_rows = [r for r in rows if r.is_relay]
+    assert first.status == "interrupted" and relay_rows[0].status == "interrupted"
+    assert any(r.occurrence.startswith("emergency/") and r.status == "completed" for r in rows)
+    assert relay_rows[-1].status == "completed" and relay_rows[-1].attempt == 2      # back on the stream
+    assert relay_rows[-1].ended <= start + dt.timedelta(seconds=15)                  # never past its end
