@@ -627,8 +627,8 @@ class Playout:
         for airing in self.airings(since, now + dt.timedelta(seconds=1)):
             if not self.pending(airing):
                 continue
-            if now <= airing.start + self.grace:
-                outcomes.append(self.air(airing, self._resume_offset(airing)))
+            if now <= airing.start + self.grace or airing.relay is not None and now < airing.deadline:
+                outcomes.append(self.air(airing, self._resume_offset(airing)))     # a relay: joins for the rest
             else:
                 outcomes.append(self.miss(airing, _("the daemon was not running at airtime")))
         return [o for o in outcomes if o]
