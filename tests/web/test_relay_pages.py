@@ -104,3 +104,19 @@ def test_dashboard_shows_a_relay_on_air_and_its_gap(console_station, clock, serv
     page = client.get("/").text
     assert "Tiếp sóng: VOV1 – Thời sự – mất nguồn từ" in page and "nguồn đã ngắt luồng" in page
     assert page.count("Tiếp sóng: VOV1 – Thời sự") >= 2
+
+
+def test_the_log_shows_a_relay_with_its_source_and_gaps(console_station, clock, servers):
+    client, _token = _console(console_station, clock, servers, "viewer")
+    station = service.station.open_station(console_station)
+    when = clock() - dt.timedelta(hours=1)
+    conn = db.connect(station.db_path)
+    row = asrun.begin(conn, occurrence=f"{when:%Y-%m-%d}/sang~relay/thon-1", attempt=1, slot="sang", zone="thon-1",
+                      output="file:out/thon-1", scheduled=when, started=when, planned=1800.0, items=[], audio=None,
+                      relay_source="VOV1 – Thời sự")
+    asrun.relayed(conn, row, 1750.0, [{"from": "x", "to": "y", "why": "nguồn đã ngắt luồng", "filler": "z"}])
+    asrun.finish(conn, row, "fallback", when + dt.timedelta(minutes=30), 1800.0,
+                 "tiếp sóng được 1750 giây trên 1800 giây; các đoạn hụt: …")
+    conn.close()
+    page = client.get("/nhat-ky", params={"tu": f"{when:%d/%m/%Y}"}).text
+    assert "Tiếp sóng: VOV1 – Thời sự · 29:10/30:00" in page and "tiếp sóng được 1750 giây" in page
