@@ -422,6 +422,8 @@ class Playout:
 
     def _air_relay(self, airing: Airing, pending: list[Occurrence]) -> Outcome:
         """A relay airs from when it can (a late start joins the stream) until its end, never after."""
+        if not self.realtime:                      # a simulated week never connects to a live stream
+            return self.miss(airing, _("a relay airs only live: not part of a simulation"))
         if self.clock.now() >= airing.deadline - dt.timedelta(seconds=1):
             return self.miss(airing, self._late_reason(airing.start, self.clock.now()))
         return Outcome(airing, *relay_airing.air(self, airing, pending))
