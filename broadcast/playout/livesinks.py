@@ -23,7 +23,7 @@ from broadcast import proc
 from broadcast.errors import AudioError, BroadcastError
 from broadcast.i18n import _
 from broadcast.playout.icecast import IcecastPlayer, LiveProgram
-from broadcast.playout.players import FileSink, PulsePlayer
+from broadcast.playout.players import F_SETPIPE_SZ, PIPE_BYTES, FileSink, PulsePlayer
 from broadcast.playout.relaysource import BYTES_PER_SECOND, RATE
 
 log = logging.getLogger("broadcast.relay")
@@ -142,7 +142,7 @@ class _PipeSink(LiveSink):
                                 stderr=proc.PIPE, env=env)
         if small_pipe:
             try:
-                fcntl.fcntl(self.child.stdin.fileno(), 1031, 4096)       # F_SETPIPE_SZ: little held in the pipe
+                fcntl.fcntl(self.child.stdin.fileno(), F_SETPIPE_SZ, PIPE_BYTES)     # little held in the pipe
             except OSError:
                 pass
 

@@ -202,10 +202,12 @@ class Session:
 
     def _timeline(self) -> None:
         decoder = self.decoder
-        while not self.halt.is_set() and time.monotonic() < self.t0 - LEAD_MAX:     # pre-roll: connect, buffer
+        while not self.halt.is_set():              # pre-roll: connect, keep only the newest seconds
             decoder.trim(self.source.buffer)
-            self.halt.wait(min(0.05, self.t0 - LEAD_MAX - time.monotonic()) if self.t0 - LEAD_MAX > time.monotonic()
-                           else 0)
+            left = self.t0 - LEAD_MAX - time.monotonic()
+            if left <= 0:
+                break
+            self.halt.wait(min(0.05, left))
         late = int(max(0.0, time.monotonic() + LEAD_MAX - self.t0) / STEP)     # joined after airtime
         self.index = late
         self.relayed = [False] * late

@@ -219,3 +219,36 @@ def test_an_emergency_cuts_a_relay_and_the_relay_resumes(icecast, program, stati
     assert any(r.occurrence.startswith("emergency/") and r.status == "completed" for r in rows)
     assert relay_rows[-1].status == "completed" and relay_rows[-1].attempt == 2      # back on the stream
     assert relay_rows[-1].ended <= start + dt.timedelta(seconds=15)                  # never past its end
+
+
+def test_relay_to_an_icecast_output_and_a_file_at_once(icecast, program, station_dir, tmp_path, monkeypatch):
+    from tests.soundpath import StreamClient
+
+    monkeypatch.setenv("BROADCAST_ICECAST_PASSWORD", PASSWORD)
+    feed = IcecastFeed(icecast, "dai-tinh-4", program)
+    try:
+        assert icecast.wait_mount("dai-tinh-4")
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=8)).replace(microsecond=0)
+        station = relay_station(station_dir, feed.url, start, 8,
+                                {"thon-ip": f"icecast://127.0.0.1:{icecast.port}/xa-loa-ip",
+                                 "thon-1": f"file:{tmp_path / 'a'}"})
+        playout = Playout(station, RealClock(TZ))
+        try:
+            playout.open_streams()
+            assert icecast.wait_mount("xa-loa-ip")
+            client = StreamClient(icecast.url("xa-loa-ip"))
+            try:
+                assert client.wait_for_data()
+                _airings, outcomes = _air_all(playout, start)
+                time.sleep(2.0)
+            finally:
+                client.stop()
+        finally:
+            playout.close()
+    finally:
+        feed.kill()
+    assert sorted(o.status for o in outcomes) == ["completed", "completed"]
+    spans = client.loud_spans(threshold=3000)
+    heard = sum(b - a for a, b in spans if b > start.timestamp() - 1)
+    assert 7.0 < heard < 9.5, f"the IP loudspeakers heard {heard:.1f} s of an 8 s relay"
+    assert -0.5 < spans[0][0] - start.timestamp() < 2.5                       # on time, give or take the encoder
