@@ -66,8 +66,8 @@ def _relay_items(row) -> str:
     """A relay's line: its source, and the seconds relayed of those planned (the gaps are in the reason)."""
     if not row.is_relay:
         return ""
-    return f"{_('Relay: {name}').format(name=row.relay_source)} · {fmt.mmss(row.relayed_seconds)}/" \
-           f"{fmt.mmss(row.planned_seconds)}"
+    source = _("Relay: {name}").format(name=row.relay_source)
+    return f"{source} · {fmt.mmss(row.relayed_seconds)}/{fmt.mmss(row.planned_seconds)}"
 
 
 def _audio_state(row) -> str:
