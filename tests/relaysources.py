@@ -49,17 +49,22 @@ def decode_pcm(path: Path) -> bytes:
 
 
 class IcecastFeed:
-    """The province station: ffmpeg sends PROGRAM (looped, in real time) to MOUNT."""
+    """The province station: ffmpeg sends PROGRAM (looped, in real time) to MOUNT, as MP3 (the
+    file's own frames), Ogg Vorbis or AAC."""
 
-    def __init__(self, icecast, mount: str, program: Path):
-        self.icecast, self.mount, self.program = icecast, mount, program
+    FORMATS = {"mp3": ["-c:a", "copy", "-content_type", "audio/mpeg", "-f", "mp3"],
+               "ogg": ["-c:a", "libvorbis", "-b:a", "64k", "-content_type", "application/ogg", "-f", "ogg"],
+               "aac": ["-c:a", "aac", "-b:a", "64k", "-content_type", "audio/aac", "-f", "adts"]}
+
+    def __init__(self, icecast, mount: str, program: Path, kind: str = "mp3"):
+        self.icecast, self.mount, self.program, self.kind = icecast, mount, program, kind
         self.proc = None
         self.start()
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-stream_loop", "-1",
-             "-i", str(self.program), "-c:a", "copy", "-content_type", "audio/mpeg", "-f", "mp3",
+             "-i", str(self.program), *self.FORMATS[self.kind],
              f"icecast://source:{self.icecast.password}@127.0.0.1:{self.icecast.port}/{self.mount}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

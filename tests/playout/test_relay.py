@@ -252,3 +252,23 @@ def test_relay_to_an_icecast_output_and_a_file_at_once(icecast, program, station
     heard = sum(b - a for a, b in spans if b > start.timestamp() - 1)
     assert 7.0 < heard < 9.5, f"the IP loudspeakers heard {heard:.1f} s of an 8 s relay"
     assert -0.5 < spans[0][0] - start.timestamp() < 2.5                       # on time, give or take the encoder
+
+
+@pytest.mark.parametrize("kind", ["ogg", "aac"])
+def test_ogg_and_aac_streams_relay_too(icecast, program, station_dir, tmp_path, kind):
+    feed = IcecastFeed(icecast, f"dai-tinh-{kind}", program, kind)
+    try:
+        assert icecast.wait_mount(f"dai-tinh-{kind}")
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
+        station = relay_station(station_dir, feed.url, start, 5, {"thon-1": f"file:{tmp_path / 'a'}"})
+        playout = Playout(station, RealClock(TZ))
+        try:
+            _airings, [outcome] = _air_all(playout, start)
+        finally:
+            playout.close()
+    finally:
+        feed.kill()
+    [row] = asrun.read(station.db_path)
+    assert outcome.status == "completed" and row.relayed_seconds == pytest.approx(5.0, abs=0.15)
+    [aired] = list((tmp_path / "a").glob("*.wav"))
+    assert _loud_seconds(aired) >= 4.8
