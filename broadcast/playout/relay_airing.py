@@ -97,20 +97,19 @@ def air(playout, airing, pending) -> tuple[str, float, str | None, list[str]]:
     attempts = [(o.id, o.slot, o.zone, o.start) for o in pending]
     if source is None:                    # the schedule check refuses this; a station.yaml edited since may not
         return _fail(playout, airing, attempts, _("unknown relay source {value!r}").format(value=airing.relay.source))
-    planned = float(airing.relay.seconds)
     key = (source.id, airing.start, airing.relay.seconds)      # connects now, in pre-roll, whatever plays
     session = playout.relay_desk.session(key, lambda: _new_session(playout, airing, source))
     with playout.output_lock(airing.output):
         stop = threading.Event()
         playout.stops[airing.output], playout.current[airing.output] = stop, airing
         try:
-            return _relay(playout, airing, session, source, attempts, planned, stop)
+            return _relay(playout, airing, session, source, attempts, stop)
         finally:
             playout.stops.pop(airing.output, None)
             playout.current.pop(airing.output, None)
 
 
-def _relay(playout, airing, session, source, attempts, planned, stop) -> tuple[str, float, str | None, list[str]]:
+def _relay(playout, airing, session, source, attempts, stop) -> tuple[str, float, str | None, list[str]]:
     try:
         sink = sink_for(playout.player(airing.output), playout._label(airing))
     except (OSError, BroadcastError) as exc:
@@ -119,6 +118,12 @@ def _relay(playout, airing, session, source, attempts, planned, stop) -> tuple[s
     first = session.attach(sink)
     started = airing.start + dt.timedelta(seconds=first * STEP)
     planned = round((session.total - first) * STEP, 1)       # joined late (a restart, after an emergency): the rest
+    due = session.t0 + first * STEP
+    while time.monotonic() < due and not session.done.is_set():     # the rows say "playing" from airtime on
+        if stop.wait(min(0.05, due - time.monotonic())) or playout.halt.is_set():
+            session.detach(sink)
+            log.warning("%s: stopped before the relay began: not aired", airing.key)
+            return "interrupted", 0.0, _("stopped"), []
     audio = str(session.recording) if session.recording is not None else None
     rows = [playout.ledger.begin(occurrence=oid, slot=slot, zone=zone, output=airing.output, scheduled=scheduled,
                                  started=max(started, playout.clock.now()), planned=planned, items=[], audio=audio,

@@ -102,6 +102,7 @@ def test_icecast_relay_to_two_outputs_is_one_decode_and_logged_completed(icecast
         assert row.status == "completed" and row.relay_source == "Đài tỉnh – Thời sự"
         assert row.relayed_seconds == pytest.approx(8.0, abs=0.15) and row.gaps == ()
         assert row.audio and row.audio.endswith(".mp3")        # kept for "Nghe lại"
+        assert 0 <= (row.started - start).total_seconds() < 0.5   # logged playing from airtime, not from pre-roll
     for folder in ("a", "b"):
         [aired] = list((tmp_path / folder).glob("*.wav"))
         assert _loud_seconds(aired) >= 7.8                       # the province's audio, all of it
