@@ -324,7 +324,8 @@ def format_week(rows) -> str:
     for row in rows:
         lines.append(f"{row.weekday + ' ' + row.day.strftime('%d/%m/%Y'):20} {row.time:5}  {row.slot:14} "
                      f"{mmss(row.seconds):>6} {mmss(row.length - row.seconds):>6}  {', '.join(row.zones)}")
-        lines.append(f"{'':58}" + _("items: {items}").format(items=", ".join(row.items) or _("(none)")))
+        lines.append(f"{'':58}" + (_("Relay: {name}").format(name=row.relay) if row.relay else
+                                   _("items: {items}").format(items=", ".join(row.items) or _("(none)"))))
     return "\n".join(lines)
 
 

@@ -6,9 +6,9 @@ import os
 import shutil
 import subprocess
 from functools import lru_cache
-from subprocess import PIPE, TimeoutExpired
+from subprocess import DEVNULL, PIPE, TimeoutExpired
 
-__all__ = ["PIPE", "TimeoutExpired", "ffmpeg", "ffmpeg_exe", "run", "spawn"]   # PIPE etc. for callers of spawn
+__all__ = ["DEVNULL", "PIPE", "TimeoutExpired", "ffmpeg", "ffmpeg_exe", "run", "spawn"]   # PIPE etc. for callers of spawn
 
 from broadcast.errors import AudioError
 from broadcast.i18n import N_, _

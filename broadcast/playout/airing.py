@@ -18,7 +18,7 @@ from pathlib import Path
 
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
-from broadcast.playout import dbwatch, lastgood
+from broadcast.playout import dbwatch, lastgood, relay_airing
 from broadcast.playout.ledger import Ledger
 from broadcast.playout.output import Player, PlayResult
 from broadcast.playout.outputs import make_player
@@ -65,14 +65,19 @@ class Airing:
     def deadline(self) -> dt.datetime:
         return self.occurrences[0].end
 
+    @property
+    def relay(self):
+        """The relayed part of a slot (RelayPart), or None for a program."""
+        return self.occurrences[0].relay
+
 
 def group_airings(occurrences: list[Occurrence], outputs: dict[str, str]) -> list[Airing]:
     groups: dict[tuple, list[Occurrence]] = {}
     for occ in occurrences:
-        groups.setdefault((occ.start, outputs[occ.zone], occ.slot, occ.program), []).append(occ)
+        groups.setdefault((occ.start, outputs[occ.zone], occ.slot, occ.program, occ.relay), []).append(occ)
     # keyed by the first zone, not the output: an output's URL never reaches a job id or a log line
     return [Airing(f"{start.isoformat()}|{occs[0].zone}|{slot}", start, output, tuple(occs))
-            for (start, output, slot, _), occs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1]))]
+            for (start, output, slot, _, _), occs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1]))]
 
 
 def _attempts(occurrences: list[Occurrence]) -> list[tuple[str, str, str, dt.datetime]]:
@@ -199,6 +204,7 @@ class Playout:
         self.halt = threading.Event()                    # the daemon is stopping: start nothing new
         self.steps: list[tuple[dt.datetime, dt.datetime]] = []   # clock steps seen: (before, after)
         self._last_time: tuple[dt.datetime, float] | None = None
+        self.relay_desk = relay_airing.Desk()           # relays: one decode per source and time
 
     # ------------------------------------------------------------ plan
     def _first_plan(self) -> tuple[week.StationPlan, str | None]:
@@ -401,6 +407,8 @@ class Playout:
         if resuming and now >= airing.deadline:
             return self.miss(airing, _("cut by an emergency broadcast; the slot ended before it could air again"))
         self.watch_clock()
+        if airing.relay is not None:               # a stream, not a file: see relay_airing
+            return self._air_relay(airing, pending)
         if not resuming and now > airing.start + self.grace:
             return self.miss(airing, self._late_reason(airing.start, now))
         if not airing.program.items:
@@ -436,6 +444,14 @@ class Playout:
         (log.info if status == "completed" else log.warning)(
             "%s: %s (%.1f of %.1f s)%s", airing.key, status, result.played, expected, f": {error}" if error else "")
         return Outcome(airing, status, result.played, error, rows)
+
+    def _air_relay(self, airing: Airing, pending: list[Occurrence]) -> Outcome:
+        """A relay airs from when it can (a late start joins the stream) until its end, never after."""
+        if not self.realtime:                      # a simulated week never connects to a live stream
+            return self.miss(airing, _("a relay airs only live: not part of a simulation"))
+        if self.clock.now() >= airing.deadline - dt.timedelta(seconds=1):
+            return self.miss(airing, self._late_reason(airing.start, self.clock.now()))
+        return Outcome(airing, *relay_airing.air(self, airing, pending))
 
     def _wait_until(self, when: dt.datetime) -> bool:
         """Pre-roll: everything is checked before the slot; start on the dot. False: the daemon
@@ -680,8 +696,8 @@ class Playout:
         for airing in self.airings(since, now + dt.timedelta(seconds=1)):
             if not self.pending(airing):
                 continue
-            if now <= airing.start + self.grace:
-                outcomes.append(self.air(airing, self._resume_offset(airing)))
+            if now <= airing.start + self.grace or airing.relay is not None and now < airing.deadline:
+                outcomes.append(self.air(airing, self._resume_offset(airing)))     # a relay: joins for the rest
             else:
                 outcomes.append(self.miss(airing, _("the daemon was not running at airtime")))
         return [o for o in outcomes if o]
@@ -719,6 +735,7 @@ class Playout:
                     log.error("%s: %s", zone, exc)
 
     def close(self, ledger_wait: float = 10.0) -> None:
+        self.relay_desk.close()
         for player in self._players.values():
             player.close()
         self.ledger.close(ledger_wait)

@@ -44,6 +44,7 @@ from broadcast.station.settings import Station
 log = logging.getLogger("broadcast.daemon")
 PLAN_HORIZON = dt.timedelta(days=2)
 PREROLL = dt.timedelta(seconds=3)     # jobs fire this early: checks done, the player starts on the dot
+RELAY_PREROLL = dt.timedelta(seconds=10)   # a relay connects and buffers before airtime
 TICK_SECONDS = 2       # a saved script, schedule or queue entry is taken within a few seconds
 SETTLE_NS = 1_000_000_000
 RENDER_CHECK_SECONDS = 10  # how often render-ahead looks for programs to render
@@ -277,7 +278,8 @@ class Daemon:
                 job.remove()
         for key, airing in wanted.items():
             if self.scheduler.get_job(key) is None:
-                self.scheduler.add_job(self.fire, DateTrigger(run_date=airing.start - PREROLL), id=key, args=[key])
+                early = RELAY_PREROLL if airing.relay is not None else PREROLL
+                self.scheduler.add_job(self.fire, DateTrigger(run_date=airing.start - early), id=key, args=[key])
 
     def fire(self, key: str) -> None:
         start = dt.datetime.fromisoformat(key.split("|", 1)[0])

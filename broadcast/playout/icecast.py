@@ -18,6 +18,7 @@ import os
 import socket
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,6 +34,7 @@ RATE = 22050
 STEP = 0.1                   # seconds of audio per write
 LEAD = 0.3                   # seconds written ahead of real time (encoder and network slack)
 BYTES_PER_SECOND = RATE * 2
+LIVE_HOLD = 3.0              # seconds of relay audio that may wait for a stream coming back
 
 
 @dataclass
@@ -45,6 +47,31 @@ class _Program:
     lost: float = 0.0        # seconds fed while the stream was down
     done: threading.Event = field(default_factory=threading.Event)
     stop: threading.Event | None = None
+
+
+class LiveProgram(_Program):
+    """Audio that arrives while it airs (a relay): fed in chunks, ended by `end`. If the feed is
+    late the stream carries silence; at most LIVE_HOLD seconds wait to be sent."""
+
+    def __init__(self):
+        super().__init__(b"", 0.0, 0.0, None)
+        self.chunks: deque[bytes] = deque()
+        self.ended = False
+
+    def feed(self, chunk: bytes) -> None:
+        self.chunks.append(chunk)
+        while len(self.chunks) * STEP > LIVE_HOLD:
+            self.chunks.popleft()
+            self.lost += STEP
+
+    def end(self) -> None:
+        self.ended = True
+
+    def pull(self) -> bytes | None:
+        """The next chunk; None: nothing yet; b"": ended."""
+        if self.chunks:
+            return self.chunks.popleft()
+        return b"" if self.ended else None
 
 
 class Streamer:
@@ -103,6 +130,12 @@ class Streamer:
         step = int(BYTES_PER_SECOND * STEP)
         with self._lock:
             program = self._program
+        if isinstance(program, LiveProgram) and not (program.stop is not None and program.stop.is_set()):
+            chunk = program.pull()
+            if chunk is None:                          # the relay's next audio is not here yet
+                return bytes(step), keep_at, None
+            if chunk:
+                return chunk, keep_at, program
         if program is not None:
             if program.stop is not None and program.stop.is_set() or program.written >= len(program.data):
                 with self._lock:
@@ -167,7 +200,10 @@ class Streamer:
             gap = time.monotonic() - down_since + max(0.0, LEAD)
             with self._lock:
                 program = self._program
-            if program is not None:
+            if isinstance(program, LiveProgram):       # back to the live edge: what waited is lost too
+                program.lost += len(program.chunks) * STEP
+                program.chunks.clear()
+            elif program is not None:
                 skipped = int(gap * BYTES_PER_SECOND) // 2 * 2
                 program.written = min(len(program.data), program.written + skipped)
                 program.lost += gap

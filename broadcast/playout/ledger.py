@@ -75,6 +75,8 @@ def apply(conn: sqlite3.Connection, op: dict) -> None:
         asrun.progress(conn, row, fields["played"])
     elif kind == "restart":
         asrun.restarted(conn, row, fields["started"], fields["note"])
+    elif kind == "relayed":
+        asrun.relayed(conn, row, fields["seconds"], fields["gaps"])
     elif kind == "finish":
         asrun.finish(conn, row, fields["status"], fields["ended"], fields["played"], fields.get("error"))
 
@@ -111,6 +113,9 @@ class Ledger:
     def restarted(self, token: str, started: dt.datetime, note: str) -> None:
         """The attempt's audio really began at STARTED (its output opened late): NOTE says why."""
         self._add({"op": "restart", "token": token, "started": started, "note": note})
+    def relayed(self, token: str, seconds: float, gaps: list[dict]) -> None:
+        """A relay row's relayed seconds and gaps (before its finish)."""
+        self._add({"op": "relayed", "token": token, "seconds": round(seconds, 1), "gaps": gaps})
 
     def missed(self, **fields) -> None:
         self._add({"op": "missed", **fields})

@@ -53,11 +53,18 @@ class Row:
     error: str | None
     note: str | None = None          # what the officer should know, e.g. items left out (not approved)
     offset_seconds: float | None = None   # where in the program the attempt began (resumed after a restart)
+    relay_source: str | None = None  # a relay: the source's name as aired (e.g. "VOV1 – Thời sự")
+    relayed_seconds: float | None = None   # of planned_seconds, how much came from the source
+    gaps: tuple[dict, ...] = ()      # each {"from", "to", "why", "filler"}: times as ISO text
 
     @property
     def aired_seconds(self) -> float:
         """What this attempt put on air: played_seconds is the position reached in the program."""
         return max(0.0, (self.played_seconds or 0.0) - (self.offset_seconds or 0.0))
+
+    @property
+    def is_relay(self) -> bool:
+        return self.relay_source is not None
 
     @property
     def late_seconds(self) -> float | None:
@@ -78,10 +85,12 @@ def _time(text: str | None) -> dt.datetime | None:
 
 
 def _row(r: sqlite3.Row) -> Row:
+    relay = (r["relay_source"], r["relayed_seconds"], tuple(json.loads(r["gaps"] or "[]"))) \
+        if "relay_source" in r.keys() else (None, None, ())
     return Row(r["id"], r["occurrence"], r["attempt"], r["slot"], r["zone"], r["output"], _time(r["scheduled"]),
                _time(r["started"]), _time(r["ended"]), r["planned_seconds"], r["played_seconds"], r["status"],
                tuple(AiredItem(**i) for i in json.loads(r["items"])), r["audio"], r["error"], r["note"],
-               r["offset_seconds"])
+               r["offset_seconds"], *relay)
 
 
 def _items_json(items: tuple[AiredItem, ...] | list[AiredItem]) -> str:
@@ -103,15 +112,17 @@ def next_attempt(conn: sqlite3.Connection, occurrence: str, output: str) -> int:
 
 def begin(conn: sqlite3.Connection, *, occurrence: str, attempt: int, slot: str, zone: str, output: str,
           scheduled: dt.datetime, started: dt.datetime, planned: float, items, audio: str | None,
-          note: str | None = None, token: str | None = None, offset: float = 0.0) -> int:
+          note: str | None = None, token: str | None = None, offset: float = 0.0,
+          relay_source: str | None = None) -> int:
     """Record that an attempt started (OFFSET seconds into the program); returns the row id (the
-    same row if retried)."""
+    same row if retried). RELAY_SOURCE: the name of the source a relay row carries."""
     conn.execute(
         "INSERT OR IGNORE INTO asrun (occurrence, attempt, slot, zone, output, scheduled, started, planned_seconds,"
-        " status, items, audio, note, token, offset_seconds, played_seconds)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?, ?, ?, ?, ?)",
+        " status, items, audio, note, token, offset_seconds, played_seconds, relay_source, relayed_seconds)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?, ?, ?, ?, ?, ?, ?)",
         (occurrence, attempt, slot, zone, output, scheduled.isoformat(), started.isoformat(), planned,
-         _items_json(items), audio, note, token, offset or None, offset or None))
+         _items_json(items), audio, note, token, offset or None, offset or None, relay_source,
+         0.0 if relay_source is not None else None))
     return conn.execute("SELECT id FROM asrun WHERE occurrence = ? AND output = ? AND attempt = ?",
                         (occurrence, output, attempt)).fetchone()[0]
 
@@ -153,6 +164,12 @@ def finish(conn: sqlite3.Connection, row_id: int, status: str, ended: dt.datetim
                  " items = coalesce(?, items), audio = coalesce(?, audio) WHERE id = ? AND status = 'playing'",
                  (status, ended.isoformat(), round(played, 3), error,
                   None if items is None else _items_json(items), audio, row_id))
+
+
+def relayed(conn: sqlite3.Connection, row_id: int, seconds: float, gaps: list[dict]) -> None:
+    """What a relay row really carried: SECONDS from the source, and each gap."""
+    conn.execute("UPDATE asrun SET relayed_seconds = ?, gaps = ? WHERE id = ?",
+                 (round(seconds, 1), json.dumps(gaps, ensure_ascii=False), row_id))
 
 
 def missed(conn: sqlite3.Connection, *, occurrence: str, slot: str, zone: str, output: str,

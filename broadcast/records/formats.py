@@ -55,6 +55,10 @@ def to_table(station: Station, report: Report) -> str:
     out += [f"  {t.label[:52]:52} {t.airings:>5} {t.distinct:>4} {hms(t.seconds):>10}" for t in report.topics if t.airings]
     out += ["", "Theo tin, bài (thời lượng đọc tin):"]
     out += [f"  {i.title[:52]:52} {i.airings:>5} lượt {len(i.zones):>3} cụm {hms(i.seconds):>10}" for i in report.items]
+    if report.relays:
+        out += ["", f"Tiếp sóng (bên cạnh {hms(report.own_seconds)} tin, bài của xã):"]
+        out += [f"  {r.source[:40]:40} {r.airings:>5} lượt {hms(r.relayed):>10} / {hms(r.planned)}"
+                f"{f'  ({r.gaps} đoạn hụt)' if r.gaps else ''}" for r in report.relays]
     out += ["", "Theo cụm loa (thời lượng chương trình):"]
     out += [f"  {report.zone_name(z.zone):28} {z.broadcasts:>5} buổi {hms(z.seconds):>10}" for z in report.zones]
     out += ["", "Kết quả các lần phát:"] + [f"  {STATUS_VI.get(s, s):24} {n}" for s, n in sorted(report.statuses.items())]
@@ -71,7 +75,7 @@ CSV_COLUMNS = ("section", "name", "label", "count", "seconds", "date", "time", "
 
 def to_csv(station: Station, report: Report) -> str:
     """One table, a row per figure: section says what the row is (tong-hop, chu-de, cum-loa,
-    trang-thai, ly-do, tin-bai, tuan)."""
+    trang-thai, ly-do, tin-bai, tuan, tiep-song)."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(CSV_COLUMNS)
@@ -83,6 +87,9 @@ def to_csv(station: Station, report: Report) -> str:
     w.writerow(["tong-hop", "emergencies", "Phát khẩn cấp", report.emergencies, ""])
     for t in report.topics:
         w.writerow(["chu-de", t.code, t.label, t.airings, round(t.seconds, 3)])
+    for r in report.relays:
+        w.writerow(["tiep-song", r.source, f"{r.gaps} đoạn hụt", r.airings, round(r.relayed, 3), "", "", "", "",
+                    f"kế hoạch {round(r.planned)} giây"])
     for z in report.zones:
         w.writerow(["cum-loa", z.zone, report.zone_name(z.zone), z.broadcasts, round(z.seconds, 3)])
     for status, n in sorted(report.statuses.items()):
@@ -284,6 +291,11 @@ def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> N
         table(["Tin, bài", "Chủ đề", "Số lượt", "Số cụm loa", "Thời lượng đọc"],
               [[i.title, topic_labels.get(i.topic, i.topic), i.airings, len(i.zones), hms(i.seconds)]
                for i in report.items], (62, 45, 18, 18, 22))
+        if report.relays:
+            para("Tiếp sóng đài cấp trên", bold=True)
+            table(["Nguồn", "Số lượt", "Thời lượng tiếp sóng", "Theo kế hoạch", "Đoạn hụt"],
+                  [[r.source, r.airings, hms(r.relayed), hms(r.planned), r.gaps] for r in report.relays],
+                  (62, 20, 30, 30, 20))
         para("4. Theo cụm loa", bold=True)
         table(["Cụm loa", "Số buổi", "Thời lượng chương trình"],
               [[report.zone_name(z.zone), z.broadcasts, hms(z.seconds)] for z in report.zones], (95, 30, 40))

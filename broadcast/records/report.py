@@ -120,6 +120,17 @@ class ZoneLine:
     seconds: float
 
 
+@dataclass(frozen=True)
+class RelayLine:
+    """One relay source over the period: its zone airings, seconds relayed of those planned, gaps."""
+
+    source: str
+    airings: int
+    relayed: float
+    planned: float
+    gaps: int
+
+
 @dataclass
 class Report:
     period: Period
@@ -138,6 +149,12 @@ class Report:
     lines: list[AiredLine] = field(default_factory=list)
     weeks: list[tuple[dt.date, dict[str, float]]] = field(default_factory=list)
     zone_names: dict[str, str] = field(default_factory=dict)   # zone id -> its name (Thôn Bắc)
+    relays: list[RelayLine] = field(default_factory=list)     # relay time per source (tiếp sóng)
+
+    @property
+    def own_seconds(self) -> float:
+        """The station's own news: item speech time over every zone airing."""
+        return sum(t.seconds for t in self.topics)
 
     def zone_name(self, zone: str) -> str:
         return self.zone_names.get(zone, zone)
@@ -196,6 +213,7 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
     weekly: dict[dt.date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     lines: dict[tuple, list] = {}
     distinct: set[str] = set()
+    relays: dict[str, list[Row]] = defaultdict(list)
     for occurrence, attempts in by_occurrence.items():
         emergency = occurrence.startswith("emergency/")
         if not emergency:
@@ -210,6 +228,9 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
         final = aired[-1]
         report.late += final.late_seconds is not None
         zone_broadcasts[final.zone] += 1
+        if final.is_relay:
+            relays[final.relay_source].append(final)
+            continue
         if final.status != "completed":
             continue
         local = final.started.astimezone(tz) if final.started else final.scheduled.astimezone(tz)
@@ -232,6 +253,9 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
     report.lines = sorted((AiredLine(start, tuple(sorted(zones)), item.script, item.title, item.topic, item.seconds)
                            for start, zones, item in lines.values()), key=lambda line: (line.start, line.script))
     report.weeks = [(week, dict(weekly[week])) for week in sorted(weekly)]
+    report.relays = [RelayLine(source, len(rs), sum(r.relayed_seconds or 0.0 for r in rs),
+                               sum(r.planned_seconds or 0.0 for r in rs), sum(len(r.gaps) for r in rs))
+                     for source, rs in sorted(relays.items())]
     return report
 
 

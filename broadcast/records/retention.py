@@ -1,4 +1,4 @@
-"""Aired program audio is kept for listening back ("Nghe lại") for playout.keep_aired_days, then
+"""Aired program audio (and the audio of relays, cache/aired/) is kept for listening back ("Nghe lại") for playout.keep_aired_days, then
 pruned: the daemon prunes once a day."""
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ def prune(station: Station, now: dt.datetime) -> list[Path]:
         in_use = asrun.audio_in_use(conn, now - keep)
     cutoff = (now - keep).timestamp()
     gone = []
-    for path in sorted(folder.glob("*.wav")) if folder.exists() else []:
+    relayed = station.cache_dir / "aired"          # what relays aired (MP3), kept as long
+    candidates = (sorted(folder.glob("*.wav")) if folder.exists() else []) + \
+        (sorted(relayed.glob("*.mp3")) if relayed.exists() else [])
+    for path in candidates:
         if str(path) in in_use or path.stat().st_mtime >= cutoff:
             continue
         path.unlink(missing_ok=True)

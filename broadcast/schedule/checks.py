@@ -15,7 +15,7 @@ from broadcast import i18n
 from broadcast.errors import InputError
 from broadcast.i18n import WEEKDAYS, _, ngettext, weekday
 from broadcast.news.scripts import NewsItem
-from broadcast.schedule.plan import Occurrence, Planner, QueueEntry, Timing, overlaps
+from broadcast.schedule.plan import Occurrence, Planner, QueueEntry, Timing, overlaps, relay_seconds
 from broadcast.schedule.weekly import Schedule, Slot
 
 
@@ -108,9 +108,10 @@ def _static(slot: Slot, known: dict[str, NewsItem], timing: Timing, report: Chec
                                        i18n.known(sorted(known)) if known else _("scripts/ is empty")))
     named = [known[s] for s in t.items if s in known]
     seconds = timing.program(t.intro, t.greeting, named, t.outro)
-    if named and seconds > slot.length:
+    room = slot.length - relay_seconds(slot)                # a relay first leaves the rest of the slot
+    if named and seconds > room:
         report.problems.append(_at(slot, "length", _("the program is {program} long, the slot is {slot}").format(
-                                   program=mmss(seconds), slot=mmss(slot.length)), _("lengthen the slot or name fewer items")))
+                                   program=mmss(seconds), slot=mmss(room)), _("lengthen the slot or name fewer items")))
 
 
 def _dated(schedule: Schedule, known: dict[str, NewsItem], occurrences: list[Occurrence],
@@ -123,7 +124,7 @@ def _dated(schedule: Schedule, known: dict[str, NewsItem], occurrences: list[Occ
     seen: set[tuple] = set()
     for occ in occurrences:
         slot = schedule.slot(occ.slot)
-        if (occ.slot, occ.date) in seen:
+        if occ.relay is not None or (occ.slot, occ.date) in seen:      # a relay has no items to check
             continue
         seen.add((occ.slot, occ.date))
         for script in slot.template.items:

@@ -56,6 +56,14 @@ class Program:
 
 
 @dataclass(frozen=True)
+class RelayPart:
+    """The part of a slot relayed from a stream: SOURCE is a station.yaml relay id or a URL."""
+
+    source: str
+    seconds: int
+
+
+@dataclass(frozen=True)
 class Occurrence:
     id: str
     slot: str
@@ -64,6 +72,7 @@ class Occurrence:
     length: int                      # the slot's maximum, seconds
     event: bool
     program: Program
+    relay: RelayPart | None = None   # a relay (its program is empty); the slot's own program is another occurrence
 
     @property
     def date(self) -> dt.date:
@@ -99,6 +108,20 @@ class Timing:
 
 def occurrence_id(slot: Slot, day: dt.date, zone: str) -> str:
     return f"{day.isoformat()}/{slot.id}/{zone}"
+
+
+RELAY_MARK = "~relay"
+
+
+def relay_occurrence_id(slot: Slot, day: dt.date, zone: str) -> str:
+    """The relayed part of a slot: '2024-03-18/sang~relay/thon-1'."""
+    return f"{day.isoformat()}/{slot.id}{RELAY_MARK}/{zone}"
+
+
+def relay_seconds(slot: Slot) -> int:
+    """How much of SLOT is relayed (0: none)."""
+    t = slot.template
+    return 0 if t.relay is None else (t.relay_seconds or slot.length)
 
 
 def slot_ordinal(slot: Slot, day: dt.date) -> int:
@@ -167,15 +190,25 @@ class Planner:
         for day in days(start, end):
             for slot, zones in slots_on(self.schedule, day):
                 when = dt.datetime.combine(day, slot.start, tz)
+                relayed = relay_seconds(slot)
+                if relayed:
+                    part = RelayPart(slot.template.relay, relayed)
+                    program = Program(False, None, (), False, float(relayed))
+                    out.extend(Occurrence(relay_occurrence_id(slot, day, zone), slot.id, zone, when, relayed,
+                                          slot.is_event, program, part) for zone in zones)
+                    if not slot.template.has_own:
+                        continue
+                when += dt.timedelta(seconds=relayed)
                 base: dict[tuple, Program] = {}
                 shared = self._per_output(slot, day, zones, placed)
                 for zone in zones:
                     oid = occurrence_id(slot, day, zone)
                     queued = shared[self.schedule.zones[zone].output]
                     if queued not in base:
-                        base[queued] = self.program(slot, day, queued)
-                    out.append(Occurrence(oid, slot.id, zone, when, slot.length, slot.is_event, base[queued]))
-        return out
+                        base[queued] = self.program(slot, day, queued, slot.length - relayed)
+                    out.append(Occurrence(oid, slot.id, zone, when, slot.length - relayed, slot.is_event,
+                                          base[queued]))
+        return sorted(out, key=lambda o: o.start) if any(o.relay for o in out) else out
 
     def _per_output(self, slot: Slot, day: dt.date, zones, placed: dict[str, list[QueueEntry]]) -> dict[str, tuple]:
         """Queue entries per physical output: zones on one output hear one program, so an entry
@@ -186,9 +219,9 @@ class Planner:
             entries.extend(e for e in placed.get(occurrence_id(slot, day, zone), ()) if e not in entries)
         return {output: tuple(sorted(entries, key=lambda e: e.order)) for output, entries in found.items()}
 
-    def program(self, slot: Slot, day: dt.date, queued: tuple[QueueEntry, ...]) -> Program:
+    def program(self, slot: Slot, day: dt.date, queued: tuple[QueueEntry, ...], length: int | None = None) -> Program:
         """Priority queue items first, then the slot's named items, normal queue items, and
-        rule-chosen items while they fit in the slot."""
+        rule-chosen items while they fit in the slot (LENGTH: what a relay leaves of it)."""
         t = slot.template
         chosen: list[PlannedItem] = []
         taken: set[str] = set()
@@ -216,7 +249,7 @@ class Planner:
             if entry.priority == "normal":
                 take(entry.script, "queue", entry.id)
         fixed = [self.items[c.script] for c in chosen]
-        budget = slot.length - self.timing.program(t.intro, t.greeting, fixed, t.outro)
+        budget = (slot.length if length is None else length) - self.timing.program(t.intro, t.greeting, fixed, t.outro)
         for rule in t.rules:
             for item in self._by_rule(rule, slot, day, taken):
                 cost = self.seconds(item) + self.timing.separator + self.timing.gap
@@ -267,7 +300,7 @@ class Planner:
         found: dict[str, str] = {}
         for day in days(first, last):
             for slot, zones in slots_on(self.schedule, day):
-                if entry.slot and slot.id != entry.slot:
+                if entry.slot and slot.id != entry.slot or not slot.template.has_own:
                     continue
                 if not entry.date and dt.datetime.combine(day, slot.start, tz) < entry.added_at:
                     continue

@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from broadcast.errors import InputError
+from broadcast.errors import InputError, ScriptErrors
 from broadcast.i18n import _, weekday
 from broadcast.news.scripts import NewsItem, check_scripts
 from broadcast.schedule import queue
 from broadcast.schedule.checks import CheckReport, check_schedule
 from broadcast.schedule.durations import station_timing
 from broadcast.schedule.plan import Occurrence, Planner, QueueEntry, Timing
-from broadcast.schedule.weekly import Schedule, load_schedule
+from broadcast.schedule.weekly import Schedule, load_schedule, relay_problems
 from broadcast.station import db
 from broadcast.station.settings import Station
 
@@ -84,6 +84,9 @@ def load(station: Station, schedules: Path | None = None) -> StationPlan:
     the last good copy). An invalid schedule raises; an invalid script is left out and named
     in `broken` (its id read from its front matter, else its file name)."""
     schedule = load_schedule(schedules or station.schedules_dir, station.timezone, station.name)
+    problems = relay_problems(schedule, station.relay_sources())
+    if problems:
+        raise ScriptErrors(problems)
     scripts = check_scripts([station.scripts_dir], station.topics)
     broken: dict[str, list[InputError]] = {}
     for problem in scripts.problems:
@@ -160,6 +163,7 @@ class ShowRow:
     items: tuple[str, ...]
     seconds: float
     length: int
+    relay: str | None = None         # a relayed part: its source (a station.yaml id or a URL)
 
     @property
     def weekday(self) -> str:
@@ -177,7 +181,8 @@ def show_plan(p: StationPlan, start: dt.date, end: dt.date) -> list[ShowRow]:
         key = (occ.start, occ.slot, occ.program)
         rows.setdefault(key, [occ, []])[1].append(occ.zone)
     return [ShowRow(occ.date, occ.start.strftime("%H:%M"), occ.slot, tuple(zones),
-                    tuple(i.script for i in occ.program.items), occ.program.seconds, occ.length)
+                    tuple(i.script for i in occ.program.items), occ.program.seconds, occ.length,
+                    occ.relay.source if occ.relay else None)
             for occ, zones in rows.values()]
 
 

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from broadcast import yamlfile
 from broadcast.errors import InputError, ScriptErrors
 from broadcast.i18n import _, known
+from broadcast.station.relays import ID_PATTERN as RELAY_ID
+from broadcast.station.relays import is_url, url_problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 OUTPUT_SCHEMES = ("pulse", "file", "icecast")
@@ -71,6 +73,14 @@ class Template:
     items: tuple[str, ...] = ()      # script ids, aired in this order
     rules: tuple[ItemRule, ...] = ()
     outro: bool = True
+    relay: str | None = None         # a relay source id from station.yaml, or a stream URL: relayed first
+    relay_seconds: int | None = None # how long the relay lasts (None: the whole slot)
+    relay_line: int = 0
+
+    @property
+    def has_own(self) -> bool:
+        """The station's own program (items or rules) airs in the slot (after any relay)."""
+        return bool(self.items or self.rules)
 
 
 @dataclass(frozen=True)
@@ -261,7 +271,7 @@ def _template(raw, located: yamlfile.Located, keys: tuple) -> Template:
         raise located.error(keys, _("missing program"), _("give the program: intro, greeting, items and/or rules, outro"))
     if not isinstance(raw, dict):
         raise located.error(keys, _("expected a mapping: intro, greeting, items, rules, outro"))
-    _keys_known(raw, ("intro", "greeting", "items", "rules", "outro"), located, keys)
+    _keys_known(raw, ("intro", "greeting", "items", "rules", "outro", "relay"), located, keys)
     rules = []
     if not isinstance(raw.get("rules") or [], list):
         raise located.error(keys + ("rules",), _("expected a list"), _("each rule: - {topics: [...], order: rotate, max: 2}"))
@@ -279,14 +289,48 @@ def _template(raw, located: yamlfile.Located, keys: tuple) -> Template:
         topics = _str_list(rule["topics"], located, rkeys + ("topics",)) if rule.get("topics") else ()
         rules.append(ItemRule(topics, order, limit))
     items = _str_list(raw["items"], located, keys + ("items",)) if raw.get("items") else ()
-    if not items and not rules:
+    relay, relay_seconds = _relay(raw.get("relay"), located, keys + ("relay",))
+    if not items and not rules and relay is None:
         raise located.error(keys, _("the program has no items"), _("name scripts under 'items' or choose them with 'rules'"))
     for flag in ("intro", "outro"):
         if not isinstance(raw.get(flag, True), bool):
             raise located.error(keys + (flag,), _("expected true or false"))
     greeting = raw.get("greeting")
     return Template(raw.get("intro", True), str(greeting).strip() if greeting else None, items, tuple(rules),
-                    raw.get("outro", True))
+                    raw.get("outro", True), relay, relay_seconds, located.line(*keys, "relay") or 0)
+
+
+def _relay(raw, located: yamlfile.Located, keys: tuple) -> tuple[str | None, int | None]:
+    """`relay: vov1`, `relay: https://…`, or `relay: {source: vov1, length: 30m}`."""
+    if raw is None:
+        return None, None
+    spec = raw if isinstance(raw, dict) else {"source": raw}
+    _keys_known(spec, ("source", "length"), located, keys)
+    source = spec.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise located.error(keys, _("expected a relay source"),
+                            _("name a source from station.yaml 'relays', e.g. relay: vov1, or give its address"))
+    source = source.strip()
+    problem = url_problem(source) if is_url(source) else \
+        (None if RELAY_ID.match(source) else _("{value!r} is neither a relay source id nor an address").format(value=source))
+    if problem:
+        raise located.error(keys, problem, _("name a source from station.yaml 'relays' (e.g. vov1), or give an "
+                                             "address starting with http:// or https://"))
+    length = parse_length(spec["length"], located, keys + ("length",)) if spec.get("length") is not None else None
+    return source, length
+
+
+def relay_problems(schedule: "Schedule", sources: dict) -> list[InputError]:
+    """Slots relaying a source id that station.yaml does not define (SOURCES: id -> RelaySource)."""
+    problems = []
+    for slot in schedule.slots + schedule.events:
+        relay = slot.template.relay
+        if relay is not None and not is_url(relay) and relay not in sources:
+            problems.append(InputError(slot.path, slot.template.relay_line or slot.line, "program.relay",
+                                       _("unknown relay source {value!r}").format(value=relay),
+                                       _("add it under 'relays' in station.yaml (name and address); known: {names}")
+                                       .format(names=", ".join(sorted(sources)) or _("none"))))
+    return problems
 
 
 def _slot(raw, located: yamlfile.Located, keys: tuple, zones: dict[str, Zone], event: bool) -> Slot:
@@ -311,10 +355,19 @@ def _slot(raw, located: yamlfile.Located, keys: tuple, zones: dict[str, Zone], e
         if zone not in zones:
             raise located.error(keys + ("zones",), _("unknown zone {zone!r}").format(zone=zone), known([*zones, 'all']))
     event_date = parse_event_date(raw["date"], located, keys + ("date",)) if event else None
+    length = parse_length(raw["length"], located, keys + ("length",))
+    template = _template(raw["program"], located, keys + ("program",))
+    if template.relay is not None:
+        relay = template.relay_seconds or length
+        if relay > length or (template.has_own and relay >= length):
+            raise located.error(keys + ("program", "relay", "length"),
+                                _("the relay ({relay} min) leaves no room in the slot ({length} min)").format(
+                                    relay=round(relay / 60), length=round(length / 60)),
+                                _("shorten the relay or lengthen the slot, so the station's own program fits after it"))
     return Slot(
         id=slot_id, start=parse_time(raw["start"], located, keys + ("start",)),
-        length=parse_length(raw["length"], located, keys + ("length",)), zones=zone_ids,
-        template=_template(raw["program"], located, keys + ("program",)),
+        length=length, zones=zone_ids,
+        template=template,
         path=located.path, line=located.line(*keys) or 0,
         days=() if event else parse_days(raw["days"], located, keys + ("days",)),
         date=event_date[0] if event else None,

@@ -95,7 +95,8 @@ def dashboard(station: Station, now: dt.datetime) -> Dashboard:
         upcoming = next((o for o in occurrences if o.zone == zone_id and o.start > now), None)
         states.append(ZoneState(zone_id, zone.name, playing.get(zone_id), upcoming, zone.group))
     titles = {i.id: i.title for i in loaded.items}
-    return Dashboard(now, states, _today(occurrences, latest, zones, titles, now),
+    relays = {r.id: r.name for r in station.relays}
+    return Dashboard(now, states, _today(occurrences, latest, zones, titles, now, relays),
                      _refused(refused) + _alerts(station, loaded, recent, now, alive),
                      alive)
 
@@ -107,18 +108,19 @@ def _refused(error: BroadcastError | None) -> list[Alert]:
                   str(error))]
 
 
-def _today(occurrences, latest, zones, titles, now: dt.datetime) -> list[TodayProgram]:
+def _today(occurrences, latest, zones, titles, now: dt.datetime, relays: dict[str, str]) -> list[TodayProgram]:
     today = now.date()
     groups: dict[tuple, list[Occurrence]] = {}
     for occ in occurrences:
         if occ.date == today:
-            groups.setdefault((occ.start, occ.slot, occ.program), []).append(occ)
+            groups.setdefault((occ.start, occ.slot, occ.program, occ.relay), []).append(occ)
     out = []
-    for (start, slot, program), group in groups.items():
+    for (start, slot, program, relay), group in groups.items():
         rows = [latest.get(o.id) for o in group]
         unlogged = "unlogged" if start + UNLOGGED_AFTER < now else "planned"
         out.append(TodayProgram(start, slot, tuple(zones[o.zone].name for o in group),
-                                tuple(titles.get(i.script, i.script) for i in program.items),
+                                (_("Relay: {name}").format(name=relays.get(relay.source, relay.source)),) if relay
+                                else tuple(titles.get(i.script, i.script) for i in program.items),
                                 tuple(r.status if r else unlogged for r in rows),
                                 tuple(sorted({n for r in rows if r for n in (r.error, r.note) if n}))))
     return out

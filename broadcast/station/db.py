@@ -133,6 +133,11 @@ MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
         )
     """),
     ("0012_32_daemon_status_alert", "ALTER TABLE daemon_status ADD COLUMN alert TEXT"),   # the station's loudest alert
+    ("0013_29_asrun_relay", (        # a relayed part of a slot: its source, seconds relayed, gaps (JSON)
+        "ALTER TABLE asrun ADD COLUMN relay_source TEXT",
+        "ALTER TABLE asrun ADD COLUMN relayed_seconds REAL",
+        "ALTER TABLE asrun ADD COLUMN gaps TEXT",
+    )),
 ]
 
 

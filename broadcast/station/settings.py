@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from broadcast import i18n, yamlfile
 from broadcast.errors import InputError
 from broadcast.i18n import LANGUAGES, _
+from broadcast.station.relays import RelaySource, parse_relays
 from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
 STATION_FILE = "station.yaml"
@@ -136,6 +137,10 @@ class Station:
     topics: tuple[Topic, ...] = DEFAULT_TOPICS
     lexicon: str | None = "lexicon.yaml"
     language: str = "vi"                 # of every message: vi (default) or en
+    relays: tuple[RelaySource, ...] = ()  # streams a slot may relay by name (tiếp sóng)
+
+    def relay_sources(self) -> dict[str, RelaySource]:
+        return {r.id: r for r in self.relays}
 
     @property
     def tz(self) -> ZoneInfo:
@@ -267,7 +272,7 @@ def _station(root: Path, located: yamlfile.Located) -> Station:
     if not isinstance(raw, dict):
         raise InputError(path, 1, None, _("expected a mapping of settings"))
     allowed = {"name", "organisation", "timezone", "speech", "mix", "output", "playout", "report", "topics", "lexicon",
-               "approval", "console", "language"}
+               "approval", "console", "language", "relays"}
     for key in raw:
         if key not in allowed:
             raise located.error((key,), _("unknown setting"), i18n.known(sorted(allowed)))
@@ -294,6 +299,8 @@ def _station(root: Path, located: yamlfile.Located) -> Station:
                             _("use an IANA name such as Asia/Ho_Chi_Minh")) from exc
     if "topics" in raw:
         station = replace(station, topics=_topics(raw["topics"], located))
+    if "relays" in raw:
+        station = replace(station, relays=tuple(parse_relays(raw["relays"], located).values()))
     _check_station(station, located)
     return station
 

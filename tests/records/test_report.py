@@ -169,3 +169,26 @@ def test_the_docx_prints_as_the_province_expects(logged, tmp_path):
     assert text.index("Nơi nhận") < text.index("PHỤ LỤC")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "LiberationSerif" in fonts and "DejaVu" not in fonts
+
+
+def test_relay_time_is_counted_per_source_beside_the_own_news(station_dir):
+    conn = db.connect(station_dir / "station.db")
+    when = dt.datetime(2024, 1, 8, 6, tzinfo=TZ)
+    _row(conn, "2024-01-08/sang/thon-1", when + dt.timedelta(minutes=30), "completed", 100.5, [A, B])
+    for zone, relayed, gaps, status in (("thon-1", 1800.0, [], "completed"),
+                                        ("thon-2", 1700.0, [{"from": "a", "to": "b", "why": "x", "filler": "y"}],
+                                         "fallback")):
+        row = asrun.begin(conn, occurrence=f"2024-01-08/sang~relay/{zone}", attempt=1, slot="sang", zone=zone,
+                          output="pulse", scheduled=when, started=when, planned=1800.0, items=[], audio=None,
+                          relay_source="VOV1 – Thời sự")
+        asrun.relayed(conn, row, relayed, gaps)
+        asrun.finish(conn, row, status, when + dt.timedelta(minutes=30), 1800.0)
+    conn.close()
+    station = load_station(station_dir)
+    r = station_report(station, "2024-Q1")
+    [line] = r.relays
+    assert (line.source, line.airings, line.relayed, line.planned, line.gaps) == \
+        ("VOV1 – Thời sự", 2, 3500.0, 3600.0, 1)
+    assert r.own_seconds == pytest.approx(100.5) and r.item_airings == 2       # relays are not news items
+    rows = list(csv.reader(io.StringIO(to_csv(station, r))))
+    assert any(row[:5] == ["tiep-song", "VOV1 – Thời sự", "1 đoạn hụt", "2", "3500.0"] for row in rows)

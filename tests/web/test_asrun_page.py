@@ -87,3 +87,25 @@ def test_listen_back_serves_only_the_stations_own_files(console_station, clock, 
     conn.close()
     client, _ = as_role("viewer")
     assert client.get(f"/nhat-ky/nghe/{row}").status_code == 404
+
+
+def test_a_relay_is_heard_back_and_pruned_like_programs(console_station, clock, as_role):
+    import os
+
+    station = service.station.open_station(console_station)
+    now = clock()
+    path = station.cache_dir / "aired" / "20260101-060000_sang_vov1.mp3"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"ID3" + b"\0" * 64)
+    conn = db.connect(station.db_path)
+    when = now - dt.timedelta(days=2)
+    row = asrun.begin(conn, occurrence=f"{when:%Y-%m-%d}/sang~relay/thon-1", attempt=1, slot="sang", zone="thon-1",
+                      output="pulse", scheduled=when, started=when, planned=1.0, items=[], audio=str(path),
+                      relay_source="VOV1 – Thời sự")
+    asrun.finish(conn, row, "completed", when + dt.timedelta(seconds=1), 1.0)
+    conn.close()
+    client, _ = as_role("viewer")
+    heard = client.get(f"/nhat-ky/nghe/{row}")
+    assert heard.status_code == 200 and heard.headers["content-type"] == "audio/mpeg"
+    os.utime(path, (now.timestamp() - 200 * 86400,) * 2)
+    assert service.records.prune_aired_audio(station, now + dt.timedelta(days=95)) == [path]

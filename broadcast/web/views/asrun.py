@@ -51,7 +51,7 @@ async def listing(request: Request) -> Response:
     items = (await run_in_threadpool(service.scripts.list_scripts, c.station)).items
     found = await run_in_threadpool(service.records.as_run, c.station, query, SHOWN)
     lines = [LogLine(fmt.moment(r.scheduled), zones.get(r.zone, r.zone), r.slot, fmt.airing(r.status),
-                     r.status, fmt.mmss(r.played_seconds), ", ".join(i.title for i in r.items),
+                     r.status, fmt.mmss(r.played_seconds), _relay_items(r) or ", ".join(i.title for i in r.items),
                      "; ".join(x for x in (r.error, r.note, r.late_note) if x), r.id, _audio_state(r))
              for r in found.rows]
     return c.render(request, "asrun.html", lines=lines, total=found.total, first=fmt.date(first),
@@ -60,6 +60,14 @@ async def listing(request: Request) -> Response:
                     keep_days=c.station.playout.keep_aired_days,
                     statuses=[(s, fmt.airing(s)) for s in STATUSES],
                     counts=", ".join(f"{fmt.airing(s)}: {n}" for s, n in found.counts.items()))
+
+
+def _relay_items(row) -> str:
+    """A relay's line: its source, and the seconds relayed of those planned (the gaps are in the reason)."""
+    if not row.is_relay:
+        return ""
+    source = _("Relay: {name}").format(name=row.relay_source)
+    return f"{source} · {fmt.mmss(row.relayed_seconds)}/{fmt.mmss(row.planned_seconds)}"
 
 
 def _audio_state(row) -> str:
@@ -76,4 +84,4 @@ async def listen_back(request: Request) -> Response:
         return c.render(request, "error.html", 404, message=_("This airing's audio is no longer kept"),
                         hint=_("aired audio is kept for {days} days (playout.keep_aired_days)").format(
                             days=c.station.playout.keep_aired_days))
-    return FileResponse(path, media_type="audio/wav")
+    return FileResponse(path, media_type="audio/mpeg" if path.suffix == ".mp3" else "audio/wav")   # a relay: MP3

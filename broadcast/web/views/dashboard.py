@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from broadcast import service
-from broadcast.i18n import _
+from broadcast.i18n import _, ngettext
 from broadcast.service.dashboard import Dashboard
 from broadcast.web import format as fmt
 from broadcast.web.console import console
@@ -36,13 +36,29 @@ class ProgramLine:
     notes: str
 
 
+def relay_state(row) -> str:
+    """A relay on air: its source, and the source lost now or the gaps so far."""
+    text = _("Relay: {name}").format(name=row.relay_source)
+    if row.gaps and not row.gaps[-1].get("to"):
+        gap = row.gaps[-1]
+        return text + " – " + _("source lost since {time} ({why}); airing {filler}").format(
+            time=gap["from"][11:19], why=gap["why"], filler=gap["filler"])
+    if row.gaps:
+        return text + " – " + ngettext("{count} gap so far", "{count} gaps so far", len(row.gaps)).format(
+            count=len(row.gaps))
+    return text
+
+
 def view_of(d: Dashboard) -> dict:
     zones = []
     for z in d.zones:
         on_air, progress = "", 0
-        if z.on_air is not None:
+        if z.on_air is not None and z.on_air.is_relay:
+            on_air = relay_state(z.on_air)
+        elif z.on_air is not None:
             on_air = ", ".join(i.title for i in z.on_air.items) or \
                 (_("Emergency broadcast") if z.on_air.slot == "emergency" else z.on_air.slot)
+        if z.on_air is not None:
             if z.on_air.planned_seconds:
                 progress = min(100, int(100 * (z.on_air.played_seconds or 0) / z.on_air.planned_seconds))
         upcoming = ""

@@ -27,6 +27,7 @@ class Cell:
     room: str                        # "3:20 free", or "over by 1:05"
     over: bool
     zones: str                       # "" when it airs on every zone of the week's slot
+    relay: str = ""                  # a relay: the source's name ("VOV1 – Thời sự")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def _zones_label(zones: tuple[str, ...], every: set[str], names: dict[str, str],
 
 def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]], titles: dict[str, str],
          slot_titles: dict[str, str], wanted: set[str] | None, weekly: frozenset[str] = frozenset(),
-         problems: dict[str, list[str]] | None = None) -> list[GridRow]:
+         problems: dict[str, list[str]] | None = None, relay_names: dict[str, str] | None = None) -> list[GridRow]:
     """The week as slots x days; with WANTED zones, only the programs that air on one of them."""
     by_slot: dict[tuple[str, str], list[list[Cell]]] = {}
     every = set(names)
@@ -59,6 +60,11 @@ def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]
         if wanted is not None and not wanted & set(r.zones):
             continue
         days = by_slot.setdefault((r.time, r.slot), [[] for _ in range(7)])
+        if r.relay is not None:
+            name = (relay_names or {}).get(r.relay, r.relay)
+            days[(r.day - start).days].append(Cell((_("Relay: {name}").format(name=name),), mmss(r.length), "", False,
+                                                   _zones_label(r.zones, every, names, groups), name))
+            continue
         days[(r.day - start).days].append(Cell(
             tuple(titles.get(i, i) for i in r.items) or (_("(empty)"),), mmss(r.seconds),
             _("over by {time}").format(time=mmss(r.seconds - r.length)) if r.seconds > r.length
@@ -102,7 +108,8 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
     for p in plan.check.problems + plan.check.warnings:
         found.setdefault((p.field or "").split(".")[0], []).append(p.problem + (f" – {p.hint}" if p.hint else ""))
     rows = grid(plan.rows, plan.start, zones, groups, titles, slot_titles, wanted,
-                frozenset(s.id for s in all_slots if not s.is_event), found)
+                frozenset(s.id for s in all_slots if not s.is_event), found,
+                {r.id: r.name for r in c.station.relays})
     days = [fmt.weekday_date(plan.start + dt.timedelta(days=n)) for n in range(7)]
     queued = [QueueLine(q.entry.id, q.entry.priority == "priority", titles.get(q.entry.script, q.entry.script), q.entry.slot or _("next slot"),
                         fmt.date(q.entry.date), zones.get(q.entry.zone, q.entry.zone) if q.entry.zone else _("all zones"),

@@ -20,7 +20,7 @@ from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 
-async def show(request: Request, error: str = "", checked: str = "", installed=None) -> Response:
+async def show(request: Request, error: str = "", checked: str = "", installed=None, relay_check=None) -> Response:
     c = console(request)
     admin = request.state.session.user
     if request.method == "POST" and not error and request.url.path == "/cai-dat":
@@ -59,7 +59,8 @@ async def show(request: Request, error: str = "", checked: str = "", installed=N
     voices = await run_in_threadpool(service.voices.list_voices, c.station,
                                      request.query_params.get("kiem-tra-mang") == "1")
     chain = list(c.station.speech.engines) + [""] * len(ENGINE_NAMES)
-    return c.render(request, "settings.html", 400 if error else 200, users=users, roles=fmt.choices(ROLES), info=info,
+    return c.render(request, "settings.html", 400 if error else 200, relays=service.relays.sources(c.station),
+                    relay_check=relay_check, users=users, roles=fmt.choices(ROLES), info=info,
                     recipients="\n".join(info.recipients), own_readings=own, zones=zones,
                     audit_user=audit_user or "", audit_action=audit_action or "", audit_actions=fmt.choices(fmt.AUDIT),
                     engines=voices, chain=chain[:len(ENGINE_NAMES)], engine_names=ENGINE_NAMES,
@@ -251,3 +252,14 @@ async def zone(request: Request) -> Response:
     except BroadcastError as exc:
         return await show(request, fmt.error_text(exc))
     return RedirectResponse("/cai-dat?ok=luu#cum-loa", 303)
+
+
+async def check_relay(request: Request) -> Response:
+    """Tiếp sóng → Kiểm tra: connect to one source now and say what it sends, or why not."""
+    c = console(request)
+    data = await request.form()
+    try:
+        found = await run_in_threadpool(service.relays.check_source, c.station, str(data.get("source", "")))
+    except BroadcastError as exc:
+        return await show(request, fmt.error_text(exc))
+    return await show(request, relay_check=found)
