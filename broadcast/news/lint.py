@@ -59,7 +59,9 @@ def check_news(station: Station, paths: list[Path]) -> CheckResult:
     def warn(item: NewsItem) -> list[InputError]:
         return readings(item) + (voice_warnings(item, voices(station)) if item.voice is not None else [])
 
-    return check_scripts(paths, station.topics, warn=warn)
+    result = check_scripts(paths, station.topics, warn=warn)
+    result.problems.extend(item.recording_error() for item in result.items if item.needs_recording)
+    return result
 
 
 def _station_voices(station: Station) -> frozenset[str]:

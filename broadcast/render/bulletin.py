@@ -89,6 +89,8 @@ class Renderer:
     def _texts(self, item: NewsItem) -> list[str]:
         if item.audio is not None:          # a recording: aired as it is, nothing read
             return []
+        if item.needs_recording:            # a language no voice reads: never voiced
+            raise item.recording_error()
         return ([item.title] if self.station.mix.speak_titles else []) + list(item.paragraphs)
 
     def _recording(self, item: NewsItem) -> Part:

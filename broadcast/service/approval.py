@@ -50,6 +50,8 @@ def submit(station: Station, script_id: str, user: str, now: dt.datetime) -> New
     if item.is_approved:
         raise ApprovalError(_("{id}: the item is already approved").format(id=script_id),
                             _("editing the item sends it back to Awaiting approval"))
+    if item.needs_recording:
+        raise item.recording_error()
     review = Review("submitted", user, now.isoformat(timespec="seconds"))
     return _write(station, item, replace(Draft.from_item(item), review=review), user, now, "item.submit")
 
@@ -59,6 +61,8 @@ def approve(station: Station, script_id: str, user: str, now: dt.datetime) -> Ne
     item = find(station, script_id)
     if item.is_approved:
         return item
+    if item.needs_recording:
+        raise item.recording_error()
     author = item.written_by or (item.review.by if item.review else None)
     if author == user and not station.approval.self_approval:
         raise ApprovalError(_("{id}: {user} wrote this item and cannot approve it").format(id=script_id, user=user),

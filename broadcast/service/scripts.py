@@ -51,13 +51,15 @@ class Draft:
     review: Review | None = None
     approved: Approval | None = None
     audio: str | None = None         # a recording aired instead of the text (path in the station folder)
+    language: str | None = None      # an ethnic-minority language (aired from a recording only)
 
     @classmethod
     def from_item(cls, item: NewsItem) -> "Draft":
         """The item as the officer edits it: the body exactly as written in its file."""
         body = "\n".join(item.path.read_text("utf-8-sig").splitlines()[item.body_line - 1:]).strip()
         return cls(item.id, item.title, item.topic, item.valid_from, item.valid_until, body,
-                   item.priority, item.voice, item.engine, item.written_by, item.review, item.approved, item.audio)
+                   item.priority, item.voice, item.engine, item.written_by, item.review, item.approved, item.audio,
+                   item.language)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def to_markdown(draft: Draft) -> str:
               "valid_from": draft.valid_from,
               "valid_until": None if draft.valid_until == OPEN_ENDED else draft.valid_until,
               "priority": draft.priority, "voice": draft.voice, "engine": draft.engine,
-              "written_by": draft.written_by, "audio": draft.audio,
+              "written_by": draft.written_by, "audio": draft.audio, "language": draft.language,
               "review": {k: v for k, v in draft.review.__dict__.items() if v is not None} if draft.review else None,
               "approved": dict(draft.approved.__dict__) if draft.approved else None}
     front = yaml.safe_dump({k: v for k, v in fields.items() if v is not None}, allow_unicode=True,

@@ -22,7 +22,7 @@ from starlette.responses import (
 from broadcast import service
 from broadcast.errors import InputError, ScriptErrors
 from broadcast.i18n import _
-from broadcast.news.scripts import OPEN_ENDED, PRIORITIES, NewsItem
+from broadcast.news.scripts import LANGUAGES, OPEN_ENDED, PRIORITIES, NewsItem
 from broadcast.service.approval import LABELS as ITEM_LABELS
 from broadcast.service.scripts import Draft
 from broadcast.web import format as fmt
@@ -31,7 +31,7 @@ from broadcast.web.console import console
 from broadcast.web.permissions import allowed
 
 FIELDS = {"id": "id", "title": "title", "topic": "topic", "valid_from": "valid_from",
-          "valid_until": "valid_until", "priority": "priority", "voice": "voice", "body": "body"}
+          "valid_until": "valid_until", "priority": "priority", "voice": "voice", "language": "language", "body": "body"}
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,8 @@ def _draft(form, item_id: str) -> tuple[Draft | None, dict[str, str]]:
         return None, errors
     return Draft(id=item_id, title=str(form.get("title", "")).strip(), topic=str(form.get("topic", "")),
                  valid_from=dates["valid_from"], valid_until=dates["valid_until"], body=str(form.get("body", "")),
-                 priority=priority, voice=str(form.get("voice") or "") or None), {}
+                 priority=priority, voice=str(form.get("voice") or "") or None,
+                 language=str(form.get("language") or "").strip()[:60] or None), {}
 
 
 def _field_errors(problems: list[InputError], body_line: int | None) -> dict[str, str]:
@@ -150,7 +151,7 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
     return c.render(
         request, "item_form.html", status_code, item=item, draft=draft, errors=errors or {}, reading=reading,
         is_new=item is None, topics=[(t.code, t.label) for t in c.station.topics],
-        priorities=fmt.choices(fmt.PRIORITY), voices=voices, state=fmt.item_status(state), state_code=state,
+        priorities=fmt.choices(fmt.PRIORITY), voices=voices, languages=LANGUAGES, state=fmt.item_status(state), state_code=state,
         actions=actions, can_return=item is not None and allowed(role, "approve") and state != "draft",
         can_write=allowed(role, "write"),
         valid_from=fmt.date(draft.valid_from) if draft else "",
