@@ -6,7 +6,7 @@ audio never imports the audio stack."""
 
 import importlib
 
-MODULES = ("approval", "dashboard", "library", "lexicon", "listen", "playout", "publish", "reading", "records", "render", "scripts", "settings",
+MODULES = ("approval", "dashboard", "library", "lexicon", "listen", "playout", "publish", "reading", "recording", "records", "render", "scripts", "settings",
            "station", "uploads", "users",
            "voices", "week")
 
