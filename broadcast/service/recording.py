@@ -72,7 +72,7 @@ def decode_capped(station: Station, source: Path, name: str):
             _("record the item in parts, or the admin raises console: record_minutes in station.yaml"))
     if len(samples) < MIN_SECONDS * rate:
         raise InputError(name, None, None, _("the audio is too short"), _("check the recording"))
-    return samples.astype(np.float32) / np.float32(32768.0)
+    return np.multiply(samples, np.float32(1 / 32768.0), dtype=np.float32)
 
 
 def record_item(station: Station, item_id: str, source: Path, name: str, by: str | None,
