@@ -32,6 +32,7 @@ class AiredItem:
     content_hash: str
     engine: str
     seconds: float
+    language: str | None = None      # an ethnic-minority language (None: Vietnamese)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class Row:
     audio: str | None
     error: str | None
     note: str | None = None          # what the officer should know, e.g. items left out (not approved)
+    voice: str | None = None         # the engines that read it ('espeak', 'gtts+recording')
+    voice_fallback: str | None = None   # why the preferred voice did not read it (None: it did)
 
     @property
     def late_seconds(self) -> float | None:
@@ -74,7 +77,8 @@ def _time(text: str | None) -> dt.datetime | None:
 def _row(r: sqlite3.Row) -> Row:
     return Row(r["id"], r["occurrence"], r["attempt"], r["slot"], r["zone"], r["output"], _time(r["scheduled"]),
                _time(r["started"]), _time(r["ended"]), r["planned_seconds"], r["played_seconds"], r["status"],
-               tuple(AiredItem(**i) for i in json.loads(r["items"])), r["audio"], r["error"], r["note"])
+               tuple(AiredItem(**i) for i in json.loads(r["items"])), r["audio"], r["error"], r["note"],
+               r["voice"], r["voice_fallback"])
 
 
 def _items_json(items: tuple[AiredItem, ...] | list[AiredItem]) -> str:
@@ -96,13 +100,15 @@ def next_attempt(conn: sqlite3.Connection, occurrence: str, output: str) -> int:
 
 def begin(conn: sqlite3.Connection, *, occurrence: str, attempt: int, slot: str, zone: str, output: str,
           scheduled: dt.datetime, started: dt.datetime, planned: float, items, audio: str | None,
-          note: str | None = None, token: str | None = None) -> int:
+          note: str | None = None, token: str | None = None, voice: str | None = None,
+          voice_fallback: str | None = None) -> int:
     """Record that an attempt started; returns the row id (the same row if retried)."""
     conn.execute(
         "INSERT OR IGNORE INTO asrun (occurrence, attempt, slot, zone, output, scheduled, started, planned_seconds,"
-        " status, items, audio, note, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?, ?, ?)",
+        " status, items, audio, note, token, voice, voice_fallback)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?, ?, ?, ?, ?)",
         (occurrence, attempt, slot, zone, output, scheduled.isoformat(), started.isoformat(), planned,
-         _items_json(items), audio, note, token))
+         _items_json(items), audio, note, token, voice, voice_fallback))
     return conn.execute("SELECT id FROM asrun WHERE occurrence = ? AND output = ? AND attempt = ?",
                         (occurrence, output, attempt)).fetchone()[0]
 
@@ -240,7 +246,7 @@ def read(path, start: dt.datetime | None = None, end: dt.datetime | None = None,
 
 
 CSV_FIELDS = ("id", "occurrence", "attempt", "slot", "zone", "output", "scheduled", "started", "ended",
-              "planned_seconds", "played_seconds", "status", "items", "error")
+              "planned_seconds", "played_seconds", "status", "items", "error", "voice", "voice_fallback")
 
 
 def to_csv(found: list[Row]) -> str:
@@ -251,7 +257,8 @@ def to_csv(found: list[Row]) -> str:
         writer.writerow([r.id, r.occurrence, r.attempt, r.slot, r.zone, r.output, r.scheduled.isoformat(),
                          r.started.isoformat() if r.started else "", r.ended.isoformat() if r.ended else "",
                          r.planned_seconds, r.played_seconds, r.status,
-                         "; ".join(f"{i.script} ({i.engine}, {i.seconds:.1f} s)" for i in r.items), r.error or ""])
+                         "; ".join(f"{i.script} ({i.engine}, {i.seconds:.1f} s)" for i in r.items), r.error or "",
+                         r.voice or "", r.voice_fallback or ""])
     return out.getvalue()
 
 

@@ -108,6 +108,10 @@ MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
         "ALTER TABLE asrun ADD COLUMN token TEXT",
         "CREATE UNIQUE INDEX asrun_token ON asrun (token)",
     )),
+    ("0009_26_asrun_voice", (       # who read the program, and why not the preferred voice (NULL: it did)
+        "ALTER TABLE asrun ADD COLUMN voice TEXT",
+        "ALTER TABLE asrun ADD COLUMN voice_fallback TEXT",
+    )),
 ]
 
 
