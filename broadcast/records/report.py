@@ -17,6 +17,7 @@ from broadcast.records.asrun import Row
 from broadcast.station.topics import Topic
 
 AIRED = ("completed", "fallback")
+VIETNAMESE = "Tiếng Việt"            # the language of an item without one (written in the report as is)
 ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
 
@@ -109,6 +110,13 @@ class ZoneLine:
     seconds: float
 
 
+@dataclass(frozen=True)
+class VoiceLine:
+    voice: str            # the engines that read the programs ('espeak', 'gtts+recording')
+    broadcasts: int       # zone broadcasts read so
+    fallback: int         # of them, read by a fallback voice because the preferred one failed
+
+
 @dataclass
 class Report:
     period: Period
@@ -127,6 +135,8 @@ class Report:
     lines: list[AiredLine] = field(default_factory=list)
     weeks: list[tuple[dt.date, dict[str, float]]] = field(default_factory=list)
     zone_names: dict[str, str] = field(default_factory=dict)   # zone id -> its name (Thôn Bắc)
+    voices: list[VoiceLine] = field(default_factory=list)      # which voice aired the broadcasts
+    languages: list[tuple[str, int]] = field(default_factory=list)   # item airings per language
 
     def zone_name(self, zone: str) -> str:
         return self.zone_names.get(zone, zone)
@@ -185,6 +195,9 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
     weekly: dict[dt.date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     lines: dict[tuple, list] = {}
     distinct: set[str] = set()
+    voiced: Counter = Counter()
+    fell_back: Counter = Counter()
+    languages: Counter = Counter()
     for occurrence, attempts in by_occurrence.items():
         emergency = occurrence.startswith("emergency/")
         if not emergency:
@@ -201,10 +214,14 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
         zone_broadcasts[final.zone] += 1
         if final.status != "completed":
             continue
+        if final.voice:
+            voiced[final.voice] += 1
+            fell_back[final.voice] += final.voice_fallback is not None
         local = final.started.astimezone(tz) if final.started else final.scheduled.astimezone(tz)
         week = local.date() - dt.timedelta(days=local.weekday())
         for item in final.items:
             report.item_airings += 1
+            languages[item.language or VIETNAMESE] += 1
             distinct.add(item.content_hash)
             topic_airings[item.topic] += 1
             topic_seconds[item.topic] += item.seconds
@@ -221,6 +238,8 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
     report.lines = sorted((AiredLine(start, tuple(sorted(zones)), item.script, item.title, item.topic, item.seconds)
                            for start, zones, item in lines.values()), key=lambda line: (line.start, line.script))
     report.weeks = [(week, dict(weekly[week])) for week in sorted(weekly)]
+    report.voices = [VoiceLine(v, n, fell_back[v]) for v, n in sorted(voiced.items(), key=lambda x: (-x[1], x[0]))]
+    report.languages = sorted(languages.items(), key=lambda x: (x[0] != VIETNAMESE, -x[1], x[0]))
     return report
 
 

@@ -52,3 +52,23 @@ def test_the_preferred_voice_is_not_marked(console_station, clock, as_role, goog
     assert "Giọng dự phòng" not in client.get("/").text
     tomorrow = clock.now.date() + dt.timedelta(days=1)
     assert "voice-fallback" not in client.get(f"/lich-phat?ngay={tomorrow:%d/%m/%Y}").text
+
+
+def test_the_log_says_which_voice_aired(console_station, clock, as_role):
+    from broadcast.records import asrun
+    from broadcast.records.asrun import AiredItem
+    from broadcast.station import db
+
+    station = service.station.open_station(console_station)
+    conn = db.connect(station.db_path)
+    when = clock.now.replace(hour=6, minute=0, second=0, microsecond=0)
+    row = asrun.begin(conn, occurrence=f"{when:%Y-%m-%d}/sang/thon-1", attempt=1, slot="sang", zone="thon-1",
+                      output="file:out/thon-1", scheduled=when, started=when, planned=60.0,
+                      items=[AiredItem("tin-a", "Tin tin-a", "dich-vu-cong", "0" * 16, "espeak", 50.0)], audio=None,
+                      voice="espeak", voice_fallback="gtts: máy chủ trả lỗi 500")
+    asrun.finish(conn, row, "completed", when + dt.timedelta(minutes=1), 60.0)
+    conn.close()
+    client, _ = as_role("viewer")
+    page = client.get(f"/nhat-ky?tu={when:%d/%m/%Y}&den={when:%d/%m/%Y}").text
+    assert '<th scope="col">Giọng</th>' in page
+    assert 'title="gtts: máy chủ trả lỗi 500">giọng dự phòng</span>' in page
