@@ -5,11 +5,13 @@ console cleans it and the item airs it. No skip: without chromium this test fail
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
 from broadcast import service
+from broadcast.station.settings import edit_station
 from tests.conftest import measure
 from tests.noisy_reading import build, write_wav
 from tests.web.test_browser import CHROMIUM, _sign_in, console_url  # noqa: F401  (the fixture)
@@ -43,13 +45,26 @@ def test_a_reading_recorded_from_the_microphone(console_url, console_station, tm
         figures = page.locator("#ket-qua-thu")
         expect(figures).to_contain_text("tiếng ồn nền giảm")
         page.screenshot(path=tmp_path / "thu-am.png", full_page=True)
+        first = service.scripts.find(service.station.open_station(console_station), "tin-a").audio
+
+        edit_station(service.station.open_station(console_station), {("console", "upload_mb"): 1})
+        page.reload()
+        big = write_wav(tmp_path / "dai.wav", build(repeat=3).noisy, 22050)             # ~1.7 MB
+        page.get_by_label("Hoặc tệp âm thanh bản đọc (WAV, MP3, M4A, OGG; tối đa 1 MB)").set_input_files(big)
+        page.get_by_role("button", name="Gửi tệp").click()
+        expect(page.get_by_role("alert")).to_have_text("Bản thu lớn hơn 1 MB: hãy thu thành nhiều phần ngắn hơn.")
+        small = write_wav(tmp_path / "ngan.wav", build().noisy, 22050)                 # ~0.6 MB
+        page.get_by_label("Hoặc tệp âm thanh bản đọc (WAV, MP3, M4A, OGG; tối đa 1 MB)").set_input_files(small)
+        page.get_by_role("button", name="Gửi tệp").click()
+        expect(page.get_by_role("status")).to_have_text("Đã lọc bản thu; tin sẽ phát bằng bản thu này.", timeout=60_000)
         browser.close()
+    assert service.scripts.find(service.station.open_station(console_station), "tin-a").audio != first
     station = service.station.open_station(console_station)
     item = service.scripts.find(station, "tin-a")
+    item = replace(item, audio=first)                     # the recording made in the browser
     report = service.recording.report_of(station, item)
     assert report.file.endswith(".wav") and report.noise_reduction >= 10, report
     assert report.trimmed_start >= 0.8                           # the silence before the reading is gone
-    print("recorded in chromium:", report)
     aired = measure(ffmpeg, item.audio_path)
     assert abs(aired["lufs"] + 16) <= 0.5 and aired["true_peak"] <= -0.9
     assert reading.speech_seconds - 0.5 <= aired["seconds"] <= reading.speech_seconds + 1.5

@@ -69,3 +69,25 @@ def test_without_javascript_a_file_goes_in_a_form(console_station, as_role, tmp_
     wrong = client.post("/tin-bai/tin-b/thu-am", data={"csrf_token": csrf},
                         files={"audio": ("ghi-chu.txt", b"khong phai am thanh", "text/plain")})
     assert wrong.status_code == 400 and "không phải tệp âm thanh" in wrong.text
+
+
+def test_an_item_in_a_minority_language_from_the_form(console_station, as_role, tmp_path):
+    client, csrf = as_role("editor")
+    form = {"title": "Tin tiếng Mông", "topic": "khac", "valid_from": "01/01/2026", "valid_until": "31/12/2099",
+            "priority": "normal", "voice": "", "language": "Mông", "body": "Nyob zoo txhua tus.",
+            "action": "save", "csrf_token": csrf}
+    saved = client.post("/tin-bai/moi", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    item_id = saved.headers["location"].split("/")[-1].split("?")[0]
+    assert "language: Mông" in (console_station / "scripts" / f"{item_id}.md").read_text("utf-8")
+    page = client.get(f"/tin-bai/{item_id}").text
+    assert 'value="Mông"' in page and "chỉ phát từ bản thu âm" in page and '<option value="Ê Đê">' in page
+    refused = client.post(f"/tin-bai/{item_id}/gui-duyet", headers={"x-csrf-token": csrf})
+    assert refused.status_code == 400 and "tiếng Mông chỉ phát từ bản thu âm" in refused.text
+    record = client.get(f"/tin-bai/{item_id}/thu-am").text
+    assert "Đọc (tiếng Mông)" in record and "Nyob zoo txhua tus." in record       # as written, not normalized
+    body = write_wav(tmp_path / "mong.wav", build().noisy, 22050).read_bytes()
+    sent = client.post(f"/tin-bai/{item_id}/thu-am?ten=mong.wav", content=body, headers={"x-csrf-token": csrf})
+    assert sent.status_code == 200
+    assert client.post(f"/tin-bai/{item_id}/gui-duyet", headers={"x-csrf-token": csrf},
+                       follow_redirects=False).status_code == 303
