@@ -57,6 +57,8 @@ def check_news(station: Station, paths: list[Path]) -> CheckResult:
     voices = functools.cache(_station_voices)        # the engines are loaded only for an item that names a voice
 
     def warn(item: NewsItem) -> list[InputError]:
+        if item.language is not None:               # not Vietnamese, never read by a voice: nothing to warn of
+            return []
         return readings(item) + (voice_warnings(item, voices(station)) if item.voice is not None else [])
 
     result = check_scripts(paths, station.topics, warn=warn)

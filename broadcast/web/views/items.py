@@ -119,6 +119,8 @@ def _line_notes(c, item: NewsItem | None, text: str) -> tuple[list[str], list[tu
         for w in service.scripts.lint_scripts(c.station, [item.path]).warnings:
             if w.field == _("body"):
                 notes.append(_("Line {line}: {problem} – {hint}").format(line=w.line - item.body_line + 1, problem=w.problem, hint=w.hint))
+    if item is not None and item.language is not None:
+        return notes, []                            # another language: read by a person, not spelled
     return notes, service.reading.unknown_words(c.station, text)
 
 
