@@ -123,5 +123,8 @@ def test_close_to_airtime_it_airs_as_it_is_and_the_log_says_so(gtts_station, goo
         row = playout.db(asrun.rows)[-1]
         assert row.voice == "espeak" and row.voice_fallback.startswith("gtts:")
         assert "voice_fallback" in asrun.to_csv([row]).splitlines()[0]
+        from broadcast.cli import format_log
+
+        assert "read by the fallback voice espeak (gtts:" in format_log([row])          # broadcast log
     finally:
         playout.close()
