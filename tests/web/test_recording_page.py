@@ -91,3 +91,21 @@ def test_an_item_in_a_minority_language_from_the_form(console_station, as_role, 
     assert sent.status_code == 200
     assert client.post(f"/tin-bai/{item_id}/gui-duyet", headers={"x-csrf-token": csrf},
                        follow_redirects=False).status_code == 303
+
+
+def test_nghe_thu_plays_the_recording(console_station, as_role, tmp_path, ffmpeg):
+    from broadcast.sound import audio
+    from tests.conftest import measure
+
+    client, csrf = as_role("editor")
+    reading = build()
+    body = write_wav(tmp_path / "doc.wav", reading.noisy, 22050).read_bytes()
+    assert client.post("/tin-bai/tin-a/thu-am?ten=doc.wav", content=body, headers={"x-csrf-token": csrf}).status_code == 200
+    heard = client.get("/tin-bai/tin-a/nghe-thu")
+    assert heard.status_code == 200
+    (tmp_path / "nghe.wav").write_bytes(heard.content)
+    seconds = measure(ffmpeg, tmp_path / "nghe.wav")["seconds"]
+    recording = audio.decode(console_station / "audio" / "thu-am" / next(
+        p.name for p in (console_station / "audio" / "thu-am").glob("*.wav")), 22050)
+    assert seconds >= recording.duration                   # the recording, not the text read by a voice
+    assert seconds < recording.duration + 15               # plus the jingles
