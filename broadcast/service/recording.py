@@ -41,15 +41,6 @@ class RecordingReport:
     at: str                    # ISO time
 
 
-def too_large(station: Station, size: int, name: str) -> InputError | None:
-    """The refusal of an upload of SIZE bytes over the console's cap, before any of it is read."""
-    cap = station.console.upload_mb * 1024 * 1024
-    if size <= cap:
-        return None
-    return InputError(name, None, None, _("the file is too large ({mb:.1f} MB)").format(mb=size / 1024 / 1024),
-                      _("at most {mb:g} MB; shorten it or compress it (MP3)").format(mb=station.console.upload_mb))
-
-
 def decode_capped(station: Station, source: Path, name: str):
     """SOURCE as float32 mono at the station's rate, never more than the allowed length plus a
     second decoded (a longer file is refused, in bounded memory)."""

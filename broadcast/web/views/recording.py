@@ -72,7 +72,7 @@ class TooLarge(InputError):
 
 
 def _check_size(station, size: int, name: str) -> None:
-    from broadcast.service.recording import too_large
+    from broadcast.service.uploads import too_large
 
     refusal = too_large(station, size, name)
     if refusal is not None:
