@@ -14,10 +14,10 @@ from broadcast import service
 from broadcast.station.settings import edit_station
 from tests.conftest import measure
 from tests.noisy_reading import build, write_wav
-from tests.web.test_browser import CHROMIUM, _sign_in, console_url  # noqa: F401  (the fixture)
+from tests.web.test_browser import CHROMIUM, _sign_in, console_url, shots  # noqa: F401  (the fixtures)
 
 
-def test_a_reading_recorded_from_the_microphone(console_url, console_station, tmp_path, ffmpeg):  # noqa: F811
+def test_a_reading_recorded_from_the_microphone(console_url, console_station, shots, tmp_path, ffmpeg):  # noqa: F811
     assert Path(CHROMIUM).exists(), "install Debian's chromium: ./setup.sh --test"
     reading = build(rate=48000)
     mic = write_wav(tmp_path / "micro.wav", reading.noisy, 48000)
@@ -44,7 +44,7 @@ def test_a_reading_recorded_from_the_microphone(console_url, console_station, tm
         page.get_by_role("link", name="Thu âm").click()
         figures = page.locator("#ket-qua-thu")
         expect(figures).to_contain_text("tiếng ồn nền giảm")
-        page.screenshot(path=tmp_path / "thu-am.png", full_page=True)
+        page.screenshot(path=shots / "15-thu-am.png", full_page=True)
         first = service.scripts.find(service.station.open_station(console_station), "tin-a").audio
 
         edit_station(service.station.open_station(console_station), {("console", "upload_mb"): 1})
