@@ -34,12 +34,12 @@ def _paragraphs(c, item) -> list[str]:
 async def page(request: Request) -> Response:
     c = console(request)
     item = (await run_in_threadpool(service.scripts.read_script, c.station, request.path_params["item_id"])).item
-    from broadcast.service.recording import report_of
-
-    report = await run_in_threadpool(report_of, c.station, item)
+    report = await run_in_threadpool(service.recording.report_of, c.station, item)
+    limits = c.station.console
     return c.render(request, "record.html", item=item, paragraphs=await run_in_threadpool(_paragraphs, c, item),
-                    report=report, length=fmt.mmss(report.seconds) if report else "", cap_bytes=int(c.station.console.upload_mb * 1024 * 1024),
-                    cap_mb=f"{c.station.console.upload_mb:g}", minutes=f"{c.station.console.record_minutes:g}")
+                    report=report, length=fmt.mmss(report.seconds) if report else "",
+                    cap_bytes=int(limits.upload_mb * 1024 * 1024), cap_mb=f"{limits.upload_mb:g}",
+                    minutes=f"{limits.record_minutes:g}")
 
 
 async def upload(request: Request) -> Response:
