@@ -451,7 +451,9 @@ def format_log(rows) -> str:
         started = r.started.strftime("%H:%M:%S") if r.started else "-"
         played = mmss(r.played_seconds) if r.played_seconds is not None else "-"
         note = ", ".join(i.script for i in r.items) or ""
-        for extra in (r.error, r.note, r.late_note):
+        fell_back = _("read by the fallback voice {voice} ({reason})").format(voice=r.voice, reason=r.voice_fallback) \
+            if r.voice_fallback else None
+        for extra in (r.error, r.note, r.late_note, fell_back):
             if extra:
                 note = (note + "; " if note else "") + extra
         lines.append(f"{r.scheduled:%d/%m/%Y %H:%M} {started:8} {r.zone:16} {r.slot:14} {_(STATUS_LABELS[r.status]):{width}} "

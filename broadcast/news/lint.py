@@ -57,9 +57,13 @@ def check_news(station: Station, paths: list[Path]) -> CheckResult:
     voices = functools.cache(_station_voices)        # the engines are loaded only for an item that names a voice
 
     def warn(item: NewsItem) -> list[InputError]:
+        if item.language is not None:               # not Vietnamese, never read by a voice: nothing to warn of
+            return []
         return readings(item) + (voice_warnings(item, voices(station)) if item.voice is not None else [])
 
-    return check_scripts(paths, station.topics, warn=warn)
+    result = check_scripts(paths, station.topics, warn=warn)
+    result.problems.extend(item.recording_error() for item in result.items if item.needs_recording)
+    return result
 
 
 def _station_voices(station: Station) -> frozenset[str]:

@@ -20,7 +20,11 @@ from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
 REQUIRED = ("id", "title", "topic", "valid_from")
 OPEN_ENDED = dt.date.max      # no valid_until: valid from valid_from on, without end
-OPTIONAL = ("valid_until", "voice", "engine", "priority", "written_by", "review", "approved", "audio", "source")
+OPTIONAL = ("valid_until", "voice", "engine", "priority", "written_by", "review", "approved", "audio", "source", "language")
+VIETNAMESE = ("tiếng việt", "việt", "vi", "vi-vn")         # language: values that mean the usual reading
+# Ethnic-minority languages a commune may air in (Decree 49/2024/NĐ-CP); any other name is taken as written.
+LANGUAGES = ("Mông", "Thái", "Tày", "Nùng", "Dao", "Mường", "Khmer", "Chăm", "Ê Đê", "Gia Rai", "Ba Na", "Xơ Đăng",
+             "Cơ Ho", "Hoa")
 REVIEW_STATES = ("submitted", "returned")
 PRIORITIES = ("normal", "priority", "emergency")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -49,11 +53,26 @@ class NewsItem:
     approved: Approval | None = None
     audio: str | None = None         # a recording aired instead of reading the text (path in the station folder)
     source: Source | None = None     # imported from a document: where from, and what is left to look at
+    language: str | None = None      # an ethnic-minority language: aired from a recording only, never voiced
 
     @property
     def airable(self) -> bool:
         """Not held back: an imported item airs only once the officer has read it, marked lines included."""
         return self.source is None or self.source.ready
+
+    @property
+    def needs_recording(self) -> bool:
+        """In a language no voice reads, and no recording yet: it cannot air."""
+        return self.language is not None and self.audio is None
+
+    def recording_error(self) -> InputError:
+        """The located error of an item that NEEDS_RECORDING."""
+        line = next((n for n, text in enumerate(self.path.read_text("utf-8-sig").splitlines()[:self.body_line], 1)
+                     if text.startswith("language:")), 1) if self.path.is_file() else 1
+        return InputError(self.path, line, "language",
+                          _("an item in {language} airs only from a recording, and it has none").format(language=self.language),
+                          _("record it on the item's page (Thu âm) or upload the audio; no voice reads {language}")
+                          .format(language=self.language))
 
     @property
     def body(self) -> str:
@@ -83,7 +102,8 @@ class NewsItem:
     def approval_hash(self) -> str:
         """What an approver approves: the text (or recording) and when and how it airs."""
         text = "\x1f".join((self.title, self.topic, self.valid_from.isoformat(), self.valid_until.isoformat(),
-                            self.priority, *self.paragraphs, *self._audio_identity))
+                            self.priority, *self.paragraphs, *self._audio_identity,
+                            *((self.language,) if self.language else ())))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @property
@@ -211,7 +231,7 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
         raise InputError(path, 2, None, _("front matter must be 'field: value' lines"))
     problems: list[InputError] = []
     wrong: set[str] = set()
-    for key in ("id", "title", "topic", "voice", "engine", "priority", "audio"):   # read aloud or used as names:
+    for key in ("id", "title", "topic", "voice", "engine", "priority", "audio", "language"):   # read aloud or names:
         value = data.get(key)                                                      # text, never a list or a number
         if value is not None and (isinstance(value, (list, dict, bool)) or
                                   (key != "id" and isinstance(value, (int, float)))):
@@ -265,6 +285,9 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
             "too long for one item: {chars} characters would take about {minutes} minutes to read on air (at most "
             "{cap} minutes)").format(chars=sum(map(len, paragraphs)), minutes=round(minutes), cap=MAX_ITEM_MINUTES),
             _("split it into several items, or air a summary")))
+    language = str(data["language"]).strip() if data.get("language") else None
+    if language is not None and language.casefold() in VIETNAMESE:
+        language = None
     if not paragraphs and audio is None:
         problems.append(InputError(path, body_line, _("body"), _("empty: nothing to read on air"),
                                    _("write the news text after the closing '---'")))
@@ -276,7 +299,7 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
         paragraphs=paragraphs, path=path, body_line=body_line,
         voice=data.get("voice"), engine=engine, priority=priority,
         written_by=str(data["written_by"]) if data.get("written_by") else None, review=review, approved=approved,
-        audio=audio, source=source,
+        audio=audio, source=source, language=language,
     )
 
 

@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from broadcast.errors import BroadcastError
@@ -24,7 +24,7 @@ from broadcast.playout.output import Player, PlayResult
 from broadcast.playout.outputs import make_player
 from broadcast.records import asrun
 from broadcast.records.asrun import AiredItem
-from broadcast.render.programs import ProgramJob, ProgramStore, record, render_in_worker
+from broadcast.render.programs import ProgramJob, ProgramStore, record, render_in_worker, voice_of
 from broadcast.schedule import queue, week
 from broadcast.schedule.plan import Occurrence, PlannedItem, Program, QueueEntry
 from broadcast.station import db, salvage
@@ -39,6 +39,7 @@ HANDLED_MARGIN = dt.timedelta(minutes=1)   # a heartbeat may come after a job fi
 END_REACHED = 0.05         # progress this close to the length is the end (players report the last sample exactly);
                            # a row found playing with less was cut short, and airs again at restart
 CLOCK_STEP = 5.0           # seconds: a larger difference between the wall clock and elapsed time is a step
+RETRY_SECONDS = 300.0      # a program read by a fallback voice is tried again with the preferred one this often
 LEDGER_START_WAIT = 10.0    # seconds catch-up waits for the journal of the last run to reach the database
 OPEN_RETRY_FIRST, OPEN_RETRY_MAX = 0.5, 4.0   # seconds between tries to open an output unavailable at airtime
 NOTHING_PLAYED = 0.2        # seconds: a failed play that got no further never reached the loudspeakers
@@ -86,7 +87,7 @@ def _attempts(occurrences: list[Occurrence]) -> list[tuple[str, str, str, dt.dat
 
 def aired_items(path: Path) -> list[AiredItem]:
     """The items of a rendered program, from its render record."""
-    return [AiredItem(i["id"], i["title"], i["topic"], i["content_hash"], i["engine"], i["duration"])
+    return [AiredItem(i["id"], i["title"], i["topic"], i["content_hash"], i["engine"], i["duration"], i.get("language"))
             for i in record(path).get("items", [])]
 
 
@@ -305,15 +306,34 @@ class Playout:
         return self.store.job(program, items)
 
     def render_ahead(self, now: dt.datetime, hours: float | None = None):
-        """Start a worker rendering every program due in the next HOURS that is not ready."""
+        """Start a worker rendering every program due in the next HOURS that is not ready, and
+        again every one a fallback voice read, while its airtime is more than
+        playout.retry_preferred_until hours away (once per RETRY_SECONDS)."""
         hours = self.station.playout.render_ahead if hours is None else hours
         jobs: dict[Path, ProgramJob] = {}
+        seen: set[Path] = set()              # a program aired on several days: its first airing decides
         for airing in self.airings(now, now + dt.timedelta(hours=hours)):
             if airing.program.items:
                 job = self.job(airing.program)
+                first = job.path not in seen
+                seen.add(job.path)
                 if self.store.problem(job.path) is not None:
                     jobs[job.path] = job
+                elif first and self._retry_due(job.path, airing.start, now):
+                    log.info("%s: read by a fallback voice; asking the preferred one again", airing.key)
+                    jobs[job.path] = replace(job, retry=True)
         return render_in_worker(self.station, list(jobs.values())) if jobs else None
+
+    def _retry_due(self, path: Path, start: dt.datetime, now: dt.datetime) -> bool:
+        """PATH was voiced by a fallback, its airtime is far enough off, and its last try is old."""
+        if start - now <= dt.timedelta(hours=self.station.playout.retry_preferred_until):
+            return False
+        if voice_of(record(path).get("items", [])).fallback is None:
+            return False
+        try:
+            return time.time() - path.with_suffix(".json").stat().st_mtime >= RETRY_SECONDS
+        except OSError:
+            return False
 
     def _hold_program(self, path: Path) -> tuple[HeldAudio | None, str | None]:
         """The program file opened and checked (decodable, its rendered length), or why not."""
@@ -567,8 +587,12 @@ class Playout:
                planned: float, items: list[AiredItem], audio: str | None, note: str | None = None,
                offset: float = 0.0) -> list[str]:
         """A `playing` row per (occurrence, slot, zone, scheduled time), each at its next attempt
-        (OFFSET: seconds into the program it starts at, a resume)."""
+        (OFFSET: seconds into the program it starts at, a resume), with the voice that read AUDIO
+        (from its render record)."""
         extra = {"offset": round(offset, 3)} if offset else {}      # journals of older versions have none
+        voice = voice_of(record(Path(audio)).get("items", [])) if audio and items else None
+        if voice:
+            extra.update(voice=voice.engines or None, voice_fallback=voice.fallback)
         return [self.ledger.begin(occurrence=oid, slot=slot, zone=zone, output=output, scheduled=scheduled,
                                   started=started, planned=planned, items=items, audio=audio, note=note, **extra)
                 for oid, slot, zone, scheduled in attempts]

@@ -32,6 +32,7 @@ class AiredItem:
     content_hash: str
     engine: str
     seconds: float
+    language: str | None = None      # an ethnic-minority language (None: Vietnamese)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Row:
     relay_source: str | None = None  # a relay: the source's name as aired (e.g. "VOV1 – Thời sự")
     relayed_seconds: float | None = None   # of planned_seconds, how much came from the source
     gaps: tuple[dict, ...] = ()      # each {"from", "to", "why", "filler"}: times as ISO text
+    voice: str | None = None         # the engines that read it ('espeak', 'gtts+recording')
+    voice_fallback: str | None = None   # why the preferred voice did not read it (None: it did)
 
     @property
     def aired_seconds(self) -> float:
@@ -90,7 +93,7 @@ def _row(r: sqlite3.Row) -> Row:
     return Row(r["id"], r["occurrence"], r["attempt"], r["slot"], r["zone"], r["output"], _time(r["scheduled"]),
                _time(r["started"]), _time(r["ended"]), r["planned_seconds"], r["played_seconds"], r["status"],
                tuple(AiredItem(**i) for i in json.loads(r["items"])), r["audio"], r["error"], r["note"],
-               r["offset_seconds"], *relay)
+               r["offset_seconds"], *relay, r["voice"], r["voice_fallback"])
 
 
 def _items_json(items: tuple[AiredItem, ...] | list[AiredItem]) -> str:
@@ -113,16 +116,18 @@ def next_attempt(conn: sqlite3.Connection, occurrence: str, output: str) -> int:
 def begin(conn: sqlite3.Connection, *, occurrence: str, attempt: int, slot: str, zone: str, output: str,
           scheduled: dt.datetime, started: dt.datetime, planned: float, items, audio: str | None,
           note: str | None = None, token: str | None = None, offset: float = 0.0,
-          relay_source: str | None = None) -> int:
+          relay_source: str | None = None, voice: str | None = None, voice_fallback: str | None = None) -> int:
     """Record that an attempt started (OFFSET seconds into the program); returns the row id (the
-    same row if retried). RELAY_SOURCE: the name of the source a relay row carries."""
+    same row if retried). RELAY_SOURCE: the name of the source a relay row carries; VOICE: the
+    engines that read it, VOICE_FALLBACK why not the preferred one."""
     conn.execute(
         "INSERT OR IGNORE INTO asrun (occurrence, attempt, slot, zone, output, scheduled, started, planned_seconds,"
-        " status, items, audio, note, token, offset_seconds, played_seconds, relay_source, relayed_seconds)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?, ?, ?, ?, ?, ?, ?)",
+        " status, items, audio, note, token, offset_seconds, played_seconds, relay_source, relayed_seconds,"
+        " voice, voice_fallback)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (occurrence, attempt, slot, zone, output, scheduled.isoformat(), started.isoformat(), planned,
          _items_json(items), audio, note, token, offset or None, offset or None, relay_source,
-         0.0 if relay_source is not None else None))
+         0.0 if relay_source is not None else None, voice, voice_fallback))
     return conn.execute("SELECT id FROM asrun WHERE occurrence = ? AND output = ? AND attempt = ?",
                         (occurrence, output, attempt)).fetchone()[0]
 
@@ -272,7 +277,7 @@ def read(path, start: dt.datetime | None = None, end: dt.datetime | None = None,
 
 
 CSV_FIELDS = ("id", "occurrence", "attempt", "slot", "zone", "output", "scheduled", "started", "ended",
-              "planned_seconds", "played_seconds", "status", "items", "error")
+              "planned_seconds", "played_seconds", "status", "items", "error", "voice", "voice_fallback")
 
 
 def to_csv(found: list[Row]) -> str:
@@ -283,7 +288,8 @@ def to_csv(found: list[Row]) -> str:
         writer.writerow([r.id, r.occurrence, r.attempt, r.slot, r.zone, r.output, r.scheduled.isoformat(),
                          r.started.isoformat() if r.started else "", r.ended.isoformat() if r.ended else "",
                          r.planned_seconds, r.played_seconds, r.status,
-                         "; ".join(f"{i.script} ({i.engine}, {i.seconds:.1f} s)" for i in r.items), r.error or ""])
+                         "; ".join(f"{i.script} ({i.engine}, {i.seconds:.1f} s)" for i in r.items), r.error or "",
+                         r.voice or "", r.voice_fallback or ""])
     return out.getvalue()
 
 

@@ -13,12 +13,19 @@ from pathlib import Path
 
 from broadcast.files import atomic_path
 from broadcast.i18n import _
-from broadcast.records.report import Report, hms
+from broadcast.records.report import VIETNAMESE, Report, hms
 from broadcast.station.settings import Station
 
 FORMATS = ("table", "csv", "html", "docx")
 STATUS_VI = {"completed": "phát trọn vẹn", "interrupted": "bị ngắt", "failed": "lỗi phát",
              "missed": "bỏ lỡ", "fallback": "phát âm thanh dự phòng"}
+VOICES_VI = {"espeak": "giọng máy espeak-ng", "gtts": "giọng Google (gTTS)", "piper": "giọng piper",
+             "recording": "bản thu âm"}
+
+
+def voice_vi(voice: str) -> str:
+    """'gtts+recording' as the report writes it."""
+    return " + ".join(VOICES_VI.get(v, v) for v in voice.split("+"))
 
 
 def title(station: Station, report: Report) -> str:
@@ -61,6 +68,10 @@ def to_table(station: Station, report: Report) -> str:
                 f"{f'  ({r.gaps} đoạn hụt)' if r.gaps else ''}" for r in report.relays]
     out += ["", "Theo cụm loa (thời lượng chương trình):"]
     out += [f"  {report.zone_name(z.zone):28} {z.broadcasts:>5} buổi {hms(z.seconds):>10}" for z in report.zones]
+    out += ["", "Theo giọng đọc:"] + [f"  {voice_vi(v.voice):28} {v.broadcasts:>5} buổi"
+                                        + (f" ({v.fallback} buổi giọng dự phòng)" if v.fallback else "")
+                                        for v in report.voices]
+    out += ["", "Theo ngôn ngữ (lượt tin, bài):"] + [f"  {lang:28} {n:>5} lượt" for lang, n in report.languages]
     out += ["", "Kết quả các lần phát:"] + [f"  {STATUS_VI.get(s, s):24} {n}" for s, n in sorted(report.statuses.items())]
     out += [f"  - {STATUS_VI.get(s, s)} ({n}): {reason}" for s, reason, n in report.reasons]
     out += ["", f"Danh sách tin, bài đã phát ({len(report.lines)}):"]
@@ -92,6 +103,11 @@ def to_csv(station: Station, report: Report) -> str:
                     f"kế hoạch {round(r.planned)} giây"])
     for z in report.zones:
         w.writerow(["cum-loa", z.zone, report.zone_name(z.zone), z.broadcasts, round(z.seconds, 3)])
+    for v in report.voices:
+        w.writerow(["giong-doc", v.voice, voice_vi(v.voice), v.broadcasts, ""])
+        w.writerow(["giong-du-phong", v.voice, "Giọng dự phòng (giọng ưu tiên bị lỗi)", v.fallback, ""])
+    for language, n in report.languages:
+        w.writerow(["ngon-ngu", language, language, n, ""])
     for status, n in sorted(report.statuses.items()):
         w.writerow(["trang-thai", status, STATUS_VI.get(status, status), n, ""])
     for status, reason, n in report.reasons:
@@ -152,6 +168,9 @@ def to_html(station: Station, report: Report, today: dt.date) -> str:
     zones = "".join(f"<tr><td>{e(report.zone_name(z.zone))}</td><td>{z.broadcasts}</td><td>{hms(z.seconds)}</td></tr>"
                     for z in report.zones)
     reasons = "".join(f"<li>{e(STATUS_VI.get(s, s))} ({n}): {e(r)}</li>" for s, r, n in report.reasons)
+    voices = "".join(f"<tr><td>{e(voice_vi(v.voice))}</td><td>{v.broadcasts}</td><td>{v.fallback}</td></tr>"
+                     for v in report.voices)
+    languages = "".join(f"<tr><td>{e(lang)}</td><td>{n}</td></tr>" for lang, n in report.languages)
     lines = "".join(f"<tr><td>{line.start:%d/%m/%Y %H:%M}</td><td>{e(', '.join(report.zone_name(z) for z in line.zones))}</td>"
                     f"<td>{e(line.title)}</td><td>{hms(line.seconds)}</td></tr>" for line in report.lines)
     png = chart_png(station, report)
@@ -160,7 +179,10 @@ def to_html(station: Station, report: Report, today: dt.date) -> str:
             f"<h2>I. Tổng hợp</h2><table>{rows}</table><h2>II. Theo chủ đề</h2>"
             f"<table><tr><th>Chủ đề</th><th>Lượt</th><th>Bài</th><th>Thời lượng</th></tr>{topics}</table>{chart}"
             f"<h2>III. Theo cụm loa</h2><table>{zones}</table><h2>IV. Theo lịch và đã phát</h2><ul>{reasons}</ul>"
-            f"<h2>V. Danh sách tin, bài đã phát</h2><table>{lines}</table>")
+            f"<h2>V. Danh sách tin, bài đã phát</h2><table>{lines}</table>"
+            f"<h2>VI. Theo giọng đọc</h2><table><tr><th>Giọng đọc</th><th>Số buổi</th><th>Giọng dự phòng</th></tr>"
+            f"{voices}</table><h2>VII. Theo ngôn ngữ</h2><table><tr><th>Ngôn ngữ</th><th>Lượt tin, bài</th></tr>"
+            f"{languages}</table>")
     return (f"<!doctype html><html lang='vi'><meta charset='utf-8'><title>{e(title(station, report))}</title>"
             "<style>body{font-family:'Times New Roman',serif;max-width:50em;margin:2em auto}"
             "td,th{border:1px solid #999;padding:2px 6px}table{border-collapse:collapse}</style>"
@@ -305,6 +327,13 @@ def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> N
         if report.reasons:
             table(["Tình trạng", "Số lần", "Nguyên nhân"],
                   [[STATUS_VI.get(s, s), n, reason] for s, reason, n in report.reasons], (35, 20, 110))
+        if report.voices:
+            para("6. Theo giọng đọc", bold=True)
+            table(["Giọng đọc", "Số buổi", "Trong đó giọng dự phòng"],
+                  [[voice_vi(v.voice), v.broadcasts, v.fallback] for v in report.voices], (85, 30, 50))
+        if any(lang != VIETNAMESE for lang, _n in report.languages):
+            para("7. Theo ngôn ngữ", bold=True)
+            table(["Ngôn ngữ", "Số lượt tin, bài"], [[lang, n] for lang, n in report.languages], (110, 55))
         para("Danh sách từng lần phát: xem Phụ lục kèm theo." if len(report.lines) <= APPENDIX_ROWS else
              f"Danh sách {len(report.lines)} lần phát: xem tệp CSV kèm theo (trang Báo cáo, Tải CSV).", italic=True)
     para("II. PHƯƠNG HƯỚNG KỲ TỚI", bold=True)

@@ -18,6 +18,7 @@ from broadcast.records.asrun import Row
 from broadcast.station.topics import Topic
 
 AIRED = ("completed", "fallback")
+VIETNAMESE = "Tiếng Việt"            # the language of an item without one (written in the report as is)
 ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
 
@@ -131,6 +132,13 @@ class RelayLine:
     gaps: int
 
 
+@dataclass(frozen=True)
+class VoiceLine:
+    voice: str            # the engines that read the programs ('espeak', 'gtts+recording')
+    broadcasts: int       # zone broadcasts read so
+    fallback: int         # of them, read by a fallback voice because the preferred one failed
+
+
 @dataclass
 class Report:
     period: Period
@@ -155,6 +163,8 @@ class Report:
     def own_seconds(self) -> float:
         """The station's own news: item speech time over every zone airing."""
         return sum(t.seconds for t in self.topics)
+    voices: list[VoiceLine] = field(default_factory=list)      # which voice aired the broadcasts
+    languages: list[tuple[str, int]] = field(default_factory=list)   # item airings per language
 
     def zone_name(self, zone: str) -> str:
         return self.zone_names.get(zone, zone)
@@ -214,6 +224,9 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
     lines: dict[tuple, list] = {}
     distinct: set[str] = set()
     relays: dict[str, list[Row]] = defaultdict(list)
+    voiced: Counter = Counter()
+    fell_back: Counter = Counter()
+    languages: Counter = Counter()
     for occurrence, attempts in by_occurrence.items():
         emergency = occurrence.startswith("emergency/")
         if not emergency:
@@ -233,10 +246,14 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
             continue
         if final.status != "completed":
             continue
+        if final.voice:
+            voiced[final.voice] += 1
+            fell_back[final.voice] += final.voice_fallback is not None
         local = final.started.astimezone(tz) if final.started else final.scheduled.astimezone(tz)
         week = local.date() - dt.timedelta(days=local.weekday())
         for item in final.items:
             report.item_airings += 1
+            languages[item.language or VIETNAMESE] += 1
             distinct.add(item.content_hash)
             topic_airings[item.topic] += 1
             topic_seconds[item.topic] += item.seconds
@@ -256,6 +273,8 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
     report.relays = [RelayLine(source, len(rs), sum(r.relayed_seconds or 0.0 for r in rs),
                                sum(r.planned_seconds or 0.0 for r in rs), sum(len(r.gaps) for r in rs))
                      for source, rs in sorted(relays.items())]
+    report.voices = [VoiceLine(v, n, fell_back[v]) for v, n in sorted(voiced.items(), key=lambda x: (-x[1], x[0]))]
+    report.languages = sorted(languages.items(), key=lambda x: (x[0] != VIETNAMESE, -x[1], x[0]))
     return report
 
 

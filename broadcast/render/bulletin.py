@@ -42,7 +42,8 @@ class ItemResult:
     duration: float
     content_hash: str
     cached: bool
-    fallbacks: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)     # why the preferred voice did not read it
+    language: str | None = None
 
 
 @dataclass
@@ -89,6 +90,8 @@ class Renderer:
     def _texts(self, item: NewsItem) -> list[str]:
         if item.audio is not None:          # a recording: aired as it is, nothing read
             return []
+        if item.needs_recording:            # a language no voice reads: never voiced
+            raise item.recording_error()
         return ([item.title] if self.station.mix.speak_titles else []) + list(item.paragraphs)
 
     def _recording(self, item: NewsItem) -> Part:
@@ -102,7 +105,7 @@ class Renderer:
         spoken = self.spoken(job.text)
         hit = self.speech.cached(spoken, job.voice, job.prefer)
         if hit is not None:
-            stored = self._stored_shape(hit[0], hit[1])
+            stored = self._stored_shape(*hit)
             if stored is not None:
                 return stored
         voiced = self.speech.speak(spoken, job.voice, job.prefer)
@@ -123,14 +126,14 @@ class Renderer:
     def _shape_file(self, voice_file: Path) -> Path:
         return self.station.cache_dir / "shaped" / f"{voice_file.stem}-{self.rate}-v{SHAPE_VERSION}.npz"
 
-    def _stored_shape(self, engine: str, voice_file: Path) -> "Shaped | None":
+    def _stored_shape(self, engine: str, voice_file: Path, fallbacks: list[str]) -> "Shaped | None":
         path = self._shape_file(voice_file)
         try:
             with np.load(path) as stored:
                 wav = Path(str(stored["wav"]))
                 if not wav.exists():
                     return None
-                return Shaped(wav, int(stored["frames"]), engine, True, [], stored["quarters"], stored["gains"])
+                return Shaped(wav, int(stored["frames"]), engine, True, fallbacks, stored["quarters"], stored["gains"])
         except (OSError, ValueError, KeyError):
             return None
 
@@ -188,9 +191,10 @@ class Renderer:
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def render(self, items: list[NewsItem], out: Path, mp3: bool = False, greeting: str | None = None,
-               intro: bool = True, outro: bool = True) -> RenderResult:
+               intro: bool = True, outro: bool = True, retry: bool = False) -> RenderResult:
         """Render ITEMS into one bulletin at OUT (format from its suffix), optionally after a
-        spoken station GREETING, with or without the intro and outro jingles."""
+        spoken station GREETING, with or without the intro and outro jingles. RETRY: a cached
+        bulletin read by a fallback voice is not reused (the preferred engine is asked again)."""
         if not items:
             raise ConfigError(_("nothing to render: no news items given"))
         out = Path(out)
@@ -198,7 +202,7 @@ class Renderer:
         frame = Frame(greeting, intro, outro)
         cached = self._bulletin_file(items, fmt, frame)
         meta = cached.with_suffix(".json")
-        if self._reusable(cached, items, frame):
+        if self._reusable(cached, items, frame) and not (retry and _fell_back(meta)):
             result = self._from_cache(cached, meta, out, fmt)
         else:
             result = self._render_fresh(items, out, fmt, frame)
@@ -311,8 +315,8 @@ class Renderer:
             for reason in fallbacks:
                 log.warning("%s: fell back from %s", item.id, reason)
             engine = "+".join(sorted({s.engine for _, s in voiced})) or "recording"
-            results.append(ItemResult(item.id, item.title, item.topic, engine,
-                                      seconds, item.content_hash, all(s.cached for _, s in voiced), fallbacks))
+            results.append(ItemResult(item.id, item.title, item.topic, engine, seconds, item.content_hash,
+                                      all(s.cached for _, s in voiced), fallbacks, item.language))
         if outro:
             parts += [silence(m.gap / 2), outro]
         return parts, results
@@ -348,6 +352,14 @@ def _intact(cached: Path, meta: Path) -> bool:
         return cached.stat().st_size == json.loads(meta.read_text()).get("bytes")
     except (OSError, ValueError):
         return False
+
+
+def _fell_back(meta: Path) -> bool:
+    """The cached bulletin described by META was read, in part, by a fallback voice."""
+    try:
+        return any(i.get("fallbacks") for i in json.loads(meta.read_text()).get("items", []))
+    except (OSError, ValueError):
+        return True
 
 
 def _to_json(result: RenderResult) -> dict:

@@ -37,6 +37,7 @@ class ProgramJob:
     greeting: str | None
     intro: bool
     outro: bool
+    retry: bool = False              # rendered already by a fallback voice: ask the preferred one again
 
 
 class ProgramStore:
@@ -94,7 +95,7 @@ def render_job(station: Station, job: ProgramJob) -> Path:
 
     job.path.parent.mkdir(parents=True, exist_ok=True)
     result = Renderer(station).render(list(job.items), job.path, greeting=job.greeting,
-                                      intro=job.intro, outro=job.outro)
+                                      intro=job.intro, outro=job.outro, retry=job.retry)
     record = {"bytes": job.path.stat().st_size, "seconds": result.duration,
               "items": [asdict(i) for i in result.items]}
     with atomic_path(job.path.with_suffix(".json")) as tmp:
@@ -108,7 +109,7 @@ def _render_many(root: str, jobs: list[ProgramJob], parent: int) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s render: %(message)s")
     station = load_station(Path(root))
     for job in jobs:
-        if ProgramStore.problem(job.path) is None:
+        if ProgramStore.problem(job.path) is None and not job.retry:
             continue
         try:
             render_job(station, job)
@@ -129,6 +130,22 @@ def record(path: Path) -> dict:
         return json.loads(path.with_suffix(".json").read_text())
     except (OSError, ValueError):
         return {}
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Who read a program: its engines ('recording' for recorded items), and why the preferred
+    voice did not (None: it did)."""
+
+    engines: str
+    fallback: str | None
+
+
+def voice_of(items: list[dict]) -> Voice:
+    """The voice of a program from its render record's ITEMS."""
+    engines = sorted({e for i in items for e in str(i.get("engine") or "").split("+") if e})
+    reasons = sorted({r for i in items for r in i.get("fallbacks") or []})
+    return Voice("+".join(engines), "; ".join(reasons) or None)
 
 
 @dataclass

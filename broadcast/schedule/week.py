@@ -91,12 +91,16 @@ def load(station: Station, schedules: Path | None = None) -> StationPlan:
     broken: dict[str, list[InputError]] = {}
     for problem in scripts.problems:
         broken.setdefault(_script_id(Path(problem.path)), []).append(problem)
+    for item in scripts.items:
+        if item.needs_recording:                      # no voice reads it: left out like a broken script
+            broken[item.id] = [item.recording_error()]
+    items = [i for i in scripts.items if not i.needs_recording]
     conn = db.connect(station.db_path)
     try:
         entries, refused, _listed = queue.load(conn)
     finally:
         conn.close()
-    return StationPlan(schedule, scripts.items, entries, station_timing(station), station.approval.required,
+    return StationPlan(schedule, items, entries, station_timing(station), station.approval.required,
                        (station, _stat(station.cache_dir / "durations.json")), broken, tuple(refused))
 
 

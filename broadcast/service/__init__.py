@@ -6,7 +6,7 @@ audio never imports the audio stack."""
 
 import importlib
 
-MODULES = ("approval", "dashboard", "intake", "library", "lexicon", "listen", "playout", "publish", "reading", "records", "relays", "render", "scripts", "settings",
+MODULES = ("approval", "dashboard", "intake", "library", "lexicon", "listen", "playout", "publish", "reading", "recording", "records", "relays", "render", "scripts", "settings",
            "station", "uploads", "users",
            "voices", "week")
 

@@ -51,6 +51,8 @@ def submit(station: Station, script_id: str, user: str, now: dt.datetime) -> New
         raise ApprovalError(_("{id}: the item is already approved").format(id=script_id),
                             _("editing the item sends it back to Awaiting approval"))
     _looked_at(item)
+    if item.needs_recording:
+        raise item.recording_error()
     review = Review("submitted", user, now.isoformat(timespec="seconds"))
     source = replace(item.source, reviewed=True) if item.source else None     # sending it is reading it
     return _write(station, item, replace(Draft.from_item(item), review=review, source=source), user, now, "item.submit")
@@ -72,6 +74,8 @@ def approve(station: Station, script_id: str, user: str, now: dt.datetime) -> Ne
     if item.is_approved:
         return item
     _looked_at(item)
+    if item.needs_recording:
+        raise item.recording_error()
     author = item.written_by or (item.review.by if item.review else None)
     if author == user and not station.approval.self_approval:
         raise ApprovalError(_("{id}: {user} wrote this item and cannot approve it").format(id=script_id, user=user),

@@ -21,6 +21,7 @@ from broadcast.records import asrun
 from broadcast.records.asrun import STATUS_LABELS, Row
 from broadcast.schedule import week
 from broadcast.schedule.plan import Occurrence
+from broadcast.service.fallback import FallbackVoice, fallback_voices, program_key
 from broadcast.service.voices import list_voices
 from broadcast.station import db, salvage
 from broadcast.station.settings import Station
@@ -56,6 +57,7 @@ class TodayProgram:
     items: tuple[str, ...]
     statuses: tuple[str, ...]        # per zone: as-run status; "planned" before it airs, "unlogged" after
     notes: tuple[str, ...]
+    fallback_voice: str = ""         # why a fallback voice reads it ("": the preferred voice does)
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,25 @@ def dashboard(station: Station, now: dt.datetime) -> Dashboard:
         states.append(ZoneState(zone_id, zone.name, playing.get(zone_id), upcoming, zone.group))
     titles = {i.id: i.title for i in loaded.items}
     relays = {r.id: r.name for r in station.relays}
-    return Dashboard(now, states, _today(occurrences, latest, zones, titles, now, relays),
-                     _refused(refused) + _alerts(station, loaded, recent, now, alive),
+    voices = fallback_voices(station, loaded, [o for o in occurrences if o.start > now])
+    return Dashboard(now, states, _today(occurrences, latest, zones, titles, now, relays, voices),
+                     _refused(refused) + _voice_alerts(voices, now) + _alerts(station, loaded, recent, now, alive),
                      alive)
+
+
+def _voice_alerts(voices: dict[tuple, FallbackVoice], now: dt.datetime) -> list[Alert]:
+    """One alert per program a fallback voice reads (at its first airing): never a worse voice silently."""
+    alerts = []
+    for voice in sorted({v.key(): v for v in voices.values()}.values(), key=lambda v: v.first):
+        text = _("Fallback voice: {time} {slot} is read by {engines}").format(
+            time=f"{voice.first:%H:%M %d/%m/%Y}", slot=voice.slot, engines=voice.engines)
+        if voice.retry_until > now:
+            hint = _("the preferred voice failed ({reason}); it is tried again until {time}").format(
+                reason=voice.reason, time=f"{voice.retry_until:%H:%M %d/%m/%Y}")
+        else:
+            hint = _("the preferred voice failed ({reason}); it airs with the fallback voice").format(reason=voice.reason)
+        alerts.append(Alert("warning", text, hint))
+    return alerts
 
 
 def _refused(error: BroadcastError | None) -> list[Alert]:
@@ -108,7 +126,8 @@ def _refused(error: BroadcastError | None) -> list[Alert]:
                   str(error))]
 
 
-def _today(occurrences, latest, zones, titles, now: dt.datetime, relays: dict[str, str]) -> list[TodayProgram]:
+def _today(occurrences, latest, zones, titles, now: dt.datetime, relays: dict[str, str],
+           voices: dict) -> list[TodayProgram]:
     today = now.date()
     groups: dict[tuple, list[Occurrence]] = {}
     for occ in occurrences:
@@ -122,8 +141,18 @@ def _today(occurrences, latest, zones, titles, now: dt.datetime, relays: dict[st
                                 (_("Relay: {name}").format(name=relays.get(relay.source, relay.source)),) if relay
                                 else tuple(titles.get(i.script, i.script) for i in program.items),
                                 tuple(r.status if r else unlogged for r in rows),
-                                tuple(sorted({n for r in rows if r for n in (r.error, r.note) if n}))))
+                                tuple(sorted({n for r in rows if r for n in (r.error, r.note) if n})),
+                                _fallback_of(voices, group[0], rows)))
     return out
+
+
+def _fallback_of(voices: dict, occ: Occurrence, rows: list[Row | None]) -> str:
+    """Why a fallback voice read (or reads) this program: from its as-run row once aired, else its render."""
+    aired = next((r for r in rows if r is not None and r.voice_fallback), None)
+    if aired is not None:
+        return aired.voice_fallback
+    voice = voices.get(program_key(occ))
+    return voice.reason if voice else ""
 
 
 def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive: bool) -> list[Alert]:

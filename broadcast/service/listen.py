@@ -155,6 +155,13 @@ def add_recording(station: Station, data: bytes, name: str, by: str | None, now:
     return add(station, data, name, by, now)
 
 
+def record_item(station: Station, item_id: str, source: Path, name: str, by: str | None, now: dt.datetime):
+    """Thu âm: the reading in SOURCE cleaned and made the item's audio, here with the audio stack."""
+    from broadcast.service.recording import record_item as record
+
+    return record(station, item_id, source, name, by, now)
+
+
 def episode_file(station: Station, item_id: str) -> Path:
     """The website's MP3 of a published item (rendered here, with the audio stack)."""
     from broadcast.service.publish import episode_audio

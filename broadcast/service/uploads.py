@@ -24,12 +24,20 @@ def store_audio(station: Station, data: bytes, original_name: str, now: dt.datet
     return target
 
 
+def too_large(station: Station, size: int, name: str) -> InputError | None:
+    """The refusal of an upload of SIZE bytes over the console's cap (checked before it is read
+    when its length is declared, and as it arrives otherwise)."""
+    if size <= station.console.upload_mb * 1024 * 1024:
+        return None
+    return InputError(name, None, None, _("the file is too large ({mb:.1f} MB)").format(mb=size / 1024 / 1024),
+                      _("at most {mb:g} MB; shorten it or compress it (MP3)").format(mb=station.console.upload_mb))
+
+
 def decode_upload(station: Station, data: bytes, original_name: str, now: dt.datetime) -> Speech:
     """DATA checked (size cap, decodable, long enough) and decoded: mono at the station's rate."""
-    cap = int(station.console.upload_mb * 1024 * 1024)
-    if len(data) > cap:
-        raise InputError(original_name, None, None, _("the file is too large ({mb:.1f} MB)").format(mb=len(data) / 1024 / 1024),
-                         _("at most {mb:g} MB; shorten it or compress it (MP3)").format(mb=station.console.upload_mb))
+    refusal = too_large(station, len(data), original_name)
+    if refusal is not None:
+        raise refusal
     if not data:
         raise InputError(original_name, None, None, _("the file is empty"), _("choose the audio file again"))
     folder = station.uploads_dir

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -29,6 +29,7 @@ class WeekPlan:
     rows: list[ShowRow]
     check: CheckReport
     hidden: tuple[InputError, ...] = ()      # scripts left out of the plan: each one's error
+    fallback_voices: dict = field(default_factory=dict)   # (day, HH:MM, slot, items) -> why a fallback voice reads it
 
     @property
     def last_day(self) -> dt.date:
@@ -60,10 +61,14 @@ def check_week(station: Station, spec: str | None, today: dt.date) -> CheckRepor
 
 def plan_week(station: Station, spec: str | None, today: dt.date) -> WeekPlan:
     """The week's programs (one row per slot and program) and the checks, from one load."""
+    from broadcast.service.fallback import fallback_voices
+
     start, end = window(spec, today)
     loaded = week.load(station)
+    voices = fallback_voices(station, loaded, loaded.occurrences(start, end))
+    marked = {(when.date(), f"{when:%H:%M}", slot, items): v.reason for (when, slot, items), v in voices.items()}
     return WeekPlan(start, end, week.show_plan(loaded, start, end), week.check_plan(loaded, start, end),
-                    tuple(loaded.hidden))
+                    tuple(loaded.hidden), marked)
 
 
 def queue_add(station: Station, script: str, now: dt.datetime, slot: str | None = None,

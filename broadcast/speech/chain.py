@@ -51,15 +51,19 @@ class SpeechService:
         """True if some engine's rendering of TEXT is in the cache (nothing is read)."""
         return any(self.cache.path(self._key(e, text, voice)[0]).exists() for e in self.engines)
 
-    def cached(self, text: str, voice: str | None = None, prefer: str | None = None) -> tuple[str, Path] | None:
-        """(engine, cached file) that `speak` would read TEXT from, or None when it would synthesize:
-        nothing is read or synthesized here."""
+    def cached(self, text: str, voice: str | None = None,
+               prefer: str | None = None) -> tuple[str, Path, list[str]] | None:
+        """(engine, cached file, why the engines before it were passed over) that `speak` would read
+        TEXT from, or None when it would synthesize: nothing is read or synthesized here."""
+        reasons: list[str] = []
         for engine in self._order(prefer):
             path = self.cache.path(self._key(engine, text, voice)[0])
             if path.exists():
-                return engine.name, path
-            if self._available(engine):
+                return engine.name, path, reasons
+            availability = self._available(engine)
+            if availability:
                 return None
+            reasons.append(f"{engine.name}: {availability.reason}")
         return None
 
     def cache_file(self, text: str, voice: str | None, engine_name: str) -> Path:

@@ -138,6 +138,10 @@ MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
         "ALTER TABLE asrun ADD COLUMN relayed_seconds REAL",
         "ALTER TABLE asrun ADD COLUMN gaps TEXT",
     )),
+    ("0014_26_asrun_voice", (       # who read the program, and why not the preferred voice (NULL: it did)
+        "ALTER TABLE asrun ADD COLUMN voice TEXT",
+        "ALTER TABLE asrun ADD COLUMN voice_fallback TEXT",
+    )),
 ]
 
 

@@ -92,6 +92,8 @@ class PlayoutSettings:
     icecast_bitrate: str = "64k"
     icecast_keepalive: str = "silence"                # silence | standby: what the mount carries between programs
     keep_aired_days: int = 90        # aired program audio kept for "Nghe lại" (listen back), then pruned
+    retry_preferred_until: float = 2.0   # hours before airtime a program voiced by a fallback engine
+                                         # stops being retried with the preferred one
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class ApprovalSettings:
 class ConsoleSettings:
     session_hours: float = 12.0      # a sign-in lasts this long without use
     upload_mb: float = 50.0          # largest audio file the console takes
+    record_minutes: float = 20.0     # longest reading recorded (Thu âm) for one item
     secure_cookies: bool = False     # set true when the console is served over HTTPS
     public_url: str | None = None    # the public pages' address in the podcast feed, e.g. https://minhduc.gov.vn
                                      # (never the request's Host header); unset: this console's own address
@@ -202,6 +205,7 @@ RANGES = {
     ("playout", "grace"): (0, 3600), ("playout", "render_ahead"): (0, 168), ("playout", "render_timeout"): (0, 3600),
     ("playout", "catch_up_days"): (0, 366), ("playout", "keep_aired_days"): (1, 3650),
     ("console", "session_hours"): (0.1, 24 * 90), ("console", "upload_mb"): (1, 2000),
+    ("console", "record_minutes"): (0.5, 180), ("playout", "retry_preferred_until"): (0, 168),
 }
 
 

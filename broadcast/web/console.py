@@ -37,15 +37,21 @@ class Console:
     tasks: set = field(default_factory=set)       # work started for a page that returned at once
     _seen: tuple | None = None
 
+    def __post_init__(self) -> None:
+        self._seen = self._stat()           # as loaded: a change before the first page is read too
+
+    def _stat(self) -> tuple | None:
+        try:
+            st = (self.loaded.root / STATION_FILE).stat()
+            return st.st_mtime_ns, st.st_size
+        except OSError:
+            return None
+
     @property
     def station(self) -> Station:
         """The station's settings, read again when station.yaml changes (saved in Cài đặt or by hand);
         a file that no longer reads keeps the last good settings (and the error is logged)."""
-        try:
-            st = (self.loaded.root / STATION_FILE).stat()
-            seen = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            seen = None
+        seen = self._stat()
         if seen != self._seen:
             if self._seen is not None:
                 try:
@@ -74,6 +80,7 @@ NOTICES = {"luu": N_("Saved."), "gui-duyet": N_("Sent for approval."), "duyet": 
            "xoa": N_("The item was deleted (its old versions stay in the history)."), "dang-xuat": N_("Signed out."),
            "nguoi-dung": N_("User updated."), "lich": N_("Added to the schedule."), "bo-lich": N_("Removed from the schedule."),
            "thu-loa": N_("The test tone was played."),
+           "thu-am": N_("The recording was cleaned and is now the item's audio."),
            "cach-doc": N_("The reading was added: every news item is read that way from now on."),
            "nhap": N_("The chosen items were saved as drafts (Nháp).")}
 

@@ -30,6 +30,8 @@ class LogLine:
     reason: str
     row_id: int
     audio: str                       # "kept", "pruned" or "" (nothing aired)
+    voice: str = ""                  # who read it
+    voice_fallback: str = ""         # why not the preferred voice
 
 
 async def listing(request: Request) -> Response:
@@ -52,7 +54,8 @@ async def listing(request: Request) -> Response:
     found = await run_in_threadpool(service.records.as_run, c.station, query, SHOWN)
     lines = [LogLine(fmt.moment(r.scheduled), zones.get(r.zone, r.zone), r.slot, fmt.airing(r.status),
                      r.status, fmt.mmss(r.played_seconds), _relay_items(r) or ", ".join(i.title for i in r.items),
-                     "; ".join(x for x in (r.error, r.note, r.late_note) if x), r.id, _audio_state(r))
+                     "; ".join(x for x in (r.error, r.note, r.late_note) if x), r.id, _audio_state(r),
+                     r.voice or "", r.voice_fallback or "")
              for r in found.rows]
     return c.render(request, "asrun.html", lines=lines, total=found.total, first=fmt.date(first),
                     last=fmt.date(last), zone=zone or "", status=status or "", zones=list(zones.items()),

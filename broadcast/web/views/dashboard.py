@@ -34,6 +34,7 @@ class ProgramLine:
     state: str
     state_class: str
     notes: str
+    fallback_voice: str = ""         # why a fallback voice reads it
 
 
 def relay_state(row) -> str:
@@ -73,7 +74,7 @@ def view_of(d: Dashboard) -> dict:
         trouble = any(s in ("missed", "failed", "interrupted", "fallback", "unlogged") for s in states)
         today.append(ProgramLine(fmt.time(p.start), p.slot, ", ".join(p.zones), ", ".join(p.items) or _("(empty)"),
                                  state, "trouble" if trouble else ("done" if states == ["completed"] else ""),
-                                 "; ".join(p.notes)))
+                                 "; ".join(p.notes), p.fallback_voice))
     return {"zones": zones, "today": today, "alerts": d.alerts, "daemon_alive": d.daemon_alive,
             "updated": fmt.moment(d.now), "day": fmt.weekday_date(d.now.date())}
 

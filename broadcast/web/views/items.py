@@ -20,7 +20,7 @@ from starlette.responses import (
 from broadcast import service
 from broadcast.errors import InputError, ScriptErrors
 from broadcast.i18n import _
-from broadcast.news.scripts import OPEN_ENDED, PRIORITIES, NewsItem
+from broadcast.news.scripts import LANGUAGES, OPEN_ENDED, PRIORITIES, NewsItem
 from broadcast.service.approval import LABELS as ITEM_LABELS
 from broadcast.service.scripts import Draft
 from broadcast.web import format as fmt
@@ -29,7 +29,7 @@ from broadcast.web.console import console
 from broadcast.web.permissions import allowed
 
 FIELDS = {"id": "id", "title": "title", "topic": "topic", "valid_from": "valid_from",
-          "valid_until": "valid_until", "priority": "priority", "voice": "voice", "body": "body"}
+          "valid_until": "valid_until", "priority": "priority", "voice": "voice", "language": "language", "body": "body"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,8 @@ def _draft(form, item_id: str) -> tuple[Draft | None, dict[str, str]]:
         return None, errors
     return Draft(id=item_id, title=str(form.get("title", "")).strip(), topic=str(form.get("topic", "")),
                  valid_from=dates["valid_from"], valid_until=dates["valid_until"], body=str(form.get("body", "")),
-                 priority=priority, voice=str(form.get("voice") or "") or None), {}
+                 priority=priority, voice=str(form.get("voice") or "") or None,
+                 language=str(form.get("language") or "").strip()[:60] or None), {}
 
 
 def _field_errors(problems: list[InputError], body_line: int | None) -> dict[str, str]:
@@ -110,6 +111,8 @@ def _line_notes(c, item: NewsItem | None, text: str) -> tuple[list[str], list[tu
         for w in service.scripts.lint_scripts(c.station, [item.path]).warnings:
             if w.field == _("body"):
                 notes.append(_("Line {line}: {problem} – {hint}").format(line=w.line - item.body_line + 1, problem=w.problem, hint=w.hint))
+    if item is not None and item.language is not None:
+        return notes, []                            # another language: read by a person, not spelled
     return notes, service.reading.unknown_words(c.station, text)
 
 
@@ -142,7 +145,7 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
     return c.render(
         request, "item_form.html", status_code, item=item, draft=draft, errors=errors or {}, reading=reading,
         is_new=item is None, topics=[(t.code, t.label) for t in c.station.topics],
-        priorities=fmt.choices(fmt.PRIORITY), voices=voices, state=fmt.item_status(state), state_code=state,
+        priorities=fmt.choices(fmt.PRIORITY), voices=voices, languages=LANGUAGES, state=fmt.item_status(state), state_code=state,
         actions=actions, can_return=item is not None and allowed(role, "approve") and state != "draft",
         can_write=allowed(role, "write"),
         valid_from=fmt.date(draft.valid_from) if draft else "",

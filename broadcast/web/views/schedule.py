@@ -28,6 +28,7 @@ class Cell:
     over: bool
     zones: str                       # "" when it airs on every zone of the week's slot
     relay: str = ""                  # a relay: the source's name ("VOV1 – Thời sự")
+    fallback_voice: str = ""         # why a fallback voice reads it ("": the preferred voice)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def _zones_label(zones: tuple[str, ...], every: set[str], names: dict[str, str],
 
 def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]], titles: dict[str, str],
          slot_titles: dict[str, str], wanted: set[str] | None, weekly: frozenset[str] = frozenset(),
-         problems: dict[str, list[str]] | None = None, relay_names: dict[str, str] | None = None) -> list[GridRow]:
+         problems: dict[str, list[str]] | None = None, relay_names: dict[str, str] | None = None,
+         voices: dict | None = None) -> list[GridRow]:
     """The week as slots x days; with WANTED zones, only the programs that air on one of them."""
     by_slot: dict[tuple[str, str], list[list[Cell]]] = {}
     every = set(names)
@@ -68,7 +70,8 @@ def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]
         days[(r.day - start).days].append(Cell(
             tuple(titles.get(i, i) for i in r.items) or (_("(empty)"),), mmss(r.seconds),
             _("over by {time}").format(time=mmss(r.seconds - r.length)) if r.seconds > r.length
-            else _("{time} free").format(time=mmss(r.length - r.seconds)), r.seconds > r.length, _zones_label(r.zones, every, names, groups)))
+            else _("{time} free").format(time=mmss(r.length - r.seconds)), r.seconds > r.length, _zones_label(r.zones, every, names, groups),
+            fallback_voice=(voices or {}).get((r.day, r.time, r.slot, r.items), "")))
     return [GridRow(time, slot, slot_titles.get(slot, slot), slot in weekly, tuple(tuple(d) for d in days),
                     tuple((problems or {}).get(slot, ())))
             for (time, slot), days in by_slot.items()]
@@ -109,7 +112,7 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
         found.setdefault((p.field or "").split(".")[0], []).append(p.problem + (f" – {p.hint}" if p.hint else ""))
     rows = grid(plan.rows, plan.start, zones, groups, titles, slot_titles, wanted,
                 frozenset(s.id for s in all_slots if not s.is_event), found,
-                {r.id: r.name for r in c.station.relays})
+                {r.id: r.name for r in c.station.relays}, plan.fallback_voices)
     days = [fmt.weekday_date(plan.start + dt.timedelta(days=n)) for n in range(7)]
     queued = [QueueLine(q.entry.id, q.entry.priority == "priority", titles.get(q.entry.script, q.entry.script), q.entry.slot or _("next slot"),
                         fmt.date(q.entry.date), zones.get(q.entry.zone, q.entry.zone) if q.entry.zone else _("all zones"),
