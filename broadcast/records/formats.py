@@ -13,7 +13,8 @@ from pathlib import Path
 
 from broadcast.files import atomic_path
 from broadcast.i18n import _
-from broadcast.records.report import Report, hms
+from broadcast.present import hms, percent, summary_lines
+from broadcast.records.report import Report
 from broadcast.station.settings import Station
 
 FORMATS = ("table", "csv", "html", "docx")
@@ -23,24 +24,6 @@ STATUS_VI = {"completed": "phát trọn vẹn", "interrupted": "bị ngắt", "f
 
 def title(station: Station, report: Report) -> str:
     return f"Kết quả thông tin, tuyên truyền cải cách hành chính {report.period.label}"
-
-
-def _percent(x: float) -> str:
-    return f"{100 * x:.1f}".replace(".", ",") + "%"
-
-
-def summary_lines(report: Report) -> list[tuple[str, str]]:
-    return [
-        ("Số buổi phát (lượt theo cụm loa)", str(report.broadcasts)),
-        ("Tổng thời lượng phát (chương trình, kể cả nhạc hiệu)", hms(report.airtime)),
-        ("Số lượt tin, bài đã phát", str(report.item_airings)),
-        ("Số tin, bài khác nhau", str(report.distinct_items)),
-        ("Số buổi theo lịch", str(report.scheduled)),
-        ("Số buổi theo lịch đã phát", str(report.aired_scheduled)),
-        ("Tỷ lệ hoàn thành", _percent(report.completion)),
-        ("Số lần phát khẩn cấp", str(report.emergencies)),
-        ("Số buổi phát trễ quá 5 giây", str(report.late)),
-    ]
 
 
 # ---------------------------------------------------------------- table
@@ -289,7 +272,7 @@ def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> N
               [[report.zone_name(z.zone), z.broadcasts, hms(z.seconds)] for z in report.zones], (95, 30, 40))
         para("5. Theo lịch và đã phát", bold=True)
         para(f"Theo lịch có {report.scheduled} buổi; đã phát {report.aired_scheduled} buổi, đạt "
-             f"{_percent(report.completion)}.")
+             f"{percent(report.completion)}.")
         if report.reasons:
             table(["Tình trạng", "Số lần", "Nguyên nhân"],
                   [[STATUS_VI.get(s, s), n, reason] for s, reason, n in report.reasons], (35, 20, 110))

@@ -6,9 +6,9 @@ audio never imports the audio stack."""
 
 import importlib
 
-MODULES = ("approval", "dashboard", "library", "lexicon", "listen", "playout", "publish", "reading", "records", "render", "scripts", "settings",
+MODULES = ("approval", "dashboard", "library", "lexicon", "listen", "playout", "publish", "reading", "records", "render", "scripts", "sessions", "settings",
            "station", "uploads", "users",
-           "voices", "week")
+           "voices", "worker", "week")
 
 
 def __getattr__(name: str):

@@ -9,13 +9,12 @@ import datetime as dt
 from dataclasses import replace
 
 from broadcast.errors import BroadcastError
-from broadcast.i18n import N_, _
+from broadcast.i18n import _
 from broadcast.news.scripts import Approval, NewsItem, Review
 from broadcast.service.scripts import Draft, find, write_draft
 from broadcast.service.users import list_users, log_action
 from broadcast.station.settings import Station
 
-LABELS = {"draft": N_("Draft"), "pending": N_("Awaiting approval"), "approved": N_("Approved")}   # shown with _()
 WRITERS = {"editor", "approver", "admin"}
 APPROVERS = {"approver", "admin"}
 

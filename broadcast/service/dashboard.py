@@ -17,7 +17,8 @@ from broadcast.playout import lastgood
 from broadcast.playout import status as daemon_status
 from broadcast.playout.outputs import make_player
 from broadcast.records import asrun
-from broadcast.records.asrun import STATUS_LABELS, Row
+from broadcast.present import STATUS_LABELS
+from broadcast.records.asrun import Row
 from broadcast.schedule import week
 from broadcast.schedule.plan import Occurrence
 from broadcast.service.voices import list_voices

@@ -15,6 +15,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from broadcast.files import atomic_path
 from broadcast.news.scripts import NewsItem
 from broadcast.records import asrun
 from broadcast.service.approval import status
@@ -101,3 +102,9 @@ def feed(station: Station, base_url: str, sizes: dict[str, int]) -> str:
             "<podcast:locked>no</podcast:locked>"
             + "".join(entries) + "</channel></rss>\n")
 
+
+
+def write_file(path: Path, text: str) -> None:
+    """One page of the exported website, written whole or not at all."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, "utf-8")

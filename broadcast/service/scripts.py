@@ -21,6 +21,7 @@ from broadcast.i18n import _
 from broadcast.news.lint import check_news, validity_warnings
 from broadcast.news.scripts import (
     OPEN_ENDED,
+    PRIORITIES,
     Approval,
     CheckResult,
     NewsItem,

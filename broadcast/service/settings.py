@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from broadcast.errors import InputError
 from broadcast.i18n import _
 from broadcast.service.users import log_action
-from broadcast.station.settings import STATION_FILE, Station, edit_station
+from broadcast.station.settings import ENGINE_NAMES, STATION_FILE, Station, edit_station
+
+__all__ = ["ENGINE_NAMES", "StationInfo", "station_info", "update_station_info"]
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from starlette.templating import Jinja2Templates
 from broadcast import i18n, service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
-from broadcast.station.settings import Station
-from broadcast.web import csrf, sessions
+from broadcast.service.station import Station
+from broadcast.service import sessions
+from broadcast.web import csrf
 from broadcast.web.console import Console, console
 from broadcast.web.permissions import PUBLIC, allowed
 from broadcast.web.views import (  # one module a page

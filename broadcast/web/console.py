@@ -14,7 +14,7 @@ from starlette.templating import Jinja2Templates
 
 from broadcast.errors import BroadcastError
 from broadcast.i18n import N_, _, language
-from broadcast.station.settings import STATION_FILE, Station, load_station
+from broadcast.service.station import STATION_FILE, Station, load_station
 from broadcast.web.permissions import allowed
 from broadcast.web.worker import RenderWorker
 

@@ -9,10 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.i18n import _
 from broadcast.service.records import STATUSES, LogQuery
-from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 SHOWN = 200                 # newest rows on the page; CSV export (Console II) has them all

@@ -13,10 +13,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
-from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 log = logging.getLogger("broadcast.web")

@@ -19,13 +19,12 @@ from starlette.responses import (
     StreamingResponse,
 )
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.errors import InputError, ScriptErrors
 from broadcast.i18n import _
-from broadcast.news.scripts import OPEN_ENDED, PRIORITIES, NewsItem
-from broadcast.service.approval import LABELS as ITEM_LABELS
-from broadcast.service.scripts import Draft
-from broadcast.web import format as fmt
+from broadcast.present import ITEM_LABELS
+from broadcast.service.scripts import OPEN_ENDED, PRIORITIES, Draft, NewsItem
 from broadcast.web import streaming
 from broadcast.web.console import console
 from broadcast.web.permissions import allowed

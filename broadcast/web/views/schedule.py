@@ -9,11 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import WEEKDAYS, _, ngettext
-from broadcast.schedule.checks import mmss
-from broadcast.web import format as fmt
 from broadcast.web.console import console
 from broadcast.web.permissions import allowed
 
@@ -60,9 +59,9 @@ def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]
             continue
         days = by_slot.setdefault((r.time, r.slot), [[] for _ in range(7)])
         days[(r.day - start).days].append(Cell(
-            tuple(titles.get(i, i) for i in r.items) or (_("(empty)"),), mmss(r.seconds),
-            _("over by {time}").format(time=mmss(r.seconds - r.length)) if r.seconds > r.length
-            else _("{time} free").format(time=mmss(r.length - r.seconds)), r.seconds > r.length, _zones_label(r.zones, every, names, groups)))
+            tuple(titles.get(i, i) for i in r.items) or (_("(empty)"),), fmt.mmss(r.seconds),
+            _("over by {time}").format(time=fmt.mmss(r.seconds - r.length)) if r.seconds > r.length
+            else _("{time} free").format(time=fmt.mmss(r.length - r.seconds)), r.seconds > r.length, _zones_label(r.zones, every, names, groups)))
     return [GridRow(time, slot, slot_titles.get(slot, slot), slot in weekly, tuple(tuple(d) for d in days),
                     tuple((problems or {}).get(slot, ())))
             for (time, slot), days in by_slot.items()]

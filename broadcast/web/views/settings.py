@@ -10,12 +10,12 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
+from broadcast.service.settings import ENGINE_NAMES
 from broadcast.service.users import ROLES
-from broadcast.station.settings import ENGINE_NAMES
-from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 

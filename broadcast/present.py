@@ -1,15 +1,18 @@
-"""How the console shows dates, times and states: dd/mm/yyyy, Thứ Hai … Chủ Nhật, 24-hour time,
-and the Vietnamese name of every status. Views turn records into display values with these, so
-the templates hold no logic."""
+"""Presentation, shared by every front end (CLI, web console) and the report documents: dates
+dd/mm/yyyy, weekdays Thứ Hai … Chủ Nhật, 24-hour time, durations, numbers grouped the Vietnamese
+way, and the Vietnamese name of every status, priority, role and voice. Front ends import only
+the service layer and this module; views turn records into display values with it, so the
+templates hold no logic. Imports nothing of the stages."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from broadcast.i18n import N_, _, weekday
-from broadcast.records.asrun import STATUS_LABELS
-from broadcast.service.approval import LABELS as ITEM_LABELS
 
+STATUS_LABELS = {"completed": N_("Aired in full"), "interrupted": N_("Interrupted"), "failed": N_("Failed"),
+                 "missed": N_("Missed"), "fallback": N_("Aired standby audio"), "playing": N_("Playing")}   # shown with _()
+ITEM_LABELS = {"draft": N_("Draft"), "pending": N_("Awaiting approval"), "approved": N_("Approved")}   # shown with _()
 AIRING = {**STATUS_LABELS, "planned": N_("Waiting to air"), "unlogged": N_("Not seen airing")}
 PRIORITY = {"normal": N_("Normal"), "priority": N_("Priority"), "emergency": N_("Emergency")}
 
@@ -58,10 +61,42 @@ def iso_moment(text: str | None) -> str:
 
 
 def mmss(seconds: float | None) -> str:
+    """3:05 (minutes:seconds), -0:12 when negative, "" for none."""
     if seconds is None:
         return ""
-    whole = int(round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
+    sign, whole = ("-" if seconds < 0 else ""), abs(int(round(seconds)))
+    return f"{sign}{whole // 60}:{whole % 60:02d}"
+
+
+def hms(seconds: float) -> str:
+    """1:02:05 (hours:minutes:seconds)."""
+    total = int(round(seconds))
+    return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def number(n: int) -> str:
+    """1.527: thousands grouped with a dot, the Vietnamese way."""
+    return f"{n:,}".replace(",", ".")
+
+
+def percent(x: float) -> str:
+    """0.875 -> 87,5% (decimal comma)."""
+    return f"{100 * x:.1f}".replace(".", ",") + "%"
+
+
+def summary_lines(report) -> list[tuple[str, str]]:
+    """The report's headline figures (a records.report.Report), as (label, value) in Vietnamese."""
+    return [
+        ("Số buổi phát (lượt theo cụm loa)", number(report.broadcasts)),
+        ("Tổng thời lượng phát (chương trình, kể cả nhạc hiệu)", hms(report.airtime)),
+        ("Số lượt tin, bài đã phát", number(report.item_airings)),
+        ("Số tin, bài khác nhau", number(report.distinct_items)),
+        ("Số buổi theo lịch", number(report.scheduled)),
+        ("Số buổi theo lịch đã phát", number(report.aired_scheduled)),
+        ("Tỷ lệ hoàn thành", percent(report.completion) if report.scheduled else "không có buổi nào theo lịch"),
+        ("Số lần phát khẩn cấp", number(report.emergencies)),
+        ("Số buổi phát trễ quá 5 giây", number(report.late)),
+    ]
 
 
 def parse_date(text: str | None) -> dt.date | None:
