@@ -7,6 +7,7 @@ templates hold no logic. Imports nothing of the stages."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from broadcast.i18n import N_, _, weekday
 
@@ -134,6 +135,48 @@ AUDIT = {"sign-in": N_("Signed in"), "sign-in.failed": N_("Wrong password"), "si
 
 def audit_action(code: str) -> str:
     return _(AUDIT[code]) if code in AUDIT else code
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A failure as the officer reads it: what happened and what to do, in her words; the system's
+    own text (PulseAudio, ffmpeg, a traceback) only as DETAILS, folded under "Chi tiết kỹ thuật"."""
+
+    text: str
+    hint: str = ""
+    details: str = ""
+
+
+SYSTEM_PROBLEMS = (   # (words in the system's text, what happened, what to do), first match wins
+    (("pa_context_connect", "Connection refused", "Connection failure", "pulseaudio", "pactl"),
+     N_("The station PC's sound system did not answer, so nothing reached the loudspeakers"),
+     N_("check that the station PC is on and its sound cable is plugged in, then try again; if it happens "
+        "again, restart the station PC")),
+    (("No space left",), N_("The station PC's disk is full"), N_("delete old files in cache/ or out/, then try again")),
+    (("timed out", "Timeout", "timeout"), N_("The device did not answer in time"),
+     N_("check the cable or the network to the loudspeakers, then try again")),
+    (("Name or service not known", "Network is unreachable", "No route to host", "Temporary failure in name"),
+     N_("The network connection failed"), N_("check the station's network or internet connection, then try again")),
+    (("Permission denied",), N_("The station PC refused access to a file or device"),
+     N_("ask the station's administrator to check the permissions")),
+    (("No such file", "not found"), N_("A file needed for this is missing"),
+     N_("prepare it again; if it happens again, ask the station's administrator")),
+)
+
+
+def explain(raw: str | None, text: str = "", hint: str = "") -> Problem:
+    """RAW (an error from the system) as a Problem: TEXT and HINT when given, else the sentence for
+    the kind of failure RAW shows, else a general one; RAW itself goes under the details."""
+    raw = (raw or "").strip()
+    if not text:
+        for words, said, todo in SYSTEM_PROBLEMS:
+            if any(w in raw for w in words):
+                text, hint = _(said), hint or _(todo)
+                break
+        else:
+            text = _("Something went wrong")
+            hint = hint or _("try again; if it happens again, show the technical details to the station's administrator")
+    return Problem(text, hint, raw)
 
 
 def error_text(exc) -> str:

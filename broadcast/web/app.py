@@ -4,6 +4,7 @@ passes (session, role, CSRF), security headers, and the one place errors become 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,10 +21,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from broadcast import i18n, service
+from broadcast import present as fmt
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
-from broadcast.service.station import Station
 from broadcast.service import sessions
+from broadcast.service.station import Station
 from broadcast.web import csrf
 from broadcast.web.console import Console, console
 from broadcast.web.permissions import PUBLIC, allowed
@@ -42,6 +44,7 @@ from broadcast.web.views import (  # one module a page
     website,
 )
 
+log = logging.getLogger("broadcast.web")
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -92,6 +95,14 @@ async def _csrf_ok(request: Request, c: Console) -> bool:
 async def broadcast_error(request: Request, exc: BroadcastError) -> Response:
     """The one place an error becomes a page: what went wrong and what to do, in Vietnamese."""
     return console(request).render(request, "error.html", 400, message=exc.message, hint=exc.hint or "")
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """A fault in the console itself: said in Vietnamese; the system's words only folded away."""
+    log.exception("page %s failed", request.url.path)
+    problem = fmt.explain(f"{type(exc).__name__}: {exc}")
+    return console(request).render(request, "error.html", 500, message=problem.text, hint=problem.hint,
+                                   details=problem.details)
 
 
 class ResponseHeaders:
@@ -149,6 +160,7 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         page("/tin-bai/{item_id}/duyet", approval.approve, "approve", ("POST",)),
         page("/tin-bai/{item_id}/tra-lai", approval.send_back, "approve", ("POST",)),
         page("/phat-khan-cap", emergency.form, "emergency", ("GET", "POST")),
+        page("/phat-khan-cap/{run_id}", emergency.status, "emergency"),
         page("/lich-phat", schedule.week, "view"),
         page("/lich-phat/them", schedule.add, "write", ("POST",)),
         page("/lich-phat/thu-tu/{entry_id:int}", schedule.move, "write", ("POST",)),
@@ -184,7 +196,7 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         yield
         console_state.worker.stop()
 
-    app = Starlette(routes=routes, exception_handlers={BroadcastError: broadcast_error},
+    app = Starlette(routes=routes, exception_handlers={BroadcastError: broadcast_error, 500: unexpected_error},
                     middleware=[Middleware(ResponseHeaders)], lifespan=lifespan)
     app.state.console = console_state
     return app

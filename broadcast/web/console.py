@@ -32,6 +32,7 @@ class Console:
     templates: Jinja2Templates
     stream_seconds: float = 600.0    # a live page's stream ends after this; the browser reconnects
     worker: RenderWorker = field(default_factory=RenderWorker)
+    emergencies: dict = field(default_factory=dict)    # run id -> the emergency this console started
     _seen: tuple | None = None
 
     @property
@@ -67,7 +68,7 @@ class Console:
 
 
 NOTICES = {"luu": N_("Saved."), "gui-duyet": N_("Sent for approval."), "duyet": N_("Approved: the item will air as scheduled."),
-           "tra-lai": N_("The item was returned to its writer."), "khan-cap": N_("Emergency broadcast on air."),
+           "tra-lai": N_("The item was returned to its writer."),
            "xoa": N_("The item was deleted (its old versions stay in the history)."), "dang-xuat": N_("Signed out."),
            "nguoi-dung": N_("User updated."), "lich": N_("Added to the schedule."), "bo-lich": N_("Removed from the schedule."),
            "thu-loa": N_("The test tone was played."),

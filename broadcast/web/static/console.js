@@ -44,6 +44,32 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("submit", (e) => { if (!window.confirm(form.dataset.confirm)) e.preventDefault(); });
   });
 
+  const poll = document.querySelector("[data-poll]");   // a live status (Phát khẩn cấp), until it is finished
+  if (poll) {
+    const tick = async () => {
+      try {
+        const response = await fetch(poll.dataset.poll, {cache: "no-store"});
+        const html = await response.text();
+        if (response.ok && html !== poll.innerHTML) poll.innerHTML = html;
+      } catch (e) { /* the next tick tries again */ }
+      if (!poll.querySelector("[data-finished]")) setTimeout(tick, 1000);
+    };
+    setTimeout(tick, 1000);
+  }
+
+  document.querySelectorAll(".zone-tools").forEach((tools) => {   // choose zones without unticking each
+    tools.hidden = false;
+    tools.addEventListener("click", (e) => {
+      const how = e.target.dataset && e.target.dataset.zones;
+      if (!how) return;
+      const all = tools.closest("form").querySelectorAll("input[name=zones]");
+      const mine = tools.closest("fieldset").querySelectorAll("input[name=zones]");
+      if (how === "all" || how === "none") all.forEach((box) => { box.checked = how === "all"; });
+      if (how === "only") all.forEach((box) => { box.checked = false; });
+      if (how === "only" || how === "group") mine.forEach((box) => { box.checked = true; });
+    });
+  });
+
   document.querySelectorAll("a[data-back]").forEach((link) => {
     link.addEventListener("click", (e) => { if (history.length > 1) { e.preventDefault(); history.back(); } });
   });
