@@ -111,6 +111,13 @@ def parse_date(text: str | None) -> dt.date | None:
     return None
 
 
+def slot_title(slot_id: str, titles: dict[str, str]) -> str:
+    """A slot as the officer knows it: its title (TITLES: id -> title), "Phát khẩn cấp" for an emergency."""
+    if slot_id == "emergency":
+        return _("Emergency broadcast")
+    return titles.get(slot_id) or slot_id
+
+
 def by_group(zones) -> list[tuple[str, list]]:
     """Zones under their group (a merged commune's former communes), groups in schedule order."""
     groups: dict[str, list] = {}

@@ -8,7 +8,7 @@ import functools
 import re
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from broadcast.availability import Availability
 from broadcast.errors import BroadcastError
@@ -17,7 +17,7 @@ from broadcast.playout import lastgood
 from broadcast.playout import status as daemon_status
 from broadcast.playout.outputs import make_player
 from broadcast.records import asrun
-from broadcast.present import STATUS_LABELS, explain
+from broadcast.present import STATUS_LABELS, explain, slot_title
 from broadcast.records.asrun import Row
 from broadcast.schedule import week
 from broadcast.schedule.plan import Occurrence
@@ -65,6 +65,7 @@ class Dashboard:
     today: list[TodayProgram]
     alerts: list[Alert]
     daemon_alive: bool
+    slot_titles: dict[str, str] = field(default_factory=dict)    # slot id -> its title
 
 
 def _latest(rows: list[Row]) -> dict[str, Row]:
@@ -97,7 +98,7 @@ def dashboard(station: Station, now: dt.datetime) -> Dashboard:
     titles = {i.id: i.title for i in loaded.items}
     return Dashboard(now, states, _today(occurrences, latest, zones, titles, now),
                      _refused(refused) + _alerts(station, loaded, recent, now, alive),
-                     alive)
+                     alive, {s.id: s.title for s in loaded.schedule.slots + loaded.schedule.events if s.title})
 
 
 def _refused(error: BroadcastError | None) -> list[Alert]:
@@ -143,7 +144,7 @@ def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive
     zones = loaded.schedule.zones
     for row in _not_dealt_with(recent, station, now):
         slot = loaded.schedule.slot(row.slot)
-        title = _("Emergency broadcast") if row.slot == "emergency" else (slot.title if slot and slot.title else row.slot)
+        title = slot_title(row.slot, {row.slot: slot.title} if slot else {})
         zone = zones[row.zone].name if row.zone in zones else row.zone
         problem = explain(row.error) if row.error else None
         alerts.append(Alert("error" if row.status in ("missed", "failed") else "warning",
