@@ -7,6 +7,8 @@ templates hold no logic. Imports nothing of the stages."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from dataclasses import dataclass
 
 from broadcast.i18n import N_, _, weekday
@@ -109,6 +111,22 @@ def parse_date(text: str | None) -> dt.date | None:
         except ValueError:
             pass
     return None
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """From OLD to NEW in words: (kind, text) pieces, kind "same", "del" or "ins"; the spaces and
+    line breaks between words are kept, so the pieces read as the text."""
+    a, b = re.findall(r"\s+|\S+", old), re.findall(r"\s+|\S+", new)
+    pieces: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            pieces.append(("same", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(("del", "".join(a[i1:i2])))
+        if j2 > j1:
+            pieces.append(("ins", "".join(b[j1:j2])))
+    return pieces
 
 
 def slot_title(slot_id: str, titles: dict[str, str]) -> str:

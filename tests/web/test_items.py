@@ -4,6 +4,7 @@ a hand-edited file, search and filters."""
 from __future__ import annotations
 
 import io
+import os
 import wave
 
 import numpy as np
@@ -150,3 +151,45 @@ def test_delete_keeps_the_file_in_history(console_station, as_role):
     station = service.station.open_station(console_station)
     assert not (console_station / "scripts" / "tin-b.md").exists()
     assert [v.deleted for v in service.scripts.history(station, "tin-b")] == [True]
+
+
+def _version(page: str) -> str:
+    return page.split('name="version" value="')[1].split('"')[0]
+
+
+def test_the_same_item_saved_from_two_tabs_refuses_the_older_and_keeps_both(console_station, as_role):
+    """Two tabs open the item; the first saves; the second's save is refused (who, when, both texts,
+    word differences); nothing of either is lost, and saving the merged text then goes through."""
+    editor, token = as_role("editor")
+    editor.post("/tin-bai/moi", data=_form(token))
+    tab1 = editor.get("/tin-bai/tin-mot-cua").text
+    tab2 = editor.get("/tin-bai/tin-mot-cua").text
+    first = editor.post("/tin-bai/tin-mot-cua", data=_form(token, version=_version(tab1),
+                                                           body=TEXT + " Câu thứ nhất của tab một."), follow_redirects=False)
+    assert first.status_code == 303
+    second = editor.post("/tin-bai/tin-mot-cua", data=_form(token, version=_version(tab2),
+                                                            body=TEXT + " Câu của tab hai."))
+    assert second.status_code == 409 and "Đã lưu." not in second.text
+    assert "editor1 đã sửa lúc" in second.text and "thay đổi của bạn chưa được lưu" in second.text
+    assert "Câu thứ nhất của tab một." in second.text and "Câu của tab hai." in second.text   # both texts
+    assert '<del><span class="sr-only">đã xoá: </span>thứ nhất' in second.text
+    assert "Câu thứ nhất của tab một." in (console_station / "scripts" / "tin-mot-cua.md").read_text("utf-8")
+    merged = editor.post("/tin-bai/tin-mot-cua", data=_form(token, version=_version(second.text),
+                                                            body=TEXT + " Câu thứ nhất của tab một. Câu của tab hai."),
+                         follow_redirects=False)
+    assert merged.status_code == 303
+    text = (console_station / "scripts" / "tin-mot-cua.md").read_text("utf-8")
+    assert "Câu thứ nhất của tab một. Câu của tab hai." in text
+
+
+def test_a_file_changed_by_hand_while_open_is_not_overwritten(console_station, as_role):
+    editor, token = as_role("editor")
+    editor.post("/tin-bai/moi", data=_form(token))
+    tab = editor.get("/tin-bai/tin-mot-cua").text
+    path = console_station / "scripts" / "tin-mot-cua.md"
+    path.write_text(path.read_text("utf-8").replace("1.250 hồ sơ", "1.300 hồ sơ"), "utf-8")
+    later = path.stat().st_mtime + 60          # edited by hand a minute after the console's save
+    os.utime(path, (later, later))
+    refused = editor.post("/tin-bai/tin-mot-cua", data=_form(token, version=_version(tab), body="Bản khác."))
+    assert refused.status_code == 409 and "sửa ngoài trang quản lý" in refused.text
+    assert "1.300 hồ sơ" in path.read_text("utf-8")

@@ -70,6 +70,15 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  document.querySelectorAll("button[data-take]").forEach((button) => {   // a conflict: take their text
+    button.addEventListener("click", () => {
+      const into = document.getElementById(button.dataset.into);
+      into.value = document.getElementById(button.dataset.take).value;
+      into.dispatchEvent(new Event("input", {bubbles: true}));
+      into.focus();
+    });
+  });
+
   document.querySelectorAll("a[data-back]").forEach((link) => {
     link.addEventListener("click", (e) => { if (history.length > 1) { e.preventDefault(); history.back(); } });
   });

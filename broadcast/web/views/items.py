@@ -24,6 +24,7 @@ from broadcast import service
 from broadcast.errors import InputError, ScriptErrors
 from broadcast.i18n import _
 from broadcast.present import ITEM_LABELS
+from broadcast.service.conflicts import StaleEdit
 from broadcast.service.scripts import OPEN_ENDED, PRIORITIES, Draft, NewsItem
 from broadcast.web import streaming
 from broadcast.web.console import console
@@ -133,7 +134,7 @@ async def add_reading(request: Request) -> Response:
 
 
 async def _form_page(request: Request, draft: Draft | None, item: NewsItem | None, *, errors=None,
-                     reading=None, status_code: int = 200) -> Response:
+                     reading=None, status_code: int = 200, version: str = "", conflict=None) -> Response:
     c = console(request)
     role = request.state.session.role
     engines = await run_in_threadpool(service.voices.list_voices, c.station)
@@ -157,6 +158,8 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
         returned=review.comment if review and review.state == "returned" else "",
         returned_by=review.by if review and review.state == "returned" else "",
         approved=f"{item.approved.by}, {fmt.iso_moment(item.approved.at)}" if item and item.is_approved else "",
+        version=version, conflict=conflict,
+        conflict_diff=fmt.word_diff(conflict.theirs, body) if conflict is not None else [],
         **dict(zip(("notes", "unread"), await run_in_threadpool(_line_notes, c, item, body) if draft else ([], []))))
 
 
@@ -184,23 +187,27 @@ async def edit(request: Request) -> Response:
         item = (await run_in_threadpool(service.scripts.read_script, c.station, request.path_params["item_id"])).item
         return await _save(request, await request.form(), item.id, item)
     script = await run_in_threadpool(service.scripts.read_script, c.station, request.path_params["item_id"])
-    return await _form_page(request, Draft.from_item(script.item), script.item)
+    return await _form_page(request, Draft.from_item(script.item), script.item, version=script.version)
 
 
 async def _save(request: Request, form, item_id: str, item: NewsItem | None) -> Response:
     c = console(request)
     draft, errors = _draft(form, item_id)
+    version = form.get("version") if item is not None else ""      # a form always sends it
     if form.get("action") == "preview" or errors:
         text = str(form.get("body", ""))
         reading = await run_in_threadpool(service.reading.preview_reading, c.station, text) if not errors else None
         shown = draft or Draft(item_id, str(form.get("title", "")), str(form.get("topic", "")), None, None, text)
         return await _form_page(request, shown, item, errors=errors, reading=reading,
-                                status_code=400 if errors else 200)
+                                status_code=400 if errors else 200, version=version or "")
     try:
         saved = await run_in_threadpool(service.scripts.save_script, c.station, draft, request.state.session.user,
-                                        c.now())
+                                        c.now(), version)
     except ScriptErrors as exc:
-        return await _form_page(request, draft, item, errors=_field_errors(exc.problems, None), status_code=400)
+        return await _form_page(request, draft, item, errors=_field_errors(exc.problems, None), status_code=400,
+                                version=version or "")
+    except StaleEdit as exc:            # changed elsewhere since she opened it: hers stays in the form
+        return await _form_page(request, draft, item, status_code=409, version=exc.version, conflict=exc)
     return RedirectResponse(f"/tin-bai/{saved.id}?ok=luu", 303)
 
 
