@@ -17,18 +17,19 @@ from broadcast.present import moment
 from broadcast.service.users import audit_log
 from broadcast.station.settings import Station
 
+HAND_EDIT_AFTER = dt.timedelta(seconds=5)    # a file newer than its last console save by more: edited by hand
+
 
 def version_of(text: str) -> str:
-    """The version of a file whose text (read as UTF-8) is TEXT."""
+    """The version of a file whose text (read as UTF-8) is TEXT; "" for no file (or an empty one)."""
+    if not text:
+        return ""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-def file_version(path: Path) -> str:
-    """The version of the file at PATH; "" when there is none."""
-    try:
-        return version_of(path.read_text("utf-8-sig"))
-    except FileNotFoundError:
-        return ""
+def lines_of(pairs) -> str:
+    """(label, value) pairs as the lines "label: value" (what a values form edits, as text)."""
+    return "\n".join(f"{label}: {value}" for label, value in pairs)
 
 
 class StaleEdit(BroadcastError):
@@ -57,19 +58,17 @@ def editing(station: Station):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def check(station: Station, path: Path, based_on: str | None, action: str, target: str, theirs=None) -> None:
-    """Raise StaleEdit unless the file at PATH is still at version BASED_ON (None: no check).
-    ACTION/TARGET find the last change in the audit log; THEIRS(text) -> what to show of the file."""
-    if based_on is None:
+def check(station: Station, based_on: str | None, now_text: str, action: str, target: str,
+          shown: str | None = None, path: Path | None = None) -> None:
+    """Raise StaleEdit unless what is there now (NOW_TEXT: a file's text, or the values a form edits,
+    one per line) is still at version BASED_ON (None: no check). ACTION/TARGET find the last change
+    in the audit log; PATH's time tells a change made by hand; SHOWN: what to show of NOW_TEXT."""
+    if based_on is None or version_of(now_text) == based_on:
         return
-    now_version = file_version(path)
-    if now_version == based_on:
-        return
-    text = path.read_text("utf-8-sig") if path.exists() else ""
     last = next((row for row in audit_log(station, action=action, limit=500) if row.target == target), None)
-    changed = dt.datetime.fromtimestamp(path.stat().st_mtime, station.tz) if path.exists() else None
-    if last is not None and (changed is None or last.at >= changed - dt.timedelta(seconds=1)):
+    changed = dt.datetime.fromtimestamp(path.stat().st_mtime, station.tz) if path and path.exists() else None
+    if last is not None and (changed is None or last.at >= changed - HAND_EDIT_AFTER):
         who, when = last.user, last.at.astimezone(station.tz)
     else:                                  # changed by hand, outside the console
         who, when = None, changed
-    raise StaleEdit(who, when, theirs(text) if theirs else text, now_version)
+    raise StaleEdit(who, when, now_text if shown is None else shown, version_of(now_text))

@@ -152,7 +152,8 @@ def _save_script(station: Station, draft: Draft, by: str | None, now: dt.datetim
     existing = {i.id: i for i in check_scripts([station.scripts_dir], station.topics).items}
     old = existing.get(draft.id)
     target = old.path if old else station.scripts_dir / f"{draft.id}.md"
-    conflicts.check(station, target, based_on, "item.save", draft.id, body_of)
+    now_text = target.read_text("utf-8-sig") if target.exists() else ""
+    conflicts.check(station, based_on, now_text, "item.save", draft.id, body_of(now_text), target)
     if old is not None:
         draft = replace(draft, review=old.review, approved=old.approved, written_by=by or old.written_by,
                         audio=draft.audio or old.audio)        # the form edits the text, not the recording

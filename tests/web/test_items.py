@@ -3,6 +3,7 @@ a hand-edited file, search and filters."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import wave
@@ -157,10 +158,11 @@ def _version(page: str) -> str:
     return page.split('name="version" value="')[1].split('"')[0]
 
 
-def test_the_same_item_saved_from_two_tabs_refuses_the_older_and_keeps_both(console_station, as_role):
+def test_the_same_item_saved_from_two_tabs_refuses_the_older_and_keeps_both(console_station, as_role, clock):
     """Two tabs open the item; the first saves; the second's save is refused (who, when, both texts,
     word differences); nothing of either is lost, and saving the merged text then goes through."""
     editor, token = as_role("editor")
+    clock.now = dt.datetime.now(clock.now.tzinfo)              # the console's clock is the wall clock
     editor.post("/tin-bai/moi", data=_form(token))
     tab1 = editor.get("/tin-bai/tin-mot-cua").text
     tab2 = editor.get("/tin-bai/tin-mot-cua").text

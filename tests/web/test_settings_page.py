@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 def test_the_admin_renames_the_station_and_sets_the_signer(console_station, as_role):
     client, token = as_role("admin")
@@ -106,3 +108,21 @@ def test_the_admin_changes_a_zones_output_and_a_wrong_one_is_refused(console_sta
                                                   "group": "", "output": "alsa"})
     assert wrong.status_code == 400 and "không có đầu ra &#39;alsa&#39;" in wrong.text
     assert "output: \"file:out/thon-hai\"" in (console_station / "schedules" / "tuan.yaml").read_text("utf-8")
+
+
+def test_the_stations_details_edited_in_two_places_refuse_the_older_save(console_station, as_role, clock):
+    client, token = as_role("admin")
+    clock.now = dt.datetime.now(clock.now.tzinfo)              # the console's clock is the wall clock
+    tab1, tab2 = client.get("/cai-dat").text, client.get("/cai-dat").text
+    version = lambda page: page.split('name="version" value="')[1].split('"')[0]   # noqa: E731
+    form = {"csrf_token": token, "action": "station", "organisation": "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH", "place": "Hòa Bình",
+            "number": "12/BC-UBND", "signer_title": "CHỦ TỊCH", "on_behalf": "TM. ỦY BAN NHÂN DÂN",
+            "recipients": "Sở Nội vụ tỉnh"}
+    first = client.post("/cai-dat", data={**form, "name": "Đài xã Hòa Bình", "signer": "Lê Văn Cường",
+                                          "version": version(tab1)}, follow_redirects=False)
+    assert first.status_code == 303
+    second = client.post("/cai-dat", data={**form, "name": "Đài xã Hòa Bình", "signer": "Trần Thị Mai",
+                                           "version": version(tab2)})
+    assert second.status_code == 409 and "admin1 đã sửa lúc" in second.text
+    assert "Người ký: Lê Văn Cường" in second.text and "Người ký: Trần Thị Mai" in second.text
+    assert "signer: Lê Văn Cường" in (console_station / "station.yaml").read_text("utf-8")

@@ -13,6 +13,7 @@ from broadcast import present as fmt
 from broadcast import service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import WEEKDAYS, _, ngettext
+from broadcast.service.conflicts import StaleEdit
 from broadcast.web.console import console
 from broadcast.web.permissions import allowed
 
@@ -143,7 +144,7 @@ async def remove(request: Request) -> Response:
     return RedirectResponse("/lich-phat?ok=bo-lich", 303)
 
 
-async def slot_form(request: Request, error: str = "", status_code: int = 200) -> Response:
+async def slot_form(request: Request, error: str = "", status_code: int = 200, conflict=None, yours: str = "") -> Response:
     """Sửa buổi phát: time, length, days and zones of a weekly slot."""
     c = console(request)
     slot_id = request.path_params["slot_id"]
@@ -158,7 +159,8 @@ async def slot_form(request: Request, error: str = "", status_code: int = 200) -
                     zone_groups=fmt.by_group(zone_list), chosen=set() if every else set(slot.zones),
                     topics=[(t.code, t.label) for t in c.station.topics],
                     rules=[(n, set(rule.topics)) for n, rule in enumerate(slot.template.rules)],
-                    start=f"{slot.start:%H:%M}", minutes=slot.length // 60)
+                    start=f"{slot.start:%H:%M}", minutes=slot.length // 60, conflict=conflict, yours=yours,
+                    version=await run_in_threadpool(service.week.slot_version, c.station, slot))
 
 
 async def save_slot(request: Request) -> Response:
@@ -174,10 +176,22 @@ async def save_slot(request: Request) -> Response:
                                  tuple(str(z) for z in data.getlist("zones")) if data.get("where") == "some" else (),
                                  tuple(tuple(str(t) for t in data.getlist(f"rule-{n}")) for n in range(8)))
     try:
-        await run_in_threadpool(service.week.edit_slot, c.station, slot_id, edit, request.state.session.user, c.now())
+        await run_in_threadpool(service.week.edit_slot, c.station, slot_id, edit, request.state.session.user, c.now(),
+                                data.get("version"))
+    except StaleEdit as exc:            # changed elsewhere: the form shows theirs, her entries beside it
+        return await slot_form(request, "", 409, exc, _yours(edit, data))
     except BroadcastError as exc:
         return await slot_form(request, fmt.error_text(exc), 400)
     return RedirectResponse("/lich-phat?ok=luu", 303)
+
+
+def _yours(edit, data) -> str:
+    """What she entered in the slot form, one line each, to redo on the current slot."""
+    days = ", ".join(_(WEEKDAYS[d]) for d in sorted(edit.days))
+    zones = ", ".join(edit.zones) if data.get("where") == "some" else _("All zones")
+    return service.conflicts.lines_of(((_("Title"), edit.title), (_("Starts at (HH:MM)"), edit.start),
+                                       (_("Longest program (minutes)"), edit.minutes), (_("Days"), days),
+                                       (_("Loudspeaker zones"), zones)))
 
 
 async def move(request: Request) -> Response:
