@@ -8,7 +8,6 @@ the officer wrote is ever lost, and a delete is a move into that history.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -195,8 +194,3 @@ def history(station: Station, script_id: str) -> list[Version]:
         saved = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
         versions.append(Version(path, saved, path.stem.endswith("-deleted")))
     return versions
-
-
-def diff(old_text: str, new_text: str) -> list[str]:
-    """A unified diff between two versions of a script, line by line."""
-    return list(difflib.unified_diff(old_text.splitlines(), new_text.splitlines(), _("before"), _("after"), lineterm=""))

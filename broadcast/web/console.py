@@ -72,6 +72,7 @@ NOTICES = {"luu": N_("Saved."), "gui-duyet": N_("Sent for approval."), "duyet": 
            "xoa": N_("The item was deleted (its old versions stay in the history)."), "dang-xuat": N_("Signed out."),
            "nguoi-dung": N_("User updated."), "lich": N_("Added to the schedule."), "bo-lich": N_("Removed from the schedule."),
            "thu-loa": N_("The test tone was played."),
+           "khoi-phuc": N_("The version was restored; the one it replaced stays in the history."),
            "cach-doc": N_("The reading was added: every news item is read that way from now on.")}
 
 

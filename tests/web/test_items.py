@@ -125,7 +125,7 @@ def test_a_hand_edited_file_shows_on_the_next_load_and_history_has_the_diff(cons
     assert "1.300 hồ sơ" in page.text
     client.post("/tin-bai/tin-mot-cua", data=_form(csrf_of(page.text), body="Nội dung mới hẳn."))
     history = client.get("/tin-bai/tin-mot-cua/lich-su").text
-    assert '<span class="add">+Nội dung mới hẳn.</span>' in history
+    assert '<ins><span class="sr-only">đã thêm: </span>Nội dung mới hẳn.</ins>' in history
     assert "1.300 hồ sơ" in history
 
 
@@ -195,3 +195,24 @@ def test_a_file_changed_by_hand_while_open_is_not_overwritten(console_station, a
     refused = editor.post("/tin-bai/tin-mot-cua", data=_form(token, version=_version(tab), body="Bản khác."))
     assert refused.status_code == 409 and "sửa ngoài trang quản lý" in refused.text
     assert "1.300 hồ sơ" in path.read_text("utf-8")
+
+
+def test_history_reads_as_text_with_who_and_when_and_restores_a_version(console_station, as_role, clock):
+    clock.now = dt.datetime.now(clock.now.tzinfo)
+    editor, token = as_role("editor")
+    editor.post("/tin-bai/moi", data=_form(token, body="Câu đầu tiên của bản tin."))
+    page = editor.get("/tin-bai/tin-mot-cua").text
+    editor.post("/tin-bai/tin-mot-cua", data=_form(token, version=_version(page), body="Câu thứ hai của bản tin."))
+    history = editor.get("/tin-bai/tin-mot-cua/lich-su").text
+    assert "@@" not in history and "Bản hiện tại, lưu lúc" in history and "bởi editor1" in history
+    assert '<del><span class="sr-only">đã xoá: </span>đầu tiên </del>' in history
+    assert '<ins><span class="sr-only">đã thêm: </span>thứ hai </ins>' in history
+    old = history.split('name="version" value="')[1].split('"')[0]
+    restored = editor.post("/tin-bai/tin-mot-cua/khoi-phuc", data={"csrf_token": token, "version": old},
+                           follow_redirects=False)
+    assert restored.status_code == 303
+    assert "Câu đầu tiên của bản tin." in (console_station / "scripts" / "tin-mot-cua.md").read_text("utf-8")
+    again = editor.get("/tin-bai/tin-mot-cua/lich-su").text
+    assert again.count("<h2 id=\"ban-") == 3                          # the replaced version stays in the history
+    viewer, viewer_token = as_role("viewer")
+    assert "Khôi phục" not in viewer.get("/tin-bai/tin-mot-cua/lich-su").text

@@ -232,29 +232,36 @@ async def listen(request: Request) -> Response:
 
 @dataclass(frozen=True)
 class VersionView:
-    saved: str
+    name: str                        # "" for the current version
+    heading: str
     deleted: bool
-    diff: list[tuple[str, str]]          # (css class, line)
+    title: str
+    changes: list[tuple[str, str]]   # words changed from the version before (present.word_diff)
+    body: str
 
 
 async def history(request: Request) -> Response:
+    """Lịch sử: every version as text, who saved it and when, the words each changed; Khôi phục."""
     c = console(request)
     item_id = request.path_params["item_id"]
-    versions = await run_in_threadpool(service.scripts.history, c.station, item_id)
-    try:
-        current = (await run_in_threadpool(service.scripts.read_script, c.station, item_id)).text
-    except InputError:
-        current = ""
+    versions = await run_in_threadpool(service.history.item_versions, c.station, item_id)
     views = []
-    newer = current
-    for version in versions:
-        text = version.path.read_text("utf-8")
-        lines = service.scripts.diff(text, newer)[2:]
-        views.append(VersionView(fmt.moment(version.saved.astimezone(c.station.tz)), version.deleted,
-                                 [("add" if ln.startswith("+") else "del" if ln.startswith("-") else "ctx", ln)
-                                  for ln in lines]))
-        newer = text
-    return c.render(request, "item_history.html", item_id=item_id, versions=views)
+    for v in versions:
+        when = fmt.moment(v.at) if v.at else _("an unknown time")
+        heading = (_("Current version, saved at {time} by {who}") if not v.name else
+                   _("Saved at {time} by {who}")).format(time=when, who=v.by or _("someone (outside the console)"))
+        views.append(VersionView(v.name, heading, v.deleted, v.title, v.changes, v.body))
+    return c.render(request, "item_history.html", item_id=item_id, versions=views,
+                    can_write=allowed(request.state.session.role, "write"))
+
+
+async def restore(request: Request) -> Response:
+    c = console(request)
+    item_id = request.path_params["item_id"]
+    data = await request.form()
+    await run_in_threadpool(service.history.restore_version, c.station, item_id, str(data.get("version", "")),
+                            request.state.session.user, c.now())
+    return RedirectResponse(f"/tin-bai/{item_id}?ok=khoi-phuc", 303)
 
 
 async def delete(request: Request) -> Response:
