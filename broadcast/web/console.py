@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from broadcast.errors import BroadcastError
+from broadcast import service
 from broadcast.i18n import N_, _, language
 from broadcast.service.station import STATION_FILE, Station, load_station
 from broadcast.web.permissions import allowed
@@ -34,6 +35,18 @@ class Console:
     worker: RenderWorker = field(default_factory=RenderWorker)
     emergencies: dict = field(default_factory=dict)    # run id -> the emergency this console started
     _seen: tuple | None = None
+    _pending: tuple = (None, 0)      # (the scripts folder's state, items waiting for approval)
+
+    def pending(self) -> int:
+        """Items waiting for approval, counted again only when a script file changed."""
+        folder = self.station.scripts_dir
+        try:
+            seen = (folder.stat().st_mtime_ns, max((p.stat().st_mtime_ns for p in folder.glob("*.md")), default=0))
+        except OSError:
+            return 0
+        if self._pending[0] != seen:
+            self._pending = (seen, service.approval.pending_count(self.station))
+        return self._pending[1]
 
     @property
     def station(self) -> Station:
@@ -55,14 +68,15 @@ class Console:
 
     def render(self, request: Request, template: str, status_code: int = 200, **context) -> Response:
         session = getattr(request.state, "session", None)
+        waiting = self.pending() if session is not None and allowed(session.role, "approve") else 0
         nav = [(_(label), href, href == "/" and request.url.path == "/" or href != "/" and
-                request.url.path.startswith(href)) for label, href, need in NAV
+                request.url.path.startswith(href), waiting if href == "/tin-bai" else 0) for label, href, need in NAV
                if session is not None and allowed(session.role, need)]
         base = {"station_name": self.station.name, "session": session, "nav": nav, "lang": language(),
 
                 "csrf_token": session.csrf if session else "",
                 "can_emergency": session is not None and allowed(session.role, "emergency"),
-                "notice": notice(request.query_params.get("ok"))}
+                "notice": notice(request.query_params.get("ok")), "waiting": waiting}
 
         return self.templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
 

@@ -28,7 +28,7 @@ class EpisodeView:
 
 
 def _views(episodes) -> list[EpisodeView]:
-    return [EpisodeView(e.item.id, e.item.title, fmt.date(e.first_aired.date()), e.item.paragraphs) for e in episodes]
+    return [EpisodeView(e.item.id, e.item.title, fmt.date(e.date.date()), e.item.paragraphs) for e in episodes]
 
 
 def _context(station, base: str, static: str, suffix: str) -> dict:
