@@ -216,3 +216,18 @@ def test_a_slot_edited_in_two_places_refuses_the_older_save(console_station, as_
     again = client.post("/lich-phat/buoi/sang/luu", data={**form, "title": "Bản tin buổi sáng", "start": "06:30",
                                                          "version": version(second.text)}, follow_redirects=False)
     assert again.status_code == 303
+
+
+def test_today_and_the_slots_gone_by_are_marked(console_station, as_role, clock):
+    """The console's clock at 08:00 on a Wednesday: Wednesday's column is today, the 06:00 programs
+    of Monday to Wednesday are past, Thursday's is not."""
+    tz = clock.now.tzinfo
+    clock.now = dt.datetime(2026, 11, 25, 8, 0, tzinfo=tz)            # a Wednesday
+    client, _ = as_role("viewer")
+    page = client.get("/lich-phat", params={"ngay": "2026-11-25"}).text
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    assert '<th scope="col" class="today" aria-current="date">Thứ Tư 25/11/2026 <span class="badge">hôm nay</span>' in head
+    assert '<th scope="col" class="past">Thứ Hai 23/11/2026' in head
+    row = page.split('<th scope="row">06:00')[1].split("</tr>")[0]
+    cells = row.split("<td")[1:]
+    assert ["Đã qua giờ phát" in cell for cell in cells] == [True, True, True, False, False, False, False]

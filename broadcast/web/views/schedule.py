@@ -27,6 +27,13 @@ class Cell:
     room: str                        # "3:20 free", or "over by 1:05"
     over: bool
     zones: str                       # "" when it airs on every zone of the week's slot
+    past: bool = False               # its start time has gone by
+
+
+@dataclass(frozen=True)
+class DayHead:
+    label: str                       # Thứ Hai 18/03/2024
+    when: str                        # "today", "past" or ""
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,10 @@ def _zones_label(zones: tuple[str, ...], every: set[str], names: dict[str, str],
 
 def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]], titles: dict[str, str],
          slot_titles: dict[str, str], wanted: set[str] | None, weekly: frozenset[str] = frozenset(),
-         problems: dict[str, list[str]] | None = None) -> list[GridRow]:
-    """The week as slots x days; with WANTED zones, only the programs that air on one of them."""
+         problems: dict[str, list[str]] | None = None, now: dt.datetime | None = None) -> list[GridRow]:
+    """The week as slots x days; with WANTED zones, only the programs that air on one of them; a
+    program whose start is before NOW is marked past."""
+    gone = (now.date(), f"{now:%H:%M}") if now else (dt.date.min, "")
     by_slot: dict[tuple[str, str], list[list[Cell]]] = {}
     every = set(names)
     for r in sorted(rows, key=lambda r: (r.time, r.slot)):
@@ -62,7 +71,8 @@ def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]
         days[(r.day - start).days].append(Cell(
             tuple(titles.get(i, i) for i in r.items) or (_("(empty)"),), fmt.mmss(r.seconds),
             _("over by {time}").format(time=fmt.mmss(r.seconds - r.length)) if r.seconds > r.length
-            else _("{time} free").format(time=fmt.mmss(r.length - r.seconds)), r.seconds > r.length, _zones_label(r.zones, every, names, groups)))
+            else _("{time} free").format(time=fmt.mmss(r.length - r.seconds)), r.seconds > r.length, _zones_label(r.zones, every, names, groups),
+            (r.day, r.time) < gone))
     return [GridRow(time, slot, slot_titles.get(slot, slot), slot in weekly, tuple(tuple(d) for d in days),
                     tuple((problems or {}).get(slot, ())))
             for (time, slot), days in by_slot.items()]
@@ -102,8 +112,10 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
     for p in plan.check.problems + plan.check.warnings:
         found.setdefault((p.field or "").split(".")[0], []).append(p.problem + (f" – {p.hint}" if p.hint else ""))
     rows = grid(plan.rows, plan.start, zones, groups, titles, slot_titles, wanted,
-                frozenset(s.id for s in all_slots if not s.is_event), found)
-    days = [fmt.weekday_date(plan.start + dt.timedelta(days=n)) for n in range(7)]
+                frozenset(s.id for s in all_slots if not s.is_event), found, c.now())
+    today = c.now().date()
+    days = [DayHead(fmt.weekday_date(d), "today" if d == today else "past" if d < today else "")
+            for d in (plan.start + dt.timedelta(days=n) for n in range(7))]
     queued = [QueueLine(q.entry.id, q.entry.priority == "priority", titles.get(q.entry.script, q.entry.script), q.entry.slot or _("next slot"),
                         fmt.date(q.entry.date), zones.get(q.entry.zone, q.entry.zone) if q.entry.zone else _("all zones"),
                         fmt.priority(q.entry.priority), ngettext("{count} airing", "{count} airings", len(q.airs_in)).format(count=len(q.airs_in))
