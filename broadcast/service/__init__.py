@@ -6,7 +6,7 @@ audio never imports the audio stack."""
 
 import importlib
 
-MODULES = ("approval", "conflicts", "dashboard", "history", "library", "lexicon", "listen", "playout", "publish", "reading", "records", "render", "scripts", "sessions", "settings",
+MODULES = ("approval", "conflicts", "dashboard", "history", "lengths", "library", "lexicon", "listen", "playout", "publish", "reading", "records", "render", "scripts", "sessions", "settings",
            "station", "uploads", "users",
            "voices", "worker", "week")
 

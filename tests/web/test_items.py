@@ -216,3 +216,18 @@ def test_history_reads_as_text_with_who_and_when_and_restores_a_version(console_
     assert again.count("<h2 id=\"ban-") == 3                          # the replaced version stays in the history
     viewer, viewer_token = as_role("viewer")
     assert "Khôi phục" not in viewer.get("/tin-bai/tin-mot-cua/lich-su").text
+
+
+def test_an_item_longer_than_every_slot_is_warned_on_its_page_and_in_the_schedule(console_station, as_role):
+    """5,000 words read for half an hour; the station's only slot lasts 15 minutes."""
+    long_body = " ".join(["Bà con chú ý thực hiện đúng quy định."] * 715)          # about 5,000 words
+    write_script(console_station / "scripts", "tin-dai", body=long_body, valid_from="2026-01-01",
+                 valid_until="2099-12-31")
+    client, _ = as_role("editor")
+    page = client.get("/tin-bai/tin-dai").text
+    assert "dài hơn mọi buổi có thể phát nó" in page and "tin sẽ không được phát" in page
+    minutes = int(page.split("đọc mất khoảng ")[1].split(":")[0])
+    assert minutes >= 20
+    assert "dài hơn mọi buổi có thể phát nó" not in client.get("/tin-bai/tin-a").text
+    week = client.get("/lich-phat").text
+    assert "Tin dài hơn mọi buổi phát:" in week and "“Tin tin-dai” đọc mất khoảng" in week

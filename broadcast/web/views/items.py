@@ -147,6 +147,7 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
     if item is not None and allowed(role, "approve") and state == "pending":
         actions.append(("duyet", _("Approve")))
     review = item.review if item else None
+    long = await run_in_threadpool(service.lengths.too_long, c.station, [item]) if item is not None else []
     return c.render(
         request, "item_form.html", status_code, item=item, draft=draft, errors=errors or {}, reading=reading,
         is_new=item is None, topics=[(t.code, t.label) for t in c.station.topics],
@@ -158,9 +159,15 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
         returned=review.comment if review and review.state == "returned" else "",
         returned_by=review.by if review and review.state == "returned" else "",
         approved=f"{item.approved.by}, {fmt.iso_moment(item.approved.at)}" if item and item.is_approved else "",
-        version=version, conflict=conflict,
+        version=version, conflict=conflict, too_long=[_too_long(t) for t in long],
         conflict_diff=fmt.word_diff(conflict.theirs, body) if conflict is not None else [],
         **dict(zip(("notes", "unread"), await run_in_threadpool(_line_notes, c, item, body) if draft else ([], []))))
+
+
+def _too_long(t) -> str:
+    return _("This item reads for about {length}, longer than any slot it could air in (the longest, "
+             "“{slot}”, lasts {slot_length}): it will not air. Split it into shorter items, or lengthen "
+             "the slot in Lịch phát.").format(length=fmt.mmss(t.seconds), slot=t.slot, slot_length=fmt.mmss(t.longest))
 
 
 async def new(request: Request) -> Response:

@@ -122,7 +122,10 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
                         if q.airs_in else _("no matching slot yet"))
               for q in await run_in_threadpool(service.week.queue_list, c.station)]
     airable = [i for i in items if service.approval.status(c.station, i) == "approved"]
-    return c.render(request, "week.html", status_code, error=error, queued=queued, airable=airable,
+    long = [_("“{title}” reads for about {length}, longer than any slot it could air in (at most {slot_length}): "
+              "it will not air").format(title=t.title, length=fmt.mmss(t.seconds), slot_length=fmt.mmss(t.longest))
+            for t in await run_in_threadpool(service.lengths.too_long, c.station, airable)]
+    return c.render(request, "week.html", status_code, error=error, queued=queued, airable=airable, too_long=long,
                     slots=list(slot_titles.items()), zone_choices=list(zones.items()),
                     can_write=allowed(request.state.session.role, "write"),
                     rows=rows, days=days, chosen=chosen, filter_groups=fmt.by_group(zone_list),
