@@ -204,6 +204,13 @@ def explain(raw: str | None, text: str = "", hint: str = "") -> Problem:
     return Problem(text, hint, raw)
 
 
+def in_words(raw: str) -> str:
+    """RAW in the officer's words when it is a failure this module knows (PulseAudio, a full disk, …),
+    else RAW itself (already a sentence of ours)."""
+    problem = explain(raw)
+    return raw if problem.text == _("Something went wrong") else problem.text
+
+
 def error_text(exc) -> str:
     """A BroadcastError as one line for a page: the problem and its hint; every problem of a ScriptErrors."""
     from broadcast.errors import ScriptErrors
