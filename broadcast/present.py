@@ -129,6 +129,31 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return pieces
 
 
+ENGINES = {"espeak": N_("Machine voice (espeak-ng, works offline)"),
+           "piper": N_("Natural voice installed on this PC (Piper)"),
+           "gtts": N_("Google voice (needs the internet)")}
+ACCENTS = {"vi": N_("northern accent"), "vi-VN-x-central": N_("central accent"), "vi-VN-x-south": N_("southern accent")}
+
+
+def engine_label(name: str) -> str:
+    """A speech engine as a voice the officer chooses."""
+    return _(ENGINES[name]) if name in ENGINES else name
+
+
+def voice_label(voice: str) -> str:
+    """A voice of an engine (espeak's accents by region; others by their own name)."""
+    return _(ACCENTS[voice]) if voice in ACCENTS else voice
+
+
+def loudness(lufs: float, target: float) -> str:
+    """A recording's loudness in words: at the station's level, or how much quieter or louder."""
+    off = lufs - target
+    if abs(off) <= 1.0:
+        return _("At the station's level")
+    return (_("{db:.0f} dB louder than the station's level") if off > 0 else
+            _("{db:.0f} dB quieter than the station's level")).format(db=abs(off))
+
+
 def slot_title(slot_id: str, titles: dict[str, str]) -> str:
     """A slot as the officer knows it: its title (TITLES: id -> title), "Phát khẩn cấp" for an emergency."""
     if slot_id == "emergency":

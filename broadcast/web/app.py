@@ -133,6 +133,7 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.add_extension("jinja2.ext.i18n")
     templates.env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)
+    templates.env.filters.update(engine_label=fmt.engine_label, voice_label=fmt.voice_label)
     return templates
 
 

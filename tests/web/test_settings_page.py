@@ -126,3 +126,10 @@ def test_the_stations_details_edited_in_two_places_refuse_the_older_save(console
     assert second.status_code == 409 and "admin1 đã sửa lúc" in second.text
     assert "Người ký: Lê Văn Cường" in second.text and "Người ký: Trần Thị Mai" in second.text
     assert "signer: Lê Văn Cường" in (console_station / "station.yaml").read_text("utf-8")
+
+
+def test_engines_are_shown_as_voices(as_role):
+    client, _ = as_role("admin")
+    page = client.get("/cai-dat").text
+    assert "Giọng máy (espeak-ng, không cần mạng)" in page and "giọng miền Bắc" in page
+    assert '<option value="gtts">Giọng Google (cần Internet)</option>' in page

@@ -138,7 +138,7 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
     c = console(request)
     role = request.state.session.role
     engines = await run_in_threadpool(service.voices.list_voices, c.station)
-    voices = [v for e in engines if e.available for v in e.voices]
+    voices = [(v, f"{fmt.engine_label(e.name)} – {fmt.voice_label(v)}") for e in engines if e.available for v in e.voices]
     body = draft.body if draft else ""
     state = service.approval.status(c.station, item) if item else "draft"
     actions = []
