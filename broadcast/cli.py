@@ -14,11 +14,9 @@ import click
 
 from broadcast import i18n, service
 from broadcast.errors import BroadcastError, EngineError, InputError, ScriptErrors
-from broadcast.intake.topics import certainty
 from broadcast.i18n import _, ngettext
-from broadcast.records.asrun import STATUS_LABELS
-from broadcast.schedule.checks import mmss
-from broadcast.station.settings import Station
+from broadcast.present import ITEM_LABELS, STATUS_LABELS, certainty, mmss
+from broadcast.service.station import Station
 
 
 class Context:
@@ -707,19 +705,17 @@ def items() -> None:
 @pass_ctx
 def items_list(ctx: Context) -> None:
     """Each item with its approval status."""
-    from broadcast.service.approval import LABELS
 
     for item in service.scripts.list_scripts(ctx.station).items:
-        click.echo(f"{item.id:32} {_(LABELS[service.approval.status(ctx.station, item)]):10} {item.title}")
+        click.echo(f"{item.id:32} {_(ITEM_LABELS[service.approval.status(ctx.station, item)]):10} {item.title}")
 
 
 def _approval_step(ctx: Context, step: str, item_id: str, by: str, *args) -> None:
-    from broadcast.service.approval import LABELS
 
     fn = {"submit": service.approval.submit, "approve": service.approval.approve,
           "return": service.approval.send_back}[step]
     item = fn(ctx.station, item_id, by, _now(ctx.station), *args)
-    click.echo(f"{item.id}: {_(LABELS[service.approval.status(ctx.station, item)])}")
+    click.echo(f"{item.id}: {_(ITEM_LABELS[service.approval.status(ctx.station, item)])}")
 
 
 @items.command("submit")

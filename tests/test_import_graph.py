@@ -1,5 +1,6 @@
 """The package has no import cycles, between modules or between stage packages; the service
-layer imports no front end."""
+layer imports no front end; front ends (CLI, web console) import only the service layer, the
+presentation module and the shared vocabulary (messages, errors)."""
 
 from __future__ import annotations
 
@@ -92,6 +93,45 @@ def test_service_layer_imports_no_front_end():
         names |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
         assert not names & {"click", "starlette", "jinja2", "uvicorn"}, path
         assert "broadcast.cli" not in {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}, path
+
+
+FRONT_END_MAY_IMPORT = ("broadcast.service", "broadcast.present", "broadcast.i18n", "broadcast.errors")
+
+
+def front_end_package(module: str) -> str | None:
+    if module in FRONT_ENDS:
+        return "broadcast.cli"
+    return "broadcast.web" if module == "broadcast.web" or module.startswith("broadcast.web.") else None
+
+
+def forbidden_front_end_imports(graph: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Per front-end module, what it imports beyond the service layer, presentation and the front ends."""
+    found = {}
+    for module, targets in graph.items():
+        own = front_end_package(module)
+        if own is None:
+            continue
+        bad = sorted(t for t in targets if not any(t == a or t.startswith(a + ".") for a in FRONT_END_MAY_IMPORT)
+                     and front_end_package(t) is None)   # the CLI may start the console (`broadcast web`)
+        if bad:
+            found[module] = bad
+    return found
+
+
+def test_front_ends_import_only_the_service_layer_and_presentation():
+    assert forbidden_front_end_imports(import_graph()) == {}
+
+
+def test_presentation_imports_no_stage():
+    assert import_graph()["broadcast.present"] <= {"broadcast.i18n", "broadcast.errors"}
+
+
+def test_the_rule_catches_a_front_end_reaching_into_a_stage():
+    graph = {"broadcast.web.views.x": {"broadcast.service.scripts", "broadcast.present", "broadcast.web.console",
+                                       "broadcast.schedule.checks"},
+             "broadcast.cli": {"broadcast.records.asrun", "broadcast.errors"}, "broadcast.__main__": {"broadcast.cli"}}
+    assert forbidden_front_end_imports(graph) == {"broadcast.web.views.x": ["broadcast.schedule.checks"],
+                                                 "broadcast.cli": ["broadcast.records.asrun"]}
 
 
 def test_the_cycle_finder_finds_a_cycle():

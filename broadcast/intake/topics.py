@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from broadcast.i18n import _
 from broadcast.station.topics import Topic
 
 # words that point to each default topic (a station's own topics are guessed from their labels)
@@ -42,13 +41,3 @@ def guess(text: str, topics: tuple[Topic, ...]) -> tuple[str, float]:
     strength = min(1.0, scores[best] / 6)            # a single mention is a weak sign
     return best, round(share * strength, 2)
 
-
-def certainty(confidence: float) -> str:
-    """How sure the guess is, in words the officer reads ("khá chắc, 60 %")."""
-    if confidence >= 0.7:
-        words = _("sure")
-    elif confidence >= 0.35:
-        words = _("fairly sure")
-    else:
-        words = _("not sure: choose the topic")
-    return _("{words}, {percent} %").format(words=words, percent=round(confidence * 100))

@@ -15,11 +15,9 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from broadcast.i18n import N_, _
+from broadcast.i18n import _
 
 STATUSES = ("completed", "interrupted", "failed", "missed", "fallback")
-STATUS_LABELS = {"completed": N_("Aired in full"), "interrupted": N_("Interrupted"), "failed": N_("Failed"),
-                 "missed": N_("Missed"), "fallback": N_("Aired standby audio"), "playing": N_("Playing")}   # shown with _()
 LATE_SECONDS = 5.0                      # a start later than this is flagged late in the log and the report
 AIRED = ("completed", "fallback")       # the occurrence went out; never air it again
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from broadcast.files import atomic_path
 from broadcast.i18n import _
-from broadcast.records.report import VIETNAMESE, Report, hms
+from broadcast.present import hms, in_words, number, percent, summary_lines
+from broadcast.records.report import VIETNAMESE, Report
 from broadcast.station.settings import Station
 
 FORMATS = ("table", "csv", "html", "docx")
@@ -30,24 +31,6 @@ def voice_vi(voice: str) -> str:
 
 def title(station: Station, report: Report) -> str:
     return f"Kết quả thông tin, tuyên truyền cải cách hành chính {report.period.label}"
-
-
-def _percent(x: float) -> str:
-    return f"{100 * x:.1f}".replace(".", ",") + "%"
-
-
-def summary_lines(report: Report) -> list[tuple[str, str]]:
-    return [
-        ("Số buổi phát (lượt theo cụm loa)", str(report.broadcasts)),
-        ("Tổng thời lượng phát (chương trình, kể cả nhạc hiệu)", hms(report.airtime)),
-        ("Số lượt tin, bài đã phát", str(report.item_airings)),
-        ("Số tin, bài khác nhau", str(report.distinct_items)),
-        ("Số buổi theo lịch", str(report.scheduled)),
-        ("Số buổi theo lịch đã phát", str(report.aired_scheduled)),
-        ("Tỷ lệ hoàn thành", _percent(report.completion)),
-        ("Số lần phát khẩn cấp", str(report.emergencies)),
-        ("Số buổi phát trễ quá 5 giây", str(report.late)),
-    ]
 
 
 # ---------------------------------------------------------------- table
@@ -197,6 +180,18 @@ def _vi_date(day: dt.date) -> str:
 
 # ---------------------------------------------------------------- DOCX (Nghị định 30/2020/NĐ-CP)
 APPENDIX_ROWS = 400      # a longer list of airings goes to the CSV, not into pages to print
+
+
+def appendix_note(report: Report) -> str:
+    """Where the list of airings is: the appendix below the signature (written then), the CSV, or none."""
+    if not report.lines:
+        return "Trong kỳ không có tin, bài nào được phát trọn vẹn, nên báo cáo không có danh sách kèm theo."
+    if len(report.lines) <= APPENDIX_ROWS:
+        return f"Danh sách {number(len(report.lines))} lần phát tin, bài: xem Phụ lục ở cuối báo cáo này."
+    return (f"Danh sách {number(len(report.lines))} lần phát tin, bài quá dài để in kèm: xem tệp CSV tải ở "
+            "trang Báo cáo của phần mềm (nút Tải CSV), gửi kèm báo cáo này.")
+
+
 def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> None:
     from docx import Document
     from docx.enum.section import WD_ORIENT
@@ -303,7 +298,8 @@ def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> N
              "theo tin, bài chỉ tính phần đọc tin. Các số đều cộng theo từng cụm loa.", italic=True, size=12)
         para("2. Theo chủ đề", bold=True)
         table(["Chủ đề", "Số lượt", "Số bài", "Thời lượng đọc"],
-              [[t.label, t.airings, t.distinct, hms(t.seconds)] for t in report.topics if t.airings], (95, 22, 20, 28))
+              [[t.label, number(t.airings), number(t.distinct), hms(t.seconds)] for t in report.topics if t.airings],
+              (95, 22, 20, 28))
         png = chart_png(station, report)
         if png:
             doc.add_picture(io.BytesIO(png), width=Mm(160))
@@ -311,7 +307,7 @@ def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> N
         para("3. Theo tin, bài", bold=True)
         topic_labels = {t.code: t.label for t in report.topics}
         table(["Tin, bài", "Chủ đề", "Số lượt", "Số cụm loa", "Thời lượng đọc"],
-              [[i.title, topic_labels.get(i.topic, i.topic), i.airings, len(i.zones), hms(i.seconds)]
+              [[i.title, topic_labels.get(i.topic, i.topic), number(i.airings), number(len(i.zones)), hms(i.seconds)]
                for i in report.items], (62, 45, 18, 18, 22))
         if report.relays:
             para("Tiếp sóng đài cấp trên", bold=True)
@@ -320,22 +316,22 @@ def write_docx(station: Station, report: Report, today: dt.date, out: Path) -> N
                   (62, 20, 30, 30, 20))
         para("4. Theo cụm loa", bold=True)
         table(["Cụm loa", "Số buổi", "Thời lượng chương trình"],
-              [[report.zone_name(z.zone), z.broadcasts, hms(z.seconds)] for z in report.zones], (95, 30, 40))
+              [[report.zone_name(z.zone), number(z.broadcasts), hms(z.seconds)] for z in report.zones], (95, 30, 40))
         para("5. Theo lịch và đã phát", bold=True)
-        para(f"Theo lịch có {report.scheduled} buổi; đã phát {report.aired_scheduled} buổi, đạt "
-             f"{_percent(report.completion)}.")
+        para(f"Theo lịch có {number(report.scheduled)} buổi; đã phát {number(report.aired_scheduled)} buổi, đạt "
+             f"{percent(report.completion)}." if report.scheduled else
+             "Trong kỳ chưa có buổi nào theo lịch đến giờ phát, nên chưa tính tỷ lệ hoàn thành.")
         if report.reasons:
             table(["Tình trạng", "Số lần", "Nguyên nhân"],
-                  [[STATUS_VI.get(s, s), n, reason] for s, reason, n in report.reasons], (35, 20, 110))
+                  [[STATUS_VI.get(s, s), number(n), in_words(reason)] for s, reason, n in report.reasons], (35, 20, 110))
         if report.voices:
             para("6. Theo giọng đọc", bold=True)
             table(["Giọng đọc", "Số buổi", "Trong đó giọng dự phòng"],
-                  [[voice_vi(v.voice), v.broadcasts, v.fallback] for v in report.voices], (85, 30, 50))
+                  [[voice_vi(v.voice), number(v.broadcasts), number(v.fallback)] for v in report.voices], (85, 30, 50))
         if any(lang != VIETNAMESE for lang, _n in report.languages):
             para("7. Theo ngôn ngữ", bold=True)
-            table(["Ngôn ngữ", "Số lượt tin, bài"], [[lang, n] for lang, n in report.languages], (110, 55))
-        para("Danh sách từng lần phát: xem Phụ lục kèm theo." if len(report.lines) <= APPENDIX_ROWS else
-             f"Danh sách {len(report.lines)} lần phát: xem tệp CSV kèm theo (trang Báo cáo, Tải CSV).", italic=True)
+            table(["Ngôn ngữ", "Số lượt tin, bài"], [[lang, number(n)] for lang, n in report.languages], (110, 55))
+        para(appendix_note(report), italic=True)
     para("II. PHƯƠNG HƯỚNG KỲ TỚI", bold=True)
     para("Tiếp tục duy trì phát sóng theo lịch, bám sát kế hoạch tuyên truyền cải cách hành chính.")
 

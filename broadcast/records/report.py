@@ -278,11 +278,6 @@ def build(rows: list[Row], topics: tuple[Topic, ...], period: Period, tz, zone: 
     return report
 
 
-def hms(seconds: float) -> str:
-    total = int(round(seconds))
-    return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
-
-
 def station_report(station, period_text: str, zone: str | None = None, db_path=None,
                    zone_names: dict[str, str] | None = None) -> Report:
     """Read the station's as-run log and build the report for PERIOD_TEXT."""

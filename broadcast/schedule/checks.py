@@ -15,6 +15,7 @@ from broadcast import i18n
 from broadcast.errors import InputError
 from broadcast.i18n import WEEKDAYS, _, ngettext, weekday
 from broadcast.news.scripts import NewsItem
+from broadcast.present import mmss
 from broadcast.schedule.plan import Occurrence, Planner, QueueEntry, Timing, overlaps, relay_seconds
 from broadcast.schedule.weekly import Schedule, Slot
 
@@ -28,11 +29,6 @@ class CheckReport:
 
 def _at(slot: Slot, fieldname: str, problem: str, hint: str | None = None) -> InputError:
     return InputError(slot.path, slot.line, f"{slot.id}.{fieldname}", problem, hint)
-
-
-def mmss(seconds: float) -> str:
-    sign, seconds = ("-" if seconds < 0 else ""), abs(int(round(seconds)))
-    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
 def check_schedule(schedule: Schedule, items: list[NewsItem], queue: list[QueueEntry],

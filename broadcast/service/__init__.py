@@ -6,9 +6,10 @@ audio never imports the audio stack."""
 
 import importlib
 
-MODULES = ("approval", "dashboard", "intake", "library", "lexicon", "listen", "playout", "publish", "reading", "recording", "records", "relays", "render", "scripts", "settings",
+MODULES = ("approval", "conflicts", "dashboard", "history", "intake", "lengths", "library", "lexicon", "listen", "playout",
+           "publish", "reading", "recording", "records", "relays", "render", "scripts", "sessions", "settings",
            "station", "uploads", "users",
-           "voices", "week")
+           "voices", "worker", "week")
 
 
 def __getattr__(name: str):

@@ -11,17 +11,21 @@ from dataclasses import replace
 from broadcast.errors import BroadcastError
 from broadcast.i18n import N_, _, ngettext
 from broadcast.news.scripts import Approval, NewsItem, Review
-from broadcast.service.scripts import Draft, find, write_draft
+from broadcast.service.scripts import Draft, find, list_scripts, write_draft
 from broadcast.service.users import list_users, log_action
 from broadcast.station.settings import Station
 
-LABELS = {"draft": N_("Draft"), "pending": N_("Awaiting approval"), "approved": N_("Approved")}   # shown with _()
 WRITERS = {"editor", "approver", "admin"}
 APPROVERS = {"approver", "admin"}
 
 
 class ApprovalError(BroadcastError):
     """A step of the approval flow that is not allowed now."""
+
+
+def pending_count(station: Station) -> int:
+    """How many items wait for the leader's approval."""
+    return sum(1 for item in list_scripts(station).items if status(station, item) == "pending")
 
 
 def status(station: Station, item: NewsItem) -> str:

@@ -9,7 +9,7 @@ import re
 import shutil
 import time
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from broadcast.availability import Availability
 from broadcast.errors import BroadcastError
@@ -18,7 +18,8 @@ from broadcast.playout import lastgood
 from broadcast.playout import status as daemon_status
 from broadcast.playout.outputs import make_player
 from broadcast.records import asrun
-from broadcast.records.asrun import STATUS_LABELS, Row
+from broadcast.present import STATUS_LABELS, explain, slot_title
+from broadcast.records.asrun import Row
 from broadcast.schedule import week
 from broadcast.schedule.plan import Occurrence
 from broadcast.service.fallback import FallbackVoice, fallback_voices, program_key
@@ -37,7 +38,8 @@ DATES = re.compile(r"\d{4}-\d{2}-\d{2}")
 class Alert:
     level: str                       # error | warning
     text: str
-    hint: str = ""
+    hint: str = ""                   # what to do
+    details: str = ""                # the system's own words (shown folded: "Chi tiết kỹ thuật")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Dashboard:
     today: list[TodayProgram]
     alerts: list[Alert]
     daemon_alive: bool
+    slot_titles: dict[str, str] = field(default_factory=dict)    # slot id -> its title
 
 
 def _latest(rows: list[Row]) -> dict[str, Row]:
@@ -101,7 +104,7 @@ def dashboard(station: Station, now: dt.datetime) -> Dashboard:
     voices = fallback_voices(station, loaded, [o for o in occurrences if o.start > now])
     return Dashboard(now, states, _today(occurrences, latest, zones, titles, now, relays, voices),
                      _refused(refused) + _voice_alerts(voices, now) + _alerts(station, loaded, recent, now, alive),
-                     alive)
+                     alive, {s.id: s.title for s in loaded.schedule.slots + loaded.schedule.events if s.title})
 
 
 def _voice_alerts(voices: dict[tuple, FallbackVoice], now: dt.datetime) -> list[Alert]:
@@ -155,6 +158,16 @@ def _fallback_of(voices: dict, occ: Occurrence, rows: list[Row | None]) -> str:
     return voice.reason if voice else ""
 
 
+def _not_dealt_with(recent: list[Row], station: Station, now: dt.datetime) -> list[Row]:
+    """The troubled rows still worth an alert: none once a later airing on the same zone went out
+    in full (the sound path works again; what failed was aired again or has passed)."""
+    since = min((r.scheduled for r in recent), default=now)
+    good: dict[str, dt.datetime] = {}
+    for row in asrun.read(station.db_path, since, now + dt.timedelta(minutes=1), status=("completed",)):
+        good[row.zone] = max(good.get(row.zone, row.scheduled), row.scheduled)
+    return [r for r in recent if r.status in TROUBLE and not (r.zone in good and good[r.zone] > r.scheduled)]
+
+
 def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive: bool) -> list[Alert]:
     alerts = []
     with closing(db.connect(station.db_path)) as conn:
@@ -162,14 +175,19 @@ def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive
     if recovered is not None:
         alerts.append(Alert("error", recovered.message, recovered.hint))
     if not alive:
-        alerts.append(Alert("error", _("The playout program (broadcast run) is not running: the loudspeakers will "
-                                       "not air the schedule"),
-                            _("restart the station PC or run: systemctl restart broadcast")))
-    for row in recent:
-        if row.status in TROUBLE:
-            alerts.append(Alert("error" if row.status in ("missed", "failed") else "warning",
-                                f"{row.scheduled:%d/%m/%Y %H:%M} {row.slot} – {row.zone}: {_(STATUS_LABELS[row.status])}",
-                                row.error or ""))
+        alerts.append(Alert("error", _("The playout program is not running: the loudspeakers will not air the schedule"),
+                            _("restart the station PC; if this stays, call the station's administrator"),
+                            "broadcast run: systemctl restart broadcast"))
+    zones = loaded.schedule.zones
+    for row in _not_dealt_with(recent, station, now):
+        slot = loaded.schedule.slot(row.slot)
+        title = slot_title(row.slot, {row.slot: slot.title} if slot else {})
+        zone = zones[row.zone].name if row.zone in zones else row.zone
+        problem = explain(row.error) if row.error else None
+        alerts.append(Alert("error" if row.status in ("missed", "failed") else "warning",
+                            f"{row.scheduled:%d/%m/%Y %H:%M} {title} – {zone}: {_(STATUS_LABELS[row.status])}"
+                            + (f". {problem.text}" if problem else ""),
+                            problem.hint if problem else "", row.error or ""))
     check = week.check_plan(loaded, now.date(), now.date() + dt.timedelta(days=7))
     grouped: dict[str, list] = {}
     for problem in check.problems + check.warnings:     # the same problem on 7 days is one alert
@@ -183,7 +201,10 @@ def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive
     for output in sorted({z.output for z in loaded.schedule.zones.values()}):
         ok = _output_available(station, output, int(time.monotonic() // OUTPUT_CHECK_SECONDS))
         if not ok:
-            alerts.append(Alert("error", _("The output {name} cannot be used").format(name=output), ok.reason))
+            problem = explain(ok.reason)
+            names = ", ".join(z.name for z in zones.values() if z.output == output)
+            alerts.append(Alert("error", _("These loudspeakers cannot air: {zones}").format(zones=names) + ". " + problem.text,
+                                problem.hint, f"{output}: {ok.reason}"))
     free = shutil.disk_usage(station.root).free
     if free < LOW_DISK_BYTES:
         alerts.append(Alert("error", _("The disk is nearly full: {gb:.1f} GB left").format(gb=free / 1024 ** 3),

@@ -15,6 +15,7 @@ from pathlib import Path
 from broadcast.errors import BroadcastError, InputError
 from broadcast.files import atomic_path
 from broadcast.i18n import _
+from broadcast.intake.limits import MAX_BYTES
 from broadcast.intake.propose import proposals as propose
 from broadcast.intake.read import read_document
 from broadcast.intake.records import Proposal

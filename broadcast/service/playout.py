@@ -63,3 +63,26 @@ def emergency(station: Station, what: str, zones: list[str] | None = None, by: s
     with ThreadPoolExecutor(len(zones)) as pool:
         done = list(pool.map(lambda zone: play_now(station, what, zone, RealClock(station.tz)), zones))
     return [row for rows in done for row in rows]
+
+
+@dataclass(frozen=True)
+class ZoneAiring:
+    """How an emergency stands on one zone: `waiting` (not started yet), `playing`, or the as-run
+    outcome (completed, failed, interrupted, …) with the system's error."""
+
+    zone: str
+    status: str
+    error: str | None = None
+    started: dt.datetime | None = None
+
+
+def emergency_status(station: Station, since: dt.datetime, zones: list[str]) -> list[ZoneAiring]:
+    """Per zone of ZONES, the latest emergency airing asked for at or after SINCE."""
+    rows = asrun.read(station.db_path, since - dt.timedelta(seconds=1), since + dt.timedelta(days=1))
+    latest: dict[str, Row] = {}
+    for row in rows:
+        if row.slot == "emergency" and row.zone in zones:
+            if row.zone not in latest or (row.scheduled, row.attempt) >= (latest[row.zone].scheduled, latest[row.zone].attempt):
+                latest[row.zone] = row
+    return [ZoneAiring(z, latest[z].status, latest[z].error, latest[z].started) if z in latest else ZoneAiring(z, "waiting")
+            for z in zones]

@@ -15,6 +15,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from broadcast.files import atomic_path
 from broadcast.news.scripts import NewsItem
 from broadcast.records import asrun
 from broadcast.service.approval import status
@@ -30,23 +31,32 @@ class Episode:
     item: NewsItem
     first_aired: dt.datetime
     airings: int
+    published: dt.datetime | None = None     # when the text shown first aired (an edited item: its new text)
+
+    @property
+    def date(self) -> dt.datetime:
+        """The episode's public date: when its text was published, not when it first aired."""
+        return self.published or self.first_aired
 
 
 def episodes(station: Station) -> list[Episode]:
     """Approved items that aired in full at least once, newest first."""
     with closing(db.connect(station.db_path)) as conn:
         rows = asrun.rows(conn, status=("completed", "fallback"))
+    items = {i.id: i for i in list_scripts(station).items}
     first: dict[str, dt.datetime] = {}
+    published: dict[str, dt.datetime] = {}
     count: dict[str, int] = {}
     for row in rows:
         for aired in row.items:
             when = (row.started or row.scheduled).astimezone(station.tz)
             first[aired.script] = min(first.get(aired.script, when), when)
             count[aired.script] = count.get(aired.script, 0) + 1
-    items = {i.id: i for i in list_scripts(station).items}
-    found = [Episode(items[s], when, count[s]) for s, when in first.items()
+            if aired.script in items and aired.content_hash == items[aired.script].content_hash:
+                published[aired.script] = min(published.get(aired.script, when), when)
+    found = [Episode(items[s], when, count[s], published.get(s)) for s, when in first.items()
              if s in items and status(station, items[s]) == "approved"]
-    return sorted(found, key=lambda e: e.first_aired, reverse=True)
+    return sorted(found, key=lambda e: e.date, reverse=True)
 
 
 def episode_audio(station: Station, item_id: str) -> Path:
@@ -82,7 +92,7 @@ def feed(station: Station, base_url: str, sizes: dict[str, int]) -> str:
             f"<title>{escape(e.item.title)}</title>"
             f"<link>{escape(base)}/{e.item.id}</link>"
             f"<guid isPermaLink=\"false\">{escape(e.item.id)}-{e.item.content_hash[:12]}</guid>"
-            f"<pubDate>{format_datetime(e.first_aired)}</pubDate>"
+            f"<pubDate>{format_datetime(e.date)}</pubDate>"
             f"<description>{escape(' '.join(e.item.paragraphs))}</description>"
             f"<enclosure url=\"{escape(url)}\" length=\"{sizes.get(e.item.id, 0)}\" type=\"audio/mpeg\"/>"
             "<itunes:explicit>false</itunes:explicit>"
@@ -101,3 +111,9 @@ def feed(station: Station, base_url: str, sizes: dict[str, int]) -> str:
             "<podcast:locked>no</podcast:locked>"
             + "".join(entries) + "</channel></rss>\n")
 
+
+
+def write_file(path: Path, text: str) -> None:
+    """One page of the exported website, written whole or not at all."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, "utf-8")

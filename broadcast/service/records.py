@@ -88,16 +88,40 @@ def write_report(station: Station, report: Report, fmt: str, today: dt.date, out
     return render(station, report, fmt, today, out)
 
 
-def aired_audio(station: Station, row_id: int) -> Path | None:
-    """The audio a row aired, for listening back; None when it was pruned (or is not the station's)."""
+LISTENABLE = ("completed", "fallback", "interrupted")    # what reached the loudspeakers, all or in part
+
+
+@dataclass(frozen=True)
+class AiredAudio:
+    path: Path
+    seconds: float | None            # only this much aired (an interrupted airing); None: all of it
+
+
+def aired_audio(station: Station, row_id: int) -> AiredAudio | None:
+    """The audio a row aired, for listening back; None when nothing aired (failed, missed), when
+    it was pruned, or when the file is not the station's."""
     with closing(db.connect(station.db_path)) as conn:
         found = asrun.row(conn, row_id)
-    if found is None or not found.audio:
+    if found is None or not found.audio or found.status not in LISTENABLE or not found.played_seconds:
         return None
     path = Path(found.audio).resolve()
     if not path.is_relative_to(station.root.resolve()) or not path.is_file():
         return None
-    return path
+    return AiredAudio(path, found.played_seconds if found.status == "interrupted" else None)
+
+
+def aired_part(audio: AiredAudio) -> bytes:
+    """The first AUDIO.seconds of its WAV file, as a WAV: what an interrupted airing sent out."""
+    import io
+    import wave
+
+    with wave.open(str(audio.path), "rb") as src:
+        frames = src.readframes(int((audio.seconds or 0) * src.getframerate()))
+        out = io.BytesIO()
+        with wave.open(out, "wb") as dst:
+            dst.setparams(src.getparams())
+            dst.writeframes(frames)
+    return out.getvalue()
 
 
 def prune_aired_audio(station: Station, now: dt.datetime) -> list[Path]:

@@ -8,7 +8,6 @@ the officer wrote is ever lost, and a delete is a move into that history.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 import unicodedata
@@ -22,7 +21,9 @@ from broadcast.files import atomic_path
 from broadcast.i18n import _
 from broadcast.news.lint import check_news, validity_warnings
 from broadcast.news.scripts import (
+    LANGUAGES,
     OPEN_ENDED,
+    PRIORITIES,
     Approval,
     CheckResult,
     NewsItem,
@@ -31,6 +32,7 @@ from broadcast.news.scripts import (
     check_scripts,
     parse_text,
 )
+from broadcast.service import conflicts
 from broadcast.service.users import log_action
 from broadcast.station.settings import Station
 
@@ -70,6 +72,11 @@ class Draft:
 class Script:
     item: NewsItem
     text: str                      # the file as it is on disk
+
+    @property
+    def version(self) -> str:
+        """What an edit of it is based on (see conflicts)."""
+        return conflicts.version_of(self.text)
 
 
 @dataclass(frozen=True)
@@ -149,18 +156,35 @@ def _keep(station: Station, script_id: str, path: Path, suffix: str = "") -> Non
         tmp.write_bytes(path.read_bytes())
 
 
-def save_script(station: Station, draft: Draft, by: str | None = None, now: dt.datetime | None = None) -> NewsItem:
+def save_script(station: Station, draft: Draft, by: str | None = None, now: dt.datetime | None = None,
+                based_on: str | None = None) -> NewsItem:
     """Validate DRAFT (written by BY) and write it atomically; the previous version goes to
     history, the change to the audit log. Its review and approval stay: an approval of other
-    content no longer counts. NOW defaults to the station's clock."""
+    content no longer counts. NOW defaults to the station's clock. BASED_ON: the version of the
+    file the edit started from ("" for a new item); an older one raises conflicts.StaleEdit."""
+    with conflicts.editing(station):
+        return _save_script(station, draft, by, now, based_on)
+
+
+def body_of(text: str) -> str:
+    """The body of a script file's TEXT (after its front matter), as the officer edits it."""
+    parts = text.split("---\n", 2)
+    return (parts[2] if text.startswith("---") and len(parts) == 3 else text).strip()
+
+
+def _save_script(station: Station, draft: Draft, by: str | None, now: dt.datetime | None,
+                 based_on: str | None) -> NewsItem:
     existing = {i.id: i for i in check_scripts([station.scripts_dir], station.topics).items}
     old = existing.get(draft.id)
+    target = old.path if old else station.scripts_dir / f"{draft.id}.md"
+    now_text = target.read_text("utf-8-sig") if target.exists() else ""
+    conflicts.check(station, based_on, now_text, "item.save", draft.id, body_of(now_text), target)
     if old is not None:
         draft = replace(draft, review=old.review, approved=old.approved, written_by=by or old.written_by,
                         audio=draft.audio or old.audio, source=draft.source or old.source)        # the form edits the text, not the recording
     elif by:
         draft = replace(draft, written_by=by)
-    saved = write_draft(station, draft, old.path if old else station.scripts_dir / f"{draft.id}.md")
+    saved = write_draft(station, draft, target)
     log_action(station, now or dt.datetime.now(station.tz), by, "item.save", saved.id, saved.approval_hash)
     return saved
 
@@ -196,8 +220,3 @@ def history(station: Station, script_id: str) -> list[Version]:
         saved = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
         versions.append(Version(path, saved, path.stem.endswith("-deleted")))
     return versions
-
-
-def diff(old_text: str, new_text: str) -> list[str]:
-    """A unified diff between two versions of a script, line by line."""
-    return list(difflib.unified_diff(old_text.splitlines(), new_text.splitlines(), _("before"), _("after"), lineterm=""))

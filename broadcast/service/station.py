@@ -6,7 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from broadcast.schedule.weekly import Zone, load_schedule
-from broadcast.station.settings import Station, load_station
+from broadcast.station.settings import STATION_FILE, Station, load_station
+
+__all__ = ["STATION_FILE", "Station", "load_station", "open_station", "now", "zones"]
 
 
 def open_station(root: Path) -> Station:

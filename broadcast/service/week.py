@@ -12,12 +12,14 @@ import yaml
 
 from broadcast import yamledit
 from broadcast.errors import InputError, ScriptErrors
-from broadcast.i18n import _, known
+from broadcast.i18n import WEEKDAYS, _, known
 from broadcast.schedule import week
 from broadcast.schedule.checks import CheckReport
 from broadcast.schedule.plan import QueueEntry
 from broadcast.schedule.week import ShowRow
 from broadcast.schedule.weekly import VIETNAMESE_DAYS, Slot, load_schedule
+from broadcast.service import conflicts
+from broadcast.service.conflicts import lines_of
 from broadcast.service.users import log_action
 from broadcast.station.settings import Station
 
@@ -109,14 +111,46 @@ class SlotEdit:
     rule_topics: tuple[tuple[str, ...], ...] = ()   # per rule that chooses items: its topics (empty: unchanged)
 
 
-def edit_slot(station: Station, slot_id: str, edit: SlotEdit, by: str | None, now: dt.datetime) -> Slot:
+def slot_text(station: Station, slot: Slot, zone_names: dict[str, str] | None = None) -> str:
+    """What the slot form edits, one line each, as the officer reads it (its version is this text's)."""
+    zone_names = _zone_names(station) if zone_names is None else zone_names
+    labels = {t.code: t.label for t in station.topics}
+    days = ", ".join(_(WEEKDAYS[d]) for d in sorted(slot.days))
+    zones = ", ".join(zone_names.get(z, z) for z in slot.zones)
+    rules = "; ".join(", ".join(labels.get(t, t) for t in rule.topics) for rule in slot.template.rules)
+    return lines_of(((_("Title"), slot.title), (_("Starts at (HH:MM)"), f"{slot.start:%H:%M}"),
+                     (_("Longest program (minutes)"), slot.length // 60), (_("Days"), days),
+                     (_("Loudspeaker zones"), zones)) + (((_("Topics"), rules),) if rules else ()))
+
+
+def slot_version(station: Station, slot: Slot) -> str:
+    """The version a slot form is based on (see conflicts)."""
+    return conflicts.version_of(slot_text(station, slot))
+
+
+def _zone_names(station: Station) -> dict[str, str]:
+    schedule = load_schedule(station.schedules_dir, station.timezone, station.name)
+    return {z.id: z.name for z in schedule.zones.values()}
+
+
+def edit_slot(station: Station, slot_id: str, edit: SlotEdit, by: str | None, now: dt.datetime,
+              based_on: str | None = None) -> Slot:
     """Change a weekly slot in its schedules/*.yaml (comments and order kept); the whole schedule is
-    checked with the change before the file is replaced. Audited."""
+    checked with the change before the file is replaced. Audited. BASED_ON: the slot_version the
+    form showed; an older one raises conflicts.StaleEdit."""
+    with conflicts.editing(station):
+        return _edit_slot(station, slot_id, edit, by, now, based_on)
+
+
+def _edit_slot(station: Station, slot_id: str, edit: SlotEdit, by: str | None, now: dt.datetime,
+               based_on: str | None) -> Slot:
     schedule = load_schedule(station.schedules_dir, station.timezone, station.name)
     slot = schedule.slot(slot_id)
     if slot is None or slot.is_event:
         raise InputError(station.schedules_dir, None, "slots", _("unknown slot {slot!r}").format(slot=slot_id),
                          known(s.id for s in schedule.slots))
+    now_text = slot_text(station, slot, {z.id: z.name for z in schedule.zones.values()})
+    conflicts.check(station, based_on, now_text, "schedule.slot", slot_id, path=slot.path)
     if not edit.days:
         raise InputError(slot.path, slot.line, f"{slot_id}.days", _("no days given"),
                          _("tick at least one day of the week"))

@@ -4,6 +4,7 @@ passes (session, role, CSRF), security headers, and the one place errors become 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,10 +21,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from broadcast import i18n, service
+from broadcast import present as fmt
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
-from broadcast.station.settings import Station
-from broadcast.web import csrf, limits, sessions
+from broadcast.service import sessions
+from broadcast.service.station import Station
+from broadcast.web import csrf, limits
 from broadcast.web.console import Console, console
 from broadcast.web.permissions import PUBLIC, allowed
 from broadcast.web.views import (  # one module a page
@@ -43,6 +46,7 @@ from broadcast.web.views import (  # one module a page
     website,
 )
 
+log = logging.getLogger("broadcast.web")
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -101,6 +105,14 @@ async def broadcast_error(request: Request, exc: BroadcastError) -> Response:
     return response
 
 
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """A fault in the console itself: said in Vietnamese; the system's words only folded away."""
+    log.exception("page %s failed", request.url.path)
+    problem = fmt.explain(f"{type(exc).__name__}: {exc}")
+    return console(request).render(request, "error.html", 500, message=problem.text, hint=problem.hint,
+                                   details=problem.details)
+
+
 class ResponseHeaders:
     """ASGI middleware adding SECURITY_HEADERS to every response (streams included), and
     `server-timing: app;dur=MS`, the server's own time to the response's start (the bench reads it)."""
@@ -129,6 +141,7 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.add_extension("jinja2.ext.i18n")
     templates.env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)
+    templates.env.filters.update(engine_label=fmt.engine_label, voice_label=fmt.voice_label)
     return templates
 
 
@@ -159,12 +172,14 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         page("/tin-bai/{item_id}/thu-am", recording.page, "write"),
         page("/tin-bai/{item_id}/thu-am", recording.upload, "write", ("POST",)),
         page("/tin-bai/{item_id}/ban-thu-am", recording.listen, "view"),
+        page("/tin-bai/{item_id}/khoi-phuc", items.restore, "write", ("POST",)),
         page("/tin-bai/{item_id}/xoa", items.delete, "write", ("POST",)),
         page("/tin-bai/{item_id}/cach-doc", items.add_reading, "write", ("POST",)),
         page("/tin-bai/{item_id}/gui-duyet", approval.submit, "write", ("POST",)),
         page("/tin-bai/{item_id}/duyet", approval.approve, "approve", ("POST",)),
         page("/tin-bai/{item_id}/tra-lai", approval.send_back, "approve", ("POST",)),
         page("/phat-khan-cap", emergency.form, "emergency", ("GET", "POST"), body=limits.upload, upload=True),
+        page("/phat-khan-cap/{run_id}", emergency.status, "emergency"),
         page("/lich-phat", schedule.week, "view"),
         page("/lich-phat/them", schedule.add, "write", ("POST",)),
         page("/lich-phat/thu-tu/{entry_id:int}", schedule.move, "write", ("POST",)),
@@ -206,7 +221,7 @@ def create_app(station: Station, now: Callable[[], dt.datetime] | None = None,
         console_state.worker.stop()
         console_state.importer.stop()
 
-    app = Starlette(routes=routes, exception_handlers={BroadcastError: broadcast_error},
+    app = Starlette(routes=routes, exception_handlers={BroadcastError: broadcast_error, 500: unexpected_error},
                     middleware=[Middleware(ResponseHeaders), Middleware(limits.BodyLimit)], lifespan=lifespan)
     app.state.console = console_state
     return app

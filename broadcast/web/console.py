@@ -13,8 +13,9 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from broadcast.errors import BroadcastError
+from broadcast import service
 from broadcast.i18n import N_, _, language
-from broadcast.station.settings import STATION_FILE, Station, load_station
+from broadcast.service.station import STATION_FILE, Station, load_station
 from broadcast.web.permissions import allowed
 from broadcast.web.worker import RenderWorker
 
@@ -35,7 +36,20 @@ class Console:
     worker: RenderWorker = field(default_factory=RenderWorker)
     importer: RenderWorker = field(default_factory=lambda: RenderWorker(IMPORTER))   # Nhập văn bản: OCR takes a while
     tasks: set = field(default_factory=set)       # work started for a page that returned at once
+    emergencies: dict = field(default_factory=dict)    # run id -> the emergency this console started
     _seen: tuple | None = None
+    _pending: tuple = (None, 0)      # (the scripts folder's state, items waiting for approval)
+
+    def pending(self) -> int:
+        """Items waiting for approval, counted again only when a script file changed."""
+        folder = self.station.scripts_dir
+        try:
+            seen = (folder.stat().st_mtime_ns, max((p.stat().st_mtime_ns for p in folder.glob("*.md")), default=0))
+        except OSError:
+            return 0
+        if self._pending[0] != seen:
+            self._pending = (seen, service.approval.pending_count(self.station))
+        return self._pending[1]
 
     def __post_init__(self) -> None:
         self._seen = self._stat()           # as loaded: a change before the first page is read too
@@ -63,24 +77,26 @@ class Console:
 
     def render(self, request: Request, template: str, status_code: int = 200, **context) -> Response:
         session = getattr(request.state, "session", None)
+        waiting = self.pending() if session is not None and allowed(session.role, "approve") else 0
         nav = [(_(label), href, href == "/" and request.url.path == "/" or href != "/" and
-                request.url.path.startswith(href)) for label, href, need in NAV
+                request.url.path.startswith(href), waiting if href == "/tin-bai" else 0) for label, href, need in NAV
                if session is not None and allowed(session.role, need)]
         base = {"station_name": self.station.name, "session": session, "nav": nav, "lang": language(),
 
                 "csrf_token": session.csrf if session else "",
                 "can_emergency": session is not None and allowed(session.role, "emergency"),
-                "notice": notice(request.query_params.get("ok"))}
+                "notice": notice(request.query_params.get("ok")), "waiting": waiting}
 
         return self.templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
 
 
 NOTICES = {"luu": N_("Saved."), "gui-duyet": N_("Sent for approval."), "duyet": N_("Approved: the item will air as scheduled."),
-           "tra-lai": N_("The item was returned to its writer."), "khan-cap": N_("Emergency broadcast on air."),
+           "tra-lai": N_("The item was returned to its writer."),
            "xoa": N_("The item was deleted (its old versions stay in the history)."), "dang-xuat": N_("Signed out."),
            "nguoi-dung": N_("User updated."), "lich": N_("Added to the schedule."), "bo-lich": N_("Removed from the schedule."),
            "thu-loa": N_("The test tone was played."),
            "thu-am": N_("The recording was cleaned and is now the item's audio."),
+           "khoi-phuc": N_("The version was restored; the one it replaced stays in the history."),
            "cach-doc": N_("The reading was added: every news item is read that way from now on."),
            "nhap": N_("The chosen items were saved as drafts (Nháp).")}
 

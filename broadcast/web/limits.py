@@ -8,7 +8,7 @@ from typing import Callable
 
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
-from broadcast.station.settings import Station
+from broadcast.service.station import Station
 
 KB, MB = 1024, 1024 * 1024
 SIGN_IN = 16 * KB                # a name, a password and a token

@@ -14,13 +14,14 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from broadcast import i18n, proc
+from broadcast import i18n
+from broadcast.service.worker import die_with_parent
 
 LISTEN = "broadcast.service.listen"
 
 
 def _warm(language: str, parent: int, module: str) -> None:
-    proc.die_with_parent(parent)            # a killed console leaves no worker behind
+    die_with_parent(parent)            # a killed console leaves no worker behind
     i18n.use_language(language)             # the worker's messages in the console's language
     importlib.import_module(module)         # the first render then starts at once
 

@@ -36,8 +36,10 @@ def test_saving_again_keeps_the_previous_version_and_a_diff(station_dir):
     service.scripts.save_script(station, draft(body="Nội dung mới."))
     versions = service.scripts.history(station, "tin-moi")
     assert len(versions) == 1 and versions[0].path.read_text("utf-8") == first
-    changed = service.scripts.diff(first, service.scripts.read_script(station, "tin-moi").text)
-    assert "+Nội dung mới." in changed and "-Kính thưa bà con." in changed
+    current, earlier = service.history.item_versions(station, "tin-moi")
+    assert current.name == "" and earlier.name == versions[0].path.name
+    assert ("ins", "Nội dung mới.") in current.changes
+    assert any(kind == "del" and "Kính thưa bà con." in text for kind, text in current.changes)
 
 
 def test_an_unchanged_save_adds_no_version(station_dir):

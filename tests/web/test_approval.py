@@ -70,3 +70,20 @@ def test_only_approved_items_air_and_the_log_says_why(console_station, tmp_path)
                for r in both.rows)
     check = service.week.check_week(station, day.isoformat(), day)
     assert any("tin-a chưa được duyệt" in w.problem for w in check.warnings)
+
+
+def test_the_leader_sees_what_waits_on_his_overview_and_in_the_navigation(console_station, as_role):
+    editor, token = as_role("editor")
+    _write(editor, token)
+    editor.post("/tin-bai/lich-tiep-dan/gui-duyet", data={"csrf_token": token})
+    approver, atoken = as_role("approver")
+    overview = approver.get("/").text
+    assert "Có 1 tin chờ duyệt" in overview and 'href="/tin-bai?trang-thai=pending"' in overview
+    assert '<span class="badge">1 chờ duyệt</span>' in approver.get("/lich-phat").text
+    listing = approver.get("/tin-bai?trang-thai=pending").text
+    assert 'href="/tin-bai/lich-tiep-dan"' in listing and 'href="/tin-bai/tin-a"' not in listing
+    assert "chờ duyệt</span>" not in editor.get("/").text          # the writer is not asked to approve
+    approver.post("/tin-bai/lich-tiep-dan/duyet", data={"csrf_token": atoken})
+    assert "tin chờ duyệt" not in approver.get("/").text
+    overview = approver.get("/").text
+    assert 'href="/tin/"' in overview and 'href="/tin/rss.xml"' in overview       # the public news page, linked

@@ -109,3 +109,34 @@ def test_a_relay_is_heard_back_and_pruned_like_programs(console_station, clock, 
     assert heard.status_code == 200 and heard.headers["content-type"] == "audio/mpeg"
     os.utime(path, (now.timestamp() - 200 * 86400,) * 2)
     assert service.records.prune_aired_audio(station, now + dt.timedelta(days=95)) == [path]
+
+
+def test_listen_back_only_what_aired_and_the_part_that_did(console_station, clock, as_role):
+    """A failed airing offers no "Nghe lại"; an interrupted one offers only the part that aired,
+    and says how much."""
+    import wave
+
+    station = service.station.open_station(console_station)
+    path = station.cache_dir / "programs" / "ba-giay.wav"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(22050), w.writeframes(b"\1\0" * 22050 * 3)
+    when = clock()
+    conn = db.connect(station.db_path)
+    ids = {}
+    for n, (status, played, error) in enumerate((("failed", 1.0, "Connection refused | pa_context_connect() failed"),
+                                                 ("interrupted", 1.5, None))):
+        ids[status] = asrun.begin(conn, occurrence=f"x/sang/thon-{n + 1}", attempt=1, slot="sang", zone=f"thon-{n + 1}",
+                                  output="pulse", scheduled=when, started=when, planned=3.0, items=[], audio=str(path))
+        asrun.finish(conn, ids[status], status, when, played, error)
+    conn.close()
+    client, _ = as_role("viewer")
+    page = client.get("/nhat-ky").text
+    assert f'/nhat-ky/nghe/{ids["failed"]}"' not in page
+    assert client.get(f'/nhat-ky/nghe/{ids["failed"]}').status_code == 404
+    assert f'/nhat-ky/nghe/{ids["interrupted"]}"' in page and "chỉ phát được 0:02 đầu / 0:03" in page
+    heard = client.get(f'/nhat-ky/nghe/{ids["interrupted"]}')
+    with wave.open(io.BytesIO(heard.content)) as w:
+        assert abs(w.getnframes() / w.getframerate() - 1.5) < 0.01
+    shown = page.split("<details>")[0]
+    assert "Connection refused" not in shown and "Hệ thống âm thanh của máy phát không trả lời" in page

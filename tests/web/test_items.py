@@ -3,7 +3,9 @@ a hand-edited file, search and filters."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import os
 import wave
 
 import numpy as np
@@ -123,7 +125,7 @@ def test_a_hand_edited_file_shows_on_the_next_load_and_history_has_the_diff(cons
     assert "1.300 hồ sơ" in page.text
     client.post("/tin-bai/tin-mot-cua", data=_form(csrf_of(page.text), body="Nội dung mới hẳn."))
     history = client.get("/tin-bai/tin-mot-cua/lich-su").text
-    assert '<span class="add">+Nội dung mới hẳn.</span>' in history
+    assert '<ins><span class="sr-only">đã thêm: </span>Nội dung mới hẳn.</ins>' in history
     assert "1.300 hồ sơ" in history
 
 
@@ -150,3 +152,82 @@ def test_delete_keeps_the_file_in_history(console_station, as_role):
     station = service.station.open_station(console_station)
     assert not (console_station / "scripts" / "tin-b.md").exists()
     assert [v.deleted for v in service.scripts.history(station, "tin-b")] == [True]
+
+
+def _version(page: str) -> str:
+    return page.split('name="version" value="')[1].split('"')[0]
+
+
+def test_the_same_item_saved_from_two_tabs_refuses_the_older_and_keeps_both(console_station, as_role, clock):
+    """Two tabs open the item; the first saves; the second's save is refused (who, when, both texts,
+    word differences); nothing of either is lost, and saving the merged text then goes through."""
+    editor, token = as_role("editor")
+    clock.now = dt.datetime.now(clock.now.tzinfo)              # the console's clock is the wall clock
+    editor.post("/tin-bai/moi", data=_form(token))
+    tab1 = editor.get("/tin-bai/tin-mot-cua").text
+    tab2 = editor.get("/tin-bai/tin-mot-cua").text
+    first = editor.post("/tin-bai/tin-mot-cua", data=_form(token, version=_version(tab1),
+                                                           body=TEXT + " Câu thứ nhất của tab một."), follow_redirects=False)
+    assert first.status_code == 303
+    second = editor.post("/tin-bai/tin-mot-cua", data=_form(token, version=_version(tab2),
+                                                            body=TEXT + " Câu của tab hai."))
+    assert second.status_code == 409 and "Đã lưu." not in second.text
+    assert "editor1 đã sửa lúc" in second.text and "thay đổi của bạn chưa được lưu" in second.text
+    assert "Câu thứ nhất của tab một." in second.text and "Câu của tab hai." in second.text   # both texts
+    assert '<del><span class="sr-only">đã xoá: </span>thứ nhất' in second.text
+    assert "Câu thứ nhất của tab một." in (console_station / "scripts" / "tin-mot-cua.md").read_text("utf-8")
+    merged = editor.post("/tin-bai/tin-mot-cua", data=_form(token, version=_version(second.text),
+                                                            body=TEXT + " Câu thứ nhất của tab một. Câu của tab hai."),
+                         follow_redirects=False)
+    assert merged.status_code == 303
+    text = (console_station / "scripts" / "tin-mot-cua.md").read_text("utf-8")
+    assert "Câu thứ nhất của tab một. Câu của tab hai." in text
+
+
+def test_a_file_changed_by_hand_while_open_is_not_overwritten(console_station, as_role):
+    editor, token = as_role("editor")
+    editor.post("/tin-bai/moi", data=_form(token))
+    tab = editor.get("/tin-bai/tin-mot-cua").text
+    path = console_station / "scripts" / "tin-mot-cua.md"
+    path.write_text(path.read_text("utf-8").replace("1.250 hồ sơ", "1.300 hồ sơ"), "utf-8")
+    later = path.stat().st_mtime + 60          # edited by hand a minute after the console's save
+    os.utime(path, (later, later))
+    refused = editor.post("/tin-bai/tin-mot-cua", data=_form(token, version=_version(tab), body="Bản khác."))
+    assert refused.status_code == 409 and "sửa ngoài trang quản lý" in refused.text
+    assert "1.300 hồ sơ" in path.read_text("utf-8")
+
+
+def test_history_reads_as_text_with_who_and_when_and_restores_a_version(console_station, as_role, clock):
+    clock.now = dt.datetime.now(clock.now.tzinfo)
+    editor, token = as_role("editor")
+    editor.post("/tin-bai/moi", data=_form(token, body="Câu đầu tiên của bản tin."))
+    page = editor.get("/tin-bai/tin-mot-cua").text
+    editor.post("/tin-bai/tin-mot-cua", data=_form(token, version=_version(page), body="Câu thứ hai của bản tin."))
+    history = editor.get("/tin-bai/tin-mot-cua/lich-su").text
+    assert "@@" not in history and "Bản hiện tại, lưu lúc" in history and "bởi editor1" in history
+    assert '<del><span class="sr-only">đã xoá: </span>đầu tiên </del>' in history
+    assert '<ins><span class="sr-only">đã thêm: </span>thứ hai </ins>' in history
+    old = history.split('name="version" value="')[1].split('"')[0]
+    restored = editor.post("/tin-bai/tin-mot-cua/khoi-phuc", data={"csrf_token": token, "version": old},
+                           follow_redirects=False)
+    assert restored.status_code == 303
+    assert "Câu đầu tiên của bản tin." in (console_station / "scripts" / "tin-mot-cua.md").read_text("utf-8")
+    again = editor.get("/tin-bai/tin-mot-cua/lich-su").text
+    assert again.count("<h2 id=\"ban-") == 3                          # the replaced version stays in the history
+    viewer, viewer_token = as_role("viewer")
+    assert "Khôi phục" not in viewer.get("/tin-bai/tin-mot-cua/lich-su").text
+
+
+def test_an_item_longer_than_every_slot_is_warned_on_its_page_and_in_the_schedule(console_station, as_role):
+    """5,000 words read for half an hour; the station's only slot lasts 15 minutes."""
+    long_body = " ".join(["Bà con chú ý thực hiện đúng quy định."] * 715)          # about 5,000 words
+    write_script(console_station / "scripts", "tin-dai", body=long_body, valid_from="2026-01-01",
+                 valid_until="2099-12-31")
+    client, _ = as_role("editor")
+    page = client.get("/tin-bai/tin-dai").text
+    assert "dài hơn mọi buổi có thể phát nó" in page and "tin sẽ không được phát" in page
+    minutes = int(page.split("đọc mất khoảng ")[1].split(":")[0])
+    assert minutes >= 20
+    assert "dài hơn mọi buổi có thể phát nó" not in client.get("/tin-bai/tin-a").text
+    week = client.get("/lich-phat").text
+    assert "Tin dài hơn mọi buổi phát:" in week and "“Tin tin-dai” đọc mất khoảng" in week

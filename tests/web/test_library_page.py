@@ -29,13 +29,15 @@ def test_upload_normalize_and_use_as_the_intro(console_station, as_role):
     assert recording.title == "Nhạc hiệu mới.wav" and abs(recording.seconds - 2.0) < 0.05
     assert abs(recording.lufs - station.mix.target_lufs) <= 0.5 and recording.peak <= station.mix.true_peak
     page = editor.get("/thu-vien-am-thanh").text
-    assert "Nhạc hiệu mới.wav" in page and "LUFS" in page and "Dùng làm" in page
+    assert "Nhạc hiệu mới.wav" in page and "Dùng làm" in page
+    assert "Đúng mức âm lượng của đài" in page and "LUFS" not in page        # words for the editor, no units
     heard = editor.get(f"/thu-vien-am-thanh/nghe/{recording.file.rsplit('/', 1)[-1]}")
     assert heard.status_code == 200 and heard.content[:4] == b"RIFF"
     assert editor.get("/thu-vien-am-thanh/nghe/..%2F..%2Fstation.yaml").status_code == 404
     assert editor.post("/thu-vien-am-thanh/dung", data={"csrf_token": token, "file": recording.file,
                                                         "role": "intro"}).status_code == 403     # admin only
     admin, admin_token = as_role("admin")
+    assert "LUFS" in admin.get("/thu-vien-am-thanh").text                      # the figures, for the technician
     used = admin.post("/thu-vien-am-thanh/dung", data={"csrf_token": admin_token, "file": recording.file,
                                                        "role": "intro"}, follow_redirects=False)
     assert used.status_code == 303

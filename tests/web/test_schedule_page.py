@@ -196,3 +196,38 @@ slots:
     text = (console_station / "schedules" / "tuan.yaml").read_text("utf-8")
     assert "topics: [dich-vu-cong, chi-so]" in text and "# online public services first" in text
     assert "days: hằng ngày" in text
+
+
+def test_a_slot_edited_in_two_places_refuses_the_older_save(console_station, as_role, clock):
+    client, token = as_role("editor")
+    clock.now = dt.datetime.now(clock.now.tzinfo)              # the console's clock is the wall clock
+    tab1, tab2 = client.get("/lich-phat/buoi/sang").text, client.get("/lich-phat/buoi/sang").text
+    version = lambda page: page.split('name="version" value="')[1].split('"')[0]   # noqa: E731
+    form = {"csrf_token": token, "minutes": "15", "days": ["0", "1", "2", "3", "4", "5", "6"], "where": "all"}
+    first = client.post("/lich-phat/buoi/sang/luu", data={**form, "title": "Bản tin sáng sớm", "start": "05:45",
+                                                         "version": version(tab1)}, follow_redirects=False)
+    assert first.status_code == 303
+    second = client.post("/lich-phat/buoi/sang/luu", data={**form, "title": "Bản tin buổi sáng", "start": "06:30",
+                                                          "version": version(tab2)})
+    assert second.status_code == 409 and "editor1 đã sửa lúc" in second.text
+    assert "Giờ bắt đầu (GG:PP): 05:45" in second.text and "Giờ bắt đầu (GG:PP): 06:30" in second.text
+    slot = next(s for s in service.week.slots(service.station.open_station(console_station)) if s.id == "sang")
+    assert (slot.title, f"{slot.start:%H:%M}") == ("Bản tin sáng sớm", "05:45")     # the first save stands
+    again = client.post("/lich-phat/buoi/sang/luu", data={**form, "title": "Bản tin buổi sáng", "start": "06:30",
+                                                         "version": version(second.text)}, follow_redirects=False)
+    assert again.status_code == 303
+
+
+def test_today_and_the_slots_gone_by_are_marked(console_station, as_role, clock):
+    """The console's clock at 08:00 on a Wednesday: Wednesday's column is today, the 06:00 programs
+    of Monday to Wednesday are past, Thursday's is not."""
+    tz = clock.now.tzinfo
+    clock.now = dt.datetime(2026, 11, 25, 8, 0, tzinfo=tz)            # a Wednesday
+    client, _ = as_role("viewer")
+    page = client.get("/lich-phat", params={"ngay": "2026-11-25"}).text
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    assert '<th scope="col" class="today" aria-current="date">Thứ Tư 25/11/2026 <span class="badge">hôm nay</span>' in head
+    assert '<th scope="col" class="past">Thứ Hai 23/11/2026' in head
+    row = page.split('<th scope="row">06:00')[1].split("</tr>")[0]
+    cells = row.split("<td")[1:]
+    assert ["Đã qua giờ phát" in cell for cell in cells] == [True, True, True, False, False, False, False]

@@ -136,3 +136,20 @@ def test_disabled_user_is_signed_out(console_station, as_role, clock):
     service.users.set_disabled(station, "editor1", True, clock.now)
     assert client.get("/", follow_redirects=False).status_code == 303
     assert sign_in(TestClient(client.app), "editor1").status_code == 401
+
+
+def test_a_fault_in_the_console_is_said_in_vietnamese_with_details_folded(app, as_role, monkeypatch):
+    from broadcast import service as svc
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    from starlette.testclient import TestClient
+
+    client, _ = as_role("viewer")
+    monkeypatch.setattr(svc.dashboard, "dashboard", broken)
+    quiet = TestClient(app, raise_server_exceptions=False, cookies=client.cookies)
+    page = quiet.get("/")
+    assert page.status_code == 500 and "Hệ thống âm thanh của máy phát không trả lời" in page.text
+    shown, details = page.text.split("<details>")
+    assert "Connection refused" not in shown and "Connection refused" in details and "Chi tiết kỹ thuật" in details

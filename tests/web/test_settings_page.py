@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 def test_the_admin_renames_the_station_and_sets_the_signer(console_station, as_role):
     client, token = as_role("admin")
@@ -120,3 +122,28 @@ def test_the_voices_section_shows_how_well_each_voice_is_understood(console_stat
     assert "<td>espeak:vi</td><td>82 %</td><td>rất khó nghe</td>" in table
     assert "<td>espeak:vi-VN-x-central</td><td>chưa đo</td>" in table
     assert "Muốn có giọng dễ nghe hơn" in table and "Thu âm" in table
+
+
+def test_the_stations_details_edited_in_two_places_refuse_the_older_save(console_station, as_role, clock):
+    client, token = as_role("admin")
+    clock.now = dt.datetime.now(clock.now.tzinfo)              # the console's clock is the wall clock
+    tab1, tab2 = client.get("/cai-dat").text, client.get("/cai-dat").text
+    version = lambda page: page.split('name="version" value="')[1].split('"')[0]   # noqa: E731
+    form = {"csrf_token": token, "action": "station", "organisation": "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH", "place": "Hòa Bình",
+            "number": "12/BC-UBND", "signer_title": "CHỦ TỊCH", "on_behalf": "TM. ỦY BAN NHÂN DÂN",
+            "recipients": "Sở Nội vụ tỉnh"}
+    first = client.post("/cai-dat", data={**form, "name": "Đài xã Hòa Bình", "signer": "Lê Văn Cường",
+                                          "version": version(tab1)}, follow_redirects=False)
+    assert first.status_code == 303
+    second = client.post("/cai-dat", data={**form, "name": "Đài xã Hòa Bình", "signer": "Trần Thị Mai",
+                                           "version": version(tab2)})
+    assert second.status_code == 409 and "admin1 đã sửa lúc" in second.text
+    assert "Người ký: Lê Văn Cường" in second.text and "Người ký: Trần Thị Mai" in second.text
+    assert "signer: Lê Văn Cường" in (console_station / "station.yaml").read_text("utf-8")
+
+
+def test_engines_are_shown_as_voices(as_role):
+    client, _ = as_role("admin")
+    page = client.get("/cai-dat").text
+    assert "Giọng máy (espeak-ng, không cần mạng)" in page and "giọng miền Bắc" in page
+    assert '<option value="gtts">Giọng Google (cần Internet)</option>' in page

@@ -46,3 +46,27 @@ def test_static_export_for_the_communes_website(console_station, clock, tmp_path
     assert not feed.bozo and {e.enclosures[0].href for e in feed.entries} >= {"https://xa.example.gov.vn/tin/tin-a.mp3"}
     assert all(int(e.enclosures[0].length) > 1000 for e in feed.entries)
     assert 'href="tin-a.html"' in (out / "index.html").read_text("utf-8")
+
+
+def test_an_items_public_date_is_when_its_text_first_aired_not_its_first_airing(app, console_station, clock):
+    """tin-a aired two months ago in an older wording, and today as it reads now: the public page
+    dates it today."""
+    import datetime as dt
+
+    from broadcast import service
+    from broadcast.records import asrun
+    from broadcast.records.asrun import AiredItem
+    from broadcast.station import db
+
+    station = service.station.open_station(console_station)
+    current = service.scripts.read_script(station, "tin-a").item.content_hash
+    today = clock().replace(hour=6, minute=0, second=0, microsecond=0)
+    conn = db.connect(station.db_path)
+    for when, content in ((today - dt.timedelta(days=60), "cu" * 8), (today, current)):
+        row = asrun.begin(conn, occurrence=f"{when:%Y-%m-%d}/sang/thon-1", attempt=1, slot="sang", zone="thon-1",
+                          output="pulse", scheduled=when, started=when, planned=60.0,
+                          items=[AiredItem("tin-a", "Tin tin-a", "dich-vu-cong", content, "espeak", 50.0)], audio=None)
+        asrun.finish(conn, row, "completed", when + dt.timedelta(minutes=1), 60.0)
+    conn.close()
+    page = TestClient(app).get("/tin/tin-a").text
+    assert f"{today:%d/%m/%Y}" in page and f"{today - dt.timedelta(days=60):%d/%m/%Y}" not in page

@@ -46,6 +46,42 @@ document.addEventListener("DOMContentLoaded", () => {
 
   const recorder = document.getElementById("thu-am");
   if (recorder) setUpRecorder(recorder);
+  const poll = document.querySelector("[data-poll]");   // a live status (Phát khẩn cấp), until it is finished
+  if (poll) {
+    const tick = async () => {
+      try {
+        const response = await fetch(poll.dataset.poll, {cache: "no-store"});
+        const html = await response.text();
+        if (response.ok && html !== poll.innerHTML) poll.innerHTML = html;
+      } catch (e) { /* the next tick tries again */ }
+      if (!poll.querySelector("[data-finished]")) setTimeout(tick, 1000);
+    };
+    setTimeout(tick, 1000);
+  }
+
+  document.querySelectorAll(".zone-tools").forEach((tools) => {   // choose zones without unticking each
+    tools.hidden = false;
+    tools.addEventListener("click", (e) => {
+      const how = e.target.dataset && e.target.dataset.zones;
+      if (!how) return;
+      const all = tools.closest("form").querySelectorAll("input[name=zones]");
+      const mine = tools.closest("fieldset").querySelectorAll("input[name=zones]");
+      if (how === "all" || how === "none") all.forEach((box) => { box.checked = how === "all"; });
+      if (how === "only") all.forEach((box) => { box.checked = false; });
+      if (how === "only" || how === "group") mine.forEach((box) => { box.checked = true; });
+    });
+  });
+
+  document.querySelectorAll("button[data-take]").forEach((button) => {   // a conflict: take their text
+    button.addEventListener("click", () => {
+      const into = document.getElementById(button.dataset.into);
+      into.value = document.getElementById(button.dataset.take).value;
+      into.dispatchEvent(new Event("input", {bubbles: true}));
+      into.focus();
+    });
+  });
+
+  document.querySelectorAll("form[data-draft]").forEach(keepDraft);
 
   document.querySelectorAll("a[data-back]").forEach((link) => {
     link.addEventListener("click", (e) => { if (history.length > 1) { e.preventDefault(); history.back(); } });
@@ -119,4 +155,74 @@ function setUpRecorder(box) {
     e.preventDefault();
     if (file.files.length) upload(file.files[0], file.files[0].name); else fail(d.noFile);
   });
+}
+
+// An edit is never lost: leaving with unsaved changes asks first, and every change is kept in
+// this browser (localStorage) until the form shows it saved; a kept draft is offered back.
+function keepDraft(form) {
+  const key = "broadcast-nhap:" + form.dataset.draft;
+  const fields = () => Array.from(form.elements).filter((el) => el.name && el.name !== "csrf_token" &&
+    el.name !== "version" && el.type !== "hidden" && el.type !== "submit" && el.type !== "button" && el.type !== "file");
+  const values = () => {
+    const out = {};
+    fields().forEach((el) => {
+      const id = el.id || el.name;
+      out[id] = (el.type === "checkbox" || el.type === "radio") ? el.checked : el.value;
+    });
+    return out;
+  };
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const unsaved = "unsaved" in form.dataset;      // a refused save came back: what the form shows is not saved
+  const loaded = unsaved ? {} : values();
+  let dirty = unsaved;
+  let saved = null;
+  try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+  if (saved && same(saved.values, values())) saved = null;          // the form shows it already
+  if (saved && !unsaved) offer(saved);
+  if (!saved && !unsaved) localStorage.removeItem(key);             // saved: the draft is done with
+  if (unsaved) localStorage.setItem(key, JSON.stringify({at: Date.now(), values: values()}));
+
+  form.addEventListener("input", () => {
+    dirty = !same(values(), loaded);
+    if (dirty) localStorage.setItem(key, JSON.stringify({at: Date.now(), values: values()}));
+    else localStorage.removeItem(key);
+  });
+  form.addEventListener("change", () => form.dispatchEvent(new Event("input")));
+  form.addEventListener("submit", () => { dirty = false; });      // the draft stays until the page shows it saved
+  window.addEventListener("beforeunload", (e) => {
+    if (!dirty) return;
+    e.preventDefault();
+    e.returnValue = "";
+  });
+
+  function offer(draft) {
+    const box = document.createElement("div");
+    box.className = "warning draft-offer";
+    box.setAttribute("role", "alert");
+    const when = new Date(draft.at);
+    const two = (n) => String(n).padStart(2, "0");
+    const text = document.createElement("p");
+    text.textContent = form.dataset.draftOffer.replace("{time}",
+      `${two(when.getHours())}:${two(when.getMinutes())} ${two(when.getDate())}/${two(when.getMonth() + 1)}/${when.getFullYear()}`);
+    const restore = document.createElement("button");
+    restore.type = "button";
+    restore.className = "primary";
+    restore.textContent = form.dataset.draftRestore;
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.textContent = form.dataset.draftDiscard;
+    box.append(text, restore, " ", discard);
+    form.before(box);
+    restore.addEventListener("click", () => {
+      fields().forEach((el) => {
+        const value = draft.values[el.id || el.name];
+        if (value === undefined) return;
+        if (el.type === "checkbox" || el.type === "radio") el.checked = value; else el.value = value;
+      });
+      dirty = true;
+      box.remove();
+      form.querySelector("textarea, input:not([type=hidden])").focus();
+    });
+    discard.addEventListener("click", () => { localStorage.removeItem(key); box.remove(); });
+  }
 }

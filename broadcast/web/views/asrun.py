@@ -9,10 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.i18n import _
 from broadcast.service.records import STATUSES, LogQuery
-from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 SHOWN = 200                 # newest rows on the page; CSV export (Console II) has them all
@@ -32,6 +32,8 @@ class LogLine:
     audio: str                       # "kept", "pruned" or "" (nothing aired)
     voice: str = ""                  # who read it
     voice_fallback: str = ""         # why not the preferred voice
+    part: str = ""                   # an interrupted airing: how much of it aired
+    details: str = ""                # the system's error, folded under "Chi tiết kỹ thuật"
 
 
 async def listing(request: Request) -> Response:
@@ -52,10 +54,11 @@ async def listing(request: Request) -> Response:
                         headers={"content-disposition": f'attachment; filename="{name}"'})
     items = (await run_in_threadpool(service.scripts.list_scripts, c.station)).items
     found = await run_in_threadpool(service.records.as_run, c.station, query, SHOWN)
-    lines = [LogLine(fmt.moment(r.scheduled), zones.get(r.zone, r.zone), r.slot, fmt.airing(r.status),
+    titles = {s.id: s.title for s in await run_in_threadpool(service.week.slots, c.station) if s.title}
+    lines = [LogLine(fmt.moment(r.scheduled), zones.get(r.zone, r.zone), fmt.slot_title(r.slot, titles), fmt.airing(r.status),
                      r.status, fmt.mmss(r.played_seconds), _relay_items(r) or ", ".join(i.title for i in r.items),
-                     "; ".join(x for x in (r.error, r.note, r.late_note) if x), r.id, _audio_state(r),
-                     r.voice or "", r.voice_fallback or "")
+                     "; ".join(x for x in (fmt.explain(r.error).text if r.error else "", r.note, r.late_note) if x),
+                     r.id, _audio_state(r), r.voice or "", r.voice_fallback or "", _part(r), r.error or "")
              for r in found.rows]
     return c.render(request, "asrun.html", lines=lines, total=found.total, first=fmt.date(first),
                     last=fmt.date(last), zone=zone or "", status=status or "", zones=list(zones.items()),
@@ -74,17 +77,29 @@ def _relay_items(row) -> str:
 
 
 def _audio_state(row) -> str:
-    if not row.audio or not row.played_seconds:
+    """"kept" (Nghe lại), "pruned" (said so) or "": nothing reached the loudspeakers."""
+    if not row.audio or not row.played_seconds or row.status not in service.records.LISTENABLE:
         return ""
     return "kept" if Path(row.audio).is_file() else "pruned"
+
+
+def _part(row) -> str:
+    if row.status != "interrupted" or not row.played_seconds:
+        return ""
+    return _("the first {played} of {planned} aired").format(played=fmt.mmss(row.played_seconds),
+                                                            planned=fmt.mmss(row.planned_seconds or row.played_seconds))
 
 
 async def listen_back(request: Request) -> Response:
     """Nghe lại: the program audio exactly as it aired (while kept: playout.keep_aired_days)."""
     c = console(request)
-    path = await run_in_threadpool(service.records.aired_audio, c.station, request.path_params["row_id"])
-    if path is None:
+    audio = await run_in_threadpool(service.records.aired_audio, c.station, request.path_params["row_id"])
+    if audio is None:
         return c.render(request, "error.html", 404, message=_("This airing's audio is no longer kept"),
                         hint=_("aired audio is kept for {days} days (playout.keep_aired_days)").format(
                             days=c.station.playout.keep_aired_days))
-    return FileResponse(path, media_type="audio/mpeg" if path.suffix == ".mp3" else "audio/wav")   # a relay: MP3
+    if audio.path.suffix == ".mp3":      # a relay: what was recorded as it aired
+        return FileResponse(audio.path, media_type="audio/mpeg")
+    if audio.seconds is not None:        # interrupted: only the part that aired
+        return Response(await run_in_threadpool(service.records.aired_part, audio), media_type="audio/wav")
+    return FileResponse(audio.path, media_type="audio/wav")

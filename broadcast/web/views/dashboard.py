@@ -9,10 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.i18n import _, ngettext
 from broadcast.service.dashboard import Dashboard
-from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 
@@ -57,22 +57,21 @@ def view_of(d: Dashboard) -> dict:
         if z.on_air is not None and z.on_air.is_relay:
             on_air = relay_state(z.on_air)
         elif z.on_air is not None:
-            on_air = ", ".join(i.title for i in z.on_air.items) or \
-                (_("Emergency broadcast") if z.on_air.slot == "emergency" else z.on_air.slot)
+            on_air = ", ".join(i.title for i in z.on_air.items) or fmt.slot_title(z.on_air.slot, d.slot_titles)
         if z.on_air is not None:
             if z.on_air.planned_seconds:
                 progress = min(100, int(100 * (z.on_air.played_seconds or 0) / z.on_air.planned_seconds))
         upcoming = ""
         if z.next is not None:
             day = "" if z.next.date == d.now.date() else f" {fmt.weekday_date(z.next.date)}"
-            upcoming = f"{fmt.time(z.next.start)}{day} – {z.next.slot}"
+            upcoming = f"{fmt.time(z.next.start)}{day} – {fmt.slot_title(z.next.slot, d.slot_titles)}"
         zones.append(ZoneLine(z.name, on_air, progress, upcoming, z.group))
     today = []
     for p in d.today:
         states = sorted(set(p.statuses))
         state = ", ".join(fmt.airing(s) for s in states)
         trouble = any(s in ("missed", "failed", "interrupted", "fallback", "unlogged") for s in states)
-        today.append(ProgramLine(fmt.time(p.start), p.slot, ", ".join(p.zones), ", ".join(p.items) or _("(empty)"),
+        today.append(ProgramLine(fmt.time(p.start), fmt.slot_title(p.slot, d.slot_titles), ", ".join(p.zones), ", ".join(p.items) or _("(empty)"),
                                  state, "trouble" if trouble else ("done" if states == ["completed"] else ""),
                                  "; ".join(p.notes), p.fallback_voice))
     return {"zones": zones, "today": today, "alerts": d.alerts, "daemon_alive": d.daemon_alive,

@@ -1,11 +1,15 @@
 """Phát khẩn cấp: an item, an uploaded recording or a typed text, on chosen zones (default all),
-confirmed once, then aired at once through the daemon's emergency path, cutting what plays."""
+confirmed once, then aired at once through the daemon's emergency path, cutting what plays. The
+page that follows shows each zone's real state, live: waiting, on air, aired, or failed (said at
+once, in Vietnamese, with what to do) — never "on air" before a zone has started."""
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
@@ -13,10 +17,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.errors import BroadcastError
-from broadcast.i18n import _
-from broadcast.web import format as fmt
+from broadcast.i18n import _, ngettext
 from broadcast.web.console import console
 
 log = logging.getLogger("broadcast.web")
@@ -66,15 +70,29 @@ async def form(request: Request) -> Response:
         elif kind == "text":
             text = str(data.get("text", ""))
             path = await c.worker.run("emergency_text_audio", c.station, text, c.now())
-            what, label, prepared = "", text.strip()[:200], f"khan-cap/{path.name}"
+            what, label, prepared = "", text.strip(), f"khan-cap/{path.name}"
         else:
             raise BroadcastError(_("nothing chosen to air"), _("choose a news item or an audio file, or type the text"))
     except BroadcastError as exc:
         return c.render(request, "emergency.html", 400, zone_groups=fmt.by_group(zones), items=items,
                         error=fmt.error_text(exc))
-    names = [z.name for z in zones if z.id in chosen]
     return c.render(request, "emergency_confirm.html", what=what, label=label, prepared=prepared, chosen=chosen,
-                    zone_names=", ".join(names) if len(chosen) < len(zones) else _("All loudspeaker zones"))
+                    zone_names=_zone_names(zones, chosen), typed=kind == "text")
+
+
+def _zone_names(zones, chosen: list[str]) -> str:
+    if len(chosen) == len(zones):
+        return _("All loudspeaker zones ({count})").format(count=len(zones))
+    return ", ".join(z.name for z in zones if z.id in chosen)
+
+
+@dataclass
+class Run:
+    """One confirmed emergency, as this console started it."""
+
+    zones: list[str]
+    since: object                    # the station's wall clock when it was asked for
+    problem: fmt.Problem | None = None     # it failed before any zone could start
 
 
 async def _air(request: Request, data, chosen: list[str], zones) -> Response:
@@ -91,12 +109,64 @@ async def _air(request: Request, data, chosen: list[str], zones) -> Response:
             raise BroadcastError(_("no news item chosen"), _("start again on the Phát khẩn cấp page"))
     target = None if len(chosen) == len(zones) else chosen
     user, now = request.state.session.user, c.now()
+    run_id = secrets.token_urlsafe(9)
+    run = c.emergencies[run_id] = Run(chosen, service.station.now(c.station))
 
     def air() -> None:
         try:
             service.playout.emergency(c.station, what, target, user, now)
-        except Exception:               # the console survives a failed emergency; the as-run log says why
+        except BroadcastError as exc:
+            run.problem = fmt.Problem(_("The emergency broadcast could not start"), fmt.error_text(exc))
+        except Exception as exc:        # the console survives a failed emergency, and says so
             log.exception("emergency %s failed", what)
+            run.problem = fmt.explain(f"{type(exc).__name__}: {exc}")
 
     threading.Thread(target=air, name="emergency", daemon=True).start()
-    return RedirectResponse("/?ok=khan-cap", 303)
+    return RedirectResponse(f"/phat-khan-cap/{run_id}", 303)
+
+
+@dataclass(frozen=True)
+class ZoneLine:
+    name: str
+    state: str                       # waiting | playing | done | failed
+    words: str
+    problem: fmt.Problem | None
+
+
+STATE = {"waiting": "waiting", "playing": "playing", "completed": "done", "fallback": "done"}
+
+
+async def status(request: Request) -> Response:
+    """How the emergency RUN stands on each zone; ?phan=1: only the live part (the page polls it)."""
+    c = console(request)
+    run = c.emergencies.get(request.path_params["run_id"])
+    if run is None:
+        return c.render(request, "error.html", 404, message=_("This emergency broadcast is no longer followed here"),
+                        hint=_("see what aired in the As-run log (Nhật ký phát)"))
+    names = {z.id: z.name for z in await run_in_threadpool(service.station.zones, c.station)}
+    found = await run_in_threadpool(service.playout.emergency_status, c.station, run.since, run.zones)
+    lines = []
+    for z in found:
+        state = STATE.get(z.status, "failed")
+        if state == "waiting" and run.problem is not None:
+            lines.append(ZoneLine(names.get(z.zone, z.zone), "failed", _("Not aired"), run.problem))
+            continue
+        words = {"waiting": _("Getting ready…"), "playing": _("On air now")}.get(state) or fmt.airing(z.status)
+        lines.append(ZoneLine(names.get(z.zone, z.zone), state, words, fmt.explain(z.error) if state == "failed" else None))
+    states = {line.state for line in lines}
+    count = len(lines)
+    if states == {"done"}:
+        headline = ngettext("Aired in full on the {count} zone.", "Aired in full on all {count} zones.", count)
+    elif "playing" in states:
+        headline = _("On air now on {on} of {count} zones.").format(on=sum(ln.state == "playing" for ln in lines), count=count)
+    elif "waiting" in states:
+        headline = _("Getting ready: nothing is on air yet.")
+    elif "done" in states:
+        headline = _("Aired on {on} of {count} zones; the others failed.").format(on=sum(ln.state == "done" for ln in lines), count=count)
+    else:
+        headline = _("The emergency broadcast failed: nothing reached the loudspeakers.")
+    context = dict(lines=lines, headline=headline.format(count=count), finished=not states & {"waiting", "playing"},
+                   failed="failed" in states, run_id=request.path_params["run_id"])
+    if request.query_params.get("phan"):
+        return c.render(request, "_emergency_status.html", **context)
+    return c.render(request, "emergency_status.html", **context)

@@ -15,8 +15,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from broadcast import service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
-from broadcast.intake.limits import MAX_BYTES
-from broadcast.intake.topics import certainty
+from broadcast.present import certainty
 from broadcast.web.console import console
 
 log = logging.getLogger(__name__)
@@ -26,12 +25,12 @@ HOME = "/tin-bai/nhap-van-ban"
 async def form(request: Request, error: str = "") -> Response:
     c = console(request)
     return c.render(request, "intake.html", 400 if error else 200, stage="upload", error=error,
-                    cap=min(MAX_BYTES // 2**20, int(c.station.console.upload_mb)))
+                    cap=service.intake.MAX_BYTES // 2**20)
 
 
 async def upload(request: Request) -> Response:
     c = console(request)
-    async with request.form(max_part_size=MAX_BYTES + 1) as data:
+    async with request.form(max_part_size=service.intake.MAX_BYTES + 1) as data:
         chosen = data.get("document")
         if not isinstance(chosen, UploadFile) or not chosen.filename:
             return await form(request, _("no file chosen"))

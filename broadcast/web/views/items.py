@@ -17,13 +17,13 @@ from starlette.responses import (
     StreamingResponse,
 )
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.errors import InputError, ScriptErrors
 from broadcast.i18n import _
-from broadcast.news.scripts import LANGUAGES, OPEN_ENDED, PRIORITIES, NewsItem
-from broadcast.service.approval import LABELS as ITEM_LABELS
-from broadcast.service.scripts import Draft
-from broadcast.web import format as fmt
+from broadcast.present import ITEM_LABELS
+from broadcast.service.conflicts import StaleEdit
+from broadcast.service.scripts import LANGUAGES, OPEN_ENDED, PRIORITIES, Draft, NewsItem
 from broadcast.web import streaming
 from broadcast.web.console import console
 from broadcast.web.permissions import allowed
@@ -129,11 +129,11 @@ async def add_reading(request: Request) -> Response:
 
 
 async def _form_page(request: Request, draft: Draft | None, item: NewsItem | None, *, errors=None,
-                     reading=None, status_code: int = 200) -> Response:
+                     reading=None, status_code: int = 200, version: str = "", conflict=None) -> Response:
     c = console(request)
     role = request.state.session.role
     engines = await run_in_threadpool(service.voices.list_voices, c.station)
-    voices = [v for e in engines if e.available for v in e.voices]
+    voices = [(v, f"{fmt.engine_label(e.name)} – {fmt.voice_label(v)}") for e in engines if e.available for v in e.voices]
     body = draft.body if draft else ""
     state = service.approval.status(c.station, item) if item else "draft"
     actions = []
@@ -142,6 +142,7 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
     if item is not None and allowed(role, "approve") and state == "pending":
         actions.append(("duyet", _("Approve")))
     review = item.review if item else None
+    long = await run_in_threadpool(service.lengths.too_long, c.station, [item]) if item is not None else []
     return c.render(
         request, "item_form.html", status_code, item=item, draft=draft, errors=errors or {}, reading=reading,
         is_new=item is None, topics=[(t.code, t.label) for t in c.station.topics],
@@ -156,7 +157,15 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
         source=item.source if item else None,
         to_check=[(n, item.paragraphs[n - 1]) for n in item.source.to_check if n <= len(item.paragraphs)]
         if item and item.source else [],
+        version=version, conflict=conflict, too_long=[_too_long(t) for t in long],
+        conflict_diff=fmt.word_diff(conflict.theirs, body) if conflict is not None else [],
         **dict(zip(("notes", "unread"), await run_in_threadpool(_line_notes, c, item, body) if draft else ([], []))))
+
+
+def _too_long(t) -> str:
+    return _("This item reads for about {length}, longer than any slot it could air in (the longest, "
+             "“{slot}”, lasts {slot_length}): it will not air. Split it into shorter items, or lengthen "
+             "the slot in Lịch phát.").format(length=fmt.mmss(t.seconds), slot=t.slot, slot_length=fmt.mmss(t.longest))
 
 
 async def new(request: Request) -> Response:
@@ -180,26 +189,30 @@ async def edit(request: Request) -> Response:
         item = (await run_in_threadpool(service.scripts.read_script, c.station, request.path_params["item_id"])).item
         return await _save(request, await request.form(), item.id, item)
     script = await run_in_threadpool(service.scripts.read_script, c.station, request.path_params["item_id"])
-    return await _form_page(request, Draft.from_item(script.item), script.item)
+    return await _form_page(request, Draft.from_item(script.item), script.item, version=script.version)
 
 
 async def _save(request: Request, form, item_id: str, item: NewsItem | None) -> Response:
     c = console(request)
     draft, errors = _draft(form, item_id)
+    version = form.get("version") if item is not None else ""      # a form always sends it
     if form.get("action") == "preview" or errors:
         text = str(form.get("body", ""))
         reading = await run_in_threadpool(service.reading.preview_reading, c.station, text) if not errors else None
         shown = draft or Draft(item_id, str(form.get("title", "")), str(form.get("topic", "")), None, None, text)
         return await _form_page(request, shown, item, errors=errors, reading=reading,
-                                status_code=400 if errors else 200)
+                                status_code=400 if errors else 200, version=version or "")
     if item is not None and item.source is not None:       # imported: she has now read it
         ticked = {int(v) for v in form.getlist("looked") if str(v).isdigit()}
         draft = replace(draft, source=service.intake.looked_over(item.source, item.paragraphs, draft.body, ticked))
     try:
         saved = await run_in_threadpool(service.scripts.save_script, c.station, draft, request.state.session.user,
-                                        c.now())
+                                        c.now(), version)
     except ScriptErrors as exc:
-        return await _form_page(request, draft, item, errors=_field_errors(exc.problems, None), status_code=400)
+        return await _form_page(request, draft, item, errors=_field_errors(exc.problems, None), status_code=400,
+                                version=version or "")
+    except StaleEdit as exc:            # changed elsewhere since she opened it: hers stays in the form
+        return await _form_page(request, draft, item, status_code=409, version=exc.version, conflict=exc)
     return RedirectResponse(f"/tin-bai/{saved.id}?ok=luu", 303)
 
 
@@ -224,29 +237,36 @@ async def listen(request: Request) -> Response:
 
 @dataclass(frozen=True)
 class VersionView:
-    saved: str
+    name: str                        # "" for the current version
+    heading: str
     deleted: bool
-    diff: list[tuple[str, str]]          # (css class, line)
+    title: str
+    changes: list[tuple[str, str]]   # words changed from the version before (present.word_diff)
+    body: str
 
 
 async def history(request: Request) -> Response:
+    """Lịch sử: every version as text, who saved it and when, the words each changed; Khôi phục."""
     c = console(request)
     item_id = request.path_params["item_id"]
-    versions = await run_in_threadpool(service.scripts.history, c.station, item_id)
-    try:
-        current = (await run_in_threadpool(service.scripts.read_script, c.station, item_id)).text
-    except InputError:
-        current = ""
+    versions = await run_in_threadpool(service.history.item_versions, c.station, item_id)
     views = []
-    newer = current
-    for version in versions:
-        text = version.path.read_text("utf-8")
-        lines = service.scripts.diff(text, newer)[2:]
-        views.append(VersionView(fmt.moment(version.saved.astimezone(c.station.tz)), version.deleted,
-                                 [("add" if ln.startswith("+") else "del" if ln.startswith("-") else "ctx", ln)
-                                  for ln in lines]))
-        newer = text
-    return c.render(request, "item_history.html", item_id=item_id, versions=views)
+    for v in versions:
+        when = fmt.moment(v.at) if v.at else _("an unknown time")
+        heading = (_("Current version, saved at {time} by {who}") if not v.name else
+                   _("Saved at {time} by {who}")).format(time=when, who=v.by or _("someone (outside the console)"))
+        views.append(VersionView(v.name, heading, v.deleted, v.title, v.changes, v.body))
+    return c.render(request, "item_history.html", item_id=item_id, versions=views,
+                    can_write=allowed(request.state.session.role, "write"))
+
+
+async def restore(request: Request) -> Response:
+    c = console(request)
+    item_id = request.path_params["item_id"]
+    data = await request.form()
+    await run_in_threadpool(service.history.restore_version, c.station, item_id, str(data.get("version", "")),
+                            request.state.session.user, c.now())
+    return RedirectResponse(f"/tin-bai/{item_id}?ok=khoi-phuc", 303)
 
 
 async def delete(request: Request) -> Response:

@@ -10,10 +10,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
-from broadcast.web import format as fmt
 from broadcast.web.console import console
 from broadcast.web.permissions import allowed
 
@@ -26,18 +26,21 @@ class Line:
     loudness: str
     added: str
     used_as: str
+    measured: str = ""               # LUFS and dBTP, shown to the admin only
 
 
 async def listing(request: Request, error: str = "") -> Response:
     c = console(request)
     found = await run_in_threadpool(service.library.recordings, c.station)
     roles = service.library.ROLES
-    lines = [Line(r.file, r.title, fmt.mmss(r.seconds), f"{r.lufs:.1f} LUFS, {r.peak:.1f} dBTP", r.added,
-                  ", ".join(_(roles[u]) for u in r.used_as)) for r in found]
     role = request.state.session.role
+    admin = allowed(role, "admin")          # the measured figures are for the station's technician
+    lines = [Line(r.file, r.title, fmt.mmss(r.seconds), fmt.loudness(r.lufs, c.station.mix.target_lufs), r.added,
+                  ", ".join(_(roles[u]) for u in r.used_as), f"{r.lufs:.1f} LUFS, {r.peak:.1f} dBTP" if admin else "")
+             for r in found]
     return c.render(request, "library.html", 400 if error else 200, lines=lines, error=error,
                     roles=fmt.choices(roles), can_upload=allowed(role, "write"), can_use=allowed(role, "admin"),
-                    cap=f"{c.station.console.upload_mb:g}", target=f"{c.station.mix.target_lufs:g}")
+                    cap=f"{c.station.console.upload_mb:g}")
 
 
 async def upload(request: Request) -> Response:

@@ -15,7 +15,7 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from broadcast import service
 from broadcast.errors import BroadcastError, InputError
 from broadcast.i18n import _
-from broadcast.web import format as fmt
+from broadcast import present as fmt
 from broadcast.web.console import console
 
 SPOOL = 1 << 16

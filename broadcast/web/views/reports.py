@@ -11,12 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.i18n import N_, _
-from broadcast.records.formats import summary_lines
-from broadcast.records.report import hms
 from broadcast.web import chart
-from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 PERIODS = (("Q1", N_("Quarter I")), ("Q2", N_("Quarter II")), ("Q3", N_("Quarter III")), ("Q4", N_("Quarter IV")),
@@ -52,7 +50,7 @@ async def show(request: Request) -> Response:
         return FileResponse(out, media_type=media, filename=out.name,
                             background=BackgroundTask(_remove, folder))
     p = request.query_params
-    return c.render(request, "reports.html", report=report, summary=summary_lines(report), hms=hms,
+    return c.render(request, "reports.html", report=report, summary=fmt.summary_lines(report), hms=fmt.hms,
                     periods=[(code, _(label)) for code, label in PERIODS], part=p.get("ky", this_quarter), year=year,
                     first=p.get("tu", ""), last=p.get("den", ""), query=str(p), title=report.period.label,
                     chart=chart.weekly(report.weeks, {t.code: t.label for t in report.topics}),

@@ -9,11 +9,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import WEEKDAYS, _, ngettext
-from broadcast.schedule.checks import mmss
-from broadcast.web import format as fmt
+from broadcast.service.conflicts import StaleEdit
 from broadcast.web.console import console
 from broadcast.web.permissions import allowed
 
@@ -29,6 +29,13 @@ class Cell:
     zones: str                       # "" when it airs on every zone of the week's slot
     relay: str = ""                  # a relay: the source's name ("VOV1 – Thời sự")
     fallback_voice: str = ""         # why a fallback voice reads it ("": the preferred voice)
+    past: bool = False               # its start time has gone by
+
+
+@dataclass(frozen=True)
+class DayHead:
+    label: str                       # Thứ Hai 18/03/2024
+    when: str                        # "today", "past" or ""
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,10 @@ def _zones_label(zones: tuple[str, ...], every: set[str], names: dict[str, str],
 def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]], titles: dict[str, str],
          slot_titles: dict[str, str], wanted: set[str] | None, weekly: frozenset[str] = frozenset(),
          problems: dict[str, list[str]] | None = None, relay_names: dict[str, str] | None = None,
-         voices: dict | None = None) -> list[GridRow]:
-    """The week as slots x days; with WANTED zones, only the programs that air on one of them."""
+         voices: dict | None = None, now: dt.datetime | None = None) -> list[GridRow]:
+    """The week as slots x days; with WANTED zones, only the programs that air on one of them; a
+    program whose start is before NOW is marked past."""
+    gone = (now.date(), f"{now:%H:%M}") if now else (dt.date.min, "")
     by_slot: dict[tuple[str, str], list[list[Cell]]] = {}
     every = set(names)
     for r in sorted(rows, key=lambda r: (r.time, r.slot)):
@@ -64,14 +73,15 @@ def grid(rows, start: dt.date, names: dict[str, str], groups: dict[str, set[str]
         days = by_slot.setdefault((r.time, r.slot), [[] for _ in range(7)])
         if r.relay is not None:
             name = (relay_names or {}).get(r.relay, r.relay)
-            days[(r.day - start).days].append(Cell((_("Relay: {name}").format(name=name),), mmss(r.length), "", False,
-                                                   _zones_label(r.zones, every, names, groups), name))
+            days[(r.day - start).days].append(Cell((_("Relay: {name}").format(name=name),), fmt.mmss(r.length), "", False,
+                                                   _zones_label(r.zones, every, names, groups), name,
+                                                   past=(r.day, r.time) < gone))
             continue
         days[(r.day - start).days].append(Cell(
-            tuple(titles.get(i, i) for i in r.items) or (_("(empty)"),), mmss(r.seconds),
-            _("over by {time}").format(time=mmss(r.seconds - r.length)) if r.seconds > r.length
-            else _("{time} free").format(time=mmss(r.length - r.seconds)), r.seconds > r.length, _zones_label(r.zones, every, names, groups),
-            fallback_voice=(voices or {}).get((r.day, r.time, r.slot, r.items), "")))
+            tuple(titles.get(i, i) for i in r.items) or (_("(empty)"),), fmt.mmss(r.seconds),
+            _("over by {time}").format(time=fmt.mmss(r.seconds - r.length)) if r.seconds > r.length
+            else _("{time} free").format(time=fmt.mmss(r.length - r.seconds)), r.seconds > r.length, _zones_label(r.zones, every, names, groups),
+            fallback_voice=(voices or {}).get((r.day, r.time, r.slot, r.items), ""), past=(r.day, r.time) < gone))
     return [GridRow(time, slot, slot_titles.get(slot, slot), slot in weekly, tuple(tuple(d) for d in days),
                     tuple((problems or {}).get(slot, ())))
             for (time, slot), days in by_slot.items()]
@@ -112,15 +122,20 @@ async def week(request: Request, error: str = "", status_code: int = 200) -> Res
         found.setdefault((p.field or "").split(".")[0], []).append(p.problem + (f" – {p.hint}" if p.hint else ""))
     rows = grid(plan.rows, plan.start, zones, groups, titles, slot_titles, wanted,
                 frozenset(s.id for s in all_slots if not s.is_event), found,
-                {r.id: r.name for r in c.station.relays}, plan.fallback_voices)
-    days = [fmt.weekday_date(plan.start + dt.timedelta(days=n)) for n in range(7)]
+                {r.id: r.name for r in c.station.relays}, plan.fallback_voices, c.now())
+    today = c.now().date()
+    days = [DayHead(fmt.weekday_date(d), "today" if d == today else "past" if d < today else "")
+            for d in (plan.start + dt.timedelta(days=n) for n in range(7))]
     queued = [QueueLine(q.entry.id, q.entry.priority == "priority", titles.get(q.entry.script, q.entry.script), q.entry.slot or _("next slot"),
                         fmt.date(q.entry.date), zones.get(q.entry.zone, q.entry.zone) if q.entry.zone else _("all zones"),
                         fmt.priority(q.entry.priority), ngettext("{count} airing", "{count} airings", len(q.airs_in)).format(count=len(q.airs_in))
                         if q.airs_in else _("no matching slot yet"))
               for q in await run_in_threadpool(service.week.queue_list, c.station)]
     airable = [i for i in items if service.approval.status(c.station, i) == "approved"]
-    return c.render(request, "week.html", status_code, error=error, queued=queued, airable=airable,
+    long = [_("“{title}” reads for about {length}, longer than any slot it could air in (at most {slot_length}): "
+              "it will not air").format(title=t.title, length=fmt.mmss(t.seconds), slot_length=fmt.mmss(t.longest))
+            for t in await run_in_threadpool(service.lengths.too_long, c.station, airable)]
+    return c.render(request, "week.html", status_code, error=error, queued=queued, airable=airable, too_long=long,
                     slots=list(slot_titles.items()), zone_choices=list(zones.items()),
                     can_write=allowed(request.state.session.role, "write"),
                     rows=rows, days=days, chosen=chosen, filter_groups=fmt.by_group(zone_list),
@@ -154,7 +169,7 @@ async def remove(request: Request) -> Response:
     return RedirectResponse("/lich-phat?ok=bo-lich", 303)
 
 
-async def slot_form(request: Request, error: str = "", status_code: int = 200) -> Response:
+async def slot_form(request: Request, error: str = "", status_code: int = 200, conflict=None, yours: str = "") -> Response:
     """Sửa buổi phát: time, length, days and zones of a weekly slot."""
     c = console(request)
     slot_id = request.path_params["slot_id"]
@@ -169,7 +184,8 @@ async def slot_form(request: Request, error: str = "", status_code: int = 200) -
                     zone_groups=fmt.by_group(zone_list), chosen=set() if every else set(slot.zones),
                     topics=[(t.code, t.label) for t in c.station.topics],
                     rules=[(n, set(rule.topics)) for n, rule in enumerate(slot.template.rules)],
-                    start=f"{slot.start:%H:%M}", minutes=slot.length // 60)
+                    start=f"{slot.start:%H:%M}", minutes=slot.length // 60, conflict=conflict, yours=yours,
+                    version=await run_in_threadpool(service.week.slot_version, c.station, slot))
 
 
 async def save_slot(request: Request) -> Response:
@@ -185,10 +201,22 @@ async def save_slot(request: Request) -> Response:
                                  tuple(str(z) for z in data.getlist("zones")) if data.get("where") == "some" else (),
                                  tuple(tuple(str(t) for t in data.getlist(f"rule-{n}")) for n in range(8)))
     try:
-        await run_in_threadpool(service.week.edit_slot, c.station, slot_id, edit, request.state.session.user, c.now())
+        await run_in_threadpool(service.week.edit_slot, c.station, slot_id, edit, request.state.session.user, c.now(),
+                                data.get("version"))
+    except StaleEdit as exc:            # changed elsewhere: the form shows theirs, her entries beside it
+        return await slot_form(request, "", 409, exc, _yours(edit, data))
     except BroadcastError as exc:
         return await slot_form(request, fmt.error_text(exc), 400)
     return RedirectResponse("/lich-phat?ok=luu", 303)
+
+
+def _yours(edit, data) -> str:
+    """What she entered in the slot form, one line each, to redo on the current slot."""
+    days = ", ".join(_(WEEKDAYS[d]) for d in sorted(edit.days))
+    zones = ", ".join(edit.zones) if data.get("where") == "some" else _("All zones")
+    return service.conflicts.lines_of(((_("Title"), edit.title), (_("Starts at (HH:MM)"), edit.start),
+                                       (_("Longest program (minutes)"), edit.minutes), (_("Days"), days),
+                                       (_("Loudspeaker zones"), zones)))
 
 
 async def move(request: Request) -> Response:

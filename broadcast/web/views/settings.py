@@ -10,19 +10,20 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from broadcast import present as fmt
 from broadcast import service
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
+from broadcast.service.conflicts import StaleEdit
+from broadcast.service.settings import ENGINE_NAMES
 from broadcast.service.users import ROLES
-from broadcast.speech.intelligibility import plain_words
-from broadcast.station.settings import ENGINE_NAMES
-from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 
 async def show(request: Request, error: str = "", checked: str = "", installed=None, relay_check=None) -> Response:
     c = console(request)
     admin = request.state.session.user
+    conflict, yours, status = None, "", 200
     if request.method == "POST" and not error and request.url.path == "/cai-dat":
         data = await request.form()
         action, name = data.get("action"), str(data.get("name", "")).strip()
@@ -32,9 +33,13 @@ async def show(request: Request, error: str = "", checked: str = "", installed=N
                     *(str(data.get(key, "")) for key in ("name", "organisation", "place", "number", "signer",
                                                          "signer_title", "on_behalf")),
                     tuple(line.strip() for line in str(data.get("recipients", "")).splitlines() if line.strip()))
-                await run_in_threadpool(service.settings.update_station_info, c.station, info, admin, c.now())
-                return RedirectResponse("/cai-dat?ok=luu", 303)
-            if action == "add":
+                try:
+                    await run_in_threadpool(service.settings.update_station_info, c.station, info, admin, c.now(),
+                                            data.get("version"))
+                    return RedirectResponse("/cai-dat?ok=luu", 303)
+                except StaleEdit as exc:    # changed elsewhere: the form shows theirs, hers beside it
+                    conflict, yours, status = exc, service.settings.info_text(info), 409
+            elif action == "add":
                 await run_in_threadpool(service.users.add_user, c.station, name, str(data.get("role", "")),
                                         str(data.get("password", "")), c.now(), admin)
             elif action == "role":
@@ -46,7 +51,8 @@ async def show(request: Request, error: str = "", checked: str = "", installed=N
             elif action in ("disable", "enable"):
                 await run_in_threadpool(service.users.set_disabled, c.station, name, action == "disable",
                                         c.now(), admin)
-            return RedirectResponse("/cai-dat?ok=nguoi-dung", 303)
+            if conflict is None:
+                return RedirectResponse("/cai-dat?ok=nguoi-dung", 303)
         except BroadcastError as exc:
             error = fmt.error_text(exc)
     users = await run_in_threadpool(service.users.list_users, c.station)
@@ -58,9 +64,10 @@ async def show(request: Request, error: str = "", checked: str = "", installed=N
     zones = await run_in_threadpool(service.station.zones, c.station)
     voices = await run_in_threadpool(service.voices.list_voices, c.station,
                                      request.query_params.get("kiem-tra-mang") == "1")
-    chain = list(c.station.speech.engines) + [""] * len(ENGINE_NAMES)
-    return c.render(request, "settings.html", 400 if error else 200, relays=service.relays.sources(c.station),
-                    relay_check=relay_check, users=users, roles=fmt.choices(ROLES), info=info,
+    chain = list(c.station.speech.engines) + [""] * len(service.voices.ENGINE_NAMES)
+    return c.render(request, "settings.html", 400 if error else status, relays=service.relays.sources(c.station),
+                    relay_check=relay_check, users=users, conflict=conflict, yours=yours,
+                    version=service.settings.info_version(c.station), roles=fmt.choices(ROLES), info=info,
                     recipients="\n".join(info.recipients), own_readings=own, zones=zones,
                     audit_user=audit_user or "", audit_action=audit_action or "", audit_actions=fmt.choices(fmt.AUDIT),
                     engines=voices, chain=chain[:len(ENGINE_NAMES)], engine_names=ENGINE_NAMES,

@@ -9,7 +9,8 @@ from starlette.responses import RedirectResponse, Response
 from broadcast import service
 from broadcast.i18n import _
 from broadcast.service.users import UserError
-from broadcast.web import csrf, sessions
+from broadcast.service import sessions
+from broadcast.web import csrf
 from broadcast.web.console import console
 
 

@@ -12,9 +12,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from broadcast import i18n, service
+from broadcast import present as fmt
 from broadcast.errors import BroadcastError
-from broadcast.files import atomic_path
-from broadcast.web import format as fmt
 from broadcast.web.console import console
 
 PATH = "/tin/"
@@ -29,7 +28,7 @@ class EpisodeView:
 
 
 def _views(episodes) -> list[EpisodeView]:
-    return [EpisodeView(e.item.id, e.item.title, fmt.date(e.first_aired.date()), e.item.paragraphs) for e in episodes]
+    return [EpisodeView(e.item.id, e.item.title, fmt.date(e.date.date()), e.item.paragraphs) for e in episodes]
 
 
 def _context(station, base: str, static: str, suffix: str) -> dict:
@@ -97,8 +96,7 @@ def export(station, templates, out: Path, base_url: str) -> list[Path]:
     written = []
 
     def write(name: str, text: str) -> None:
-        with atomic_path(out / name) as tmp:
-            tmp.write_text(text, "utf-8")
+        service.publish.write_file(out / name, text)
         written.append(out / name)
 
     env = templates.env
