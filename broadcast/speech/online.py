@@ -64,12 +64,20 @@ def _fit(sentence: str, limit: int, size) -> list[str]:
         return [sentence]
     out: list[str] = []
     for clause in _parts(_CLAUSE, sentence):
-        words = clause.split() if size(clause) > limit else [clause]
-        for word in words:
-            if out and size(out[-1] + " " + word) <= limit:
-                out[-1] += " " + word
-            else:
-                out.append(word)
+        if size(clause) <= limit:
+            out += [clause]
+        else:                           # a clause longer than the limit: at spaces, from its own start
+            out += _pack(clause.split(), limit, size)
+    return _pack(out, limit, size)
+
+
+def _pack(parts: list[str], limit: int, size) -> list[str]:
+    out: list[str] = []
+    for part in parts:
+        if out and size(out[-1] + " " + part) <= limit:
+            out[-1] += " " + part
+        else:
+            out.append(part)
     return out
 
 
