@@ -298,7 +298,8 @@ bare_seconds = _sub(rf"({digits_from(AFTER_CLOCK_OR_SLASH, '?')})s(?!\w)", lambd
 
 
 # ---------------------------------------------------------------- ranges
-ranges = _sub(r"(\d(?<![\w/.,-]\d)[\w.,:%$€₫đ]*)[^\S\n]?[-–][^\S\n]?(\d[\w.,:%$€₫đ]*)(?![\w/-])",
+ranges = _sub(r"(\d(?<![\w/.,-]\d)[\w.,:%$€₫đ]{0,64})[^\S\n]?[-–][^\S\n]?(\d[\w.,:%$€₫đ]{0,64})(?![\w/-])",   # {0,64}:
+              # not '*', which from every digit of "8:8:8:…" ran to the run's end and back (quadratic)
               lambda m: f"{m.group(1)} đến {m.group(2)}")
 spaced_ranges = _sub(r"(?<=\d)[^\S\n]+[-–][^\S\n]+(?=\d)", lambda m: " đến ")
 

@@ -4,9 +4,11 @@ as "Nội dung"), "Xem cách đọc", "Nghe thử", history with a diff, delete.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import re
 import secrets
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -209,8 +211,18 @@ async def preview(request: Request) -> Response:
     """The reading of posted text as an HTML fragment (the editor's live "Xem cách đọc")."""
     c = console(request)
     form = await request.form()
-    reading = await run_in_threadpool(service.reading.preview_reading, c.station, str(form.get("body", "")))
-    return c.render(request, "_reading.html", reading=reading)
+    stop = threading.Event()
+    job = asyncio.ensure_future(run_in_threadpool(service.reading.preview_reading, c.station,
+                                                  str(form.get("body", "")), stop=stop))
+    left = asyncio.ensure_future(streaming.client_left(request))
+    await asyncio.wait((job, left), return_when=asyncio.FIRST_COMPLETED)
+    if not job.done():                  # the reader left: stop the work (between paragraphs)
+        stop.set()
+        with contextlib.suppress(service.reading.Stopped):
+            await job
+        return Response(status_code=499)
+    left.cancel()
+    return c.render(request, "_reading.html", reading=job.result())
 
 
 async def listen(request: Request) -> Response:
