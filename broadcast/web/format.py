@@ -86,6 +86,7 @@ def by_group(zones) -> list[tuple[str, list]]:
 AUDIT = {"sign-in": N_("Signed in"), "sign-in.failed": N_("Wrong password"), "sign-out": N_("Signed out"),
          "item.save": N_("Saved an item"), "item.delete": N_("Deleted an item"), "item.submit": N_("Sent for approval"),
          "item.approve": N_("Approved"), "item.return": N_("Returned to the writer"),
+         "item.reading": N_("Sent for approval again: a reading changed"),
          "queue.add": N_("Added to the schedule"), "queue.remove": N_("Removed from the schedule"),
          "queue.move": N_("Changed the order of priority items"), "schedule.slot": N_("Edited a slot"),
          "schedule.event": N_("Added an event"), "schedule.zone": N_("Changed a zone"),

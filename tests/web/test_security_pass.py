@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from broadcast import service
 from broadcast.station.settings import edit_station
 from tests.web.test_asrun_page import _log
+from tests.conftest import write_script
 from tests.web.conftest import csrf_of, sign_in
 from tests.web.test_emergency import _wav
 
@@ -142,3 +143,23 @@ def test_an_unknown_name_answers_as_slowly_as_a_wrong_password(app):
     known = statistics.median(timed(_from(app, f"10.0.1.{n}"), "editor1") for n in range(4))
     unknown = statistics.median(timed(_from(app, f"10.0.2.{n}"), f"khong-co-{n}") for n in range(4))
     assert unknown > 0.6 * known, (unknown, known)
+
+
+def test_a_reading_that_changes_an_approved_item_sends_it_back_for_approval(console_station, as_role):
+    """33.1: an editor's station-wide reading made approved items say something else, still "Đã duyệt"."""
+    write_script(console_station / "scripts", "tin-ubnd", body="UBND xã thông báo lịch tiếp công dân.",
+                 valid_from="2026-01-01", valid_until="2099-12-31")
+    editor, token = as_role("editor")
+    done = editor.post("/tin-bai/tin-a/cach-doc", data={"csrf_token": token, "written": "UBND",
+                                                        "spoken": "ủy ban lừa đảo"}, follow_redirects=False)
+    assert done.status_code == 303
+    station = service.station.open_station(console_station)
+    items = {i.id: i for i in service.scripts.list_scripts(station).items}
+    assert service.approval.status(station, items["tin-ubnd"]) == "pending"        # what airs is no longer approved
+    assert service.approval.status(station, items["tin-a"]) == "approved"          # no UBND in it: unchanged
+    approver, other = as_role("approver")
+    page = approver.get("/tin-bai/tin-ubnd").text
+    assert "Cần duyệt lại" in page and "“UBND”" in page and "ủy ban lừa đảo" in page and "Chờ duyệt" in page
+    assert approver.post("/tin-bai/tin-ubnd/duyet", data={"csrf_token": other}, follow_redirects=False).status_code == 303
+    item = service.scripts.read_script(station, "tin-ubnd").item
+    assert service.approval.status(station, item) == "approved"

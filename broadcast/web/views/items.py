@@ -157,8 +157,9 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
         can_write=allowed(role, "write"),
         valid_from=fmt.date(draft.valid_from) if draft else "",
         valid_until=fmt.date(draft.valid_until) if draft else "",
-        returned=review.comment if review and review.state == "returned" else "",
-        returned_by=review.by if review and review.state == "returned" else "",
+        returned=review.comment if review and review.comment else "",
+        returned_by=review.by if review and review.comment else "",
+        returned_label=_("Returned") if review and review.state == "returned" else _("To approve again"),
         approved=f"{item.approved.by}, {fmt.iso_moment(item.approved.at)}" if item and item.is_approved else "",
         **dict(zip(("notes", "unread"), await run_in_threadpool(_line_notes, c, item, body) if draft else ([], []))))
 
