@@ -40,14 +40,13 @@ async def show(request: Request) -> Response:
     period = _period(request, year, this_quarter)
     report = await run_in_threadpool(service.records.build_report, c.station, period)
     download = request.query_params.get("tai")
-    if download in ("docx", "csv"):
+    if download in ("docx", "csv", "du-lieu"):      # csv: the officer's spreadsheet; du-lieu: codes for machines
+        fmt_ = {"docx": "docx", "csv": "sheet", "du-lieu": "csv"}[download]
         folder = Path(tempfile.mkdtemp(prefix="bao-cao-"))
-        out = folder / f"bao-cao-{period.replace('..', '_')}.{download}"
-        text = await run_in_threadpool(service.records.write_report, c.station, report, download, c.now().date(),
-                                       out)
-        if download == "csv" and not out.exists():
-            out.write_text(text, "utf-8")
-        media = "text/csv" if download == "csv" else \
+        suffix = "-du-lieu.csv" if download == "du-lieu" else f".{download}"
+        out = folder / f"bao-cao-{period.replace('..', '_')}{suffix}"
+        await run_in_threadpool(service.records.write_report, c.station, report, fmt_, c.now().date(), out)
+        media = "text/csv; charset=utf-8" if download != "docx" else \
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         return FileResponse(out, media_type=media, filename=out.name,
                             background=BackgroundTask(_remove, folder))

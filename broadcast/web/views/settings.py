@@ -4,6 +4,7 @@ audit log."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -54,7 +55,8 @@ async def show(request: Request, error: str = "") -> Response:
     audit = await run_in_threadpool(service.users.audit_log, c.station, audit_user, audit_action)
     info = service.settings.station_info(c.station)
     own = [e for e in await run_in_threadpool(service.lexicon.entries, c.station) if e.station]
-    zones = await run_in_threadpool(service.station.zones, c.station)
+    zones = [replace(z, output=service.records.without_password(z.output))          # a password is never shown (33.9)
+             for z in await run_in_threadpool(service.station.zones, c.station)]
     voices = await run_in_threadpool(service.voices.list_voices, c.station,
                                      request.query_params.get("kiem-tra-mang") == "1")
     chain = list(c.station.speech.engines) + ["", ""]
