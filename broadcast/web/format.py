@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from broadcast.errors import BroadcastError
 from broadcast.i18n import N_, _, weekday
 from broadcast.records.asrun import STATUS_LABELS
 from broadcast.service.approval import LABELS as ITEM_LABELS
@@ -64,15 +65,44 @@ def mmss(seconds: float | None) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)     # the dates a station works with
+
+
 def parse_date(text: str | None) -> dt.date | None:
-    """A date from a form: 2024-03-18 (date picker) or 18/03/2024 (typed)."""
+    """A date from a form: 2024-03-18 (date picker) or 18/03/2024 (typed); None if it is not one,
+    or lies outside FIRST_DAY – LAST_DAY."""
     text = (text or "").strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
-            pass
+            continue
+        return day if FIRST_DAY <= day <= LAST_DAY else None
     return None
+
+
+def query_date(params, name: str, label: str) -> dt.date | None:
+    """The date in query parameter NAME (LABEL: what the officer calls it); None if absent;
+    an error in her words if it is not a date in range."""
+    text = (params.get(name) or "").strip()
+    if not text:
+        return None
+    day = parse_date(text)
+    if day is None:
+        raise BroadcastError(_("{field}: “{value}” is not a date from {first} to {last}").format(
+            field=label, value=text[:40], first=date(FIRST_DAY), last=date(LAST_DAY)), _("type the date as dd/mm/yyyy"))
+    return day
+
+
+def query_number(params, name: str, label: str, low: int, high: int, default: int) -> int:
+    """The whole number in query parameter NAME, from LOW to HIGH; DEFAULT if absent."""
+    text = (params.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise BroadcastError(_("{field}: “{value}” is not a number from {low} to {high}").format(
+            field=label, value=text[:40], low=low, high=high), _("correct it in the address, or choose it on the page"))
+    return int(text)
 
 
 def by_group(zones) -> list[tuple[str, list]]:

@@ -36,8 +36,8 @@ async def listing(request: Request) -> Response:
     c = console(request)
     p = request.query_params
     today = c.now().date()
-    first = fmt.parse_date(p.get("tu")) or today
-    last = fmt.parse_date(p.get("den")) or today
+    first = fmt.query_date(p, "tu", _("From")) or today
+    last = fmt.query_date(p, "den", _("To")) or today
     zone = p.get("cum-loa") or None
     status = p.get("trang-thai") if p.get("trang-thai") in STATUSES else None
     script = p.get("tin") or None

@@ -58,7 +58,7 @@ async def listing(request: Request) -> Response:
     c = console(request)
     p = request.query_params
     q, topic, status = p.get("q", "").strip(), p.get("chu-de", ""), p.get("trang-thai", "")
-    day = fmt.parse_date(p.get("hieu-luc"))
+    day = fmt.query_date(p, "hieu-luc", _("Valid on"))
     result = await run_in_threadpool(service.scripts.list_scripts, c.station)
     warned: dict[str, int] = {}
     for w in result.warnings:
