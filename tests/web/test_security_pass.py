@@ -231,3 +231,45 @@ def test_an_icecast_password_in_a_schedule_url_is_never_stored_or_shown(console_
         assert secret not in client.get("/nhat-ky", params=params).text
     assert "icecast://source@127.0.0.1:8000/xa" in client.get("/nhat-ky", params={"tai": "du-lieu"}).text
     assert secret.encode() not in (console_station / "station.db").read_bytes()
+
+
+def test_a_preview_whose_reader_left_is_stopped(app, as_role, monkeypatch):
+    """33.4: the preview went on for minutes after its client had gone."""
+    import asyncio
+    import threading
+    from urllib.parse import urlencode
+
+    client, token = as_role("viewer")
+    stopped = threading.Event()
+
+    def slow_preview(station, text, using=None, stop=None):
+        assert stop is not None and stop.wait(20)         # the view asks the work to stop
+        stopped.set()
+        raise service.reading.Stopped()
+
+    monkeypatch.setattr(service.reading, "preview_reading", slow_preview)
+    body = urlencode({"body": "Kính thưa bà con.", "csrf_token": token}).encode()
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/xem-cach-doc", "raw_path": b"/xem-cach-doc", "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver"), (b"content-type", b"application/x-www-form-urlencoded"),
+                         (b"content-length", str(len(body)).encode()), (b"cookie", cookie.encode())],
+             "client": ("127.0.0.1", 50000), "server": ("testserver", 80), "state": {}}
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    sent = []
+
+    async def receive():
+        if messages:
+            return messages.pop(0)
+        await asyncio.sleep(0.2)                          # then the reader closes the tab
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    async def run():
+        async with app.router.lifespan_context(app):
+            await app(scope, receive, send)
+
+    asyncio.run(asyncio.wait_for(run(), 30))
+    assert stopped.is_set() and sent[0]["status"] == 499
