@@ -73,7 +73,8 @@ def _time(text: str | None) -> dt.datetime | None:
 
 def _row(r: sqlite3.Row) -> Row:
     return Row(r["id"], r["occurrence"], r["attempt"], r["slot"], r["zone"], without_password(r["output"]),
-               _time(r["scheduled"]), _time(r["started"]), _time(r["ended"]), r["planned_seconds"], r["played_seconds"], r["status"],
+               _time(r["scheduled"]), _time(r["started"]), _time(r["ended"]), r["planned_seconds"], r["played_seconds"],
+               r["status"],
                tuple(AiredItem(**i) for i in json.loads(r["items"])), r["audio"], r["error"], r["note"])
 
 

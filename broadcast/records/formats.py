@@ -100,13 +100,13 @@ def to_sheet(station: Station, report: Report) -> str:
     topics = {t.code: t.label for t in report.topics}
     rows = [["Tổng hợp", label, value, "", "", "", "", ""] for label, value in summary_lines(report)]
     rows += [["Theo chủ đề", t.label, t.airings, hms(t.seconds), "", "", "", ""] for t in report.topics if t.airings]
-    rows += [["Theo cụm loa", report.zone_name(z.zone), z.broadcasts, hms(z.seconds), "", "", report.zone_name(z.zone), ""]
-             for z in report.zones]
+    rows += [["Theo cụm loa", report.zone_name(z.zone), z.broadcasts, hms(z.seconds), "", "", report.zone_name(z.zone),
+              ""] for z in report.zones]
     rows += [["Kết quả", STATUS_VI.get(s, s), n, "", "", "", "", ""] for s, n in sorted(report.statuses.items())]
     rows += [["Lý do", f"{STATUS_VI.get(s, s)}: {reason}", n, "", "", "", "", ""] for s, reason, n in report.reasons]
     rows += [["Tin, bài đã phát", line.title, len(line.zones), hms(line.seconds), f"{line.start:%d/%m/%Y}",
-              f"{line.start:%H:%M}", ", ".join(report.zone_name(z) for z in line.zones), topics.get(line.topic, line.topic)]
-             for line in report.lines]
+              f"{line.start:%H:%M}", ", ".join(report.zone_name(z) for z in line.zones),
+              topics.get(line.topic, line.topic)] for line in report.lines]
     rows += [["Theo tuần", f"Tuần từ {week:%d/%m/%Y}", "", hms(seconds), f"{week:%d/%m/%Y}", "", "", topics.get(t, t)]
              for week, by_topic in report.weeks for t, seconds in sorted(by_topic.items())]
     return sheet.table(SHEET_COLUMNS, rows)
