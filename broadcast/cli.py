@@ -463,8 +463,9 @@ def format_log(rows) -> str:
 @option("--period", required=True,
               help="2024-Q1 (quarter), 2024-H1 (half-year), 2024 (year), 2024-03 or 2024-03-01..2024-03-31.")
 @option("--zone", default=None, help="Only this zone.")
-@option("--format", "fmt", type=click.Choice(["table", "csv", "html", "docx"]), default="table",
-              show_default=True, help="docx: the Nghị định 30 administrative form, ready to sign.")
+@option("--format", "fmt", type=click.Choice(["table", "csv", "sheet", "html", "docx"]), default="table",
+              show_default=True, help="docx: the Nghị định 30 administrative form, ready to sign; sheet: CSV that "
+                                      "opens in Excel (Vietnamese headings, names); csv: codes, for other programs.")
 @option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (required for docx).")
 @option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -476,7 +477,7 @@ def report(ctx: Context, period: str, zone: str | None, fmt: str, out: Path | No
         raise click.UsageError(_("--format docx needs -o FILE.docx"))
     built = service.records.build_report(ctx.station, period, zone, db_path)
     click.echo(service.records.write_report(ctx.station, built, fmt, _now(ctx.station).date(), out),
-               nl=fmt != "csv" or out is not None)
+               nl=fmt not in ("csv", "sheet") or out is not None)
 
 
 @cli.group(invoke_without_command=True)

@@ -11,6 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from broadcast.errors import BroadcastError
 from broadcast.i18n import N_, _, weekday
 
 STATUS_LABELS = {"completed": N_("Aired in full"), "interrupted": N_("Interrupted"), "failed": N_("Failed"),
@@ -102,15 +103,44 @@ def summary_lines(report) -> list[tuple[str, str]]:
     ]
 
 
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)     # the dates a station works with
+
+
 def parse_date(text: str | None) -> dt.date | None:
-    """A date from a form: 2024-03-18 (date picker) or 18/03/2024 (typed)."""
+    """A date from a form: 2024-03-18 (date picker) or 18/03/2024 (typed); None if it is not one,
+    or lies outside FIRST_DAY – LAST_DAY."""
     text = (text or "").strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
-            pass
+            continue
+        return day if FIRST_DAY <= day <= LAST_DAY else None
     return None
+
+
+def query_date(params, name: str, label: str) -> dt.date | None:
+    """The date in query parameter NAME (LABEL: what the officer calls it); None if absent;
+    an error in her words if it is not a date in range."""
+    text = (params.get(name) or "").strip()
+    if not text:
+        return None
+    day = parse_date(text)
+    if day is None:
+        raise BroadcastError(_("{field}: “{value}” is not a date from {first} to {last}").format(
+            field=label, value=text[:40], first=date(FIRST_DAY), last=date(LAST_DAY)), _("type the date as dd/mm/yyyy"))
+    return day
+
+
+def query_number(params, name: str, label: str, low: int, high: int, default: int) -> int:
+    """The whole number in query parameter NAME, from LOW to HIGH; DEFAULT if absent."""
+    text = (params.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise BroadcastError(_("{field}: “{value}” is not a number from {low} to {high}").format(
+            field=label, value=text[:40], low=low, high=high), _("correct it in the address, or choose it on the page"))
+    return int(text)
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -172,6 +202,7 @@ def by_group(zones) -> list[tuple[str, list]]:
 AUDIT = {"sign-in": N_("Signed in"), "sign-in.failed": N_("Wrong password"), "sign-out": N_("Signed out"),
          "item.save": N_("Saved an item"), "item.delete": N_("Deleted an item"), "item.submit": N_("Sent for approval"),
          "item.approve": N_("Approved"), "item.return": N_("Returned to the writer"),
+         "item.reading": N_("Sent for approval again: a reading changed"),
          "queue.add": N_("Added to the schedule"), "queue.remove": N_("Removed from the schedule"),
          "queue.move": N_("Changed the order of priority items"), "schedule.slot": N_("Edited a slot"),
          "schedule.event": N_("Added an event"), "schedule.zone": N_("Changed a zone"),

@@ -31,8 +31,8 @@ def _reading(item: NewsItem, normalizer: Normalizer, inode: int, mtime_ns: int, 
     lines = item.path.read_text("utf-8-sig").splitlines()[item.body_line - 1:]
     at = item.body_line
     warnings = []
-    ocr = lines_without_diacritics(lines)
-    for index in ocr:
+    ocr = set(lines_without_diacritics(lines))              # a set: looked up once a line
+    for index in sorted(ocr):
         warnings.append(InputError(item.path, at + index, _("body"), _("text looks like it lost its diacritics (dấu)"),
                                    _("retype the line with Vietnamese accents (Unikey, Telex)")))
     block = block_start(lines)

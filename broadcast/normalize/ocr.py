@@ -57,9 +57,13 @@ def _measure(line: str) -> tuple[int, int, int]:
 
 def lost_diacritics(line: str) -> bool:
     """LINE on its own looks like Vietnamese that lost its accents."""
+    return _lost(line, _measure(line))
+
+
+def _lost(line: str, measured: tuple[int, int, int]) -> bool:
     if _OCR_HEADING.match(line):
         return True
-    words, bare, impossible = _measure(line)
+    words, bare, impossible = measured
     if words == 0:
         return False
     share = bare / words
@@ -70,8 +74,8 @@ def lost_diacritics(line: str) -> bool:
 def lines_without_diacritics(lines: list[str]) -> list[int]:
     """Indexes of LINES to flag. When most of the text lost its accents, short lines that say
     too little on their own ("Xa.", "- Luu: VT.") are flagged with the rest."""
-    flagged = [i for i, line in enumerate(lines) if lost_diacritics(line)]
-    measured = [_measure(line) for line in lines]
+    measured = [_measure(line) for line in lines]                  # once a line: the costly part
+    flagged = [i for i, (line, m) in enumerate(zip(lines, measured)) if _lost(line, m)]
     total = sum(w for w, _b, _i in measured)
     bare = sum(b for _w, b, _i in measured)
     if total >= 12 and bare / total >= 0.6:

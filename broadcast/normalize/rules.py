@@ -386,8 +386,8 @@ bare_seconds = _sub(rf"({digits_from(AFTER_CLOCK_OR_SLASH, '?')})s(?!\w)", lambd
 
 
 # ---------------------------------------------------------------- ranges
-ranges = _sub(r"(\d(?<![\w/.,-]\d)[\w.,:%$€₫đ°]*)[^\S\n]*[-–][^\S\n]*(\d[\w.,:%$€₫đ°]*(?:/[^\W\d_]+)?)"
-              r"(?![\w/-]|[.,]\d)",
+ranges = _sub(r"(\d(?<![\w/.,-]\d)[\w.,:%$€₫đ°]{0,64})[^\S\n]{0,3}[-–][^\S\n]{0,3}(\d[\w.,:%$€₫đ°]{0,64}(?:/[^\W\d_]+)?)"
+              r"(?![\w/-]|[.,]\d)",   # {0,64}: not '*', which from every digit of "8:8:8:…" ran to the run's end and back
               lambda m: f"{m.group(1)} đến {m.group(2)}")
 RANGE_UNITS = (r"(?:giờ|phút|ngày|tuần|tháng|năm|tuổi|độ C|độ|đồng|triệu đồng|tỷ đồng|nghìn đồng|người|hộ|ca|"
                r"km|cm|mm|m|kg|tấn|tạ|ha|lít|mét|USD)")

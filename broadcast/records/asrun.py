@@ -8,14 +8,15 @@ never doubles a row. With WAL and synchronous=FULL an acknowledged row survives 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 
-from broadcast.i18n import _
+from broadcast.i18n import N_, _
+from broadcast.present import STATUS_LABELS
+from broadcast.records import sheet
 
 STATUSES = ("completed", "interrupted", "failed", "missed", "fallback")
 LATE_SECONDS = 5.0                      # a start later than this is flagged late in the log and the report
@@ -88,7 +89,8 @@ def _time(text: str | None) -> dt.datetime | None:
 def _row(r: sqlite3.Row) -> Row:
     relay = (r["relay_source"], r["relayed_seconds"], tuple(json.loads(r["gaps"] or "[]"))) \
         if "relay_source" in r.keys() else (None, None, ())
-    return Row(r["id"], r["occurrence"], r["attempt"], r["slot"], r["zone"], r["output"], _time(r["scheduled"]),
+    return Row(r["id"], r["occurrence"], r["attempt"], r["slot"], r["zone"], without_password(r["output"]),
+               _time(r["scheduled"]),
                _time(r["started"]), _time(r["ended"]), r["planned_seconds"], r["played_seconds"], r["status"],
                tuple(AiredItem(**i) for i in json.loads(r["items"])), r["audio"], r["error"], r["note"],
                r["offset_seconds"], *relay, r["voice"], r["voice_fallback"])
@@ -105,7 +107,17 @@ def settled(conn: sqlite3.Connection, occurrence: str) -> bool:
     return found is not None
 
 
+_PASSWORD = re.compile(r"(?<=://)([^/@:\s]*):[^/@\s]*@")
+
+
+def without_password(output: str) -> str:
+    """OUTPUT as stored and shown: a password written in a URL (icecast://source:SECRET@host…) is
+    never kept (the player refuses such an output; its row must not keep the secret either)."""
+    return _PASSWORD.sub(r"\1@", output)
+
+
 def next_attempt(conn: sqlite3.Connection, occurrence: str, output: str) -> int:
+    output = without_password(output)
     found = conn.execute("SELECT max(attempt) FROM asrun WHERE occurrence = ? AND output = ?",
                          (occurrence, output)).fetchone()[0]
     return (found or 0) + 1
@@ -118,6 +130,7 @@ def begin(conn: sqlite3.Connection, *, occurrence: str, attempt: int, slot: str,
     """Record that an attempt started (OFFSET seconds into the program); returns the row id (the
     same row if retried). RELAY_SOURCE: the name of the source a relay row carries; VOICE: the
     engines that read it, VOICE_FALLBACK why not the preferred one."""
+    output = without_password(output)
     conn.execute(
         "INSERT OR IGNORE INTO asrun (occurrence, attempt, slot, zone, output, scheduled, started, planned_seconds,"
         " status, items, audio, note, token, offset_seconds, played_seconds, relay_source, relayed_seconds,"
@@ -178,6 +191,7 @@ def relayed(conn: sqlite3.Connection, row_id: int, seconds: float, gaps: list[di
 def missed(conn: sqlite3.Connection, *, occurrence: str, slot: str, zone: str, output: str,
            scheduled: dt.datetime, planned: float, reason: str) -> None:
     """Log an occurrence that did not air and will not; idempotent."""
+    output = without_password(output)
     if settled(conn, occurrence):
         return
     conn.execute(
@@ -279,16 +293,31 @@ CSV_FIELDS = ("id", "occurrence", "attempt", "slot", "zone", "output", "schedule
 
 
 def to_csv(found: list[Row]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_FIELDS)
-    for r in found:
-        writer.writerow([r.id, r.occurrence, r.attempt, r.slot, r.zone, r.output, r.scheduled.isoformat(),
-                         r.started.isoformat() if r.started else "", r.ended.isoformat() if r.ended else "",
-                         r.planned_seconds, r.played_seconds, r.status,
-                         "; ".join(f"{i.script} ({i.engine}, {i.seconds:.1f} s)" for i in r.items), r.error or "",
-                         r.voice or "", r.voice_fallback or ""])
-    return out.getvalue()
+    """The rows for machines: codes and ISO times, as stored (every cell safe for a spreadsheet)."""
+    return sheet.table(CSV_FIELDS, ([r.id, r.occurrence, r.attempt, r.slot, r.zone, r.output, r.scheduled.isoformat(),
+                                     r.started.isoformat() if r.started else "", r.ended.isoformat() if r.ended else "",
+                                     r.planned_seconds, r.played_seconds, r.status,
+                                     "; ".join(f"{i.script} ({i.engine}, {i.seconds:.1f} s)" for i in r.items),
+                                     r.error or "", r.voice or "", r.voice_fallback or ""] for r in found), bom=False)
+
+
+SHEET_COLUMNS = (N_("Scheduled"), N_("Started"), N_("Loudspeaker zone"), N_("Program"), N_("Result"),
+                 N_("Planned (min:s)"), N_("Aired (min:s)"), N_("News items"), N_("Reason"))
+
+
+def _mmss(seconds: float | None) -> str:
+    whole = int(round(seconds or 0))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def to_sheet(found: list[Row], zone_names: dict[str, str], slot_titles: dict[str, str]) -> str:
+    """The rows for the officer's spreadsheet (Excel opens it as it is): Vietnamese headings, zone
+    and program names, dd/mm/yyyy times, results in words."""
+    return sheet.table([_(c) for c in SHEET_COLUMNS], ([
+        f"{r.scheduled:%d/%m/%Y %H:%M}", f"{r.started:%d/%m/%Y %H:%M:%S}" if r.started else "",
+        zone_names.get(r.zone, r.zone), slot_titles.get(r.slot, r.slot), _(STATUS_LABELS.get(r.status, r.status)),
+        _mmss(r.planned_seconds), _mmss(r.played_seconds), "; ".join(i.title for i in r.items),
+        "; ".join(x for x in (r.error, r.note) if x)] for r in found))
 
 
 def audio_in_use(conn: sqlite3.Connection, since: dt.datetime) -> set[str]:

@@ -5,7 +5,6 @@ national heading, number and date, "Nơi nhận", signer). All read one Report."
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
 import html
 import io
@@ -14,10 +13,11 @@ from pathlib import Path
 from broadcast.files import atomic_path
 from broadcast.i18n import _
 from broadcast.present import hms, in_words, number, percent, summary_lines
+from broadcast.records import sheet
 from broadcast.records.report import VIETNAMESE, Report
 from broadcast.station.settings import Station
 
-FORMATS = ("table", "csv", "html", "docx")
+FORMATS = ("table", "csv", "sheet", "html", "docx")
 STATUS_VI = {"completed": "phát trọn vẹn", "interrupted": "bị ngắt", "failed": "lỗi phát",
              "missed": "bỏ lỡ", "fallback": "phát âm thanh dự phòng"}
 VOICES_VI = {"espeak": "giọng máy espeak-ng", "gtts": "giọng Google (gTTS)", "piper": "giọng piper",
@@ -68,43 +68,58 @@ CSV_COLUMNS = ("section", "name", "label", "count", "seconds", "date", "time", "
 
 
 def to_csv(station: Station, report: Report) -> str:
-    """One table, a row per figure: section says what the row is (tong-hop, chu-de, cum-loa,
-    trang-thai, ly-do, tin-bai, tuan, tiep-song)."""
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(CSV_COLUMNS)
-    w.writerow(["tong-hop", "broadcasts", "Số buổi phát", report.broadcasts, round(report.airtime, 3)])
-    w.writerow(["tong-hop", "items", "Số lượt tin, bài", report.item_airings, ""])
-    w.writerow(["tong-hop", "distinct_items", "Số tin, bài khác nhau", report.distinct_items, ""])
-    w.writerow(["tong-hop", "scheduled", "Số buổi theo lịch", report.scheduled, ""])
-    w.writerow(["tong-hop", "aired_scheduled", "Số buổi theo lịch đã phát", report.aired_scheduled, ""])
-    w.writerow(["tong-hop", "emergencies", "Phát khẩn cấp", report.emergencies, ""])
-    for t in report.topics:
-        w.writerow(["chu-de", t.code, t.label, t.airings, round(t.seconds, 3)])
-    for r in report.relays:
-        w.writerow(["tiep-song", r.source, f"{r.gaps} đoạn hụt", r.airings, round(r.relayed, 3), "", "", "", "",
-                    f"kế hoạch {round(r.planned)} giây"])
-    for z in report.zones:
-        w.writerow(["cum-loa", z.zone, report.zone_name(z.zone), z.broadcasts, round(z.seconds, 3)])
+    """For machines: one table, a row per figure, codes kept: section says what the row is (tong-hop,
+    chu-de, cum-loa, trang-thai, ly-do, tin-bai, tuan, tiep-song, giong-doc, ngon-ngu). Every cell safe for a spreadsheet."""
+    rows = [
+        ["tong-hop", "broadcasts", "Số buổi phát", report.broadcasts, round(report.airtime, 3)],
+        ["tong-hop", "items", "Số lượt tin, bài", report.item_airings, ""],
+        ["tong-hop", "distinct_items", "Số tin, bài khác nhau", report.distinct_items, ""],
+        ["tong-hop", "scheduled", "Số buổi theo lịch", report.scheduled, ""],
+        ["tong-hop", "aired_scheduled", "Số buổi theo lịch đã phát", report.aired_scheduled, ""],
+        ["tong-hop", "emergencies", "Phát khẩn cấp", report.emergencies, ""],
+    ]
+    rows += [["chu-de", t.code, t.label, t.airings, round(t.seconds, 3)] for t in report.topics]
+    rows += [["tiep-song", r.source, f"{r.gaps} đoạn hụt", r.airings, round(r.relayed, 3), "", "", "", "",
+              f"kế hoạch {round(r.planned)} giây"] for r in report.relays]
+    rows += [["cum-loa", z.zone, report.zone_name(z.zone), z.broadcasts, round(z.seconds, 3)] for z in report.zones]
     for v in report.voices:
-        w.writerow(["giong-doc", v.voice, voice_vi(v.voice), v.broadcasts, ""])
-        w.writerow(["giong-du-phong", v.voice, "Giọng dự phòng (giọng ưu tiên bị lỗi)", v.fallback, ""])
-    for language, n in report.languages:
-        w.writerow(["ngon-ngu", language, language, n, ""])
-    for status, n in sorted(report.statuses.items()):
-        w.writerow(["trang-thai", status, STATUS_VI.get(status, status), n, ""])
-    for status, reason, n in report.reasons:
-        w.writerow(["ly-do", status, reason, n, ""])
-    for line in report.lines:
-        w.writerow(["tin-bai", line.script, line.title, len(line.zones), round(line.seconds, 3),
-                    f"{line.start:%Y-%m-%d}", f"{line.start:%H:%M:%S}", " ".join(line.zones), line.topic, line.title])
-    for week, by_topic in report.weeks:
-        for topic, seconds in sorted(by_topic.items()):
-            w.writerow(["tuan", topic, "", "", round(seconds, 3), week.isoformat()])
-    return buf.getvalue()
+        rows += [["giong-doc", v.voice, voice_vi(v.voice), v.broadcasts, ""],
+                 ["giong-du-phong", v.voice, "Giọng dự phòng (giọng ưu tiên bị lỗi)", v.fallback, ""]]
+    rows += [["ngon-ngu", language, language, n, ""] for language, n in report.languages]
+    rows += [["trang-thai", s, STATUS_VI.get(s, s), n, ""] for s, n in sorted(report.statuses.items())]
+    rows += [["ly-do", status, reason, n, ""] for status, reason, n in report.reasons]
+    rows += [["tin-bai", line.script, line.title, len(line.zones), round(line.seconds, 3), f"{line.start:%Y-%m-%d}",
+              f"{line.start:%H:%M:%S}", " ".join(line.zones), line.topic, line.title] for line in report.lines]
+    rows += [["tuan", topic, "", "", round(seconds, 3), week.isoformat()]
+             for week, by_topic in report.weeks for topic, seconds in sorted(by_topic.items())]
+    return sheet.table(CSV_COLUMNS, rows, bom=False)
 
 
-# ---------------------------------------------------------------- chart
+SHEET_COLUMNS = ("Phần", "Nội dung", "Số lượt", "Thời lượng", "Ngày", "Giờ", "Cụm loa", "Chủ đề")
+
+
+def to_sheet(station: Station, report: Report) -> str:
+    """For the officer's spreadsheet (Excel opens it as it is): Vietnamese headings and words, names
+    not codes, dd/mm/yyyy, durations h:mm:ss; UTF-8 with BOM."""
+    topics = {t.code: t.label for t in report.topics}
+    rows = [["Tổng hợp", label, value, "", "", "", "", ""] for label, value in summary_lines(report)]
+    rows += [["Theo chủ đề", t.label, t.airings, hms(t.seconds), "", "", "", ""] for t in report.topics if t.airings]
+    rows += [["Theo cụm loa", report.zone_name(z.zone), z.broadcasts, hms(z.seconds), "", "", report.zone_name(z.zone),
+              ""] for z in report.zones]
+    rows += [["Tiếp sóng", r.source, r.airings, hms(r.relayed), "", "", "", ""] for r in report.relays]
+    rows += [["Theo giọng đọc", voice_vi(v.voice), v.broadcasts, "", "", "", "", ""] for v in report.voices]
+    rows += [["Theo ngôn ngữ", language, n, "", "", "", "", ""] for language, n in report.languages
+             if language != VIETNAMESE]
+    rows += [["Kết quả", STATUS_VI.get(s, s), n, "", "", "", "", ""] for s, n in sorted(report.statuses.items())]
+    rows += [["Lý do", f"{STATUS_VI.get(s, s)}: {reason}", n, "", "", "", "", ""] for s, reason, n in report.reasons]
+    rows += [["Tin, bài đã phát", line.title, len(line.zones), hms(line.seconds), f"{line.start:%d/%m/%Y}",
+              f"{line.start:%H:%M}", ", ".join(report.zone_name(z) for z in line.zones),
+              topics.get(line.topic, line.topic)] for line in report.lines]
+    rows += [["Theo tuần", f"Tuần từ {week:%d/%m/%Y}", "", hms(seconds), f"{week:%d/%m/%Y}", "", "", topics.get(t, t)]
+             for week, by_topic in report.weeks for t, seconds in sorted(by_topic.items())]
+    return sheet.table(SHEET_COLUMNS, rows)
+
+
 def chart_png(station: Station, report: Report) -> bytes | None:
     """Stacked bars: minutes aired per week, by topic."""
     if not report.weeks:
@@ -390,6 +405,7 @@ def render(station: Station, report: Report, fmt: str, today: dt.date, out: Path
         write_docx(station, report, today, out)
         return _("wrote {path}").format(path=out)
     text = {"table": lambda: to_table(station, report), "csv": lambda: to_csv(station, report),
+            "sheet": lambda: to_sheet(station, report),
             "html": lambda: to_html(station, report, today)}[fmt]()
     if out is None:
         return text

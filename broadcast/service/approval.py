@@ -98,3 +98,23 @@ def send_back(station: Station, script_id: str, user: str, now: dt.datetime, com
     review = Review("returned", user, now.isoformat(timespec="seconds"), comment.strip())
     return _write(station, item, replace(Draft.from_item(item), review=review, approved=None), user, now,
                   "item.return")
+
+
+def reading_changed(station: Station, before, after, comment: str, user: str | None, now: dt.datetime) -> list[str]:
+    """A station-wide reading changed (normalizers BEFORE and AFTER): every approved item whose spoken
+    text it changes goes back to Chờ duyệt with COMMENT for the approver, since what airs is no longer
+    what was approved. Returns their ids."""
+    if not station.approval.required:
+        return []
+    from broadcast.service.scripts import list_scripts
+
+    sent_back = []
+    for item in list_scripts(station).items:
+        if not item.is_approved or item.audio is not None:
+            continue
+        if all(before.normalize(text) == after.normalize(text) for text in (item.title, *item.paragraphs)):
+            continue
+        review = Review("submitted", user or "", now.isoformat(timespec="seconds"), comment)
+        _write(station, item, replace(Draft.from_item(item), review=review, approved=None), user, now, "item.reading")
+        sent_back.append(item.id)
+    return sent_back

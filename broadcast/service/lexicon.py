@@ -118,20 +118,28 @@ def _check(written: str, spoken: str | None) -> tuple[str, str | None]:
     return written, spoken.strip() if spoken is not None else None
 
 
-def _change(station: Station, section: str, written: str, spoken: str | None, sample: str | None) -> LexiconChange:
+def _change(station: Station, section: str, written: str, spoken: str | None, sample: str | None,
+            by: str | None, now: dt.datetime | None) -> LexiconChange:
+    """Write the change; approved items it makes read differently go back for approval (33.1)."""
+    from broadcast.service.approval import reading_changed
+
     written, spoken = _check(written, spoken)
     old, new = _write(station, section, written, spoken)
     base = builtin()
+    before, after = Normalizer(base.merged(old)), Normalizer(base.merged(new))
+    comment = (_("the station's reading of “{written}” changed to “{spoken}”: approve again to air it so")
+               .format(written=written, spoken=spoken) if spoken is not None else
+               _("the station's reading of “{written}” was removed: approve again to air it so").format(written=written))
+    reading_changed(station, before, after, comment, by, now or dt.datetime.now(station.tz))
     sentence = sample or written
     return LexiconChange(Entry(section, written, spoken or "", True),
-                         preview_reading(station, sentence, Normalizer(base.merged(old))),
-                         preview_reading(station, sentence, Normalizer(base.merged(new))))
+                         preview_reading(station, sentence, before), preview_reading(station, sentence, after))
 
 
 def add_entry(station: Station, written: str, spoken: str, section: str = "words",
               sample: str | None = None, by: str | None = None, now: dt.datetime | None = None) -> LexiconChange:
     """Read WRITTEN as SPOKEN from now on; SAMPLE is a sentence to hear it in. Audited with BY."""
-    change = _change(station, section, written, spoken, sample)
+    change = _change(station, section, written, spoken, sample, by, now)
     log_action(station, now or dt.datetime.now(station.tz), by, "lexicon.add", change.entry.written, change.entry.spoken)
     return change
 
@@ -141,7 +149,7 @@ def remove_entry(station: Station, written: str, section: str = "words", sample:
     if written.strip() not in getattr(_load(station), section, {}):
         raise InputError(lexicon_file(station), None, written, _("not in the station's lexicon"),
                          _("see the list on the Cách đọc page"))
-    change = _change(station, section, written, None, sample)
+    change = _change(station, section, written, None, sample, by, now)
     log_action(station, now or dt.datetime.now(station.tz), by, "lexicon.remove", change.entry.written)
     return change
 

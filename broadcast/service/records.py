@@ -12,7 +12,7 @@ from broadcast.clock import FIRST_DAY, LAST_DAY, in_range
 from broadcast.errors import BroadcastError
 from broadcast.i18n import _
 from broadcast.records import asrun, retention
-from broadcast.records.asrun import Row
+from broadcast.records.asrun import Row, without_password  # noqa: F401 (shown by the front ends)
 from broadcast.records.formats import render
 from broadcast.records.report import Report, station_report
 from broadcast.service.station import zones
@@ -62,7 +62,21 @@ def as_run(station: Station, query: LogQuery, last: int | None = None, now: dt.d
 
 
 def as_run_csv(rows: list[Row]) -> str:
+    """The rows for machines (codes, ISO times)."""
     return asrun.to_csv(rows)
+
+
+def as_run_sheet(station: Station, rows: list[Row]) -> str:
+    """The rows for the officer's spreadsheet: names, dd/mm/yyyy, results in words, UTF-8 with BOM."""
+    from broadcast.schedule.weekly import load_schedule
+
+    try:
+        plan = load_schedule(station.schedules_dir, station.timezone, station.name)
+        names = {z.id: z.name for z in plan.zones.values()}
+        titles = {s.id: s.title or s.id for s in (*plan.slots, *plan.events)}
+    except BroadcastError:              # a schedule that does not load: the ids stand for the names
+        names, titles = {}, {}
+    return asrun.to_sheet(rows, names, {**titles, "emergency": _("Emergency broadcast")})
 
 
 def build_report(station: Station, period: str, zone: str | None = None, db_path: Path | None = None) -> Report:

@@ -13,7 +13,7 @@ from broadcast.i18n import _, known
 from broadcast.service.users import log_action
 from broadcast.speech.checking import CheckResult, check_engine
 from broadcast.speech.install import Installed, install
-from broadcast.speech.intelligibility import Measured, better_voice_roads, load_figures, measured
+from broadcast.speech.intelligibility import Measured, better_voice_roads, load_figures, measured, plain_words
 from broadcast.speech.online import OnlineEngine
 from broadcast.speech.piper import install_voice
 from broadcast.speech.registry import all_engines

@@ -142,6 +142,14 @@ MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
         "ALTER TABLE asrun ADD COLUMN voice TEXT",
         "ALTER TABLE asrun ADD COLUMN voice_fallback TEXT",
     )),
+    ("0015_33_asrun_output_no_password", (   # icecast://user:SECRET@host… kept by rows written before
+        "UPDATE OR IGNORE asrun SET output = substr(output, 1, instr(output, '://') + 2)"
+        " || substr(substr(output, instr(output, '://') + 3), 1, instr(substr(output, instr(output, '://') + 3), ':') - 1)"
+        " || substr(substr(output, instr(output, '://') + 3), instr(substr(output, instr(output, '://') + 3), '@'))"
+        " WHERE instr(output, '://') > 0 AND instr(substr(output, instr(output, '://') + 3), '@') >"
+        " instr(substr(output, instr(output, '://') + 3), ':') AND instr(substr(output, instr(output, '://') + 3), ':') > 0"
+        " AND instr(substr(output, instr(output, '://') + 3), '@') < instr(substr(output, instr(output, '://') + 3) || '/', '/')",
+    )),
 ]
 
 

@@ -16,6 +16,7 @@ from broadcast.errors import BroadcastError
 from broadcast import service
 from broadcast.i18n import N_, _, language
 from broadcast.service.station import STATION_FILE, Station, load_station
+from broadcast.web import limits
 from broadcast.web.permissions import allowed
 from broadcast.web.worker import RenderWorker
 
@@ -85,6 +86,8 @@ class Console:
 
                 "csrf_token": session.csrf if session else "",
                 "can_emergency": session is not None and allowed(session.role, "emergency"),
+                "upload_bytes": int(self.station.console.upload_mb * limits.MB),    # checked in the browser first
+                "too_large": limits.too_large_text(int(self.station.console.upload_mb * limits.MB)),
                 "notice": notice(request.query_params.get("ok")), "waiting": waiting}
 
         return self.templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)

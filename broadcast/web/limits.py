@@ -52,6 +52,11 @@ class TooLarge(BroadcastError):
         self.cap, self.size = cap, size
 
 
+def too_large_text(cap: int) -> str:
+    """The browser's own message for a file over CAP, "{size}" left for its script to fill in."""
+    return _("The file is too large: {size}; the console takes at most {cap}").format(size="{size}", cap=megabytes(cap))
+
+
 def check_declared(scope, cap: int, is_upload: bool) -> None:
     """Refuse at once a body whose Content-Length is over CAP; remember CAP for the streaming check."""
     scope[CAP] = (cap, is_upload)

@@ -41,3 +41,9 @@ async def tail(path: Path, job: asyncio.Future) -> AsyncIterator[bytes]:
             path.unlink()
         if job.done() and not job.cancelled() and job.exception() is not None:
             log.error("a streamed preview stopped: %s", job.exception())
+
+
+async def client_left(request) -> None:
+    """Return once the client of REQUEST (its body already read) has gone away."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass

@@ -192,3 +192,29 @@ def test_relay_time_is_counted_per_source_beside_the_own_news(station_dir):
     assert r.own_seconds == pytest.approx(100.5) and r.item_airings == 2       # relays are not news items
     rows = list(csv.reader(io.StringIO(to_csv(station, r))))
     assert any(row[:5] == ["tiep-song", "VOV1 – Thời sự", "1 đoạn hụt", "2", "3500.0"] for row in rows)
+
+
+def test_sheet_format_opens_in_a_spreadsheet(logged, capsys):
+    """28.10 from the command line: `report --format sheet` is the officer's CSV (BOM, Vietnamese
+    headings, zone names, dd/mm/yyyy); `--format csv` keeps the codes."""
+    import csv
+    import io
+
+    from broadcast.records.formats import to_sheet
+
+    with pytest.raises(SystemExit) as done:
+        main(["-S", str(logged), "report", "--period", "2024-Q1", "--format", "sheet"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows[0][:2] == ["Phần", "Nội dung"]
+    assert [r for r in rows if r[0] == "Tin, bài đã phát"][0][4] == "08/01/2024"
+    station = load_station(logged)
+    named = station_report(station, "2024-Q1", zone_names={"thon-1": "Thôn Một", "thon-2": "Thôn Hai"})
+    rows = list(csv.reader(io.StringIO(to_sheet(station, named)[1:])))
+    aired = [r for r in rows if r[0] == "Tin, bài đã phát"]
+    assert aired[0][6] == "Thôn Một, Thôn Hai" and aired[0][7] == "Dịch vụ công trực tuyến"
+    with pytest.raises(SystemExit):
+        main(["-S", str(logged), "report", "--period", "2024-Q1", "--format", "csv"])
+    assert "tin-bai," in capsys.readouterr().out

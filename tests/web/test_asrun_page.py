@@ -32,7 +32,7 @@ def test_filter_by_item_and_download_every_row_as_csv(console_station, clock, as
     client, _ = as_role("viewer")
     page = client.get("/nhat-ky", params={"tin": "tin-b"}).text
     assert "<td>Tin tin-b</td>" in page and "<td>Tin tin-a</td>" not in page and "2 lượt phát" in page
-    download = client.get("/nhat-ky", params={"tin": "tin-a", "tai": "csv"})
+    download = client.get("/nhat-ky", params={"tin": "tin-a", "tai": "du-lieu"})
     assert download.headers["content-type"].startswith("text/csv")
     assert "attachment" in download.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(download.text)))

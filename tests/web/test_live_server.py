@@ -67,7 +67,7 @@ def test_a_chunked_body_stops_at_the_routes_cap(served):
         except (BrokenPipeError, ConnectionResetError):
             pass
         answer = _answer(sock, 5)
-    assert sent < 64 * 1024 * 1024 or answer.startswith(b"HTTP/1.1 413")
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:40]          # refused, and nothing kept:
     assert _spooled(spool) < 1024 * 1024
 
 

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from broadcast import service
 from broadcast.station.settings import edit_station
 from tests.web.test_asrun_page import _log
+from tests.conftest import write_script
 from tests.web.conftest import csrf_of, sign_in
 from tests.web.test_emergency import _wav
 
@@ -142,3 +143,133 @@ def test_an_unknown_name_answers_as_slowly_as_a_wrong_password(app):
     known = statistics.median(timed(_from(app, f"10.0.1.{n}"), "editor1") for n in range(4))
     unknown = statistics.median(timed(_from(app, f"10.0.2.{n}"), f"khong-co-{n}") for n in range(4))
     assert unknown > 0.6 * known, (unknown, known)
+
+
+def test_a_reading_that_changes_an_approved_item_sends_it_back_for_approval(console_station, as_role):
+    """33.1: an editor's station-wide reading made approved items say something else, still "Đã duyệt"."""
+    write_script(console_station / "scripts", "tin-ubnd", body="UBND xã thông báo lịch tiếp công dân.",
+                 valid_from="2026-01-01", valid_until="2099-12-31")
+    editor, token = as_role("editor")
+    done = editor.post("/tin-bai/tin-a/cach-doc", data={"csrf_token": token, "written": "UBND",
+                                                        "spoken": "ủy ban lừa đảo"}, follow_redirects=False)
+    assert done.status_code == 303
+    station = service.station.open_station(console_station)
+    items = {i.id: i for i in service.scripts.list_scripts(station).items}
+    assert service.approval.status(station, items["tin-ubnd"]) == "pending"        # what airs is no longer approved
+    assert service.approval.status(station, items["tin-a"]) == "approved"          # no UBND in it: unchanged
+    approver, other = as_role("approver")
+    page = approver.get("/tin-bai/tin-ubnd").text
+    assert "Cần duyệt lại" in page and "“UBND”" in page and "ủy ban lừa đảo" in page and "Chờ duyệt" in page
+    assert approver.post("/tin-bai/tin-ubnd/duyet", data={"csrf_token": other}, follow_redirects=False).status_code == 303
+    item = service.scripts.read_script(station, "tin-ubnd").item
+    assert service.approval.status(station, item) == "approved"
+
+
+def _aired_row(station_dir, day, title: str, output: str = "pulse") -> None:
+    import datetime as dt
+
+    from broadcast.records import asrun
+    from broadcast.records.asrun import AiredItem
+    from broadcast.station import db
+
+    station = service.station.open_station(station_dir)
+    conn = db.connect(station.db_path)
+    when = dt.datetime.combine(day, dt.time(6), station.tz)
+    row = asrun.begin(conn, occurrence=f"{day}/sang/thon-1", attempt=1, slot="sang", zone="thon-1", output=output,
+                      scheduled=when, started=when, planned=75.0,
+                      items=[AiredItem("tin-a", title, "dich-vu-cong", "0" * 16, "espeak", 50.0)], audio=None)
+    asrun.finish(conn, row, "completed", when + dt.timedelta(seconds=75), 75.0)
+    conn.close()
+
+
+def test_as_run_csv_opens_in_a_spreadsheet_in_her_words_and_runs_no_formula(console_station, clock, as_role):
+    """28.10 and 33.8: UTF-8 with BOM, Vietnamese headings, names, dd/mm/yyyy, results in words; a title
+    like =HYPERLINK(…) stays text; the data variant keeps the codes."""
+    import csv
+    import io
+
+    day = clock().date()
+    _aired_row(console_station, day, '=HYPERLINK("http://ke-gian.example","Bấm")')
+    client, _ = as_role("viewer")
+    got = client.get("/nhat-ky", params={"tai": "csv"})
+    assert got.content.startswith(b"\xef\xbb\xbf") and "attachment" in got.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["Giờ theo lịch", "Bắt đầu phát", "Cụm loa", "Buổi phát", "Kết quả"]
+    assert rows[1][0] == f"{day:%d/%m/%Y} 06:00" and rows[1][2] == "Thôn 1" and rows[1][4] == "Đã phát"
+    assert rows[1][6] == "1:15" and rows[1][7] == "'=HYPERLINK(\"http://ke-gian.example\",\"Bấm\")"
+    data = client.get("/nhat-ky", params={"tai": "du-lieu"})
+    found = list(csv.DictReader(io.StringIO(data.text)))
+    assert found[0]["zone"] == "thon-1" and found[0]["status"] == "completed" and not data.content.startswith(b"\xef")
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_report_csv_in_her_words_and_runs_no_formula(console_station, clock, as_role):
+    """28.10 and 33.8 for the report's CSV."""
+    import csv
+    import io
+
+    day = clock().date()
+    _aired_row(console_station, day, "@SUM(1+1)*cmd|' /C calc'!A0")
+    client, _ = as_role("viewer")
+    quarter = f"Q{(day.month - 1) // 3 + 1}"
+    got = client.get("/bao-cao", params={"nam": day.year, "ky": quarter, "tai": "csv"})
+    assert got.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Phần", "Nội dung", "Số lượt"]
+    aired = [r for r in rows if r[0] == "Tin, bài đã phát"]
+    assert aired and aired[0][1].startswith("'@SUM") and aired[0][4] == f"{day:%d/%m/%Y}" and aired[0][6] == "Thôn 1"
+    data = client.get("/bao-cao", params={"nam": day.year, "ky": quarter, "tai": "du-lieu"}).text
+    assert "tin-bai,tin-a," in data and "'@SUM" in data and "\n@SUM" not in data
+
+
+def test_an_icecast_password_in_a_schedule_url_is_never_stored_or_shown(console_station, clock, as_role):
+    """33.9"""
+    secret = "mat-khau-nguon-bi-mat"
+    _aired_row(console_station, clock().date(), "Tin thử", output=f"icecast://source:{secret}@127.0.0.1:8000/xa")
+    client, _ = as_role("admin")
+    for params in ({"tai": "csv"}, {"tai": "du-lieu"}, {}):
+        assert secret not in client.get("/nhat-ky", params=params).text
+    assert "icecast://source@127.0.0.1:8000/xa" in client.get("/nhat-ky", params={"tai": "du-lieu"}).text
+    assert secret.encode() not in (console_station / "station.db").read_bytes()
+
+
+def test_a_preview_whose_reader_left_is_stopped(app, as_role, monkeypatch):
+    """33.4: the preview went on for minutes after its client had gone."""
+    import asyncio
+    import threading
+    from urllib.parse import urlencode
+
+    client, token = as_role("viewer")
+    stopped = threading.Event()
+
+    def slow_preview(station, text, using=None, stop=None):
+        assert stop is not None and stop.wait(20)         # the view asks the work to stop
+        stopped.set()
+        raise service.reading.Stopped()
+
+    monkeypatch.setattr(service.reading, "preview_reading", slow_preview)
+    body = urlencode({"body": "Kính thưa bà con.", "csrf_token": token}).encode()
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/xem-cach-doc", "raw_path": b"/xem-cach-doc", "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver"), (b"content-type", b"application/x-www-form-urlencoded"),
+                         (b"content-length", str(len(body)).encode()), (b"cookie", cookie.encode())],
+             "client": ("127.0.0.1", 50000), "server": ("testserver", 80), "state": {}}
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    sent = []
+
+    async def receive():
+        if messages:
+            return messages.pop(0)
+        await asyncio.sleep(0.2)                          # then the reader closes the tab
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    async def run():
+        async with app.router.lifespan_context(app):
+            await app(scope, receive, send)
+
+    asyncio.run(asyncio.wait_for(run(), 30))
+    assert stopped.is_set() and sent[0]["status"] == 499

@@ -83,6 +83,18 @@ document.addEventListener("DOMContentLoaded", () => {
 
   document.querySelectorAll("form[data-draft]").forEach(keepDraft);
 
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {   // too large: said before sending
+    const check = () => {
+      const file = input.files[0];
+      const over = file && file.size > Number(input.dataset.maxBytes);
+      const size = file ? (file.size / 1048576).toFixed(1).replace(".", ",") + " MB" : "";
+      input.setCustomValidity(over ? input.dataset.tooLarge.replace("{size}", size) : "");
+      if (over) input.reportValidity();
+    };
+    input.addEventListener("change", check);
+    if (input.form) input.form.addEventListener("submit", (e) => { check(); if (!input.checkValidity()) e.preventDefault(); });
+  });
+
   document.querySelectorAll("a[data-back]").forEach((link) => {
     link.addEventListener("click", (e) => { if (history.length > 1) { e.preventDefault(); history.back(); } });
   });

@@ -40,17 +40,20 @@ async def listing(request: Request) -> Response:
     c = console(request)
     p = request.query_params
     today = c.now().date()
-    first = fmt.parse_date(p.get("tu")) or today
-    last = fmt.parse_date(p.get("den")) or today
+    first = fmt.query_date(p, "tu", _("From")) or today
+    last = fmt.query_date(p, "den", _("To")) or today
     zone = p.get("cum-loa") or None
     status = p.get("trang-thai") if p.get("trang-thai") in STATUSES else None
     script = p.get("tin") or None
     zones = {z.id: z.name for z in await run_in_threadpool(service.station.zones, c.station)}
     query = LogQuery(first, last, zone, status, script=script)
-    if p.get("tai") == "csv":              # every row the filters find, for a spreadsheet
+    if p.get("tai") in ("csv", "du-lieu"):  # every row the filters find: for a spreadsheet, or codes for machines
         rows = (await run_in_threadpool(service.records.as_run, c.station, query)).rows
-        name = f"nhat-ky-phat-{first:%Y%m%d}-{last:%Y%m%d}.csv"
-        return Response(service.records.as_run_csv(rows), media_type="text/csv; charset=utf-8",
+        data = p.get("tai") == "du-lieu"
+        text = service.records.as_run_csv(rows) if data else \
+            await run_in_threadpool(service.records.as_run_sheet, c.station, rows)
+        name = f"nhat-ky-phat-{first:%Y%m%d}-{last:%Y%m%d}{'-du-lieu' if data else ''}.csv"
+        return Response(text, media_type="text/csv; charset=utf-8",
                         headers={"content-disposition": f'attachment; filename="{name}"'})
     items = (await run_in_threadpool(service.scripts.list_scripts, c.station)).items
     found = await run_in_threadpool(service.records.as_run, c.station, query, SHOWN)

@@ -4,8 +4,10 @@ as "Nội dung"), "Xem cách đọc", "Nghe thử", history with a diff, delete.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import secrets
+import threading
 from dataclasses import dataclass, replace
 
 from starlette.concurrency import run_in_threadpool
@@ -54,7 +56,7 @@ async def listing(request: Request) -> Response:
     c = console(request)
     p = request.query_params
     q, topic, status = p.get("q", "").strip(), p.get("chu-de", ""), p.get("trang-thai", "")
-    day = fmt.parse_date(p.get("hieu-luc"))
+    day = fmt.query_date(p, "hieu-luc", _("Valid on"))
     result = await run_in_threadpool(service.scripts.list_scripts, c.station)
     warned: dict[str, int] = {}
     for w in result.warnings:
@@ -151,8 +153,9 @@ async def _form_page(request: Request, draft: Draft | None, item: NewsItem | Non
         can_write=allowed(role, "write"),
         valid_from=fmt.date(draft.valid_from) if draft else "",
         valid_until=fmt.date(draft.valid_until) if draft else "",
-        returned=review.comment if review and review.state == "returned" else "",
-        returned_by=review.by if review and review.state == "returned" else "",
+        returned=review.comment if review and review.comment else "",
+        returned_by=review.by if review and review.comment else "",
+        returned_label=_("Returned") if review and review.state == "returned" else _("To approve again"),
         approved=f"{item.approved.by}, {fmt.iso_moment(item.approved.at)}" if item and item.is_approved else "",
         source=item.source if item else None,
         to_check=[(n, item.paragraphs[n - 1]) for n in item.source.to_check if n <= len(item.paragraphs)]
@@ -220,8 +223,18 @@ async def preview(request: Request) -> Response:
     """The reading of posted text as an HTML fragment (the editor's live "Xem cách đọc")."""
     c = console(request)
     form = await request.form()
-    reading = await run_in_threadpool(service.reading.preview_reading, c.station, str(form.get("body", "")))
-    return c.render(request, "_reading.html", reading=reading)
+    stop = threading.Event()
+    job = asyncio.ensure_future(run_in_threadpool(service.reading.preview_reading, c.station,
+                                                  str(form.get("body", "")), stop=stop))
+    left = asyncio.ensure_future(streaming.client_left(request))
+    await asyncio.wait((job, left), return_when=asyncio.FIRST_COMPLETED)
+    if not job.done():                  # the reader left: stop the work (between paragraphs)
+        stop.set()
+        with contextlib.suppress(service.reading.Stopped):
+            await job
+        return Response(status_code=499)
+    left.cancel()
+    return c.render(request, "_reading.html", reading=job.result())
 
 
 async def listen(request: Request) -> Response:

@@ -13,6 +13,7 @@ from starlette.responses import FileResponse, Response
 
 from broadcast import present as fmt
 from broadcast import service
+from broadcast.errors import BroadcastError
 from broadcast.i18n import N_, _
 from broadcast.web import chart
 from broadcast.web.console import console
@@ -23,29 +24,31 @@ PERIODS = (("Q1", N_("Quarter I")), ("Q2", N_("Quarter II")), ("Q3", N_("Quarter
 
 def _period(request: Request, year: int, default_part: str) -> str:
     p = request.query_params
-    first, last = fmt.parse_date(p.get("tu")), fmt.parse_date(p.get("den"))
+    first, last = fmt.query_date(p, "tu", _("From")), fmt.query_date(p, "den", _("To"))
     if first and last:
         return f"{first.isoformat()}..{last.isoformat()}"
     part = p.get("ky", default_part)
+    if part not in {code for code, _label in PERIODS}:
+        raise BroadcastError(_("{field}: “{value}” is not a period of the list").format(field=_("Period"), value=part[:40]),
+                             _("choose the period on the page"))
     return f"{year}-{part}" if part else str(year)
 
 
 async def show(request: Request) -> Response:
     c = console(request)
     now = c.now()
-    year = int(request.query_params.get("nam") or now.year)
+    year = fmt.query_number(request.query_params, "nam", _("Year"), fmt.FIRST_DAY.year, fmt.LAST_DAY.year, now.year)
     this_quarter = f"Q{(now.month - 1) // 3 + 1}"
     period = _period(request, year, this_quarter)
     report = await run_in_threadpool(service.records.build_report, c.station, period)
     download = request.query_params.get("tai")
-    if download in ("docx", "csv"):
+    if download in ("docx", "csv", "du-lieu"):      # csv: the officer's spreadsheet; du-lieu: codes for machines
+        fmt_ = {"docx": "docx", "csv": "sheet", "du-lieu": "csv"}[download]
         folder = Path(tempfile.mkdtemp(prefix="bao-cao-"))
-        out = folder / f"bao-cao-{period.replace('..', '_')}.{download}"
-        text = await run_in_threadpool(service.records.write_report, c.station, report, download, c.now().date(),
-                                       out)
-        if download == "csv" and not out.exists():
-            out.write_text(text, "utf-8")
-        media = "text/csv" if download == "csv" else \
+        suffix = "-du-lieu.csv" if download == "du-lieu" else f".{download}"
+        out = folder / f"bao-cao-{period.replace('..', '_')}{suffix}"
+        await run_in_threadpool(service.records.write_report, c.station, report, fmt_, c.now().date(), out)
+        media = "text/csv; charset=utf-8" if download != "docx" else \
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         return FileResponse(out, media_type=media, filename=out.name,
                             background=BackgroundTask(_remove, folder))

@@ -101,7 +101,7 @@ class QueueLine:
 
 async def week(request: Request, error: str = "", status_code: int = 200) -> Response:
     c = console(request)
-    day = fmt.parse_date(request.query_params.get("ngay")) or c.now().date()
+    day = fmt.query_date(request.query_params, "ngay", _("Date")) or c.now().date()
     plan = await run_in_threadpool(service.week.plan_week, c.station, day.isoformat(), c.now().date())
     zone_list = await run_in_threadpool(service.station.zones, c.station)
     zones = {z.id: z.name for z in zone_list}

@@ -4,6 +4,7 @@ audit log."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -61,10 +62,11 @@ async def show(request: Request, error: str = "", checked: str = "", installed=N
     audit = await run_in_threadpool(service.users.audit_log, c.station, audit_user, audit_action)
     info = service.settings.station_info(c.station)
     own = [e for e in await run_in_threadpool(service.lexicon.entries, c.station) if e.station]
-    zones = await run_in_threadpool(service.station.zones, c.station)
+    zones = [replace(z, output=service.records.without_password(z.output))          # a password is never shown (33.9)
+             for z in await run_in_threadpool(service.station.zones, c.station)]
     voices = await run_in_threadpool(service.voices.list_voices, c.station,
                                      request.query_params.get("kiem-tra-mang") == "1")
-    chain = list(c.station.speech.engines) + [""] * len(service.voices.ENGINE_NAMES)
+    chain = list(c.station.speech.engines) + [""] * len(ENGINE_NAMES)
     return c.render(request, "settings.html", 400 if error else status, relays=service.relays.sources(c.station),
                     relay_check=relay_check, users=users, conflict=conflict, yours=yours,
                     version=service.settings.info_version(c.station), roles=fmt.choices(ROLES), info=info,
@@ -89,7 +91,7 @@ def voice_figure(figure) -> tuple[str, str, str]:
     label = f"{figure.engine}:{figure.voice}"
     if figure.measured is None:
         return label, _("not measured"), ""
-    return label, f"{figure.measured.wer * 100:.0f} %", plain_words(figure.measured.wer)
+    return label, f"{figure.measured.wer * 100:.0f} %", service.voices.plain_words(figure.measured.wer)
 
 
 async def lexicon(request: Request) -> Response:
