@@ -115,7 +115,7 @@ def _dash(m: re.Match) -> str:
 
 # a newspaper's dateline copied with the text ("VOV.VN - ", "(THPL) - ") and a photo credit are not read
 _DATELINE = re.compile(r"(?m)^[^\S\n]*\(?([A-ZĐ][\w.]{1,14})\)?[^\S\n]+[-–][^\S\n]+(?=[A-ZĐ])")
-_CREDIT = re.compile(r"[^\S\n]*\((?:Ảnh|Nguồn|Video|Clip)[^\S\n]*:[^()\n]*\)")
+_CREDIT = re.compile(r"\((?:Ảnh|Nguồn|Video|Clip)[^\S\n]*:[^()\n]*\)")
 _TIMES = re.compile(r"[x×](?=[ \t]*\d)")
 
 
@@ -198,6 +198,7 @@ _short_numbers = re.compile(r"\d(?<![\w.,/-]\d)\d{2,5}(?![\d.,]\d|[\d/-])")
 
 EMERGENCY = frozenset(("111", "112", "113", "114", "115"))
 _EMERGENCY_LIST = re.compile(r"(?<![\w.,])11[1-5](?:[^\S\n]*(?:,|và|hoặc|-|–|/)[^\S\n]*11[1-5])+(?![\w.,]\w)")
+_EMERGENCY_PROBE = re.compile(r"11[1-5][^\S\n]*(?:,|và|hoặc|[-–/])[^\S\n]*11[1-5]")
 _NUMBER_WORD = re.compile(r"(?:[Đđ]ầu số|[Bb]ấm|[Qq]uay|[Nn]hấn|[Ll]iên hệ|[Bb]áo(?: ngay)?(?: cho)?)[^\S\n]*$")
 
 
@@ -211,7 +212,7 @@ def _service_number(m: re.Match) -> str:
 def context_digits(text: str) -> str:
     """Short service numbers after a phone word: 'đường dây nóng 1022', 'gọi 114' -> digit by digit;
     113, 114, 115 in a list of them or after 'số', 'bấm' ('Các số 113, 114 miễn phí') likewise."""
-    if "11" in text:
+    if "11" in text and _EMERGENCY_PROBE.search(text):
         text = _EMERGENCY_LIST.sub(lambda m: re.sub(r"11[1-5]", lambda d: digits(d.group(0)), m.group(0)), text)
     return _short_numbers.sub(_service_number, text)
 
@@ -231,23 +232,26 @@ def _day_month(m: re.Match, day: str, mon: str, year: str | None = None) -> str:
     return spoken + (f" năm {cardinal(int(year))}" if year else "")
 
 
+_WORDS_BEFORE = re.compile(r"(?:(?i:từ)[^\S\n]+)?(?:(?i:ngày)[^\S\n]+)?$")
+
+
 def _day_range(m: re.Match) -> str:
     """'(03 - 07/3/2026)', 'ngày 5-6/9', 'từ ngày 16 - 18/7', '15/1-15/2/2022', '31.8 - 6.9'
-    -> từ ngày … đến ngày … tháng …"""
-    frm, word, d1, m1, d2, m2, year = m.groups()
+    -> từ ngày … đến ngày … tháng … ('từ' and 'ngày' written before are kept, not said twice)"""
+    d1, m1, d2, m2, year = m.groups()
     mo1 = int(m1) if m1 else int(m2)
     if not (_valid_date(int(d1), mo1) and _valid_date(int(d2), int(m2))) or (not m1 and int(d1) >= int(d2)):
         return m.group(0)
-    if "." in m.group(0) and not word and not _before(m, DAY_WORDS):
+    written = _WORDS_BEFORE.search(line_before(m, 12)).group(0).lower()
+    if "." in m.group(0) and "ngày" not in written and not _before(m, DAY_WORDS):
         return m.group(0)              # '7.5 - 8.5' without a day word: decimals
-    lead = (frm or "") + word if word else (frm or "từ ") + "ngày"
-    first = f"{lead} {cardinal(int(d1))}" + (f" tháng {month(mo1)}" if m1 and mo1 != int(m2) else "")
+    lead = "" if "ngày" in written else ("ngày " if written else "từ ngày ")
+    first = f"{lead}{cardinal(int(d1))}" + (f" tháng {month(mo1)}" if m1 and mo1 != int(m2) else "")
     said = f"{first} đến ngày {cardinal(int(d2))} tháng {month(int(m2))}"
     return said + (f" năm {cardinal(int(year))}" if year else "")
 
 
-_DM = r"(\d{1,2})(?:[/.](\d{1,2}))?"
-date_ranges = _sub(rf"(?<![\w/.,])((?:[Tt]ừ)[^\S\n]+)?(?:([Nn]gày)[^\S\n]+)?{_DM}[^\S\n]*[-–][^\S\n]*"
+date_ranges = _sub(r"(\d(?<![\w/.,]\d)\d?)(?:[/.](\d{1,2}))?[^\S\n]*[-–][^\S\n]*"
                    r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?(?![\d/]|[.,]\d)", _day_range)
 
 full_dates = _sub(rf"({digits_from(AFTER_DATE, '?')})([/.-])(\d{{1,2}})\2(\d{{4}})(?![\d/]|[.,-]\d)",
@@ -441,8 +445,10 @@ def _measure(m: re.Match) -> str:
 
 measures = _sub(rf"({num(AFTER_NUMBER)})({UNIT_RE})(?:/({UNIT_RE}))?(?![\w])", _measure)
 SPACED_UNITS = _unit_pattern(u for u in UNITS if (len(u) > 1 or u in "mg") and (u.isascii() or u[-1] in "²³"))
-rate_windows = _sub(rf"(?<=[\d ])({UNIT_RE})/[^\S\n]*(\d+)[^\S\n]*(giờ|h|ngày|tuần|tháng)(?!\w)",
-                    lambda m: f"{m.group(1)} trong {cardinal(int(m.group(2)))} {_unit(m.group(3))}")
+_UNIT_BEFORE = re.compile(rf"[\d ](?:{UNIT_RE})$")
+rate_windows = _sub(r"/[^\S\n]*(\d+)[^\S\n]*(giờ|h|ngày|tuần|tháng)(?!\w)",      # '80 mm/12 giờ'
+                    lambda m: f" trong {cardinal(int(m.group(1)))} {_unit(m.group(2))}"
+                    if _UNIT_BEFORE.search(line_before(m, 8)) else m.group(0))
 dot_decimals = _sub(rf"({digits_from(AFTER_NUMBER)})\.(\d{{1,2}})(?=[^\S\n]*(?:độ|°|%|(?:{UNIT_RE})(?!\w)))",
                     lambda m: f"{m.group(1)},{m.group(2)}")
 spaced_measures = _sub(
@@ -573,7 +579,7 @@ leftover_digits = _sub(r"\d+", lambda m: " " + digits(m.group(0)) + " ")
 _SLASH = re.compile(r"/(?<=\w/)(?=\w)")
 _HYPHEN = re.compile(r"-(?<=\w-)(?=\w)")
 _BRACKETS = re.compile(r"[()\[\]{}]")
-_GLUED_DASH = re.compile(r"(?<=\w)-[^\S\n]+(?=\w)|(?<=[\w,])[^\S\n]+-(?=\w)")
+_GLUED_DASH = re.compile(r"-(?<=\w-)[^\S\n]+(?=\w)|-(?<=[\w,] -)(?=\w)")
 _LONE_DASH = re.compile(r"(?m)[ \t]+-+(?=[ \t]|$)|(?<=\w)-+(?=[ \t]*$)")   # "2021 -", "số 27-" at a line end
 _STRAY = re.compile(r"[*_#~^|<>\\/]")
 _COMMAS = re.compile(r",(?:[^\S\n]*,)+")
