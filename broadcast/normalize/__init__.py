@@ -36,6 +36,7 @@ class Normalizer:
             (codes.coordinates, True),
             (codes.storm_names, False),
             (codes.place_prefixes, False),
+            (codes.initials, False),
             (rules.roman_headings, False),
             (rules.romans, False),
             (rules.time_ranges, True),

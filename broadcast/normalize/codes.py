@@ -106,6 +106,8 @@ def codes(lexicon: Lexicon) -> Callable[[str], str]:
         if m.start() and (m.string[m.start() - 1].isalnum() or m.string[m.start() - 1] in "_.,/-"):
             return m.group(0)          # inside a word or a symbol (checked here: see rules.num())
         known = lexicon.words.get(letters)
+        if known and known[:1].isupper() and len(number) >= 3:
+            known = None               # 'VN 121', a variety: the letters, not 'Việt Nam'
         said = known or spell(letters)
         if not known and len(number) >= 4 and not number.endswith("00"):
             return f"{said} {digits(number)}"
@@ -156,3 +158,16 @@ def place_prefixes(text: str) -> str:
             out += [text[at:prefix.start()], PLACE_PREFIXES[prefix.group(0)] + " "]
             at = m.end()
     return "".join(out) + text[at:] if out else text
+
+
+# ---------------------------------------------------------------- initials
+_INITIALS = re.compile(r"([A-ZĐ])\.([A-ZĐ])(?:\.([A-ZĐ]))?(?:\.([A-ZĐ]))?\.?(?![\w])")
+
+
+def initials(text: str) -> str:
+    """'ông H.A.P', 'tài xế L.C.M.' -> the letters by name (hát, a, pê): the dots are not pauses."""
+    if "." not in text:
+        return text
+    return _INITIALS.sub(lambda m: m.group(0) if m.start() and (m.string[m.start() - 1].isalnum()
+                                                                or m.string[m.start() - 1] == ".")
+                         else ", ".join(spell(c) for c in m.groups() if c), text)

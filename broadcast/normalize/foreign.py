@@ -18,7 +18,6 @@ KNOWN = {
     "singapore": "Xin-ga-po", "thailand": "Thái Lan", "campuchia": "Cam-pu-chia", "myanmar": "Mi-an-ma",
     "luzon": "Lu-dôn", "mindanao": "Min-đa-nao", "hainan": "Hải Nam", "taiwan": "Đài Loan",
     "korea": "Hàn Quốc", "japan": "Nhật Bản", "china": "Trung Quốc", "australia": "Ô-xtrây-li-a",
-    "europe": "châu Âu", "asia": "châu Á", "africa": "châu Phi", "america": "châu Mỹ",
     # storms of the western Pacific list that reach the East Sea
     "kalmaegi": "Can-me-ghi", "yagi": "Ya-ghi", "wipha": "Vi-pha", "nesat": "Nê-xát", "noru": "Nô-ru",
     "bualoi": "Bua-loi", "kajiki": "Ca-gi-ki", "ragasa": "Ra-ga-xa", "matmo": "Mát-mô", "fengshen": "Phung-sân",

@@ -162,7 +162,7 @@ _phones = re.compile(
     r"(?:\+(?<![\w.,]\+)84|\((?<![\w.,]\()0\d{2,3}\)|0(?<![\w.,]0)\d)(?:[ \t.-]?\d){7,10}(?!\d|,\d)")
 _service_numbers = re.compile(r"1(?<![\w.,]1)[89]00[ .]?\d{3,4}(?:[ .]?\d{2,4})?(?![\d,])")
 _AFTER_PHONE_WORD = re.compile(   # "gọi 113, 114 hoặc 115": the list continues the phone word
-    rf"{PHONE_CONTEXT}:?[^\S\n]*(?:số[^\S\n]+)?(?:\d{{3,6}}[^\S\n]*(?:,|và|hoặc)[^\S\n]*)*$")
+    rf"(?<![\w&]){PHONE_CONTEXT}:?[^\S\n]*(?:số[^\S\n]+)?(?:\d{{3,6}}[^\S\n]*(?:,|và|hoặc)[^\S\n]*)*$")
 
 
 def _phone_word_before(m: re.Match) -> bool:
@@ -264,7 +264,7 @@ day_ranges = _sub(r"(\d(?<=ngày \d)\d?)[^\S\n]*-[^\S\n]*(\d{1,2})/(\d{1,2})(?:/
 
 def _before(m: re.Match, pattern: str) -> re.Match | None:
     """The context word right before a match (looked up only where a number matched)."""
-    return re.search(rf"(?i:{pattern})[^\S\n]+$", line_before(m, 12))
+    return re.search(rf"(?i:{pattern})[^\S\n]+(?:[-–][^\S\n]+)?$", line_before(m, 14))
 
 
 def _month_year(m: re.Match) -> str:
@@ -581,7 +581,7 @@ _HYPHEN = re.compile(r"-(?<=\w-)(?=\w)")
 _BRACKETS = re.compile(r"[()\[\]{}]")
 _GLUED_DASH = re.compile(r"-(?<=\w-)[^\S\n]+(?=\w)|-(?<=[\w,] -)(?=\w)")
 _LONE_DASH = re.compile(r"(?m)[ \t]+-+(?=[ \t]|$)|(?<=\w)-+(?=[ \t]*$)")   # "2021 -", "số 27-" at a line end
-_STRAY = re.compile(r"[*_#~^|<>\\/]")
+_STRAY = re.compile(r"[*_#~^<>\\/]")
 _COMMAS = re.compile(r",(?:[^\S\n]*,)+")
 _COMMA_STOP = re.compile(r"(?m),[^\S\n]*(?=[.;:!?]|$)")     # "(nếu có)." -> ", nếu có,." -> ", nếu có."
 _SPACE_BEFORE = re.compile(r"[ \t]+([,.;:!?])")
@@ -615,6 +615,8 @@ def symbols(text: str) -> str:
         text = _SLASH.sub(_slash, text)
     text = _HYPHEN.sub(" ", text)
     text = _BRACKETS.sub(", ", text)
+    if "|" in text:
+        text = text.replace("|", ", ")          # a cell separator: a pause
     text = _STRAY.sub(" ", text)
     if "-" in text:
         text = _LONE_DASH.sub(" ", text)
