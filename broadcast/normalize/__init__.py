@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcast.normalize import abbreviations, addresses, codes, documents, rules
+from broadcast.normalize import abbreviations, addresses, codes, documents, rules, tables
 from broadcast.normalize.lexicon import Lexicon
 from broadcast.normalize.lexicon import load as load_lexicon
 from broadcast.normalize.ocr import lines_without_diacritics, lost_diacritics
@@ -23,6 +23,7 @@ class Normalizer:
         self.lexicon = lexicon
         # (pass, reads digits): a pass that only reads numbers is skipped once no digit is left
         self.passes = (
+            (tables.rows_as_sentences, False),
             (rules.clean, False),
             (addresses.web_addresses(lexicon), False),
             (rules.phone_numbers, True),
@@ -115,7 +116,7 @@ class Normalizer:
                          if said != w.lower() and len(w) > 1}
             text = step(text)
         names = {w: said for w, said in found.items() if abbreviations.approximated(w, said)}
-        spelled = {w: said for w, said in found.items() if w not in names}
+        spelled = {w: said for w, said in found.items() if w not in names and not abbreviations.known_name(w)}
         return Explanation(text, tuple(sorted(spelled.items())), tuple(sorted(names.items())))
 
 

@@ -73,6 +73,8 @@ def _onset(cluster: str, vowel: str) -> tuple[list[str], str]:
         said = "k" if cluster == "k" else "x"
     if said == "g" and vowel[:1] in "eiy":
         said = "gh"
+    if said == "gi" and vowel[:1] in "iy":
+        said = "g"                               # 'ji' -> 'gi', not 'gii'
     return extra, said
 
 

@@ -155,6 +155,19 @@ def test_the_kinds_of_the_genres_written_the_ways_people_write_them(n, written, 
 
 
 def test_explain_lists_names_read_by_an_approximation_apart_from_spelled_acronyms(n):
-    explained = n.explain("Bão Kalmaegi, chỉ số XQG")
+    """A name worked out syllable by syllable is listed to be checked by ear; one with the reading
+    radio uses (Kalmaegi -> Can-me-ghi) is not."""
+    explained = n.explain("Bão Kujira và bão Kalmaegi, chỉ số XQG")
+    assert explained.spoken == "Bão Cu gi ra và bão Can me ghi, chỉ số ích quy giê"
     assert explained.spelled == (("XQG", "ích quy giê"),)
-    assert explained.approximated == (("Kalmaegi", "Can-me-ghi"),)
+    assert explained.approximated == (("Kujira", "Cu-gi-ra"),)
+
+
+def test_a_table_pasted_from_word_reads_one_row_as_one_sentence_without_its_header(n):
+    pasted = "Giống lúa\tGiá (đồng/kg)\tTăng/giảm\nIR 50404\t5.500 - 5.700\t+50\nOM 5451\t5.950 - 6.050\t-"
+    assert n.normalize(pasted).split("\n") == [
+        "", "i e rờ năm không bốn không bốn, năm nghìn năm trăm đến năm nghìn bảy trăm, cộng năm mươi.",
+        "o em năm bốn năm một, năm nghìn chín trăm năm mươi đến sáu nghìn không trăm năm mươi."]
+    web = "| Giống | Giá |\n|---|---|\n| OM 18 | 6.000 |\n| ST25 | 8.300 |"
+    assert n.normalize(web).split("\n") == ["", "", "o em mười tám, sáu nghìn.", "ét tê hai mươi lăm, tám nghìn ba trăm."]
+    assert n.normalize("Tổng đài: 0243 8356 700 | Email") == "Tổng đài: không hai bốn ba, tám ba năm sáu, bảy không không, i meo"
