@@ -70,6 +70,7 @@ class Normalizer:
             (rules.minute_seconds, True),
             (rules.bare_seconds, True),
             (rules.ordinals, True),
+            (rules.per_units, False),
             (abbreviations.lexicon_words(lexicon), False),
             (rules.dotted, True),
             (rules.numbers, True),

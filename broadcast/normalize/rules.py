@@ -606,6 +606,10 @@ def _slash(m: re.Match) -> str:
     return " " if left == ["và"] else " hoặc "
 
 
+_PER_UNIT = re.compile(r"/(?<=[^\W\d_]/)(kg|g|ha|m2|m²|m3|m³|km|km2|cm|mm|m|l|ml|tấn|tạ|lít|sào)(?!\w)")
+per_units = _sub(_PER_UNIT.pattern, lambda m: " một " + _unit(m.group(1)))      # 'Giá (đồng/kg)', 'tạ/ha'
+
+
 def symbols(text: str) -> str:
     text = text.replace("%", " phần trăm").replace("&", " và ").replace("+", " cộng ")
     text = text.replace("=", " bằng ").replace("@", " a còng ")
