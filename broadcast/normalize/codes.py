@@ -50,7 +50,14 @@ def plates(text: str) -> str:
 
 # ---------------------------------------------------------------- flood alarm levels
 _ALARM = re.compile(r"(?<![\w])BĐ(?:[^\S\n]*\)|[^\S\n]*)?(\d)(?:[^\S\n]*[-–][^\S\n]*(?:BĐ)?[^\S\n]*(\d))?(?!\w)")
-_LEVEL_WORDS = re.compile(r"(\d+)[^\S\n]*[-–][^\S\n]*((?i:báo động|cấp|mức|loại|vòng|đợt)[^\S\n]+)(?=\d)")
+_LEVEL_WORDS = re.compile(r"[-–][^\S\n]*((?i:báo động|cấp|mức|loại|vòng|đợt)[^\S\n]+)(?=\d)")
+
+
+def _level_range(m: re.Match) -> str:
+    """'cấp 8 - cấp 9': the same word before the first number (looked up only where a dash matched)."""
+    before = m.string[max(0, m.start() - len(m.group(1)) - 8): m.start()].lower()
+    same = re.search(rf"{re.escape(m.group(1).lower())}\d+[^\S\n]*$", before)
+    return f" đến {m.group(1)}" if same else m.group(0)
 
 
 def alarm_levels(text: str) -> str:
@@ -60,9 +67,7 @@ def alarm_levels(text: str) -> str:
         text = _ALARM.sub(lambda m: f"báo động {cardinal(int(m.group(1)))}"
                           + (f" đến báo động {cardinal(int(m.group(2)))}" if m.group(2) else ""), text)
     if "-" in text or "–" in text:
-        text = _LEVEL_WORDS.sub(lambda m: f"{m.group(1)} đến {m.group(2)}"
-                                if m.string[max(0, m.start() - len(m.group(2))): m.start()].lower()
-                                == m.group(2).lower() else m.group(0), text)
+        text = _LEVEL_WORDS.sub(_level_range, text)
     return text
 
 
@@ -95,16 +100,14 @@ def weekdays(text: str) -> str:
 
 
 # ---------------------------------------------------------------- varieties, classes, models
-_CODE = re.compile(r"([A-ZĐ]{1,5})([^\S\n]?)(\d{1,6})(?![\w/]|[.,]\d|-\d)")
+_CODE = re.compile(r"\d(?:(?<=[A-ZĐ]\d)|(?<=[A-ZĐ][^\S\n]\d))\d{0,5}(?![\w/]|[.,]\d|-\d)")
+_CODE_LETTERS = re.compile(r"(?<![\w.,/-])[A-ZĐ]{1,5}[^\S\n]?$")
 
 
 def codes(lexicon: Lexicon) -> Callable[[str], str]:
     """'ST25', 'OM 5451', 'hạng A1', 'QL51': the letters by their reading (the lexicon's, else letter
     names), the number as a number, four digits and more one by one (OM 5451: năm bốn năm một)."""
-    def read(m: re.Match) -> str:
-        letters, number = m.group(1), m.group(3)
-        if m.start() and (m.string[m.start() - 1].isalnum() or m.string[m.start() - 1] in "_.,/-"):
-            return m.group(0)          # inside a word or a symbol (checked here: see rules.num())
+    def read(letters: str, number: str) -> str:
         known = lexicon.words.get(letters)
         if known and known[:1].isupper() and len(number) >= 3:
             known = None               # 'VN 121', a variety: the letters, not 'Việt Nam'
@@ -113,7 +116,16 @@ def codes(lexicon: Lexicon) -> Callable[[str], str]:
             return f"{said} {digits(number)}"
         return f"{said} {cardinal(int(number))}"
 
-    return lambda text: _CODE.sub(read, text)
+    def apply(text: str) -> str:          # from the digits (a fast scan), the letters looked up before them
+        out, at = [], 0
+        for m in _CODE.finditer(text):
+            letters = _CODE_LETTERS.search(text, max(at, m.start() - 6), m.start())
+            if letters:
+                out += [text[at:letters.start()], read(letters.group(0).rstrip(), m.group(0))]
+                at = m.end()
+        return "".join(out) + text[at:] if out else text
+
+    return apply
 
 
 # ---------------------------------------------------------------- coordinates
