@@ -270,7 +270,7 @@ def _before(m: re.Match, pattern: str) -> re.Match | None:
 def _month_year(m: re.Match) -> str:
     """'3/2024' is a month; after 'quý', a quarter (quý 3/2024: quý ba năm …)."""
     mo, year = int(m.group(1)), int(m.group(2))
-    if _before(m, "số"):                 # "bản tin số 12/2024": number 12 of the year
+    if _before(m, "số|đợt|lần|kỳ|khóa|khoá"):     # "bản tin số 12/2024", "đợt 2/2025": number 2 of the year
         return f"{cardinal(mo)} năm {cardinal(year)}"
     if _before(m, "quý"):
         return f"{cardinal(mo)} năm {cardinal(year)}" if 1 <= mo <= 4 else m.group(0)
