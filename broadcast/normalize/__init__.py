@@ -53,6 +53,7 @@ class Normalizer:
             (rules.rate_windows, True),
             (codes.codes(lexicon), True),
             (rules.dot_decimals, True),
+            (rules.level_decimals, True),
             (rules.unit_ranges, True),
             (rules.ranges, True),
             (rules.spaced_ranges, True),

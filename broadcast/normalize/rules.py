@@ -449,6 +449,8 @@ _UNIT_BEFORE = re.compile(rf"[\d ](?:{UNIT_RE})$")
 rate_windows = _sub(r"/[^\S\n]*(\d+)[^\S\n]*(giờ|h|ngày|tuần|tháng)(?!\w)",      # '80 mm/12 giờ'
                     lambda m: f" trong {cardinal(int(m.group(1)))} {_unit(m.group(2))}"
                     if _UNIT_BEFORE.search(line_before(m, 8)) else m.group(0))
+level_decimals = _sub(rf"({digits_from(AFTER_NUMBER, '?')})\.(\d)(?![\d.]|,\d)",        # 'ở mức 9.4'
+                      lambda m: f"{m.group(1)},{m.group(2)}" if _before(m, "mức|đạt|khoảng|chỉ số") else m.group(0))
 dot_decimals = _sub(rf"({digits_from(AFTER_NUMBER)})\.(\d{{1,2}})(?=[^\S\n]*(?:độ|°|%|(?:{UNIT_RE})(?!\w)))",
                     lambda m: f"{m.group(1)},{m.group(2)}")
 spaced_measures = _sub(
