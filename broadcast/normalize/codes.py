@@ -100,7 +100,7 @@ def weekdays(text: str) -> str:
 
 
 # ---------------------------------------------------------------- varieties, classes, models
-_CODE = re.compile(r"\d(?:(?<=[A-ZĐ]\d)|(?<=[A-ZĐ][^\S\n]\d))\d{0,5}(?![\w/]|[.,]\d|-\d)")
+_CODE = re.compile(r"\d(?:(?<=[A-ZĐ]\d)|(?<=[A-ZĐ][^\S\n]\d))\d{0,5}[A-Z]?(?![\w/]|[.,]\d|-\d)")
 _CODE_LETTERS = re.compile(r"(?<![\w.,/-])[A-ZĐ]{1,5}[^\S\n]?$")
 
 
@@ -108,6 +108,8 @@ def codes(lexicon: Lexicon) -> Callable[[str], str]:
     """'ST25', 'OM 5451', 'hạng A1', 'QL51': the letters by their reading (the lexicon's, else letter
     names), the number as a number, four digits and more one by one (OM 5451: năm bốn năm một)."""
     def read(letters: str, number: str) -> str:
+        if number[-1].isalpha():                     # 'QL1A', 'QL 14B': a road and its branch
+            return f"{read(letters, number[:-1])} {spell(number[-1])}"
         known = lexicon.words.get(letters)
         if known and known[:1].isupper() and len(number) >= 3:
             known = None               # 'VN 121', a variety: the letters, not 'Việt Nam'
