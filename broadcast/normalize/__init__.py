@@ -57,6 +57,7 @@ class Normalizer:
             (rules.unit_ranges, True),
             (rules.ranges, True),
             (rules.spaced_ranges, True),
+            (rules.comparisons, True),
             (rules.negatives, True),        # "-5%" -> "âm 5%": the number passes then read the rest
             (rules.hm_times, True),
             (rules.colon_times, True),

@@ -36,7 +36,7 @@ KNOWN = {
     # farming
     "ure": "u-rê", "kali": "ka-li", "clorua": "clo-rua", "supe": "su-pe", "nilon": "ni-lông", "nylon": "ni-lông",
     "gram": "gam", "jasmine": "gia-xơ-min", "amylose": "a-mi-lô", "protein": "prô-tê-in", "glyphosate": "gly-phô-xát",
-    "biogas": "bi-ô-ga", "compost": "com-pốt",
+    "biogas": "bi-ô-ga", "diesel": "đi-ê-zen", "xăng": "xăng", "compost": "com-pốt",
     # technology, services, everyday words
     "camera": "ca-mê-ra", "passcode": "pát-cốt", "password": "mật khẩu", "google": "Gu-gồ", "play": "Plây",
     "store": "Xto", "iphone": "ai-phôn", "android": "an-đrô-ít", "visa": "vi-xa", "mooc": "moóc",

@@ -117,12 +117,13 @@ def _dash(m: re.Match) -> str:
 _DATELINE = re.compile(r"(?m)^[^\S\n]*\(?([A-ZĐ][\w.]{1,14})\)?[^\S\n]+[-–][^\S\n]+(?=[A-ZĐ])")
 _CREDIT = re.compile(r"\((?:Ảnh|Nguồn|Video|Clip)[^\S\n]*:[^()\n]*\)")
 _TIMES = re.compile(r"[x×](?=[ \t]*\d)")
+_PERCENT_TIMES = re.compile(r"%[^\S\n]*[x×][^\S\n]+(?=\w)")
 
 
 def _times(m: re.Match) -> str:
     """'2x3', '3 x 4m' -> nhân (only after a digit, ², ³ or a lowercase unit)."""
     before = line_before(m, 3).rstrip(" \t")
-    return " nhân " if before and (before[-1] in "²³" or before[-1].isdigit() or "a" <= before[-1] <= "z") \
+    return " nhân " if before and (before[-1] in "²³%" or before[-1].isdigit() or "a" <= before[-1] <= "z") \
         else m.group(0)
 
 
@@ -150,6 +151,8 @@ def clean(text: str) -> str:
         text = _CREDIT.sub("", text)
     if "×" in text or "x" in text:
         text = _TIMES.sub(_times, text)
+        if "%" in text:
+            text = _PERCENT_TIMES.sub("% nhân ", text)          # 'mức đóng 22% x mức thu nhập'
     return text
 
 
@@ -393,7 +396,7 @@ bare_seconds = _sub(rf"({digits_from(AFTER_CLOCK_OR_SLASH, '?')})s(?!\w)", lambd
 ranges = _sub(r"(\d(?<![\w/.,-]\d)[\w.,:%$€₫đ°]*)[^\S\n]*[-–][^\S\n]*(\d[\w.,:%$€₫đ°]*(?:/[^\W\d_]+)?)"
               r"(?![\w/-]|[.,]\d)",
               lambda m: f"{m.group(1)} đến {m.group(2)}")
-RANGE_UNITS = (r"(?:giờ|phút|ngày|tuần|tháng|năm|tuổi|độ C|độ|đồng|triệu đồng|tỷ đồng|nghìn đồng|người|hộ|ca|"
+RANGE_UNITS = (r"(?:giờ|phút|ngày|tuần|tháng|năm|tuổi|độ C|độ|đồng|triệu đồng|tỷ đồng|nghìn đồng|triệu|tỷ|người|hộ|ca|"
                r"km|cm|mm|m|kg|tấn|tạ|ha|lít|mét|USD)")
 unit_ranges = _sub(rf"(\d[\d.,]*[^\S\n]*{RANGE_UNITS}(?:/[^\W\d_]+)?)[^\S\n]*[-–~][^\S\n]*(?=\d)",
                    lambda m: f"{m.group(1)} đến ")
@@ -558,6 +561,8 @@ roman_headings = _sub(r"(?m)^([^\S\n]*)([IVXLC]+)([.)])(?=[^\S\n])",
 
 
 # ---------------------------------------------------------------- plain numbers
+COMPARED = {">": "trên ", "<": "dưới ", ">=": "từ ", "≥": "từ ", "<=": "không quá ", "≤": "không quá "}
+comparisons = _sub(r"(>=|<=|[<>≤≥])[^\S\n]*(?=\d)", lambda m: COMPARED[m.group(1)])     # '(>50mm/3h)', '≤ 0,09%'
 negatives = _sub(r"(?<![\w)])-(?=\d)", lambda m: "âm ")
 THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 NUMBERED = re.compile(r"(?:phiên bản|version|mục|tiểu mục|điểm|khoản|điều|chương|phần|bước|số hiệu)[^\S\n]*$",
