@@ -112,8 +112,8 @@ def approximate(word: str) -> str | None:
     lower = word.lower()
     if lower in KNOWN:
         return KNOWN[lower]
-    if not any(v in lower for v in VOWELS) or not lower.isascii() or not lower.isalpha():
-        return None
+    if len(word) > 24 or not any(v in lower for v in VOWELS) or not lower.isascii() or not lower.isalpha():
+        return None                              # no name is that long: spelled (and no quadratic work)
     if len(word) < 4 and not (len(word) == 3 and word[0].isupper()):
         return None                              # 'utc', 'est': a short abbreviation, spelled
     from broadcast.normalize.addresses import _segments

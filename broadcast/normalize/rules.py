@@ -398,7 +398,7 @@ ranges = _sub(r"(\d(?<![\w/.,-]\d)[\w.,:%$€₫đ°]*)[^\S\n]*[-–][^\S\n]*(\d
               lambda m: f"{m.group(1)} đến {m.group(2)}")
 RANGE_UNITS = (r"(?:giờ|phút|ngày|tuần|tháng|năm|tuổi|độ C|độ|đồng|triệu đồng|tỷ đồng|nghìn đồng|triệu|tỷ|người|hộ|ca|"
                r"km|cm|mm|m|kg|tấn|tạ|ha|lít|mét|USD)")
-unit_ranges = _sub(rf"(\d[\d.,]*[^\S\n]*{RANGE_UNITS}(?:/[^\W\d_]+)?)[^\S\n]*[-–~][^\S\n]*(?=\d)",
+unit_ranges = _sub(rf"(\d(?<![\w.,]\d)[\d.,]*[^\S\n]*{RANGE_UNITS}(?:/[^\W\d_]+)?)[^\S\n]*[-–~][^\S\n]*(?=\d)",
                    lambda m: f"{m.group(1)} đến ")
 spaced_ranges = _sub(r"(?<=\d)[^\S\n]+[-–][^\S\n]+(?=\d)", lambda m: " đến ")
 
