@@ -562,7 +562,12 @@ roman_headings = _sub(r"(?m)^([^\S\n]*)([IVXLC]+)([.)])(?=[^\S\n])",
 
 # ---------------------------------------------------------------- plain numbers
 COMPARED = {">": "trên ", "<": "dưới ", ">=": "từ ", "≥": "từ ", "<=": "không quá ", "≤": "không quá "}
-comparisons = _sub(r"(>=|<=|[<>≤≥])[^\S\n]*(?=\d)", lambda m: COMPARED[m.group(1)])     # '(>50mm/3h)', '≤ 0,09%'
+_COMPARED = _sub(r"[<>≤≥]=?[^\S\n]*(?=\d)", lambda m: " " + COMPARED[m.group(0).rstrip()])
+
+
+def comparisons(text: str) -> str:
+    """'(>50mm/3h)' -> trên …, '≤ 0,09%' -> không quá … (most texts hold no such sign: not scanned)."""
+    return _COMPARED(text) if "<" in text or ">" in text or "≤" in text or "≥" in text else text
 negatives = _sub(r"(?<![\w)])-(?=\d)", lambda m: "âm ")
 THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 NUMBERED = re.compile(r"(?:phiên bản|version|mục|tiểu mục|điểm|khoản|điều|chương|phần|bước|số hiệu)[^\S\n]*$",
