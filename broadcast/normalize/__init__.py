@@ -40,6 +40,7 @@ class Normalizer:
             (codes.initials, False),
             (rules.roman_headings, False),
             (rules.romans, False),
+            (rules.zero_minutes, True),
             (rules.time_ranges, True),
             (rules.date_ranges, True),
             (rules.full_dates, True),

@@ -371,6 +371,9 @@ def _valid_clock(h: str, mi: str = "0", s: str | None = "0") -> bool:
     return int(h) <= 24 and int(mi) < 60 and int(s or 0) < 60
 
 
+zero_minutes = _sub(r"(?<=giờ)[^\S\n]+00(?!\d|[:,.]\d)", lambda m: "")        # '14 giờ 00' -> mười bốn giờ
+
+
 def _time_range(m: re.Match) -> str:
     h1, m1, h2, m2 = m.groups()
     if not (_valid_clock(h1, m1 or "0") and _valid_clock(h2, m2 or "0")):
