@@ -129,13 +129,16 @@ def normalize(ctx: Context, text: str | None, explain: bool) -> None:
     normalizer = service.reading.normalizer(ctx.station)
     lines = [(1, text)] if text is not None else _stdin_lines()
     spelled: dict[str, tuple[str, int]] = {}
+    names: dict[str, tuple[str, int]] = {}
     for number, line in lines:
         explained = normalizer.explain(line)
         click.echo(explained.spoken)
         for written, said in explained.spelled:
             spelled.setdefault(written, (said, number))
+        for written, said in explained.approximated:
+            names.setdefault(written, (said, number))
     if explain:
-        click.echo(format_spelled(spelled), err=True)
+        click.echo(format_spelled(spelled, names), err=True)
 
 
 def _stdin_lines():
@@ -148,13 +151,19 @@ def _stdin_lines():
         yield number, line.rstrip("\r\n")
 
 
-def format_spelled(spelled: dict[str, tuple[str, int]]) -> str:
-    if not spelled:
+def format_spelled(spelled: dict[str, tuple[str, int]], names: dict[str, tuple[str, int]] | None = None) -> str:
+    names = names or {}
+    if not spelled and not names:
         return _("Every word has a reading: nothing is spelled letter by letter.")
-    rows = [_("Spelled letter by letter (no reading in the lexicon):")]
-    rows += [_("  line {line}: {written} → {said}").format(line=line, written=written, said=said)
-             for written, (said, line) in sorted(spelled.items(), key=lambda kv: (kv[1][1], kv[0]))]
-    rows.append(_("Add a reading: broadcast lexicon add {written} \"cách đọc\"").format(written=next(iter(spelled))))
+    rows = []
+    for title, found in ((_("Spelled letter by letter (no reading in the lexicon):"), spelled),
+                         (_("Names read as Vietnamese syllables (check them by ear):"), names)):
+        if found:
+            rows.append(title)
+            rows += [_("  line {line}: {written} → {said}").format(line=line, written=written, said=said)
+                     for written, (said, line) in sorted(found.items(), key=lambda kv: (kv[1][1], kv[0]))]
+    rows.append(_("Add a reading: broadcast lexicon add {written} \"cách đọc\"").format(
+        written=next(iter(spelled or names))))
     return "\n".join(rows)
 
 

@@ -13,12 +13,14 @@ from broadcast.i18n import _, known, ngettext
 from broadcast.news.scripts import CheckResult, NewsItem, check_scripts
 from broadcast.normalize import Normalizer, lines_without_diacritics
 from broadcast.normalize.documents import block_start
+from broadcast.normalize.tables import tables
 from broadcast.station.settings import Station
 
 
 def reading_warnings(normalizer: Normalizer) -> Callable[[NewsItem], list[InputError]]:
     """Lines that would be read badly: lost diacritics, a document's signature or recipient block
-    (never aired), abbreviations with no reading (spelled letter by letter)."""
+    (never aired), a table pasted from Word (read row by row), abbreviations with no reading
+    (spelled letter by letter), names read by a worked-out approximation."""
     def warn(item: NewsItem) -> list[InputError]:
         st = os.stat(item.path)
         return list(_reading(item, normalizer, st.st_ino, st.st_mtime_ns, st.st_size))
@@ -41,10 +43,24 @@ def _reading(item: NewsItem, normalizer: Normalizer, inode: int, mtime_ns: int, 
                                    _("a document's signature or recipient block (Nơi nhận, KT., TM., Lưu): "
                                      "it is not read on air"),
                                    _("delete these lines from the news item")))
+    found = tables(lines[:block])
+    headers = {table.first for table in found if table.header}      # not read: its words are not warned about
+    for table in found:
+        warnings.append(InputError(item.path, at + table.first, _("body"),
+                                   _("a table pasted from Word or a web page: each row is read as one sentence "
+                                     "and its header row is not read"),
+                                   _("listen to it, or write the table out as sentences")))
     for index, line in enumerate(lines[:block]):
-        if index in ocr:            # said once: the accents are the problem, not the words
+        if index in ocr or index in headers:     # said once: the accents are the problem, not the words
             continue
-        for written, spelled in normalizer.explain(line).spelled:
+        explained = normalizer.explain(line)
+        for written, said in explained.approximated:
+            warnings.append(InputError(item.path, at + index, written,
+                                       _("a name read as Vietnamese syllables ({said}): check it by ear")
+                                       .format(said=said),
+                                       _("add a reading in Cài đặt, Cách đọc, or: broadcast lexicon add {written} \"…\"")
+                                       .format(written=written)))
+        for written, spelled in explained.spelled:
             warnings.append(InputError(item.path, at + index, written,
                                        _("no reading: it is spelled letter by letter ({spelled})").format(spelled=spelled),
                                        _("add a reading in Cài đặt, Cách đọc, or: broadcast lexicon add {written} \"…\"")

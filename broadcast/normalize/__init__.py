@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcast.normalize import abbreviations, addresses, codes, documents, rules
+from broadcast.normalize import abbreviations, addresses, codes, documents, rules, tables
 from broadcast.normalize.lexicon import Lexicon
 from broadcast.normalize.lexicon import load as load_lexicon
 from broadcast.normalize.ocr import lines_without_diacritics, lost_diacritics
@@ -23,6 +23,7 @@ class Normalizer:
         self.lexicon = lexicon
         # (pass, reads digits): a pass that only reads numbers is skipped once no digit is left
         self.passes = (
+            (tables.rows_as_sentences, False),
             (rules.clean, False),
             (addresses.web_addresses(lexicon), False),
             (rules.phone_numbers, True),
@@ -36,8 +37,10 @@ class Normalizer:
             (codes.coordinates, True),
             (codes.storm_names, False),
             (codes.place_prefixes, False),
+            (codes.initials, False),
             (rules.roman_headings, False),
             (rules.romans, False),
+            (rules.zero_minutes, True),
             (rules.time_ranges, True),
             (rules.date_ranges, True),
             (rules.full_dates, True),
@@ -51,9 +54,11 @@ class Normalizer:
             (rules.rate_windows, True),
             (codes.codes(lexicon), True),
             (rules.dot_decimals, True),
+            (rules.level_decimals, True),
             (rules.unit_ranges, True),
             (rules.ranges, True),
             (rules.spaced_ranges, True),
+            (rules.comparisons, True),
             (rules.negatives, True),        # "-5%" -> "âm 5%": the number passes then read the rest
             (rules.hm_times, True),
             (rules.colon_times, True),
@@ -68,6 +73,7 @@ class Normalizer:
             (rules.minute_seconds, True),
             (rules.bare_seconds, True),
             (rules.ordinals, True),
+            (rules.per_units, False),
             (abbreviations.lexicon_words(lexicon), False),
             (rules.dotted, True),
             (rules.numbers, True),
@@ -114,7 +120,7 @@ class Normalizer:
                          if said != w.lower() and len(w) > 1}
             text = step(text)
         names = {w: said for w, said in found.items() if abbreviations.approximated(w, said)}
-        spelled = {w: said for w, said in found.items() if w not in names}
+        spelled = {w: said for w, said in found.items() if w not in names and not abbreviations.known_name(w)}
         return Explanation(text, tuple(sorted(spelled.items())), tuple(sorted(names.items())))
 
 

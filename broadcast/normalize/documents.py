@@ -61,7 +61,7 @@ def document_symbols(lexicon: Lexicon) -> Callable[[str], str]:
         spoken = integer(number) + (" " + spell(letter) if letter else "")        # 25b/KH: hai mươi lăm bê
         if year:
             spoken += " năm " + cardinal(int(year))
-        if not re.search(r"số[^\S\n]*$", before):
+        if not re.search(r"số[^\S\n]*:?[^\S\n]*$", before):          # 'Số: 16/CĐ-TW'
             spoken = "số " + spoken
             typed = written_before.rstrip().endswith(parts[0])     # 'NĐ 30/2020/NĐ-CP': the type is written first
             if doc_type and not before.rstrip().endswith(doc_type) and not typed:

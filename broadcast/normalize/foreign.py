@@ -18,7 +18,6 @@ KNOWN = {
     "singapore": "Xin-ga-po", "thailand": "Thái Lan", "campuchia": "Cam-pu-chia", "myanmar": "Mi-an-ma",
     "luzon": "Lu-dôn", "mindanao": "Min-đa-nao", "hainan": "Hải Nam", "taiwan": "Đài Loan",
     "korea": "Hàn Quốc", "japan": "Nhật Bản", "china": "Trung Quốc", "australia": "Ô-xtrây-li-a",
-    "europe": "châu Âu", "asia": "châu Á", "africa": "châu Phi", "america": "châu Mỹ",
     # storms of the western Pacific list that reach the East Sea
     "kalmaegi": "Can-me-ghi", "yagi": "Ya-ghi", "wipha": "Vi-pha", "nesat": "Nê-xát", "noru": "Nô-ru",
     "bualoi": "Bua-loi", "kajiki": "Ca-gi-ki", "ragasa": "Ra-ga-xa", "matmo": "Mát-mô", "fengshen": "Phung-sân",
@@ -37,7 +36,7 @@ KNOWN = {
     # farming
     "ure": "u-rê", "kali": "ka-li", "clorua": "clo-rua", "supe": "su-pe", "nilon": "ni-lông", "nylon": "ni-lông",
     "gram": "gam", "jasmine": "gia-xơ-min", "amylose": "a-mi-lô", "protein": "prô-tê-in", "glyphosate": "gly-phô-xát",
-    "biogas": "bi-ô-ga", "compost": "com-pốt",
+    "biogas": "bi-ô-ga", "diesel": "đi-ê-zen", "xăng": "xăng", "compost": "com-pốt",
     # technology, services, everyday words
     "camera": "ca-mê-ra", "passcode": "pát-cốt", "password": "mật khẩu", "google": "Gu-gồ", "play": "Plây",
     "store": "Xto", "iphone": "ai-phôn", "android": "an-đrô-ít", "visa": "vi-xa", "mooc": "moóc",
@@ -74,6 +73,8 @@ def _onset(cluster: str, vowel: str) -> tuple[list[str], str]:
         said = "k" if cluster == "k" else "x"
     if said == "g" and vowel[:1] in "eiy":
         said = "gh"
+    if said == "gi" and vowel[:1] in "iy":
+        said = "g"                               # 'ji' -> 'gi', not 'gii'
     return extra, said
 
 
@@ -111,8 +112,8 @@ def approximate(word: str) -> str | None:
     lower = word.lower()
     if lower in KNOWN:
         return KNOWN[lower]
-    if not any(v in lower for v in VOWELS) or not lower.isascii() or not lower.isalpha():
-        return None
+    if len(word) > 24 or not any(v in lower for v in VOWELS) or not lower.isascii() or not lower.isalpha():
+        return None                              # no name is that long: spelled (and no quadratic work)
     if len(word) < 4 and not (len(word) == 3 and word[0].isupper()):
         return None                              # 'utc', 'est': a short abbreviation, spelled
     from broadcast.normalize.addresses import _segments

@@ -115,14 +115,15 @@ def _dash(m: re.Match) -> str:
 
 # a newspaper's dateline copied with the text ("VOV.VN - ", "(THPL) - ") and a photo credit are not read
 _DATELINE = re.compile(r"(?m)^[^\S\n]*\(?([A-ZĐ][\w.]{1,14})\)?[^\S\n]+[-–][^\S\n]+(?=[A-ZĐ])")
-_CREDIT = re.compile(r"[^\S\n]*\((?:Ảnh|Nguồn|Video|Clip)[^\S\n]*:[^()\n]*\)")
+_CREDIT = re.compile(r"\((?:Ảnh|Nguồn|Video|Clip)[^\S\n]*:[^()\n]*\)")
 _TIMES = re.compile(r"[x×](?=[ \t]*\d)")
+_PERCENT_TIMES = re.compile(r"%[^\S\n]*[x×][^\S\n]+(?=\w)")
 
 
 def _times(m: re.Match) -> str:
     """'2x3', '3 x 4m' -> nhân (only after a digit, ², ³ or a lowercase unit)."""
     before = line_before(m, 3).rstrip(" \t")
-    return " nhân " if before and (before[-1] in "²³" or before[-1].isdigit() or "a" <= before[-1] <= "z") \
+    return " nhân " if before and (before[-1] in "²³%" or before[-1].isdigit() or "a" <= before[-1] <= "z") \
         else m.group(0)
 
 
@@ -150,6 +151,8 @@ def clean(text: str) -> str:
         text = _CREDIT.sub("", text)
     if "×" in text or "x" in text:
         text = _TIMES.sub(_times, text)
+        if "%" in text:
+            text = _PERCENT_TIMES.sub("% nhân ", text)          # 'mức đóng 22% x mức thu nhập'
     return text
 
 
@@ -162,7 +165,7 @@ _phones = re.compile(
     r"(?:\+(?<![\w.,]\+)84|\((?<![\w.,]\()0\d{2,3}\)|0(?<![\w.,]0)\d)(?:[ \t.-]?\d){7,10}(?!\d|,\d)")
 _service_numbers = re.compile(r"1(?<![\w.,]1)[89]00[ .]?\d{3,4}(?:[ .]?\d{2,4})?(?![\d,])")
 _AFTER_PHONE_WORD = re.compile(   # "gọi 113, 114 hoặc 115": the list continues the phone word
-    rf"{PHONE_CONTEXT}:?[^\S\n]*(?:số[^\S\n]+)?(?:\d{{3,6}}[^\S\n]*(?:,|và|hoặc)[^\S\n]*)*$")
+    rf"(?<![\w&]){PHONE_CONTEXT}:?[^\S\n]*(?:số[^\S\n]+)?(?:\d{{3,6}}[^\S\n]*(?:,|và|hoặc)[^\S\n]*)*$")
 
 
 def _phone_word_before(m: re.Match) -> bool:
@@ -198,6 +201,7 @@ _short_numbers = re.compile(r"\d(?<![\w.,/-]\d)\d{2,5}(?![\d.,]\d|[\d/-])")
 
 EMERGENCY = frozenset(("111", "112", "113", "114", "115"))
 _EMERGENCY_LIST = re.compile(r"(?<![\w.,])11[1-5](?:[^\S\n]*(?:,|và|hoặc|-|–|/)[^\S\n]*11[1-5])+(?![\w.,]\w)")
+_EMERGENCY_PROBE = re.compile(r"11[1-5][^\S\n]*(?:,|và|hoặc|[-–/])[^\S\n]*11[1-5]")
 _NUMBER_WORD = re.compile(r"(?:[Đđ]ầu số|[Bb]ấm|[Qq]uay|[Nn]hấn|[Ll]iên hệ|[Bb]áo(?: ngay)?(?: cho)?)[^\S\n]*$")
 
 
@@ -211,7 +215,7 @@ def _service_number(m: re.Match) -> str:
 def context_digits(text: str) -> str:
     """Short service numbers after a phone word: 'đường dây nóng 1022', 'gọi 114' -> digit by digit;
     113, 114, 115 in a list of them or after 'số', 'bấm' ('Các số 113, 114 miễn phí') likewise."""
-    if "11" in text:
+    if "11" in text and _EMERGENCY_PROBE.search(text):
         text = _EMERGENCY_LIST.sub(lambda m: re.sub(r"11[1-5]", lambda d: digits(d.group(0)), m.group(0)), text)
     return _short_numbers.sub(_service_number, text)
 
@@ -231,23 +235,26 @@ def _day_month(m: re.Match, day: str, mon: str, year: str | None = None) -> str:
     return spoken + (f" năm {cardinal(int(year))}" if year else "")
 
 
+_WORDS_BEFORE = re.compile(r"(?:(?i:từ)[^\S\n]+)?(?:(?i:ngày)[^\S\n]+)?$")
+
+
 def _day_range(m: re.Match) -> str:
     """'(03 - 07/3/2026)', 'ngày 5-6/9', 'từ ngày 16 - 18/7', '15/1-15/2/2022', '31.8 - 6.9'
-    -> từ ngày … đến ngày … tháng …"""
-    frm, word, d1, m1, d2, m2, year = m.groups()
+    -> từ ngày … đến ngày … tháng … ('từ' and 'ngày' written before are kept, not said twice)"""
+    d1, m1, d2, m2, year = m.groups()
     mo1 = int(m1) if m1 else int(m2)
     if not (_valid_date(int(d1), mo1) and _valid_date(int(d2), int(m2))) or (not m1 and int(d1) >= int(d2)):
         return m.group(0)
-    if "." in m.group(0) and not word and not _before(m, DAY_WORDS):
+    written = _WORDS_BEFORE.search(line_before(m, 12)).group(0).lower()
+    if "." in m.group(0) and "ngày" not in written and not _before(m, DAY_WORDS):
         return m.group(0)              # '7.5 - 8.5' without a day word: decimals
-    lead = (frm or "") + word if word else (frm or "từ ") + "ngày"
-    first = f"{lead} {cardinal(int(d1))}" + (f" tháng {month(mo1)}" if m1 and mo1 != int(m2) else "")
+    lead = "" if "ngày" in written else ("ngày " if written else "từ ngày ")
+    first = f"{lead}{cardinal(int(d1))}" + (f" tháng {month(mo1)}" if m1 and mo1 != int(m2) else "")
     said = f"{first} đến ngày {cardinal(int(d2))} tháng {month(int(m2))}"
     return said + (f" năm {cardinal(int(year))}" if year else "")
 
 
-_DM = r"(\d{1,2})(?:[/.](\d{1,2}))?"
-date_ranges = _sub(rf"(?<![\w/.,])((?:[Tt]ừ)[^\S\n]+)?(?:([Nn]gày)[^\S\n]+)?{_DM}[^\S\n]*[-–][^\S\n]*"
+date_ranges = _sub(r"(\d(?<![\w/.,]\d)\d?)(?:[/.](\d{1,2}))?[^\S\n]*[-–][^\S\n]*"
                    r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?(?![\d/]|[.,]\d)", _day_range)
 
 full_dates = _sub(rf"({digits_from(AFTER_DATE, '?')})([/.-])(\d{{1,2}})\2(\d{{4}})(?![\d/]|[.,-]\d)",
@@ -260,13 +267,13 @@ day_ranges = _sub(r"(\d(?<=ngày \d)\d?)[^\S\n]*-[^\S\n]*(\d{1,2})/(\d{1,2})(?:/
 
 def _before(m: re.Match, pattern: str) -> re.Match | None:
     """The context word right before a match (looked up only where a number matched)."""
-    return re.search(rf"(?i:{pattern})[^\S\n]+$", line_before(m, 12))
+    return re.search(rf"(?i:{pattern})[^\S\n]+(?:[-–][^\S\n]+)?$", line_before(m, 14))
 
 
 def _month_year(m: re.Match) -> str:
     """'3/2024' is a month; after 'quý', a quarter (quý 3/2024: quý ba năm …)."""
     mo, year = int(m.group(1)), int(m.group(2))
-    if _before(m, "số"):                 # "bản tin số 12/2024": number 12 of the year
+    if _before(m, "số|đợt|lần|kỳ|khóa|khoá"):     # "bản tin số 12/2024", "đợt 2/2025": number 2 of the year
         return f"{cardinal(mo)} năm {cardinal(year)}"
     if _before(m, "quý"):
         return f"{cardinal(mo)} năm {cardinal(year)}" if 1 <= mo <= 4 else m.group(0)
@@ -364,6 +371,9 @@ def _valid_clock(h: str, mi: str = "0", s: str | None = "0") -> bool:
     return int(h) <= 24 and int(mi) < 60 and int(s or 0) < 60
 
 
+zero_minutes = _sub(r"(?<=giờ)[^\S\n]+00(?!\d|[:,.]\d)", lambda m: "")        # '14 giờ 00' -> mười bốn giờ
+
+
 def _time_range(m: re.Match) -> str:
     h1, m1, h2, m2 = m.groups()
     if not (_valid_clock(h1, m1 or "0") and _valid_clock(h2, m2 or "0")):
@@ -389,9 +399,9 @@ bare_seconds = _sub(rf"({digits_from(AFTER_CLOCK_OR_SLASH, '?')})s(?!\w)", lambd
 ranges = _sub(r"(\d(?<![\w/.,-]\d)[\w.,:%$€₫đ°]{0,64})[^\S\n]{0,3}[-–][^\S\n]{0,3}(\d[\w.,:%$€₫đ°]{0,64}(?:/[^\W\d_]+)?)"
               r"(?![\w/-]|[.,]\d)",   # {0,64}: not '*', which from every digit of "8:8:8:…" ran to the run's end and back
               lambda m: f"{m.group(1)} đến {m.group(2)}")
-RANGE_UNITS = (r"(?:giờ|phút|ngày|tuần|tháng|năm|tuổi|độ C|độ|đồng|triệu đồng|tỷ đồng|nghìn đồng|người|hộ|ca|"
+RANGE_UNITS = (r"(?:giờ|phút|ngày|tuần|tháng|năm|tuổi|độ C|độ|đồng|triệu đồng|tỷ đồng|nghìn đồng|triệu|tỷ|người|hộ|ca|"
                r"km|cm|mm|m|kg|tấn|tạ|ha|lít|mét|USD)")
-unit_ranges = _sub(rf"(\d[\d.,]*[^\S\n]*{RANGE_UNITS}(?:/[^\W\d_]+)?)[^\S\n]*[-–~][^\S\n]*(?=\d)",
+unit_ranges = _sub(rf"(\d(?<![\w.,]\d)[\d.,]*[^\S\n]*{RANGE_UNITS}(?:/[^\W\d_]+)?)[^\S\n]*[-–~][^\S\n]*(?=\d)",
                    lambda m: f"{m.group(1)} đến ")
 spaced_ranges = _sub(r"(?<=\d)[^\S\n]+[-–][^\S\n]+(?=\d)", lambda m: " đến ")
 
@@ -441,8 +451,12 @@ def _measure(m: re.Match) -> str:
 
 measures = _sub(rf"({num(AFTER_NUMBER)})({UNIT_RE})(?:/({UNIT_RE}))?(?![\w])", _measure)
 SPACED_UNITS = _unit_pattern(u for u in UNITS if (len(u) > 1 or u in "mg") and (u.isascii() or u[-1] in "²³"))
-rate_windows = _sub(rf"(?<=[\d ])({UNIT_RE})/[^\S\n]*(\d+)[^\S\n]*(giờ|h|ngày|tuần|tháng)(?!\w)",
-                    lambda m: f"{m.group(1)} trong {cardinal(int(m.group(2)))} {_unit(m.group(3))}")
+_UNIT_BEFORE = re.compile(rf"[\d ](?:{UNIT_RE})$")
+rate_windows = _sub(r"/[^\S\n]*(\d+)[^\S\n]*(giờ|h|ngày|tuần|tháng)(?!\w)",      # '80 mm/12 giờ'
+                    lambda m: f" trong {cardinal(int(m.group(1)))} {_unit(m.group(2))}"
+                    if _UNIT_BEFORE.search(line_before(m, 8)) else m.group(0))
+level_decimals = _sub(rf"({digits_from(AFTER_NUMBER, '?')})\.(\d)(?![\d.]|,\d)",        # 'ở mức 9.4'
+                      lambda m: f"{m.group(1)},{m.group(2)}" if _before(m, "mức|đạt|khoảng|chỉ số") else m.group(0))
 dot_decimals = _sub(rf"({digits_from(AFTER_NUMBER)})\.(\d{{1,2}})(?=[^\S\n]*(?:độ|°|%|(?:{UNIT_RE})(?!\w)))",
                     lambda m: f"{m.group(1)},{m.group(2)}")
 spaced_measures = _sub(
@@ -550,6 +564,13 @@ roman_headings = _sub(r"(?m)^([^\S\n]*)([IVXLC]+)([.)])(?=[^\S\n])",
 
 
 # ---------------------------------------------------------------- plain numbers
+COMPARED = {">": "trên ", "<": "dưới ", ">=": "từ ", "≥": "từ ", "<=": "không quá ", "≤": "không quá "}
+_COMPARED = _sub(r"[<>≤≥]=?[^\S\n]*(?=\d)", lambda m: " " + COMPARED[m.group(0).rstrip()])
+
+
+def comparisons(text: str) -> str:
+    """'(>50mm/3h)' -> trên …, '≤ 0,09%' -> không quá … (most texts hold no such sign: not scanned)."""
+    return _COMPARED(text) if "<" in text or ">" in text or "≤" in text or "≥" in text else text
 negatives = _sub(r"(?<![\w)])-(?=\d)", lambda m: "âm ")
 THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 NUMBERED = re.compile(r"(?:phiên bản|version|mục|tiểu mục|điểm|khoản|điều|chương|phần|bước|số hiệu)[^\S\n]*$",
@@ -573,9 +594,9 @@ leftover_digits = _sub(r"\d+", lambda m: " " + digits(m.group(0)) + " ")
 _SLASH = re.compile(r"/(?<=\w/)(?=\w)")
 _HYPHEN = re.compile(r"-(?<=\w-)(?=\w)")
 _BRACKETS = re.compile(r"[()\[\]{}]")
-_GLUED_DASH = re.compile(r"(?<=\w)-[^\S\n]+(?=\w)|(?<=[\w,])[^\S\n]+-(?=\w)")
+_GLUED_DASH = re.compile(r"-(?<=\w-)[^\S\n]+(?=\w)|-(?<=[\w,] -)(?=\w)")
 _LONE_DASH = re.compile(r"(?m)[ \t]+-+(?=[ \t]|$)|(?<=\w)-+(?=[ \t]*$)")   # "2021 -", "số 27-" at a line end
-_STRAY = re.compile(r"[*_#~^|<>\\/]")
+_STRAY = re.compile(r"[*_#~^<>\\/]")
 _COMMAS = re.compile(r",(?:[^\S\n]*,)+")
 _COMMA_STOP = re.compile(r"(?m),[^\S\n]*(?=[.;:!?]|$)")     # "(nếu có)." -> ", nếu có,." -> ", nếu có."
 _SPACE_BEFORE = re.compile(r"[ \t]+([,.;:!?])")
@@ -600,6 +621,10 @@ def _slash(m: re.Match) -> str:
     return " " if left == ["và"] else " hoặc "
 
 
+_PER_UNIT = re.compile(r"/(?<=[^\W\d_]/)(kg|g|ha|m2|m²|m3|m³|km|km2|cm|mm|m|l|ml|tấn|tạ|lít|sào)(?!\w)")
+per_units = _sub(_PER_UNIT.pattern, lambda m: " một " + _unit(m.group(1)))      # 'Giá (đồng/kg)', 'tạ/ha'
+
+
 def symbols(text: str) -> str:
     text = text.replace("%", " phần trăm").replace("&", " và ").replace("+", " cộng ")
     text = text.replace("=", " bằng ").replace("@", " a còng ")
@@ -609,6 +634,8 @@ def symbols(text: str) -> str:
         text = _SLASH.sub(_slash, text)
     text = _HYPHEN.sub(" ", text)
     text = _BRACKETS.sub(", ", text)
+    if "|" in text:
+        text = text.replace("|", ", ")          # a cell separator: a pause
     text = _STRAY.sub(" ", text)
     if "-" in text:
         text = _LONE_DASH.sub(" ", text)
