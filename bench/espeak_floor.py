@@ -1,13 +1,14 @@
 """The offline floor: which espeak-ng settings make its Vietnamese easier to understand, with the
 intelligibility meter (bench/intelligibility.py) as judge, on espeak-ng's northern voice `vi`.
 
-Each variant changes one thing from the station's default (rate 150, pitch 50, range 50, no extra
-word gap, espeak-ng's own data): speaking rate, pitch range (which also stretches the tones), gap
+Each variant changes one thing from espeak-ng's defaults (rate 150, pitch 50, range 50, no extra
+word gap) on broadcast's tuned data (broadcast/speech/espeak-ng-data; --data DIR for another copy,
+such as the wheel's own): speaking rate, pitch range (which also stretches the tones), gap
 between words, a voice variant (klatt synthesis, a female voice), longer pauses between phrases
-(each clause synthesized alone, silence between), or a data folder (--data DIR: a tuned copy of
-espeak-ng-data). Each variant is measured in a fresh process: libespeak-ng reads its data once, and
-its pitch flutter carries over from one synthesis to the next, so a process's history changes the
-audio (from a fresh process the same sentences always give the same audio).
+(each clause synthesized alone, silence between), pitch flutter. Each variant is measured in a
+fresh process: libespeak-ng reads its data once, and its pitch flutter carries over from one
+synthesis to the next, so a process's history changes the audio (from a fresh process the same
+sentences always give the same audio).
 
 Usage: python bench/espeak_floor.py [--only NAME ...] [--data DIR] [--voice vi] [--sentences N]
 """
@@ -48,6 +49,8 @@ VARIANTS = {
     "female f2": {"voice": "vi+f2"},
     "male m3": {"voice": "vi+m3"},
     "phrase pauses 300 ms": {"pause": 0.3},
+    "rate 130 + range 100": {"rate": 130, "range": 100},
+    "rate 140 + range 100": {"rate": 140, "range": 100},
     "no flutter": {"voice": "vi+noflutter"},       # these need --data with voices/!v/noflutter, ...
     "flutter x2": {"voice": "vi+flutter128"},
 }
@@ -80,10 +83,8 @@ def speaker(voice: str, rate: int, pitch: int, range: int, wordgap: int, pause: 
 
 
 def use_data(folder: Path) -> None:
-    """Make libespeak-ng read FOLDER instead of the wheel's espeak-ng-data (before its first use)."""
-    import espeakng_loader
-
-    espeakng_loader.get_data_path = lambda: str(folder)
+    """Make libespeak-ng read FOLDER instead of broadcast's tuned data (before its first use)."""
+    espeak.DATA = folder
 
 
 def main() -> None:
