@@ -2,8 +2,8 @@
 intelligibility meter (bench/intelligibility.py) as judge, on espeak-ng's northern voice `vi`.
 
 Each variant changes one thing from espeak-ng's defaults (rate 150, pitch 50, range 50, no extra
-word gap) on broadcast's tuned data (broadcast/speech/espeak-ng-data; --data DIR for another copy,
-such as the wheel's own): speaking rate, pitch range (which also stretches the tones), gap
+word gap, the wheel's espeak-ng-data; --data DIR reads a tuned copy instead, such as one built by
+bench/espeak_vi_data.py): speaking rate, pitch range (which also stretches the tones), gap
 between words, a voice variant (klatt synthesis, a female voice), longer pauses between phrases
 (each clause synthesized alone, silence between), pitch flutter. Each variant is measured in a
 fresh process: libespeak-ng reads its data once, and its pitch flutter carries over from one
@@ -83,8 +83,10 @@ def speaker(voice: str, rate: int, pitch: int, range: int, wordgap: int, pause: 
 
 
 def use_data(folder: Path) -> None:
-    """Make libespeak-ng read FOLDER instead of broadcast's tuned data (before its first use)."""
-    espeak.DATA = folder
+    """Make libespeak-ng read FOLDER instead of the wheel's espeak-ng-data (before its first use)."""
+    import espeakng_loader
+
+    espeakng_loader.get_data_path = lambda: str(folder)
 
 
 def main() -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import ctypes
-import logging
 import threading
-from pathlib import Path
 
 import numpy as np
 
@@ -20,14 +18,9 @@ VOICES = ESPEAK_VOICES
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1
 _RATE, _PITCH, _RANGE = 1, 3, 4
-# Our tuned copy of espeak-ng's Vietnamese data (wider, higher tones: tools/espeak_vi_data.py), for the
-# libespeak-ng version it was compiled from; another version reads the wheel's own data.
-DATA = Path(__file__).with_name("espeak-ng-data")
-DATA_VERSION = "1.52.0"
-# Pitch range 100 (espeak-ng's default: 50) stretches the tones further; with the tuned tones, the
-# intelligibility meter heard fewer words wrong (bench/espeak_floor.py; README, "Measuring").
+# Pitch range 100 (espeak-ng's default: 50) stretches the tones: the intelligibility meter heard
+# fewer words wrong (bench/espeak_floor.py; README, "The offline floor").
 RANGE = 100
-log = logging.getLogger(__name__)
 _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
 
 # libespeak-ng holds global state (voice, parameters, callback): one caller at a time.
@@ -41,18 +34,12 @@ class _Library:
         import espeakng_loader
 
         self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
-        self.lib.espeak_Info.restype = ctypes.c_char_p
-        self.version = self.lib.espeak_Info(None).decode()
-        self.tuned = self.version == DATA_VERSION and (DATA / "phontab").exists()
-        if not self.tuned:
-            log.warning("libespeak-ng %s: broadcast's tuned Vietnamese data is for %s; using espeak-ng's own",
-                        self.version, DATA_VERSION)
-        data = DATA if self.tuned else Path(espeakng_loader.get_data_path())
         self.lib.espeak_Initialize.restype = ctypes.c_int
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         self.lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
                                           ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
-        self.rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data).encode(), 0)
+        self.rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0,
+                                               espeakng_loader.get_data_path().encode(), 0)
         if self.rate <= 0:
             raise EngineError(_("espeak-ng failed to initialise"), _("reinstall the espeakng-loader package"))
         self.chunks: list[bytes] = []
@@ -93,8 +80,7 @@ class EspeakEngine(Engine):
         return list(VOICES)
 
     def settings(self, voice: str | None = None) -> dict:
-        return {"voice": voice or self.voice, "rate": self.rate, "pitch": self.pitch, "range": RANGE,
-                "tones": "broadcast-1", "version": 2}
+        return {"voice": voice or self.voice, "rate": self.rate, "pitch": self.pitch, "range": RANGE, "version": 2}
 
     def synthesize(self, text: str, voice: str | None = None) -> Speech:
         voice = voice or self.voice

@@ -1,14 +1,17 @@
-"""Builds broadcast's tuned copy of espeak-ng's Vietnamese data (broadcast/speech/espeak-ng-data/).
+"""A tuned copy of espeak-ng's Vietnamese data, for bench/espeak_floor.py --data OUT.
 
 espeak-ng's northern Vietnamese tones sit low and close together (level tone at 27 of 100, the
-rising tones reach 50-60): TONES below raises the level tone and spreads the others, which the
-intelligibility meter measured as fewer misheard words (bench/espeak_floor.py). The phoneme tables
-are compiled by espeak-ng's own compiler (espeak_ng_CompilePhonemeDataPath in the libespeak-ng that
-the espeakng-loader wheel ships) from espeak-ng's sources of the same version; every other file is
-the wheel's own. libespeak-ng reads this folder only when its version is VERSION
-(broadcast/speech/espeak.py), else the wheel's data.
+rising tones reach 50-60): TONES below raises the level tone and spreads the others. The phoneme
+tables are compiled by espeak-ng's own compiler (espeak_ng_CompilePhonemeDataPath in the
+libespeak-ng that the espeakng-loader wheel ships) from espeak-ng's sources of the same version;
+every other file is the wheel's own. Measured, it did not lower the word error rate beyond what
+pitch range 100 alone does at the station's rate (README, "The offline floor"), so broadcast does
+not ship it.
 
-    python tools/espeak_vi_data.py PHSOURCE     # PHSOURCE: espeak-ng's phsource/ at tag 1.52.0
+    python bench/espeak_vi_data.py PHSOURCE OUT [--keep-tones]
+PHSOURCE: espeak-ng's phsource/ at tag 1.52.0. --keep-tones compiles espeak-ng's own tones (the same
+tables as the wheel's), for the flutter variants alone: OUT also gets the wheel's voice variants and
+two of ours, voices/!v/noflutter and voices/!v/flutter128.
 """
 
 from __future__ import annotations
@@ -21,8 +24,6 @@ from pathlib import Path
 
 import espeakng_loader
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "broadcast" / "speech" / "espeak-ng-data"
 VERSION = "1.52.0"
 # ph_vietnam, northern tones: (espeak-ng's line, ours); Tone(start, end, pitch envelope, amplitude
 # envelope), pitch in 0-100 of the voice's range
@@ -39,7 +40,7 @@ FROM_WHEEL = ("intonations", "phondata", "phonindex", "vi_dict", "lang/aav/vi", 
               "lang/aav/vi-VN-x-south")
 
 
-def build(phsource: Path, out: Path = OUT) -> None:
+def build(phsource: Path, out: Path, tones: bool = True) -> None:
     wheel = Path(espeakng_loader.get_data_path())
     library = ctypes.CDLL(espeakng_loader.get_library_path())
     library.espeak_Info.restype = ctypes.c_char_p
@@ -50,7 +51,7 @@ def build(phsource: Path, out: Path = OUT) -> None:
         source, work = Path(folder) / "phsource", Path(folder) / "data"
         shutil.copytree(phsource, source)
         text = (source / "ph_vietnam").read_text("utf-8")
-        for theirs, ours in TONES:
+        for theirs, ours in TONES if tones else ():
             if theirs not in text:
                 raise SystemExit(f"ph_vietnam has no {theirs!r}: not espeak-ng {VERSION}'s source?")
             text = text.replace(theirs, ours)
@@ -67,10 +68,14 @@ def build(phsource: Path, out: Path = OUT) -> None:
         if (work / "phondata").read_bytes() != (wheel / "phondata").read_bytes():
             raise SystemExit("the compiled phondata differs from the wheel's: the sources are not its version")
         (work / "phondata-manifest").unlink(missing_ok=True)
+        shutil.copytree(wheel / "voices", work / "voices")
+        for flutter in (0, 128):
+            name = "noflutter" if flutter == 0 else f"flutter{flutter}"
+            (work / "voices" / "!v" / name).write_text(f"language variant\nname {name}\nflutter {flutter}\n")
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(work, out)
-    print(f"wrote {out.relative_to(ROOT)}")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]))
+    build(Path(sys.argv[1]), Path(sys.argv[2]), "--keep-tones" not in sys.argv)
