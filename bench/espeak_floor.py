@@ -16,7 +16,6 @@ Usage: python bench/espeak_floor.py [--only NAME ...] [--data DIR] [--voice vi] 
 from __future__ import annotations
 
 import argparse
-import ctypes
 import re
 import subprocess
 import sys
