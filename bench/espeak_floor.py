@@ -1,13 +1,14 @@
 """The offline floor: which espeak-ng settings make its Vietnamese easier to understand, with the
 intelligibility meter (bench/intelligibility.py) as judge, on espeak-ng's northern voice `vi`.
 
-Each variant changes one thing from the station's default (rate 150, pitch 50, range 50, no extra
-word gap, espeak-ng's own data): speaking rate, pitch range (which also stretches the tones), gap
+Each variant changes one thing from espeak-ng's defaults (rate 150, pitch 50, range 50, no extra
+word gap, the wheel's espeak-ng-data; --data DIR reads a tuned copy instead, such as one built by
+bench/espeak_vi_data.py): speaking rate, pitch range (which also stretches the tones), gap
 between words, a voice variant (klatt synthesis, a female voice), longer pauses between phrases
-(each clause synthesized alone, silence between), or a data folder (--data DIR: a tuned copy of
-espeak-ng-data). Each variant is measured in a fresh process: libespeak-ng reads its data once, and
-its pitch flutter carries over from one synthesis to the next, so a process's history changes the
-audio (from a fresh process the same sentences always give the same audio).
+(each clause synthesized alone, silence between), pitch flutter. Each variant is measured in a
+fresh process: libespeak-ng reads its data once, and its pitch flutter carries over from one
+synthesis to the next, so a process's history changes the audio (from a fresh process the same
+sentences always give the same audio).
 
 Usage: python bench/espeak_floor.py [--only NAME ...] [--data DIR] [--voice vi] [--sentences N]
 """
@@ -15,7 +16,6 @@ Usage: python bench/espeak_floor.py [--only NAME ...] [--data DIR] [--voice vi] 
 from __future__ import annotations
 
 import argparse
-import ctypes
 import re
 import subprocess
 import sys
@@ -48,6 +48,8 @@ VARIANTS = {
     "female f2": {"voice": "vi+f2"},
     "male m3": {"voice": "vi+m3"},
     "phrase pauses 300 ms": {"pause": 0.3},
+    "rate 130 + range 100": {"rate": 130, "range": 100},
+    "rate 140 + range 100": {"rate": 140, "range": 100},
     "no flutter": {"voice": "vi+noflutter"},       # these need --data with voices/!v/noflutter, ...
     "flutter x2": {"voice": "vi+flutter128"},
 }

@@ -8,7 +8,7 @@ licence is not stated; never a dependency of the station). Word error rate = (su
 + inserted words) / words heard, per voice and per sentence; real-time factor of each engine
 (synthesis time / audio length) and of the recognizer.
 
-Usage: python bench/intelligibility.py [--twice] [--sentences N] [--voices espeak:vi ...]
+Usage: python bench/intelligibility.py [--twice] [--sentences N] [--voices espeak:vi ...] [--piper V.onnx]
                                        [--json out/intelligibility.json] [--write-figures] [-S STATION]
 --twice measures again in a fresh process and compares every transcript: espeak-ng's pitch flutter
 carries over from one synthesis to the next inside a process, so the meter always starts from a
@@ -30,7 +30,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -223,6 +223,7 @@ def again_in_a_fresh_process(args) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "again.json"
         command = [sys.executable, __file__, "-S", str(args.station), "--sentences", str(args.sentences), "--json", str(out)]
+        command += ["--piper", str(args.piper)] if args.piper else []
         subprocess.run(command + (["--voices", *args.voices] if args.voices else []), check=True,
                        stdout=subprocess.DEVNULL)
         return json.loads(out.read_text("utf-8"))
@@ -244,6 +245,7 @@ def main() -> None:
     parser.add_argument("-S", "--station", type=Path, default=REPO)
     parser.add_argument("--sentences", type=int, default=0, help="only the first N sentences")
     parser.add_argument("--voices", nargs="*", help="only these voices (engine:voice)")
+    parser.add_argument("--piper", type=Path, help="also measure this piper voice (VOICE.onnx beside VOICE.onnx.json)")
     parser.add_argument("--twice", action="store_true", help="measure again in a fresh process and compare")
     parser.add_argument("--json", type=Path, help="write every transcript and figure here")
     parser.add_argument("--write-figures", action="store_true", help=f"write {FIGURES.relative_to(REPO)}")
@@ -252,6 +254,8 @@ def main() -> None:
         parser.error("--write-figures measures every sentence and voice: drop --sentences and --voices")
     sentences = load_sentences()[: args.sentences or None]
     station = load_station(args.station.resolve())
+    if args.piper:
+        station = replace(station, speech=replace(station.speech, piper_voice=str(args.piper.resolve())))
     results, missing = run(station, sentences, Recognizer(), args.voices)
     measured = report(sentences, results, missing)
     print(f"{len(sentences)} sentences, {sum(len(words(s.heard)) for s in sentences)} words, {ASR}")

@@ -17,7 +17,11 @@ from broadcast.station.settings import ESPEAK_VOICES
 VOICES = ESPEAK_VOICES
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1
-_RATE, _PITCH = 1, 3
+_RATE, _PITCH, _RANGE = 1, 3, 4
+# Pitch range per voice (espeak-ng's default: 50): 100 stretches the tones, and the intelligibility
+# meter heard fewer words wrong from the northern and southern voices (81.9 -> 80.3 %, 88.5 -> 86.6 %)
+# but more from the central one (90.1 -> 91.8 %): README, "The offline floor".
+RANGES = {"vi": 100, "vi-VN-x-south": 100, "vi-VN-x-central": 50}
 _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
 
 # libespeak-ng holds global state (voice, parameters, callback): one caller at a time.
@@ -77,7 +81,8 @@ class EspeakEngine(Engine):
         return list(VOICES)
 
     def settings(self, voice: str | None = None) -> dict:
-        return {"voice": voice or self.voice, "rate": self.rate, "pitch": self.pitch, "version": 1}
+        voice = voice or self.voice
+        return {"voice": voice, "rate": self.rate, "pitch": self.pitch, "range": RANGES.get(voice, 50), "version": 2}
 
     def synthesize(self, text: str, voice: str | None = None) -> Speech:
         voice = voice or self.voice
@@ -90,6 +95,7 @@ class EspeakEngine(Engine):
                 raise EngineError(_("espeak: voice {voice!r} not found in espeak-ng-data").format(voice=voice))
             lib.lib.espeak_SetParameter(_RATE, int(self.rate), 0)
             lib.lib.espeak_SetParameter(_PITCH, int(self.pitch), 0)
+            lib.lib.espeak_SetParameter(_RANGE, RANGES[voice], 0)
             lib.chunks = []
             status = lib.lib.espeak_Synth(data, len(data), 0, 0, 0, _CHARS_UTF8, None, None)
             pcm, lib.chunks = b"".join(lib.chunks), []

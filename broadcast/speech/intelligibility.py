@@ -21,7 +21,7 @@ class Measured:
     date: str           # when (yyyy-mm-dd)
 
     def words(self) -> str:
-        """'86 % từ nghe sai: rất khó nghe'."""
+        """'80 % số từ bị nghe sai: rất khó nghe'."""
         return _("{percent:.0f} % of words misheard: {verdict}").format(percent=self.wer * 100,
                                                                          verdict=plain_words(self.wer))
 

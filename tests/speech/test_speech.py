@@ -79,3 +79,30 @@ def test_chain_with_no_working_engine_raises(tmp_path):
     service = SpeechService([BrokenVoiceEspeak()], SpeechCache(tmp_path))
     with pytest.raises(EngineError, match="no speech engine could read"):
         service.speak(TEXT)
+
+
+def _pitches(speech) -> np.ndarray:
+    """F0 (Hz) of each voiced 40 ms frame, by autocorrelation."""
+    x, rate, found = speech.samples.astype(float), speech.rate, []
+    size = int(0.04 * rate)
+    for start in range(0, len(x) - size, size // 2):
+        frame = x[start:start + size] - x[start:start + size].mean()
+        if np.sqrt((frame ** 2).mean()) < 500:
+            continue
+        ac = np.correlate(frame, frame, "full")[size - 1:]
+        lag = rate // 400 + int(np.argmax(ac[rate // 400:rate // 60]))
+        if ac[lag] > 0.5 * ac[0]:
+            found.append(rate / lag)
+    return np.array(found)
+
+
+def test_the_northern_voice_reads_its_tones_with_a_wider_pitch_range(monkeypatch):
+    from broadcast.speech import espeak
+
+    tones = "ba bà bá bả bã bạ"
+    wide = _pitches(EspeakEngine().synthesize(tones))
+    monkeypatch.setitem(espeak.RANGES, "vi", 50)                 # espeak-ng's own range
+    narrow = _pitches(EspeakEngine().synthesize(tones))
+    spread = lambda f: np.percentile(f, 95) - np.percentile(f, 5)  # noqa: E731
+    assert spread(wide) > 1.5 * spread(narrow), (spread(wide), spread(narrow))
+    assert EspeakEngine().settings()["range"] == 50 and EspeakEngine().settings("vi-VN-x-south")["range"] == 100
