@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, Response
 
 from broadcast import service
 from broadcast.i18n import N_, _
-from broadcast.records.formats import summary_lines
+from broadcast.records.formats import summary_lines, voice_vi
 from broadcast.records.report import hms
 from broadcast.web import chart
 from broadcast.web import format as fmt
@@ -56,7 +56,7 @@ async def show(request: Request) -> Response:
                     periods=[(code, _(label)) for code, label in PERIODS], part=p.get("ky", this_quarter), year=year,
                     first=p.get("tu", ""), last=p.get("den", ""), query=str(p), title=report.period.label,
                     chart=chart.weekly(report.weeks, {t.code: t.label for t in report.topics}),
-                    zone_name=report.zone_name)
+                    zone_name=report.zone_name, voice_name=voice_vi)
 
 
 def _remove(folder: Path) -> None:
