@@ -756,6 +756,20 @@ def items_return(ctx: Context, item_id: str, by: str, comment: str) -> None:
     _approval_step(ctx, "return", item_id, by, comment)
 
 
+@items.command("record")
+@click.argument("item_id")
+@click.argument("audio", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@option("--by", required=True, help="Who read it.")
+@pass_ctx
+def items_record(ctx: Context, item_id: str, audio: Path, by: str) -> None:
+    """Thu âm: make AUDIO (a reading of ITEM_ID) the item's audio, cleaned (noise, silence, loudness)."""
+    done = service.recording.record_item(ctx.station, item_id, audio, audio.name, by, _now(ctx.station))
+    click.echo(_("{id}: {file}, {length}; {start} s of silence cut before and {end} s after; background noise "
+                 "lowered by {noise} dB; {lufs} LUFS, {peak} dBTP").format(
+        id=item_id, file=done.file, length=mmss(done.seconds), start=done.trimmed_start, end=done.trimmed_end,
+        noise=done.noise_reduction, lufs=done.lufs, peak=done.true_peak))
+
+
 def main(argv: list[str] | None = None) -> None:
     i18n.use_language(i18n.language())         # click's own texts too, until --lang or the station says
     try:

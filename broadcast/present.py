@@ -286,3 +286,13 @@ def certainty(confidence: float) -> str:
     else:
         words = _("not sure: choose the topic")
     return _("{words}, {percent} %").format(words=words, percent=round(confidence * 100))
+
+
+VOICES_VI = {"espeak": "giọng máy espeak-ng", "gtts": "giọng Google (gTTS)", "piper": "giọng piper",
+             "korvatts": "giọng korvatts", "fpt": "giọng FPT.AI", "viettel": "giọng Viettel AI",
+             "google": "giọng Google Cloud", "recording": "bản thu âm"}
+
+
+def voice_vi(voice: str) -> str:
+    """'gtts+recording' as the reports write it (they are in Vietnamese whatever the console's language)."""
+    return " + ".join(VOICES_VI.get(v, v) for v in voice.split("+"))

@@ -311,7 +311,8 @@ class Playout:
         playout.retry_preferred_until hours away (once per RETRY_SECONDS)."""
         hours = self.station.playout.render_ahead if hours is None else hours
         jobs: dict[Path, ProgramJob] = {}
-        seen: set[Path] = set()              # a program aired on several days: its first airing decides
+        retries: dict[Path, ProgramJob] = {}     # after the missing ones: a slow service must not delay them
+        seen: set[Path] = set()                  # a program aired on several days: its first airing decides
         for airing in self.airings(now, now + dt.timedelta(hours=hours)):
             if airing.program.items:
                 job = self.job(airing.program)
@@ -321,8 +322,9 @@ class Playout:
                     jobs[job.path] = job
                 elif first and self._retry_due(job.path, airing.start, now):
                     log.info("%s: read by a fallback voice; asking the preferred one again", airing.key)
-                    jobs[job.path] = replace(job, retry=True)
-        return render_in_worker(self.station, list(jobs.values())) if jobs else None
+                    retries[job.path] = replace(job, retry=True)
+        todo = list(jobs.values()) + [job for path, job in retries.items() if path not in jobs]
+        return render_in_worker(self.station, todo) if todo else None
 
     def _retry_due(self, path: Path, start: dt.datetime, now: dt.datetime) -> bool:
         """PATH was voiced by a fallback, its airtime is far enough off, and its last try is old."""

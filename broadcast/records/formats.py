@@ -12,7 +12,7 @@ from pathlib import Path
 
 from broadcast.files import atomic_path
 from broadcast.i18n import _
-from broadcast.present import hms, in_words, number, percent, summary_lines
+from broadcast.present import hms, in_words, number, percent, summary_lines, voice_vi
 from broadcast.records import sheet
 from broadcast.records.report import VIETNAMESE, Report
 from broadcast.station.settings import Station
@@ -20,15 +20,6 @@ from broadcast.station.settings import Station
 FORMATS = ("table", "csv", "sheet", "html", "docx")
 STATUS_VI = {"completed": "phát trọn vẹn", "interrupted": "bị ngắt", "failed": "lỗi phát",
              "missed": "bỏ lỡ", "fallback": "phát âm thanh dự phòng"}
-VOICES_VI = {"espeak": "giọng máy espeak-ng", "gtts": "giọng Google (gTTS)", "piper": "giọng piper",
-             "recording": "bản thu âm"}
-
-
-def voice_vi(voice: str) -> str:
-    """'gtts+recording' as the report writes it."""
-    return " + ".join(VOICES_VI.get(v, v) for v in voice.split("+"))
-
-
 def title(station: Station, report: Report) -> str:
     return f"Kết quả thông tin, tuyên truyền cải cách hành chính {report.period.label}"
 

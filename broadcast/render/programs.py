@@ -115,6 +115,8 @@ def _render_many(root: str, jobs: list[ProgramJob], parent: int) -> None:
             render_job(station, job)
         except Exception as exc:       # one bad program must not stop the others
             logging.getLogger("broadcast.render").error("%s: %s", job.path.name, exc)
+            if job.retry:              # the fallback render stays; the next retry waits its turn
+                job.path.with_suffix(".json").touch(exist_ok=True)
 
 
 def render_in_worker(station: Station, jobs: list[ProgramJob]) -> multiprocessing.Process:

@@ -75,42 +75,62 @@ def _sizes(rate: int) -> tuple[int, int]:
     return n, n // 4
 
 
-def _padded(x: np.ndarray, n: int, hop: int) -> np.ndarray:
-    total = len(x) + 2 * n
-    total += -total % hop
-    out = np.zeros(total, dtype=np.float32)
-    out[n:n + len(x)] = x
-    return out
+def _frame_count(length: int, n: int, hop: int) -> int:
+    """Frames of hop HOP covering LENGTH samples with N of silence before and after."""
+    return (length + n + hop - 1) // hop + 1
 
 
-def _noise_profile(frames: np.ndarray, window: np.ndarray, quiet: np.ndarray) -> np.ndarray:
+def _frame_block(x: np.ndarray, n: int, hop: int, first: int, last: int) -> np.ndarray:
+    """Frames FIRST..LAST-1 (frame f ends at sample f * hop of X; zeros outside X), as a view of
+    a block copied from X: the whole signal is never padded or framed at once."""
+    begin, end = first * hop - n, (last - 1) * hop
+    block = np.zeros(end - begin, dtype=np.float32)
+    lo, hi = max(begin, 0), min(end, len(x))
+    if hi > lo:
+        block[lo - begin:hi - begin] = x[lo:hi]
+    return sliding_window_view(block, n)[::hop]
+
+
+def _frame_levels(x: np.ndarray, n: int, hop: int, count: int) -> np.ndarray:
+    levels = np.empty(count)
+    for first in range(0, count, CHUNK_FRAMES):
+        frames = _frame_block(x, n, hop, first, min(count, first + CHUNK_FRAMES))
+        levels[first:first + len(frames)] = np.einsum("ij,ij->i", frames, frames)
+    return 10 * np.log10(levels / n + 1e-12)
+
+
+def _noise_profile(x: np.ndarray, n: int, hop: int, window: np.ndarray, quiet: np.ndarray) -> np.ndarray:
     """Mean power per frequency bin over the QUIET frames (a chunk at a time)."""
-    total = np.zeros(frames.shape[1] // 2 + 1)
-    for start in range(0, len(quiet), CHUNK_FRAMES):
-        spectra = np.fft.rfft(frames[quiet[start:start + CHUNK_FRAMES]] * window, axis=1)
-        total += (spectra.real ** 2 + spectra.imag ** 2).sum(axis=0)
+    total = np.zeros(n // 2 + 1)
+    chosen = np.sort(quiet)
+    for first in range(0, int(chosen[-1]) + 1, CHUNK_FRAMES):
+        picked = chosen[(chosen >= first) & (chosen < first + CHUNK_FRAMES)] - first
+        if len(picked):
+            frames = _frame_block(x, n, hop, first, first + CHUNK_FRAMES)
+            spectra = np.fft.rfft(frames[picked] * window, axis=1)
+            total += (spectra.real ** 2 + spectra.imag ** 2).sum(axis=0)
     return total / max(1, len(quiet))
 
 
 def reduce_noise(x: np.ndarray, rate: int) -> np.ndarray:
-    """X (float32 mono) with stationary background noise gated away; the same length."""
+    """X (float32 mono) with stationary background noise gated away; the same length. Besides
+    the result, only a chunk of frames is in memory at a time."""
     n, hop = _sizes(rate)
-    padded = _padded(x, n, hop)
-    frames = sliding_window_view(padded, n)[::hop]
+    count = _frame_count(len(x), n, hop)
     window = np.hanning(n + 1)[:n].astype(np.float32)          # periodic: overlap-adds to 1.5 at n/4
-    energy = np.einsum("ij,ij->i", frames, frames)
-    levels = 10 * np.log10(energy / n + 1e-12)
+    levels = _frame_levels(x, n, hop, count)
     quiet, loud = quiet_and_loud(levels)
     if _mean_db(levels[loud]) - _mean_db(levels[quiet]) < MIN_SNR_DB:
         return x.copy()
-    noise = _noise_profile(frames, window, quiet) + 1e-12
+    noise = _noise_profile(x, n, hop, window, quiet) + 1e-12
     floor = 10 ** (FLOOR_DB / 20)
     release = math.exp(-hop / rate / RELEASE_SECONDS)
     held = np.full(len(noise), floor)
-    out = np.zeros(len(padded), dtype=np.float32)
+    out = np.zeros((count + 3) * hop, dtype=np.float32)       # frame f adds to hops f .. f+3 (sample n is x[0])
     segments = out.reshape(-1, hop)
-    for start in range(0, len(frames), CHUNK_FRAMES):
-        chunk = np.fft.rfft(frames[start:start + CHUNK_FRAMES] * window, axis=1)
+    for first in range(0, count, CHUNK_FRAMES):
+        frames = _frame_block(x, n, hop, first, min(count, first + CHUNK_FRAMES))
+        chunk = np.fft.rfft(frames * window, axis=1)
         snr_db = 10 * np.log10((chunk.real ** 2 + chunk.imag ** 2) / noise + 1e-12).astype(np.float32)
         gate = np.clip((snr_db - GATE_LOW_DB) / (GATE_HIGH_DB - GATE_LOW_DB), 0.0, 1.0)
         gate = _across_frequency(gate)
@@ -121,9 +141,10 @@ def reduce_noise(x: np.ndarray, rate: int) -> np.ndarray:
         chunk *= gains
         shaped = (np.fft.irfft(chunk, n, axis=1) * window).astype(np.float32).reshape(len(chunk), 4, hop)
         for j in range(4):
-            segments[start + j:start + j + len(chunk)] += shaped[:, j, :]
-    out *= np.float32(1 / 1.5)
-    return out[n:n + len(x)]
+            segments[first + j:first + j + len(chunk)] += shaped[:, j, :]
+    result = out[n:n + len(x)]
+    result *= np.float32(1 / 1.5)
+    return result
 
 
 def _across_frequency(gate: np.ndarray, width: int = 5) -> np.ndarray:

@@ -110,3 +110,14 @@ def test_vietnamese_written_as_a_language_is_the_usual_reading(station_dir):
     station = service.station.open_station(station_dir)
     item = service.scripts.find(station, "tin-viet")
     assert item.language is None and not item.needs_recording
+
+
+def test_the_cli_records_an_item_from_a_file(station, phone_wav, capsys):
+    from broadcast.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["-S", str(station.root), "items", "record", "tin-a", str(phone_wav), "--by", "lan"])
+    assert done.value.code in (0, None)
+    out = capsys.readouterr().out
+    assert out.startswith("tin-a: audio/thu-am/tin-a-") and "tiếng ồn nền giảm" in out and "LUFS" in out
+    assert service.scripts.find(station, "tin-a").audio is not None

@@ -54,7 +54,7 @@ def test_the_preferred_voice_is_not_marked(console_station, clock, as_role, goog
     assert "voice-fallback" not in client.get(f"/lich-phat?ngay={tomorrow:%d/%m/%Y}").text
 
 
-def test_the_log_says_which_voice_aired(console_station, clock, as_role):
+def test_the_log_and_the_report_say_which_voice_aired(console_station, clock, as_role):
     from broadcast.records import asrun
     from broadcast.records.asrun import AiredItem
     from broadcast.station import db
@@ -72,3 +72,6 @@ def test_the_log_says_which_voice_aired(console_station, clock, as_role):
     page = client.get(f"/nhat-ky?tu={when:%d/%m/%Y}&den={when:%d/%m/%Y}").text
     assert '<th scope="col">Giọng</th>' in page
     assert 'title="gtts: máy chủ trả lỗi 500">giọng dự phòng</span>' in page
+    report = client.get("/bao-cao", params={"tu": f"{when:%d/%m/%Y}", "den": f"{when:%d/%m/%Y}"}).text
+    assert "Theo giọng đọc" in report and "<td>giọng máy espeak-ng</td><td>1</td><td>1</td>" in report
+    assert "Theo ngôn ngữ" in report and "<td>Tiếng Việt</td><td>1</td>" in report

@@ -57,7 +57,7 @@ async def show(request: Request) -> Response:
                     periods=[(code, _(label)) for code, label in PERIODS], part=p.get("ky", this_quarter), year=year,
                     first=p.get("tu", ""), last=p.get("den", ""), query=str(p), title=report.period.label,
                     chart=chart.weekly(report.weeks, {t.code: t.label for t in report.topics}),
-                    zone_name=report.zone_name)
+                    zone_name=report.zone_name, voice_name=fmt.voice_vi)
 
 
 def _remove(folder: Path) -> None:
