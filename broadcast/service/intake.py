@@ -110,6 +110,14 @@ def read(station: Station, token: str) -> Job:
     return done
 
 
+def give_up(station: Station, token: str) -> Job:
+    """The worker died while reading (killed, out of memory): the job says so, never 'reading' forever."""
+    failed = replace(job(station, token), stage="failed", message=_("the document could not be read to the end"),
+                     hint=_("import it again; if it fails again, import the pages in parts"))
+    _write(folder(station, token), failed)
+    return failed
+
+
 def save(station: Station, token: str, chosen: list[Proposal], by: str | None, now: dt.datetime,
          checked: list[tuple[int, ...]] | None = None, reviewed: bool = True) -> list[NewsItem]:
     """The proposals the officer kept, as draft items. CHECKED: for each, the marked paragraphs she

@@ -81,3 +81,10 @@ def test_a_job_token_cannot_leave_the_imports_folder(planned_station):
     for token in ("../../scripts", "..", "a/b", ""):
         with pytest.raises(InputError):
             service.intake.job(station, token)
+
+
+def test_a_reading_that_died_says_so(planned_station, tmp_path):
+    station = load_station(planned_station)
+    started = service.intake.start(station, b"PK\x03\x04", "kh.docx")
+    failed = service.intake.give_up(station, started.token)
+    assert failed.stage == "failed" and failed.message and service.intake.job(station, started.token).stage == "failed"

@@ -46,8 +46,9 @@ async def upload(request: Request) -> Response:
 async def _read(c, token: str) -> None:
     try:
         await c.importer.run("read", c.station, token)
-    except Exception:                     # the job file says what the officer sees; keep the console up
+    except Exception:                     # the worker died: the page must not wait forever
         log.exception("import %s failed", token)
+        await run_in_threadpool(service.intake.give_up, c.station, token)
 
 
 async def show(request: Request, error: str = "", sent=None) -> Response:
