@@ -142,7 +142,7 @@ def test_the_officers_tasks_in_a_real_browser(console_url, console_station, shot
         page.screenshot(path=shots / "06-dang-phat.png", full_page=True)
         expect(status).to_contain_text("Đã phát xong ở cả 1 cụm loa", timeout=60_000)  # ended, still no reload
 
-        page.get_by_role("link", name="Nhật ký phát").click()
+        page.get_by_role("navigation").get_by_role("link", name="Nhật ký phát").click()
         row = page.get_by_role("row").filter(has_text="Thôn 2")
         expect(row).to_contain_text("Đã phát")
         expect(row).to_contain_text("Phát khẩn cấp")

@@ -99,17 +99,20 @@ def test_a_failed_emergency_is_said_at_once_per_zone_in_her_words(no_sound_serve
         expect(row).to_contain_text("Hệ thống âm thanh của máy phát không trả lời")
         expect(row).to_contain_text("Cần làm:")
         expect(row.get_by_text("Connection refused")).not_to_be_visible()     # folded away
-        expect(status.get_by_role("row").filter(has_text="Thôn 2")).to_contain_text("Đã phát trọn vẹn")
+        expect(status.get_by_role("row").filter(has_text="Thôn 2")).to_contain_text("Đã phát")
         page.screenshot(path=shots / "17-khan-cap-loi.png", full_page=True)
         row.get_by_text("Chi tiết kỹ thuật").click()
         expect(row.get_by_text("Connection refused").first).to_be_visible()
         expect(page.get_by_role("link", name="Phát lại")).to_be_visible()
 
-        page.get_by_role("link", name="Tổng quan").click()
+        page.get_by_role("navigation").get_by_role("link", name="Tổng quan").click()
         alerts = page.locator("#live .alerts")
         expect(alerts).to_contain_text("Phát khẩn cấp – Thôn 1: Lỗi.")
-        expect(alerts.get_by_text("pa_context_connect", exact=False)).not_to_be_visible()
-        page.get_by_role("link", name="Nhật ký phát").click()
+        raw = alerts.get_by_text("pa_context_connect", exact=False)
+        expect(raw.first).to_be_attached()
+        for element in raw.all():                                              # there, but folded away
+            expect(element).not_to_be_visible()
+        page.get_by_role("navigation").get_by_role("link", name="Nhật ký phát").click()
         failed = page.get_by_role("row").filter(has_text="Thôn 1").first
         expect(failed).to_contain_text("Phát khẩn cấp")
         expect(failed.get_by_role("link", name="Nghe lại")).to_have_count(0)   # nothing aired there
@@ -160,7 +163,7 @@ def test_the_same_item_in_two_tabs_loses_nothing(console_url, shots):
         second.get_by_role("link", name="Lịch sử").click()                    # 7: readable history
         expect(second.locator("main")).not_to_contain_text("@@")
         expect(second.get_by_role("heading", name="Bản hiện tại, lưu lúc")).to_be_visible()
-        expect(second.locator("ins").filter(has_text="hoặc Phó Chủ tịch").first).to_be_visible()
+        expect(second.locator("ins").filter(has_text="hoặc Phó").first).to_be_visible()
         second.screenshot(path=shots / "19-lich-su-tin.png", full_page=True)
         second.on("dialog", lambda dialog: dialog.accept())
         second.get_by_role("button", name="Khôi phục").last.click()           # the first version
