@@ -1,8 +1,8 @@
 """The officer's week in a real browser (Debian's chromium driven by Playwright) against
 `broadcast web` running as its own process: sign in, write an item, see its reading, listen,
 submit; approve as the leader; emergency-air a typed text to one zone; see it live on the
-dashboard and in the as-run log. Screenshots of each page go to BROADCAST_SCREENSHOTS (the user
-guide's pictures) or the test's folder. No skip: without chromium this test fails."""
+dashboard and in the as-run log. Screenshots of each page go to BROADCAST_SCREENSHOTS or the test's
+folder (the user guide's own pictures come from tools/screenshots.py, on the sample station). No skip: without chromium this test fails."""
 
 from __future__ import annotations
 

@@ -72,7 +72,8 @@ async def show(request: Request, error: str = "") -> Response:
                     engines=voices, chain=chain[:3], engine_names=ENGINE_NAMES, piper_voice=c.station.speech.piper_voice or "",
                     piper_voices=service.voices.installed_piper_voices(c.station),
                     samples=[f"{e.name}:{v}" for e in voices if e.available for v in e.voices],
-                    error=error, audit=[(fmt.moment(a.at), a.user or "", fmt.audit_action(a.action), a.target or "", a.detail or "")
+                    error=error, audit=[(fmt.moment(a.at), a.user or "", fmt.audit_action(a.action), a.target or "",
+                                            _(ROLES[a.detail]) if a.detail in ROLES else a.detail or "")
                                         for a in audit])
 
 
