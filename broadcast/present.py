@@ -146,7 +146,8 @@ def query_number(params, name: str, label: str, low: int, high: int, default: in
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """From OLD to NEW in words: (kind, text) pieces, kind "same", "del" or "ins"; the spaces and
     line breaks between words are kept, so the pieces read as the text."""
-    a, b = re.findall(r"^\s+|\S+\s*", old), re.findall(r"^\s+|\S+\s*", new)   # words with their spaces
+    words = re.compile(r"\S+[^\S\n]*|\s+")         # a word with the spaces after it; line breaks apart
+    a, b = words.findall(old), words.findall(new)
     pieces: list[tuple[str, str]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":

@@ -1,8 +1,8 @@
 """The officer's week in a real browser (Debian's chromium driven by Playwright) against
 `broadcast web` running as its own process: sign in, write an item, see its reading, listen,
 submit; approve as the leader; emergency-air a typed text to one zone; see it live on the
-dashboard and in the as-run log. Screenshots of each page go to BROADCAST_SCREENSHOTS (the user
-guide's pictures) or the test's folder. No skip: without chromium this test fails."""
+dashboard and in the as-run log. Screenshots of each page go to BROADCAST_SCREENSHOTS or the test's
+folder (the user guide's own pictures come from tools/screenshots.py, on the sample station). No skip: without chromium this test fails."""
 
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def test_the_officers_tasks_in_a_real_browser(console_url, console_station, shot
         page.screenshot(path=shots / "06-dang-phat.png", full_page=True)
         expect(status).to_contain_text("Đã phát xong ở cả 1 cụm loa", timeout=60_000)  # ended, still no reload
 
-        page.get_by_role("link", name="Nhật ký phát").click()
+        page.get_by_role("navigation").get_by_role("link", name="Nhật ký phát").click()
         row = page.get_by_role("row").filter(has_text="Thôn 2")
         expect(row).to_contain_text("Đã phát")
         expect(row).to_contain_text("Phát khẩn cấp")

@@ -116,7 +116,9 @@ def test_audit_log_has_each_change_with_user_and_time(console_station, as_role):
     assert ("editor1", "item.submit", "tin-b") in actions and ("approver1", "item.approve", "tin-b") in actions
     assert ("editor1", "sign-in", None) in actions and ("editor1", "item.save", "tin-b") in actions
     admin, _ = as_role("admin")
-    assert "<td>Đã duyệt</td><td>tin-b</td>" in admin.get("/cai-dat").text
+    audit = admin.get("/cai-dat").text
+    assert '>Đã duyệt</td><td data-label="Đối tượng">tin-b</td>' in audit
+    assert '<td data-label="Chi tiết">Quản trị</td>' in audit                # roles in Vietnamese, not "admin"
 
 
 def test_no_password_in_logs_or_audit(app, console_station, caplog):

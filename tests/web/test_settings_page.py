@@ -36,7 +36,7 @@ def test_the_admin_adds_a_reading_after_trying_it(console_station, as_role):
                         follow_redirects=False)
     assert added.status_code == 303
     page = client.get("/cai-dat").text
-    assert "<td>XYZQ</td><td>xê y dét quy</td>" in page and "<td>Thêm cách đọc</td>" in page
+    assert "<td>XYZQ</td><td>xê y dét quy</td>" in page and 'data-label="Thao tác">Thêm cách đọc</td>' in page
     refused = client.post("/cai-dat/cach-doc", data={"csrf_token": token, "written": "", "spoken": "x"})
     assert refused.status_code == 400 and "cần một từ hoặc chữ viết tắt" in refused.text
     removed = client.post("/cai-dat/cach-doc", data={"csrf_token": token, "action": "remove", "written": "XYZQ"},
@@ -55,7 +55,7 @@ def test_a_test_tone_plays_on_the_zones_own_output(console_station, as_role):
     [heard] = (console_station / "out" / "thon-1").glob("tieng-thu-thon-1*.wav")
     with wave.open(str(heard)) as w:
         assert abs(w.getnframes() / w.getframerate() - 1.5) < 0.05
-    assert "<td>Phát tiếng thử</td>" in client.get("/cai-dat").text
+    assert 'data-label="Thao tác">Phát tiếng thử</td>' in client.get("/cai-dat").text
     unknown = client.post("/cai-dat/thu-loa", data={"csrf_token": token, "zone": "khong-co"})
     assert unknown.status_code == 400 and "không có cụm loa" in unknown.text
 
@@ -91,9 +91,9 @@ def test_the_audit_log_filters_by_user_and_action(console_station, as_role):
     client.post("/cai-dat/cach-doc", data={"csrf_token": token, "written": "XYZQ", "spoken": "xê y dét quy"})
     only = client.get("/cai-dat", params={"thao-tac": "lexicon.add"}).text
     log = only[only.index('id="nhat-ky-thao-tac"'):]
-    assert "<td>Thêm cách đọc</td>" in log and "<td>Đăng nhập</td>" not in log
+    assert 'data-label="Thao tác">Thêm cách đọc</td>' in log and 'data-label="Thao tác">Đăng nhập</td>' not in log
     by_viewer = client.get("/cai-dat", params={"nguoi": "viewer1"}).text
-    assert "<td>Thêm cách đọc</td>" not in by_viewer[by_viewer.index('id="nhat-ky-thao-tac"'):]
+    assert 'data-label="Thao tác">Thêm cách đọc</td>' not in by_viewer[by_viewer.index('id="nhat-ky-thao-tac"'):]
 
 
 def test_the_admin_changes_a_zones_output_and_a_wrong_one_is_refused(console_station, as_role):

@@ -24,6 +24,7 @@ from broadcast.i18n import _, ngettext
 from broadcast.web.console import console
 
 log = logging.getLogger("broadcast.web")
+KEPT_RUNS = 50
 PREPARED = re.compile(r"^(tai-len|khan-cap)/[\w.-]+\.wav$")
 
 
@@ -111,6 +112,8 @@ async def _air(request: Request, data, chosen: list[str], zones) -> Response:
     user, now = request.state.session.user, c.now()
     run_id = secrets.token_urlsafe(9)
     run = c.emergencies[run_id] = Run(chosen, service.station.now(c.station))
+    for old in list(c.emergencies)[:-KEPT_RUNS]:       # the latest few are followed; older ones are in Nhật ký phát
+        del c.emergencies[old]
 
     def air() -> None:
         try:

@@ -256,6 +256,7 @@ class VersionView:
     title: str
     changes: list[tuple[str, str]]   # words changed from the version before (present.word_diff)
     body: str
+    same_text: bool
 
 
 async def history(request: Request) -> Response:
@@ -268,7 +269,7 @@ async def history(request: Request) -> Response:
         when = fmt.moment(v.at) if v.at else _("an unknown time")
         heading = (_("Current version, saved at {time} by {who}") if not v.name else
                    _("Saved at {time} by {who}")).format(time=when, who=v.by or _("someone (outside the console)"))
-        views.append(VersionView(v.name, heading, v.deleted, v.title, v.changes, v.body))
+        views.append(VersionView(v.name, heading, v.deleted, v.title, v.changes, v.body, v.same_text))
     return c.render(request, "item_history.html", item_id=item_id, versions=views,
                     can_write=allowed(request.state.session.role, "write"))
 

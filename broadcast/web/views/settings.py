@@ -82,7 +82,8 @@ async def show(request: Request, error: str = "", checked: str = "", installed=N
                     samples=[f"{e.name}:{v}" for e in voices if e.available for v in e.voices],
                     voice_figures=[voice_figure(f) for f in service.voices.voice_figures(voices)],
                     better_voice=service.voices.better_voice(),
-                    error=error, audit=[(fmt.moment(a.at), a.user or "", fmt.audit_action(a.action), a.target or "", a.detail or "")
+                    error=error, audit=[(fmt.moment(a.at), a.user or "", fmt.audit_action(a.action), a.target or "",
+                                            _(ROLES[a.detail]) if a.detail in ROLES else a.detail or "")
                                         for a in audit])
 
 
