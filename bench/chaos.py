@@ -172,18 +172,19 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--case", choices=[*CASES, "all"], default="all")
+    parser.add_argument("--log", type=Path, default=None, help="keep the daemons' log here")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     cases = list(CASES) if args.case == "all" else [args.case]
     table = {}
     for case in cases:
-        table[case] = run(CASES[case], args.trials, rng)
+        table[case] = run(CASES[case], args.trials, rng, args.log)
     print(f"\n{'case':10} {'planned':>7} {'rows':>5} {'double':>6} {'lost':>5} {'dishonest':>9} {'silent':>6}")
     for case, figures in table.items():
         print(f"{case:10} " + " ".join(f"{v:>{w}}" for v, w in zip(figures, (7, 5, 6, 5, 9, 6))))
 
 
-def run(case, trials: int, rng: random.Random) -> tuple[int, int, int, int, int, int]:
+def run(case, trials: int, rng: random.Random, keep: Path | None) -> tuple[int, int, int, int, int, int]:
     planned = rows_total = doubles = lost = dishonest = silent = 0
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "station"
@@ -192,9 +193,10 @@ def run(case, trials: int, rng: random.Random) -> tuple[int, int, int, int, int,
         shutil.copy(REPO / "lexicon.yaml", root / "lexicon.yaml")
         shutil.copytree(REPO / "audio", root / "audio")
         base_yaml = (root / "station.yaml").read_text(encoding="utf-8")
-        with open(Path(scratch) / "daemon.log", "w") as log:
+        with open(keep or Path(scratch) / "daemon.log", "a") as log:
             for n in range(trials):
                 (root / "station.yaml").write_text(base_yaml, encoding="utf-8")
+                print(f"===== {case.__name__} {n + 1}", file=log, flush=True)
                 rows, what = case(root, rng, log)
                 d, lo, di = _judge(rows)
                 si = _silent(rows)
