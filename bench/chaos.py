@@ -77,7 +77,7 @@ def _settle(station, daemon: subprocess.Popen, start: dt.datetime) -> list[asrun
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         try:
-            rows = asrun.read(station.db_path)
+            rows = [r for r in asrun.read(station.db_path) if r.scheduled == start]
         except Exception:                 # noqa: BLE001 - a damaged station.db before the daemon mends it
             rows = []
         if any(r.status in (*AIRED, "missed", "failed") for r in rows) and not any(r.status == "playing" for r in rows):
