@@ -134,6 +134,8 @@ def _recover(damaged: Path, path: Path) -> tuple[dict[str, int], str]:
         finally:
             readable.unlink(missing_ok=True)
         lost = _lost(damaged, rows, unread)
+    for side in ("-wal", "-shm"):         # of an empty station.db another process made meanwhile: never ours
+        path.with_name(path.name + side).unlink(missing_ok=True)
     os.replace(fresh, path)
     return rows, lost
 
