@@ -136,6 +136,9 @@ def parse(text: str, path: Path, line_offset: int = 0) -> Located:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
+        if "maximum nesting depth" in problem:         # libyaml's own limit, met before ours
+            raise InputError(path, line, None, _("nested more than {depth} levels deep").format(depth=MAX_DEPTH),
+                             _("check the indentation")) from None
         if problem in YAML_PROBLEMS:
             problem = _(problem)
         raise InputError(path, line, None, _("YAML syntax: {problem}").format(problem=problem),
