@@ -77,7 +77,7 @@ def _settle(station, daemon: subprocess.Popen, start: dt.datetime) -> list[asrun
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         try:
-            rows = asrun.read(station.db_path)
+            rows = [r for r in asrun.read(station.db_path) if r.scheduled == start]
         except Exception:                 # noqa: BLE001 - a damaged station.db before the daemon mends it
             rows = []
         if any(r.status in (*AIRED, "missed", "failed") for r in rows) and not any(r.status == "playing" for r in rows):
@@ -153,14 +153,18 @@ def blink(root: Path, rng: random.Random, log) -> tuple[list[asrun.Row], str]:
 def namespace(root: Path, rng: random.Random, log) -> tuple[list[asrun.Row], str]:
     start, station = _setup(root, 8.0)
     daemon = _daemon(root, log)
+    deadline = time.monotonic() + 30
+    while not (root / "run.lock").exists() and time.monotonic() < deadline:     # the first one holds the station
+        time.sleep(0.1)
     second_at = start.timestamp() + rng.uniform(-5.0, 1.0)
     time.sleep(max(0.0, second_at - time.time()))
     second = subprocess.Popen(["unshare", "-n", sys.executable, "-m", "broadcast", "-S", str(root), "-v", "run"],
                               stdout=log, stderr=subprocess.STDOUT)
     rows = _settle(station, daemon, start)
-    refused = second.wait(30) != 0 if second.poll() is None else second.returncode != 0
+    refused = second.poll() is not None and second.returncode != 0
     if second.poll() is None:
-        second.kill()
+        second.send_signal(signal.SIGTERM)
+        second.wait(30)
     return rows, f"second daemon at {second_at - start.timestamp():+5.1f} s: " + ("refused" if refused else "RAN")
 
 
@@ -172,18 +176,19 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--case", choices=[*CASES, "all"], default="all")
+    parser.add_argument("--log", type=Path, default=None, help="keep the daemons' log here")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     cases = list(CASES) if args.case == "all" else [args.case]
     table = {}
     for case in cases:
-        table[case] = run(CASES[case], args.trials, rng)
+        table[case] = run(CASES[case], args.trials, rng, args.log)
     print(f"\n{'case':10} {'planned':>7} {'rows':>5} {'double':>6} {'lost':>5} {'dishonest':>9} {'silent':>6}")
     for case, figures in table.items():
         print(f"{case:10} " + " ".join(f"{v:>{w}}" for v, w in zip(figures, (7, 5, 6, 5, 9, 6))))
 
 
-def run(case, trials: int, rng: random.Random) -> tuple[int, int, int, int, int, int]:
+def run(case, trials: int, rng: random.Random, keep: Path | None) -> tuple[int, int, int, int, int, int]:
     planned = rows_total = doubles = lost = dishonest = silent = 0
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "station"
@@ -192,9 +197,10 @@ def run(case, trials: int, rng: random.Random) -> tuple[int, int, int, int, int,
         shutil.copy(REPO / "lexicon.yaml", root / "lexicon.yaml")
         shutil.copytree(REPO / "audio", root / "audio")
         base_yaml = (root / "station.yaml").read_text(encoding="utf-8")
-        with open(Path(scratch) / "daemon.log", "w") as log:
+        with open(keep or Path(scratch) / "daemon.log", "a") as log:
             for n in range(trials):
                 (root / "station.yaml").write_text(base_yaml, encoding="utf-8")
+                print(f"===== {case.__name__} {n + 1}", file=log, flush=True)
                 rows, what = case(root, rng, log)
                 d, lo, di = _judge(rows)
                 si = _silent(rows)

@@ -228,7 +228,13 @@ def render(ctx: Context, scripts: tuple[Path, ...], out: Path | None, mp3: bool,
         return
     if not scripts or out is None:
         raise click.UsageError(_("give SCRIPTS and -o OUT, or --week"))
-    click.echo(format_render(service.render.render_bulletin(ctx.station, list(scripts), out, mp3)))
+    with click.progressbar(length=1, label=_("voicing the bulletin"), file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        rendered = service.render.render_bulletin(ctx.station, list(scripts), out, mp3, progress)
+    click.echo(format_render(rendered))
 
 
 def header(*columns: tuple[str, str]) -> str:

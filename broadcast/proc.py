@@ -73,6 +73,16 @@ def spawn(args: list[str], die_with_parent: bool = False, **kwargs) -> subproces
 
 
 
+def ffmpeg_header(path, timeout: float = 30.0) -> str:
+    """What ffmpeg says of a file's header (`ffmpeg -i FILE` with no output: nothing is decoded)."""
+    try:
+        done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True,
+                              timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stderr.decode("utf-8", "replace")
+
+
 def ffmpeg(args: list[str], *, input: bytes | None = None, timeout: float | None = None,
            what: str = "ffmpeg") -> subprocess.CompletedProcess:
     return run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args],

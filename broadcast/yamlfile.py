@@ -136,7 +136,7 @@ def parse(text: str, path: Path, line_offset: int = 0) -> Located:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        if "nesting depth" in problem:        # PyYAML 6.0.4 and later stop deep nesting themselves
+        if "maximum nesting depth" in problem:         # libyaml's own limit, met before ours
             raise InputError(path, line, None, _("nested more than {depth} levels deep").format(depth=MAX_DEPTH),
                              _("check the indentation")) from None
         if problem in YAML_PROBLEMS:

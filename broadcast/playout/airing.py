@@ -636,8 +636,16 @@ class Playout:
 
     def _emergency_audio(self, entry: QueueEntry) -> tuple[Path | None, str | None]:
         if entry.script.startswith("file:"):
+            from broadcast.sound.limits import check_length
+
             path = Path(entry.script[5:])
-            return (path, None) if path.exists() else (None, _("{path} not found").format(path=path))
+            if not path.exists():
+                return None, _("{path} not found").format(path=path)
+            try:
+                check_length(path, str(path))
+            except BroadcastError as exc:
+                return None, str(exc)
+            return path, None
         item = next((i for i in self.plan.items if i.id == entry.script), None)
         if item is None:
             return None, _("unknown script {value!r}").format(value=entry.script)

@@ -402,6 +402,9 @@ def play_now(station: Station, what: str, zone: str | None, clock, timeout: floa
         if not path.exists():
             raise BroadcastError(_("{path}: file not found").format(path=what),
                                  _("give the path of a WAV or MP3 file, or a script id"))
+        from broadcast.sound.limits import check_length     # the audio stack only for a file
+
+        check_length(path, what)          # a 10-hour file would be decoded whole to be played
         request = f"file:{path.resolve()}"
     else:
         item = next((i for i in plan.items if i.id == what), None)

@@ -174,7 +174,8 @@ class Ledger:
             except OSError as exc:       # a full disk: the change waits in memory for the database
                 self._journal_failed(exc)
                 if written is not None:
-                    written.close()
+                    with contextlib.suppress(OSError):     # what it could not write, it cannot flush at close
+                        written.close()
                     written = None
             if op["op"] == "begin":
                 self._begun[op["token"]] = op["occurrence"]
@@ -183,8 +184,10 @@ class Ledger:
         if written is None:
             return
         try:             # synced outside the lock: one slow fsync never holds up another thread's line
-            with written:
+            try:
                 os.fsync(written.fileno())
+            finally:
+                written.close()
         except OSError as exc:
             with self._cond:
                 self._journal_failed(exc)

@@ -79,6 +79,7 @@ class Renderer:
         self.rate = station.mix.sample_rate
         self._spoken: dict[str, str] = {}
         self._jingles: dict[str | None, Part | None] = {}
+        self.progress = None             # (texts voiced, texts): told as each one is done (a long render)
 
     # ------------------------------------------------------------ speech
     def spoken(self, text: str) -> str:
@@ -143,11 +144,22 @@ class Renderer:
         workers = min(len(jobs), os.cpu_count() or 1, 4)
         stored = [self._cached_shape(job) for job in jobs]
         if workers <= 1 or all(s is not None for s in stored):
-            return [s or self.shape(job) for s, job in zip(stored, jobs)]
+            return self._told(s or self.shape(job) for s, job in zip(stored, jobs))
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt,
                                  initargs=(self, os.getpid())) as pool:
-            return list(pool.map(_shape_in_worker, jobs))
+            return self._told(pool.map(_shape_in_worker, jobs), len(jobs))
+
+    def _told(self, shaped, total: int | None = None) -> list["Shaped"]:
+        """SHAPED (an iterator) as a list, telling `progress` after each text."""
+        shaped = list(shaped) if total is None else shaped
+        total = len(shaped) if total is None else total
+        done = []
+        for one in shaped:
+            done.append(one)
+            if self.progress is not None:
+                self.progress(len(done), total)
+        return done
 
     def _cached_shape(self, job: "SpeechJob") -> "Shaped | None":
         hit = self.speech.cached(self.spoken(job.text), job.voice, job.prefer)

@@ -19,9 +19,13 @@ from broadcast.station.settings import Station
 Progress = Callable[[int, int], None]     # (done, total)
 
 
-def render_bulletin(station: Station, paths: list[Path], out: Path, mp3: bool = False) -> RenderResult:
-    """The scripts at PATHS (files or folders) as one bulletin at OUT (.wav, .flac or .mp3)."""
-    return Renderer(station).render(load_scripts(paths, station.topics), out, mp3=mp3)
+def render_bulletin(station: Station, paths: list[Path], out: Path, mp3: bool = False,
+                    progress: Progress | None = None) -> RenderResult:
+    """The scripts at PATHS (files or folders) as one bulletin at OUT (.wav, .flac or .mp3);
+    PROGRESS is told (texts voiced, texts) as the speech is made."""
+    renderer = Renderer(station)
+    renderer.progress = progress
+    return renderer.render(load_scripts(paths, station.topics), out, mp3=mp3)
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,11 @@ from pathlib import Path
 from broadcast.errors import AudioError, InputError
 from broadcast.i18n import _
 from broadcast.sound.audio import decode, write_wav
+from broadcast.sound.limits import MAX_MINUTES, check_length, too_long
 from broadcast.sound.pcm import Speech
 from broadcast.station.settings import Station
 
 MIN_SECONDS = 0.5
-
-
 def store_audio(station: Station, data: bytes, original_name: str, now: dt.datetime) -> Path:
     """DATA as a WAV file in audio/tai-len/ (mono, the station's sample rate); returns its path."""
     speech = decode_upload(station, data, original_name, now)
@@ -46,13 +45,16 @@ def decode_upload(station: Station, data: bytes, original_name: str, now: dt.dat
     raw = folder / f".{name}.upload"
     try:
         raw.write_bytes(data)
-        try:
-            speech = decode(raw, station.mix.sample_rate)
+        check_length(raw, original_name)
+        try:        # a header that understates its length: the decode stops just past the cap
+            speech = decode(raw, station.mix.sample_rate, limit=MAX_MINUTES * 60 + 1)
         except AudioError as exc:
             raise InputError(original_name, None, None, _("cannot be read: not an audio file"),
                              _("use a WAV, MP3, M4A or OGG file that plays on the computer")) from exc
     finally:
         raw.unlink(missing_ok=True)
+    if speech.duration > MAX_MINUTES * 60:
+        raise too_long(original_name, speech.duration)
     if speech.duration < MIN_SECONDS:
         raise InputError(original_name, None, None, _("the audio is too short"), _("check the recording"))
     return speech

@@ -7,6 +7,7 @@ so a failure never leaves a partial file where a good one is expected.
 from __future__ import annotations
 
 import contextlib
+import re
 import wave
 from pathlib import Path
 
@@ -45,8 +46,19 @@ def write_wav(path: Path, speech: Speech) -> None:
             w.writeframes(speech.samples.astype("<i2").tobytes())
 
 
-def decode(path: Path, rate: int) -> Speech:
-    """Any audio file (WAV, MP3, FLAC…) as mono 16-bit PCM at RATE."""
+def header_seconds(path: Path) -> float | None:
+    """The length a file's header gives (read before decoding: a 10-hour FLAC is a small file), or
+    None when the header has none (a raw stream: decode with a limit instead)."""
+    found = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", proc.ffmpeg_header(path))
+    if found is None:
+        return None
+    hours, minutes, seconds = found.groups()
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def decode(path: Path, rate: int, limit: float | None = None) -> Speech:
+    """Any audio file (WAV, MP3, FLAC…) as mono 16-bit PCM at RATE; with LIMIT, at most that many
+    seconds of it (memory stays bounded whatever the file says of itself)."""
     path = Path(path)
     if not path.exists():
         raise AudioError(_("{path}: audio file not found").format(path=path))
@@ -55,7 +67,8 @@ def decode(path: Path, rate: int) -> Speech:
             speech = read_wav(path)
             if speech.rate == rate:
                 return speech
-    done = proc.ffmpeg(["-i", str(path), "-ac", "1", "-ar", str(rate), "-f", "s16le", "pipe:1"],
+    bound = ["-t", f"{limit:.3f}"] if limit is not None else []
+    done = proc.ffmpeg(["-i", str(path), *bound, "-ac", "1", "-ar", str(rate), "-f", "s16le", "pipe:1"],
                        what=_("decoding {name}").format(name=path.name))
     if not done.stdout:
         raise AudioError(_("{path}: decoded to no audio").format(path=path),

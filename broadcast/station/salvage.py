@@ -78,11 +78,9 @@ def damage_of(path: Path) -> str | None:
             found = conn.execute("PRAGMA quick_check").fetchall()
         finally:
             conn.close()
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            return None                          # another process writes: not damage
-        return _("unreadable: {reason}").format(reason=exc)
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.OperationalError:
+        return None          # locked, busy, a full disk, no room for the -shm file: not damage (db.connect says why)
+    except sqlite3.DatabaseError as exc:      # not a database, malformed: damage
         return _("damaged: {reason}").format(reason=exc)
     if found != [("ok",)]:
         return _("damaged: {reason}").format(reason="; ".join(str(r[0]) for r in found[:3]))
@@ -136,6 +134,8 @@ def _recover(damaged: Path, path: Path) -> tuple[dict[str, int], str]:
         finally:
             readable.unlink(missing_ok=True)
         lost = _lost(damaged, rows, unread)
+    for side in ("-wal", "-shm"):         # of an empty station.db another process made meanwhile: never ours
+        path.with_name(path.name + side).unlink(missing_ok=True)
     os.replace(fresh, path)
     return rows, lost
 

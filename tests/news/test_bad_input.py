@@ -63,3 +63,17 @@ def test_an_item_too_long_to_air_is_refused_before_any_speech(station_dir, tmp_p
                                                                              done.stderr).group(1)) > 100
     assert not (tmp_path / "out.wav").exists() and not list((station_dir / "cache").rglob("*.wav"))
     assert took < 30, took
+
+
+def test_a_long_render_tells_its_progress(station_dir, tmp_path):
+    """Each text voiced is told as it is done (the CLI shows a bar): a long bulletin is never silent."""
+    from broadcast.service import render
+
+    body = "\n\n".join(f"Đoạn thứ {n}: bà con nộp hồ sơ trực tuyến tại xã." for n in range(12))
+    path = write_script(station_dir / "scripts", "tin-nhieu-doan", body=body)
+    told = []
+    render.render_bulletin(load_station(station_dir), [path], tmp_path / "out.wav",
+                           progress=lambda done, total: told.append((done, total)))
+    total = told[-1][1]
+    assert total >= 12 and [d for d, _t in told] == list(range(1, total + 1)) and {t for _d, t in told} == {total}
+    assert (tmp_path / "out.wav").stat().st_size > 0
