@@ -14,13 +14,15 @@ from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
 STATION_FILE = "station.yaml"
 ENGINE_NAMES = ("gtts", "piper", "espeak")   # speech engines this build can run, in no particular order
-ESPEAK_VOICES = ("vi", "vi-VN-x-central", "vi-VN-x-south")     # espeak-ng's Vietnamese: north, central, south
+# espeak-ng's Vietnamese: north (vi+f2: its female variant, the best understood: README, "The offline
+# floor"), central, south
+ESPEAK_VOICES = ("vi", "vi+f2", "vi-VN-x-central", "vi-VN-x-south")
 
 
 @dataclass(frozen=True)
 class SpeechSettings:
     engines: tuple[str, ...] = ("espeak",)   # fallback chain, first available wins
-    voice: str = "vi"                        # espeak voice: vi, vi-VN-x-central, vi-VN-x-south
+    voice: str = "vi+f2"                     # espeak voice: vi, vi+f2, vi-VN-x-central, vi-VN-x-south
     rate: int = 150                          # words per minute (espeak)
     pitch: int = 50                          # 0-100 (espeak)
     gtts_tld: str = "com.vn"
