@@ -46,6 +46,8 @@ VARIANTS = {
     "klatt": {"voice": "vi+klatt"},
     "klatt4": {"voice": "vi+klatt4"},
     "female f2": {"voice": "vi+f2"},
+    "female f2 + range 100": {"voice": "vi+f2", "range": 100},
+    "female f3 + range 100": {"voice": "vi+f3", "range": 100},
     "male m3": {"voice": "vi+m3"},
     "phrase pauses 300 ms": {"pause": 0.3},
     "rate 130 + range 100": {"rate": 130, "range": 100},

@@ -22,13 +22,15 @@ ONLINE_VOICES = {   # each online service's voices, from its published reference
     "google": ("vi-VN-Neural2-A", "vi-VN-Neural2-D", "vi-VN-Wavenet-A", "vi-VN-Wavenet-B", "vi-VN-Wavenet-C",
                "vi-VN-Wavenet-D", "vi-VN-Standard-A", "vi-VN-Standard-B", "vi-VN-Standard-C", "vi-VN-Standard-D"),
 }
-ESPEAK_VOICES = ("vi", "vi-VN-x-central", "vi-VN-x-south")     # espeak-ng's Vietnamese: north, central, south
+# espeak-ng's Vietnamese: north (vi+f2: its female variant, the best understood: README, "The offline
+# floor"), central, south
+ESPEAK_VOICES = ("vi", "vi+f2", "vi-VN-x-central", "vi-VN-x-south")
 
 
 @dataclass(frozen=True)
 class SpeechSettings:
     engines: tuple[str, ...] = ("espeak",)   # fallback chain, first available wins
-    voice: str = "vi"                        # espeak voice: vi, vi-VN-x-central, vi-VN-x-south
+    voice: str = "vi+f2"                     # espeak voice: vi, vi+f2, vi-VN-x-central, vi-VN-x-south
     rate: int = 150                          # words per minute (espeak)
     pitch: int = 50                          # 0-100 (espeak)
     gtts_tld: str = "com.vn"
