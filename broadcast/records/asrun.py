@@ -257,7 +257,8 @@ def read(path, start: dt.datetime | None = None, end: dt.datetime | None = None,
 
 
 CSV_FIELDS = ("id", "occurrence", "attempt", "slot", "zone", "output", "scheduled", "started", "ended",
-              "planned_seconds", "played_seconds", "status", "items", "error")
+              "planned_seconds", "played_seconds", "status", "items", "error",
+              "relay_source", "relayed_seconds", "gaps")          # a relay: its source, seconds relayed, gaps (JSON)
 
 
 def to_csv(found: list[Row]) -> str:
@@ -268,7 +269,9 @@ def to_csv(found: list[Row]) -> str:
         writer.writerow([r.id, r.occurrence, r.attempt, r.slot, r.zone, r.output, r.scheduled.isoformat(),
                          r.started.isoformat() if r.started else "", r.ended.isoformat() if r.ended else "",
                          r.planned_seconds, r.played_seconds, r.status,
-                         "; ".join(f"{i.script} ({i.engine}, {i.seconds:.1f} s)" for i in r.items), r.error or ""])
+                         "; ".join(f"{i.script} ({i.engine}, {i.seconds:.1f} s)" for i in r.items), r.error or "",
+                         r.relay_source or "", "" if r.relayed_seconds is None else r.relayed_seconds,
+                         json.dumps(list(r.gaps), ensure_ascii=False) if r.gaps else ""])
     return out.getvalue()
 
 
