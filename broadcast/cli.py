@@ -446,7 +446,7 @@ def format_log(rows) -> str:
     for r in rows:
         started = r.started.strftime("%H:%M:%S") if r.started else "-"
         played = mmss(r.played_seconds) if r.played_seconds is not None else "-"
-        note = ", ".join(i.script for i in r.items) or ""
+        note = _("Relay: {name}").format(name=r.relay_source) if r.is_relay else ", ".join(i.script for i in r.items)
         for extra in (r.error, r.note, r.late_note):
             if extra:
                 note = (note + "; " if note else "") + extra
