@@ -139,10 +139,12 @@ class Sampler(threading.Thread):
         return sum(self.cpu.values())
 
 
-def _first_sound(samples, t0: float, start: dt.datetime) -> float | None:
+def _first_sound(recorder: Recorder, samples, t0: float, start: dt.datetime) -> float | None:
+    """Wall time of the first sample heard from START on, minus START (the recorder's clock is placed
+    from the chunks near that sample: the sink's clock drifts against the system's over an hour)."""
     a = max(0, int((start.timestamp() - 1.0 - t0) * Recorder.RATE))
     hits = np.flatnonzero(np.abs(samples[a:a + Recorder.RATE * 5].astype(np.int32)) > 500)
-    return None if not len(hits) else t0 + (a + hits[0]) / Recorder.RATE - start.timestamp()
+    return None if not len(hits) else recorder.time_of(a + int(hits[0])) - start.timestamp()
 
 
 def _equal_stretch(aired: Path, source_pcm: bytes, seconds: float = 20.0) -> tuple[bool, str]:
@@ -201,7 +203,7 @@ def main() -> None:
         sampler.join()
         sampler.sample()
         cpu1, t1 = sampler.total(), time.monotonic()
-        time.sleep(6)
+        time.sleep(12)                       # the relay ends, its outputs close, its rows are written
     finally:
         if daemon is not None:
             daemon.send_signal(signal.SIGTERM)
@@ -211,7 +213,8 @@ def main() -> None:
     samples, rec0 = recorder.stop()
     stop_pulse(pulse)
     text = (root / "daemon.log").read_text()
-    late = [v for v in (_first_sound(samples, rec0, s) for kind, _n, s, _x in plan if kind == "ngan") if v is not None]
+    late = [v for v in (_first_sound(recorder, samples, rec0, s) for kind, _n, s, _x in plan if kind == "ngan")
+            if v is not None]
     detections = []
     for start, killed in kills:
         found = re.search(rf"relay tinh {start:%H:%M:%S}: gap at ([\d.]+) s", text)
@@ -233,7 +236,8 @@ def main() -> None:
           f"with its processes {sampler.peak_tree / 2**20:.0f} MiB RSS summed, {sampler.peak_pss / 2**20:.0f} MiB PSS "
           f"summed (targets 10 %, 80 MiB)")
     print("CPU seconds by process: " + ", ".join(f"{sampler.names.get(p, p)} {c:.1f}" for p, c in sorted(sampler.cpu.items())))
-    print("long relay rows: " + ", ".join(f"{r.zone} {r.status} {r.relayed_seconds} s relayed" for r in long_rows))
+    print("long relay rows: " + ", ".join(f"{r.zone} {r.status} {r.relayed_seconds} s relayed, started "
+                                          f"{(r.started - r.scheduled).total_seconds():+.1f} s" for r in long_rows))
     print(f"bytes aired = source's: {'yes' if same else 'NO'} ({how})")
     shutil.rmtree(scratch, ignore_errors=True)
 

@@ -319,7 +319,7 @@ def schedule_show(ctx: Context, week: str | None) -> None:
     """Print the week: day, time, zones, items, program length and free time."""
     plan = service.week.plan_week(ctx.station, week, _now(ctx.station).date())
     warn_hidden(plan.hidden)
-    click.echo(format_week(plan.rows))
+    click.echo(format_week(plan.rows, {r.id: r.name for r in ctx.station.relays}))
 
 
 def warn_hidden(hidden) -> None:
@@ -329,7 +329,7 @@ def warn_hidden(hidden) -> None:
         click.echo("  " + _("this script is left out of the schedule until it is fixed"), err=True)
 
 
-def format_week(rows) -> str:
+def format_week(rows, relay_names: dict[str, str] | None = None) -> str:
     if not rows:
         return _("nothing scheduled this week")
     lines = [header((_("day"), "20"), (_("time"), "6"), (_("slot"), "14"), (_("length"), ">6"), (_("free"), ">6"),
@@ -337,7 +337,7 @@ def format_week(rows) -> str:
     for row in rows:
         lines.append(f"{row.weekday + ' ' + row.day.strftime('%d/%m/%Y'):20} {row.time:5}  {row.slot:14} "
                      f"{mmss(row.seconds):>6} {mmss(row.length - row.seconds):>6}  {', '.join(row.zones)}")
-        lines.append(f"{'':58}" + (_("Relay: {name}").format(name=row.relay) if row.relay else
+        lines.append(f"{'':58}" + (_("Relay: {name}").format(name=(relay_names or {}).get(row.relay, row.relay)) if row.relay else
                                    _("items: {items}").format(items=", ".join(row.items) or _("(none)"))))
     return "\n".join(lines)
 
@@ -463,7 +463,7 @@ def format_log(rows) -> str:
     for r in rows:
         started = r.started.strftime("%H:%M:%S") if r.started else "-"
         played = mmss(r.played_seconds) if r.played_seconds is not None else "-"
-        note = ", ".join(i.script for i in r.items) or ""
+        note = _("Relay: {name}").format(name=r.relay_source) if r.is_relay else ", ".join(i.script for i in r.items)
         fell_back = _("read by the fallback voice {voice} ({reason})").format(voice=r.voice, reason=r.voice_fallback) \
             if r.voice_fallback else None
         for extra in (r.error, r.note, r.late_note, fell_back):

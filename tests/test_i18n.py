@@ -98,6 +98,12 @@ BAD_INPUTS = {
                                            "zones:\n  thon-1: {name: Thôn 1, output: pulse}\nslots:\n  - id: sang\n"
                                            "    days: hằng ngày\n    start: '25:00'\n    length: 15\n    zones: all\n"
                                            "    program: {items: [tin-a]}\n", ["schedule", "check"]),
+    "a relay of a source station.yaml does not name": ("schedules/tuan.yaml",
+                                                       "zones:\n  thon-1: {name: Thôn 1, output: pulse}\nslots:\n"
+                                                       "  - {id: sang, days: hằng ngày, start: '05:30', length: 30m,"
+                                                       " zones: all, program: {relay: vov9}}\n", ["schedule", "check"]),
+    "a relay source without a stream address": ("station.yaml", "relays:\n  vov1: {name: VOV1, url: vov.vn}\n",
+                                                ["check"]),
 }
 
 

@@ -44,6 +44,7 @@ class LiveSink:
         self._t0 = 0.0
         self.first_index, self.last_index = 0, -1       # the chunks of the timeline this sink carried
         self.lateness: float | None = None              # seconds its first chunk went out after its due time
+        self.finished = threading.Event()               # all written and the output released
 
     @property
     def played(self) -> float:
@@ -75,6 +76,7 @@ class LiveSink:
             self.close()
         except (OSError, BroadcastError) as exc:
             self.error = self.error or str(exc)
+        self.finished.set()
 
     def _drain_one(self) -> None:
         try:

@@ -131,7 +131,7 @@ def _relay(playout, airing, session, source, attempts, stop) -> tuple[str, float
             for oid, slot, zone, scheduled in attempts]
     log.info("%s: relaying %s (%s) from chunk %d", airing.key, source.name, source.safe_url, first)
     stopped, next_progress, shown = False, time.monotonic() + PROGRESS_SECONDS, []
-    while not session.done.wait(0.1):
+    while not sink.finished.wait(0.1) and not session.done.is_set():   # the output is free once its part is out
         if stop.is_set() or playout.halt.is_set():
             stopped = True
             session.detach(sink)

@@ -31,6 +31,7 @@ STALL = 2.5                    # seconds without audio from a connected decoder:
 CONNECT_TIMEOUT = 5.0          # seconds the HTTP check waits for an answer
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 5.0
 STEADY = 5.0                   # seconds of audio after which a connection counts as good (backoff resets)
+PROTOCOLS = "http,https,tcp,tls,crypto"
 AUDIO_TYPES = ("audio/", "application/ogg", "video/mp2t", "mpegurl", "application/octet-stream", "application/aac")
 
 
@@ -182,6 +183,7 @@ class Decoder:
         """Run one ffmpeg until it stops or stalls; (seconds of audio it gave, why it stopped)."""
         args = [proc.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
                 "-rw_timeout", str(int(STALL * 2e6)), "-user_agent", "broadcast-relay",
+                "-protocol_whitelist", PROTOCOLS,           # a playlist or redirect never reaches a local file
                 *([] if self.source.hls else ["-probesize", "8192", "-analyzeduration", "500000"]),
                 *(["-live_start_index", "-3"] if self.source.hls else []),
                 "-i", self.source.url, "-vn", "-ac", "1", "-ar", str(RATE), "-f", "s16le", "pipe:1"]

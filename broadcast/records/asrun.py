@@ -289,7 +289,8 @@ def read(path, start: dt.datetime | None = None, end: dt.datetime | None = None,
 
 
 CSV_FIELDS = ("id", "occurrence", "attempt", "slot", "zone", "output", "scheduled", "started", "ended",
-              "planned_seconds", "played_seconds", "status", "items", "error", "voice", "voice_fallback")
+              "planned_seconds", "played_seconds", "status", "items", "error", "voice", "voice_fallback",
+              "relay_source", "relayed_seconds", "gaps")          # a relay: its source, seconds relayed, gaps (JSON)
 
 
 def to_csv(found: list[Row]) -> str:
@@ -298,7 +299,10 @@ def to_csv(found: list[Row]) -> str:
                                      r.started.isoformat() if r.started else "", r.ended.isoformat() if r.ended else "",
                                      r.planned_seconds, r.played_seconds, r.status,
                                      "; ".join(f"{i.script} ({i.engine}, {i.seconds:.1f} s)" for i in r.items),
-                                     r.error or "", r.voice or "", r.voice_fallback or ""] for r in found), bom=False)
+                                     r.error or "", r.voice or "", r.voice_fallback or "", r.relay_source or "",
+                                     "" if r.relayed_seconds is None else r.relayed_seconds,
+                                     json.dumps(list(r.gaps), ensure_ascii=False) if r.gaps else ""]
+                                    for r in found), bom=False)
 
 
 SHEET_COLUMNS = (N_("Scheduled"), N_("Started"), N_("Loudspeaker zone"), N_("Program"), N_("Result"),

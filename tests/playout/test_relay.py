@@ -83,7 +83,7 @@ def test_icecast_relay_to_two_outputs_is_one_decode_and_logged_completed(icecast
     feed = IcecastFeed(icecast, "dai-tinh-1", program)
     try:
         assert icecast.wait_mount("dai-tinh-1")
-        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=10)).replace(microsecond=0)
         station = relay_station(station_dir, feed.url, start, 8,
                                 {"thon-1": f"file:{tmp_path / 'a'}", "thon-2": f"file:{tmp_path / 'b'}"})
         playout = Playout(station, RealClock(TZ))
@@ -112,7 +112,7 @@ def test_source_killed_mid_relay_airs_standby_logs_the_gap_and_comes_back(icecas
     feed = IcecastFeed(icecast, "dai-tinh-2", program)
     try:
         assert icecast.wait_mount("dai-tinh-2")
-        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=10)).replace(microsecond=0)
         station = relay_station(station_dir, feed.url, start, 16, {"thon-1": f"file:{tmp_path / 'a'}"})
         playout = Playout(station, RealClock(TZ))
         killed_at = start + dt.timedelta(seconds=4)
@@ -146,7 +146,7 @@ def test_hls_relay_survives_the_server_dying_and_coming_back(program, station_di
     source = HlsSource(tmp_path / "hls", program)
     try:
         assert source.wait_ready()
-        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=10)).replace(microsecond=0)
         station = relay_station(station_dir, source.url, start, 20, {"thon-1": f"file:{tmp_path / 'a'}"}, buffer=3)
         playout = Playout(station, RealClock(TZ))
         down = start + dt.timedelta(seconds=5)
@@ -200,7 +200,7 @@ def test_an_emergency_cuts_a_relay_and_the_relay_resumes(icecast, program, stati
     feed = IcecastFeed(icecast, "dai-tinh-3", program)
     try:
         assert icecast.wait_mount("dai-tinh-3")
-        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=10)).replace(microsecond=0)
         station = relay_station(station_dir, feed.url, start, 14, {"thon-1": f"file:{tmp_path / 'a'}"})
         alarm = write_tone(tmp_path / "khan.wav", 2.0)
         playout = Playout(station, RealClock(TZ))
@@ -229,7 +229,7 @@ def test_relay_to_an_icecast_output_and_a_file_at_once(icecast, program, station
     feed = IcecastFeed(icecast, "dai-tinh-4", program)
     try:
         assert icecast.wait_mount("dai-tinh-4")
-        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=8)).replace(microsecond=0)
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=20)).replace(microsecond=0)
         station = relay_station(station_dir, feed.url, start, 8,
                                 {"thon-ip": f"icecast://127.0.0.1:{icecast.port}/xa-loa-ip",
                                  "thon-1": f"file:{tmp_path / 'a'}"})
@@ -260,7 +260,7 @@ def test_ogg_and_aac_streams_relay_too(icecast, program, station_dir, tmp_path, 
     feed = IcecastFeed(icecast, f"dai-tinh-{kind}", program, kind)
     try:
         assert icecast.wait_mount(f"dai-tinh-{kind}")
-        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=6)).replace(microsecond=0)
+        start = (dt.datetime.now(TZ) + dt.timedelta(seconds=10)).replace(microsecond=0)
         station = relay_station(station_dir, feed.url, start, 5, {"thon-1": f"file:{tmp_path / 'a'}"})
         playout = Playout(station, RealClock(TZ))
         try:
