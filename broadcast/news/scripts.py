@@ -30,7 +30,7 @@ PRIORITIES = ("normal", "priority", "emergency")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 # One item is at most this long on air: a longer body is a pasted document or a wrong file, and
 # voicing it would hold a render for many minutes. Checked on the text, before any speech.
-MAX_ITEM_MINUTES = 20
+MAX_ITEM_MINUTES = 60            # longer than any slot; bounds the work a pasted document can cause
 SYLLABLES_PER_SECOND = 3.6      # a Vietnamese reading voice, pauses included (speech engines: 3.2-4.1)
 CHARS_PER_SYLLABLE = 6          # for text without spaces: at least one syllable per this many characters
 

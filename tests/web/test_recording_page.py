@@ -46,7 +46,7 @@ def test_over_the_cap_is_refused_in_words_before_it_is_read(console_station, as_
         for _ in range(40):
             yield b"\0" * 65536
     answer = client.post("/tin-bai/tin-a/thu-am", content=body(), headers={"x-csrf-token": csrf})
-    assert answer.status_code == 413 and "quá lớn" in answer.text and "tối đa 1 MB" in answer.text
+    assert answer.status_code == 413 and "quá lớn" in answer.text and "tối đa 1,0 MB" in answer.text
     declared = client.post("/tin-bai/tin-a/thu-am", content=b"\0" * (1024 * 1024 + 10),
                            headers={"x-csrf-token": csrf})
     assert declared.status_code == 413 and "quá lớn" in declared.text

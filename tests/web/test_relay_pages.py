@@ -123,6 +123,6 @@ def test_the_log_shows_a_relay_with_its_source_and_gaps(console_station, clock, 
     conn.close()
     page = client.get("/nhat-ky", params={"tu": f"{when:%d/%m/%Y}"}).text
     assert "Tiếp sóng: VOV1 – Thời sự · 29:10/30:00" in page and "tiếp sóng được 1750 giây" in page
-    [line] = csv.DictReader(io.StringIO(client.get("/nhat-ky", params={"tu": f"{when:%d/%m/%Y}", "tai": "csv"}).text))
+    [line] = csv.DictReader(io.StringIO(client.get("/nhat-ky", params={"tu": f"{when:%d/%m/%Y}", "tai": "du-lieu"}).text))
     assert line["relay_source"] == "VOV1 – Thời sự" and float(line["relayed_seconds"]) == 1750.0
     assert json.loads(line["gaps"])[0]["why"] == "nguồn đã ngắt luồng"

@@ -16,6 +16,7 @@ from broadcast import service
 from broadcast.errors import BroadcastError, InputError
 from broadcast.i18n import _
 from broadcast import present as fmt
+from broadcast.web import limits
 from broadcast.web.console import console
 
 SPOOL = 1 << 16
@@ -58,7 +59,7 @@ async def upload(request: Request) -> Response:
     except BroadcastError as exc:
         if in_form:
             return c.render(request, "error.html", 400, message=exc.message, hint=exc.hint or "")
-        return PlainTextResponse(fmt.error_text(exc), 413 if isinstance(exc, TooLarge) else 400)
+        return PlainTextResponse(fmt.error_text(exc), 413 if isinstance(exc, (TooLarge, limits.TooLarge)) else 400)
     finally:
         spool.unlink(missing_ok=True)
     following = f"/tin-bai/{item_id}?ok=thu-am"
