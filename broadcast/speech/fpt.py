@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 
 from broadcast.i18n import _
-from broadcast.speech.online import OnlineEngine, ServiceError, json_or_none
+from broadcast.speech.online import OnlineEngine, ServiceError, json_or_none, status_problem
 
 ENDPOINT = "https://api.fpt.ai"
 PATH = "/hmi/tts/v5"
@@ -79,15 +79,9 @@ class FptEngine(OnlineEngine):
 def _classify_request(answer):
     data = json_or_none(answer)
     message = str((data or {}).get("message") or "")[:200]
-    if answer.status_code in (401, 403):
-        return "key", _("the key was refused (HTTP {status}: {message})").format(status=answer.status_code, message=message)
-    if answer.status_code in (402, 429):
-        return "quota", _("quota or rate limit reached (HTTP {status}: {message})").format(
-            status=answer.status_code, message=message)
-    if answer.status_code >= 500:
-        return "retry", _("server error {status}").format(status=answer.status_code)
-    if answer.status_code != 200:
-        return "answer", _("request refused: HTTP {status} ({message})").format(status=answer.status_code, message=message)
+    problem = status_problem(answer, message, _("the key was refused (HTTP {status}: {message})"))
+    if problem:
+        return problem
     if data is None or "error" not in data:
         return "answer", _("the answer is not the documented JSON")
     if data["error"] != 0:

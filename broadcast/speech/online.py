@@ -303,3 +303,18 @@ def json_or_none(answer) -> dict | None:
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
+
+
+def status_problem(answer, message: str, refused: str) -> tuple[str, str] | None:
+    """(kind, why) for an HTTP status that is not success, as FPT.AI and Viettel AI answer them;
+    REFUSED names what a 401/403 turned away (the key, the token). None for 200."""
+    status = answer.status_code
+    if status in (401, 403):
+        return "key", refused.format(status=status, message=message)
+    if status in (402, 429):
+        return "quota", _("quota or rate limit reached (HTTP {status}: {message})").format(status=status, message=message)
+    if status >= 500:
+        return "retry", _("server error {status}").format(status=status)
+    if status != 200:
+        return "answer", _("request refused: HTTP {status} ({message})").format(status=status, message=message)
+    return None

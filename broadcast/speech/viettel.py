@@ -20,7 +20,7 @@ from __future__ import annotations
 import uuid
 
 from broadcast.i18n import _
-from broadcast.speech.online import OnlineEngine, json_or_none
+from broadcast.speech.online import OnlineEngine, json_or_none, status_problem
 
 ENDPOINT = "https://viettelgroup.ai"
 PATH = "/voice/api/tts/v1/rest/syn"
@@ -51,15 +51,9 @@ def _classify(answer):
     kind = answer.headers.get("Content-Type", "")
     data = json_or_none(answer) if ("json" in kind or "text" in kind) else None
     message = str((data or {}).get("message") or (data or {}).get("error") or "")[:200]
-    if answer.status_code in (401, 403):
-        return "key", _("the token was refused (HTTP {status}: {message})").format(status=answer.status_code, message=message)
-    if answer.status_code in (402, 429):
-        return "quota", _("quota or rate limit reached (HTTP {status}: {message})").format(
-            status=answer.status_code, message=message)
-    if answer.status_code >= 500:
-        return "retry", _("server error {status}").format(status=answer.status_code)
-    if answer.status_code != 200:
-        return "answer", _("request refused: HTTP {status} ({message})").format(status=answer.status_code, message=message)
+    problem = status_problem(answer, message, _("the token was refused (HTTP {status}: {message})"))
+    if problem:
+        return problem
     if "json" in kind or kind.startswith("text/") or not answer.content:
         return "answer", _("the answer is not audio ({message})").format(message=message or kind or "?")
     return None
