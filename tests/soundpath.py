@@ -16,14 +16,17 @@ import numpy as np
 
 
 def start_pulse(runtime: Path) -> dict:
-    """Start PulseAudio (as root: -n with the modules named) with a null sink 'loa'."""
+    """Start PulseAudio (as root: -n with the modules named) with a null sink 'loa', logging to
+    RUNTIME/pulse.log. Shared memory is off: with it, PulseAudio 16.1 once died mid-suite after
+    "Cannot send block reference with non-registered memfd ID" (its bug 824) as players were cut."""
     binary = shutil.which("pulseaudio")
     if binary is None:
         raise RuntimeError("pulseaudio is not installed: run ./setup.sh --test")
     runtime.chmod(0o700)
     env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime)}
     env.pop("PULSE_SERVER", None)
-    subprocess.run([binary, "-D", "-n", "--exit-idle-time=-1", "--log-target=stderr",
+    subprocess.run([binary, "-D", "-n", "--exit-idle-time=-1", "--disable-shm=yes",
+                    f"--log-target=file:{runtime}/pulse.log",
                     "--load=module-null-sink sink_name=loa rate=22050 channels=1",
                     "--load=module-native-protocol-unix"], env=env, check=True, capture_output=True, timeout=30)
     server = f"unix:{runtime}/pulse/native"
@@ -93,6 +96,7 @@ class Recorder(_Stamped):
     RATE = 22050
 
     def __init__(self, env: dict):
+        self.env = env
         self._start_reading(subprocess.Popen(["parec", "-d", "loa.monitor", "--raw", "--format=s16le",
                                               "--channels=1", f"--rate={self.RATE}", "--latency-msec=10"],
                                              stdout=subprocess.PIPE, env={**os.environ, **env}))
@@ -104,7 +108,8 @@ class Recorder(_Stamped):
         while not self.chunks and time.monotonic() < deadline:
             time.sleep(0.02)
         if not self.chunks:
-            raise RuntimeError("parec delivered nothing: is the PulseAudio server running?")
+            raise RuntimeError(f"parec delivered nothing: is the PulseAudio server running? (its log: "
+                               f"{self.env['XDG_RUNTIME_DIR']}/pulse.log)")
         time.sleep(0.3)
         return self
 
