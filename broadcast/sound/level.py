@@ -1,0 +1,125 @@
+"""An audio file from outside (a library upload, an emergency file) brought to the station's
+loudness in bounded memory, whatever its length: ffmpeg decodes it to a raw file on disk, then
+two passes read it a block at a time. The first measures the integrated loudness (the same
+K-weighting and gating, fed block by block: the same figure as on the whole file) and the true
+peak; the second applies one gain, lowered if the peak would pass the ceiling (quieter rather
+than clipped), and writes the WAV, renamed into place only when it is whole. Memory: a few
+blocks of 4 MB, never the file."""
+
+from __future__ import annotations
+
+import math
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from broadcast import proc
+from broadcast.files import atomic_path
+from broadcast.i18n import _
+from broadcast.sound import dsp
+
+BLOCK = dsp.BLOCK
+
+
+@dataclass(frozen=True)
+class Levelled:
+    seconds: float
+    loudness: float      # LUFS after levelling
+    true_peak: float     # dBTP after levelling
+    gain_db: float
+
+
+class TruePeakMeter:
+    """`dsp.true_peak_db` fed block by block: each inter-sample interval next to a sample within
+    MARGIN_DB of the loudest so far is interpolated with its real neighbours (zeros before the
+    start and after the end, as on the whole signal). The threshold follows the loudest sample
+    seen so far, so every interval the whole-signal meter looks at is looked at here too."""
+
+    def __init__(self, margin_db: float = 3.0):
+        self.margin = dsp.db_to_gain(-margin_db)
+        self.taps = dsp.PHASES.shape[1]
+        self.kept = np.zeros(self.taps, dtype=np.float32)   # the samples before the next block
+        self.start = -self.taps                             # index of kept[0] in the signal
+        self.next = 0                                       # first sample not yet looked at
+        self.top = 0.0
+        self.peak = 0.0
+
+    def feed(self, x: np.ndarray, last: bool = False) -> None:
+        x = np.asarray(x, dtype=np.float32)
+        if len(x):
+            self.top = max(self.top, float(np.abs(x).max()))
+            self.peak = max(self.peak, self.top)
+        s = np.concatenate([self.kept, x, np.zeros(self.taps, dtype=np.float32) if last else x[:0]])
+        half = self.taps // 2
+        end = self.start + len(s) - half          # interval (i, i+1) needs samples up to i + half
+        if last:
+            end = self.start + len(s) - self.taps
+        at = self.next - self.start
+        hot = at + np.flatnonzero(np.abs(s[at: end - self.start]) >= self.top * self.margin)
+        if len(hot) and self.top > 0:
+            intervals = np.unique(np.concatenate([hot[hot + self.start > 0] - 1, hot]))
+            view = np.lib.stride_tricks.sliding_window_view(s, self.taps)
+            for chunk in np.array_split(intervals + 1 - half, max(1, len(intervals) >> 17)):
+                self.peak = max(self.peak, float(np.abs(view[chunk] @ dsp.PHASES.T).max()))
+        self.next = max(self.next, end)
+        keep = min(len(s), self.start + len(s) - self.next + self.taps)
+        self.kept = s[len(s) - keep:].copy()
+        self.start += len(s) - keep
+
+    def db(self) -> float:
+        return 20 * math.log10(self.peak) if self.peak > 0 else -math.inf
+
+
+def decode_raw(source: Path, raw: Path, rate: int, limit: float | None, name: str) -> int:
+    """SOURCE decoded by ffmpeg straight into RAW (mono 16-bit at RATE, no header), at most LIMIT
+    seconds; returns the samples written. Nothing of it passes through this process."""
+    bound = ["-t", f"{limit:.3f}"] if limit is not None else []
+    proc.ffmpeg(["-y", "-i", str(source), *bound, "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", str(raw)],
+                what=_("decoding {name}").format(name=name))
+    return raw.stat().st_size // 2
+
+
+def blocks(raw: Path) -> Iterator[np.ndarray]:
+    """RAW's samples as float32, a block at a time."""
+    with open(raw, "rb") as f:
+        while True:
+            data = np.fromfile(f, dtype="<i2", count=BLOCK)
+            if not len(data):
+                return
+            yield dsp.as_float(data)
+
+
+def measure(raw: Path, rate: int) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of RAW, read a block at a time."""
+    loudness, peaks = dsp.LoudnessMeter(rate), TruePeakMeter()
+    for x in blocks(raw):
+        loudness.feed(x)
+        peaks.feed(x)
+    peaks.feed(np.zeros(0, dtype=np.float32), last=True)
+    return loudness.integrated(), peaks.db()
+
+
+def level_raw(raw: Path, target: Path, rate: int, target_lufs: float, ceiling_db: float) -> Levelled:
+    """RAW at TARGET_LUFS (one gain, lowered so the true peak stays under CEILING_DB) as the WAV
+    TARGET, written beside it and renamed into place when whole."""
+    loudness, peak = measure(raw, rate)
+    gain = target_lufs - loudness if math.isfinite(loudness) else 0.0
+    if math.isfinite(peak) and peak + gain > ceiling_db:          # quieter rather than clipped
+        gain -= peak + gain - ceiling_db
+    factor = dsp.db_to_gain(gain)
+    meter, peaks, count = dsp.LoudnessMeter(rate), TruePeakMeter(), 0
+    with atomic_path(target) as tmp, wave.open(str(tmp), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        for x in blocks(raw):
+            y = np.clip(x * factor, -1.0, 1.0)
+            meter.feed(y)
+            peaks.feed(y)
+            w.writeframes((y * 32767).astype("<i2").tobytes())
+            count += len(y)
+    peaks.feed(np.zeros(0, dtype=np.float32), last=True)
+    return Levelled(count / rate, meter.integrated(), peaks.db(), gain)
