@@ -80,6 +80,7 @@ class Renderer:
         self._spoken: dict[str, str] = {}
         self._jingles: dict[str | None, Part | None] = {}
         self.progress = None             # (texts voiced, texts): told as each one is done (a long render)
+        self.voiced = 0.0                # seconds of speech made so far in this render (when `progress` is told)
 
     # ------------------------------------------------------------ speech
     def spoken(self, text: str) -> str:
@@ -158,8 +159,10 @@ class Renderer:
         shaped = list(shaped) if total is None else shaped
         total = len(shaped) if total is None else total
         done = []
+        self.voiced = 0.0
         for one in shaped:
             done.append(one)
+            self.voiced += one.length / self.rate
             if self.progress is not None:
                 self.progress(len(done), total)
         return done
