@@ -29,7 +29,7 @@ def test_the_console_sends_the_progress_of_a_long_preview_until_it_is_ready(cons
     _long_item(console_station)
     client, _ = as_role("viewer")
     page = client.get("/tin-bai/tin-dai").text
-    assert '<progress id="nghe-thanh"' in page and '<label for="nghe-thanh">Đang chuẩn bị bản nghe thử</label>' in page
+    assert '<progress id="nghe-thanh"' in page and '<label for="nghe-thanh">Tiến độ làm bản nghe thử</label>' in page
     assert 'data-progress="/tin-bai/tin-dai/nghe-thu/tien-do"' in page
     events: list[dict] = []
 
