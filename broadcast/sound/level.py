@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from broadcast import proc
+from broadcast.errors import AudioError
 from broadcast.files import atomic_path
 from broadcast.i18n import _
 from broadcast.sound import dsp
@@ -123,3 +124,113 @@ def level_raw(raw: Path, target: Path, rate: int, target_lufs: float, ceiling_db
             count += len(y)
     peaks.feed(np.zeros(0, dtype=np.float32), last=True)
     return Levelled(count / rate, meter.integrated(), peaks.db(), gain)
+
+
+class Samples:
+    """A raw mono file (16-bit, or float32 as the steps below write) read as float32 by slices,
+    `x[lo:hi]` and `len(x)`, like an array that never sits in memory."""
+
+    def __init__(self, path: Path, dtype: str = "<i2"):
+        self.path, self.dtype = Path(path), np.dtype(dtype)
+        self.length = self.path.stat().st_size // self.dtype.itemsize
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, where: slice) -> np.ndarray:
+        lo, hi, _step = where.indices(self.length)
+        with open(self.path, "rb") as f:
+            f.seek(lo * self.dtype.itemsize)
+            data = np.fromfile(f, dtype=self.dtype, count=max(0, hi - lo))
+        return dsp.as_float(data) if self.dtype.kind == "i" else data
+
+    def blocks(self, size: int = BLOCK, start: int = 0, end: int | None = None) -> Iterator[np.ndarray]:
+        end = self.length if end is None else min(end, self.length)
+        for lo in range(start, end, size):
+            yield self[lo:min(end, lo + size)]
+
+
+class FloatWriter:
+    """Float32 blocks appended to a raw file."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._file = open(self.path, "wb")
+
+    def __call__(self, block: np.ndarray) -> None:
+        np.asarray(block, dtype="<f4").tofile(self._file)
+
+    def close(self) -> Samples:
+        self._file.close()
+        return Samples(self.path, "<f4")
+
+
+def limit_stream(source: Samples, write, ceiling_db: float, rate: int, gain: float = 1.0) -> tuple[float, float]:
+    """SOURCE times GAIN through `dsp.limit` a block at a time into WRITE; returns the loudness
+    (LUFS) and true peak (dBTP) of what was written. A block is cut only between the limiter's
+    stretches (where no gain ramp reaches), so each stretch is limited whole, as on the whole signal."""
+    frame = dsp.PEAK_FRAME
+    span = max(3, int(rate * 0.003)) | 1
+    reach = -(-2 * span // frame) + 1
+    ceiling = dsp.db_to_gain(ceiling_db)
+    meter, peaks = dsp.LoudnessMeter(rate), TruePeakMeter()
+    carry = np.zeros(0, dtype=np.float32)
+
+    def out(block: np.ndarray) -> None:
+        write(block)
+        meter.feed(block)
+        peaks.feed(block)
+
+    for x in source.blocks():
+        x = np.concatenate([carry, x * np.float32(gain)])
+        hot = dsp.frame_peaks(x, frame) > ceiling
+        grown = np.convolve(hot, np.ones(2 * reach + 1, dtype=bool), mode="same") > 0
+        settled = len(grown) - 2 * reach - 1                 # frames whose `grown` later audio cannot change
+        quiet = np.flatnonzero(~grown[:max(0, settled)])
+        cut = (int(quiet[-1]) if len(quiet) else max(0, settled)) * frame
+        if cut <= 0:
+            carry = x
+            continue
+        dsp.limit(x[:cut], ceiling_db, rate)
+        out(x[:cut])
+        carry = x[cut:]
+    dsp.limit(carry, ceiling_db, rate)
+    out(carry)
+    peaks.feed(carry[:0], last=True)
+    return meter.integrated(), peaks.db()
+
+
+def master_file(source: Samples, target: Path, rate: int, target_lufs: float, true_peak_db: float,
+                tolerance: float) -> tuple[float, float, Samples]:
+    """`mix.master` on a file, in passes over it: one gain to TARGET_LUFS, the limiter under the
+    ceiling (lowered if inter-sample peaks pass TRUE_PEAK_DB), measured again, up to four rounds.
+    Each pass writes a new float32 file beside TARGET; returns (LUFS, dBTP, the last one)."""
+    measured, _peak = measure_samples(source, rate)
+    if not math.isfinite(measured):
+        raise AudioError(_("the bulletin is silent: nothing to master"), _("check that the speech engine produced audio"))
+    ceiling = true_peak_db - 0.5
+    scratch = [target.with_name(f".{target.name}.{n}.f32") for n in range(2)]
+    current, turn = source, 0
+    for _round in range(4):
+        gain = dsp.db_to_gain(target_lufs - measured)
+        writer = FloatWriter(scratch[turn])
+        measured, peak = limit_stream(current, writer, ceiling, rate, gain)
+        current, turn = writer.close(), 1 - turn
+        if peak > true_peak_db:                               # inter-sample overs: lower the ceiling
+            ceiling -= peak - true_peak_db + 0.1
+            writer = FloatWriter(scratch[turn])
+            measured, peak = limit_stream(current, writer, ceiling, rate)
+            current, turn = writer.close(), 1 - turn
+        if abs(measured - target_lufs) <= tolerance and peak <= true_peak_db:
+            break
+    scratch[turn].unlink(missing_ok=True)
+    return measured, peak, current
+
+
+def measure_samples(source: Samples, rate: int) -> tuple[float, float]:
+    loudness, peaks = dsp.LoudnessMeter(rate), TruePeakMeter()
+    for x in source.blocks():
+        loudness.feed(x)
+        peaks.feed(x)
+    peaks.feed(np.zeros(0, dtype=np.float32), last=True)
+    return loudness.integrated(), peaks.db()
