@@ -65,7 +65,7 @@ def confined(station: Station, name: str) -> Path | None:
 
 def add(station: Station, data: bytes, original_name: str, by: str | None, now: dt.datetime) -> Recording:
     """Check, normalize and keep an uploaded recording (needs the audio stack: the render worker).
-    Decoded and levelled a block at a time: a file at the length cap costs a few MB."""
+    Decoded and levelled a block at a time: a file at the length cap costs what a short one does."""
     from broadcast.service.uploads import decoded
     from broadcast.sound.level import level_raw
 

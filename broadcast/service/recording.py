@@ -76,7 +76,7 @@ def decoded(station: Station, source: Path, name: str) -> Iterator[Path]:
 def record_item(station: Station, item_id: str, source: Path, name: str, by: str | None,
                 now: dt.datetime) -> RecordingReport:
     """The audio in SOURCE (an upload named NAME) cleaned and made ITEM_ID's audio. Every step reads
-    and writes files a block at a time (sound.cleanfile): a long reading costs a few MB."""
+    and writes files a block at a time (sound.cleanfile): a long reading costs what a short one does."""
     from broadcast.sound.cleanfile import clean_file
 
     item = find(station, item_id)
