@@ -248,8 +248,9 @@ function followRender(player) {
   const bar = document.getElementById("nghe-thanh");
   const words = document.getElementById("nghe-chu");
   const base = player.getAttribute("src");
-  let token = null, followed = true;
+  let token = null, followed = true, events = null;
   const fresh = (url) => {
+    if (events) events.close();                 // a new request: the last one's progress is no longer shown
     const bytes = crypto.getRandomValues(new Uint8Array(12));
     token = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
     followed = false;
@@ -258,14 +259,14 @@ function followRender(player) {
   player.addEventListener("play", () => {
     if (followed || !token) return;
     followed = true;
-    const events = new EventSource(player.dataset.progress + "?t=" + token);
+    events = new EventSource(player.dataset.progress + "?t=" + token);
     events.addEventListener("progress", (e) => {
       const state = JSON.parse(e.data);
       box.hidden = false;
       bar.value = state.percent;
       bar.textContent = state.percent + " %";
       words.textContent = state.text;
-      if (state.stage === "done" || state.stage === "failed") events.close();
+      if (state.stage === "done" || state.stage === "failed") e.target.close();
     });
   });
   player.addEventListener("ended", () => { if (followed) fresh(base); });   // the next play asks again
