@@ -21,13 +21,15 @@ def test_the_preview_bar_fills_as_the_item_is_read(console_url, console_station,
         _sign_in(page, console_url, "viewer1")
         page.goto(console_url + "/tin-bai/tin-dai")
         bar = page.get_by_label("Tiến độ làm bản nghe thử")
-        words = page.get_by_role("status")
+        expect(page.get_by_role("status")).to_be_hidden()
         expect(bar).to_be_hidden()
         page.get_by_role("button", name="Nghe thử").click()
         seen: list[tuple[float, str]] = []
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not (seen and seen[-1][1].startswith("Xong")):
-            state = (float(bar.evaluate("bar => bar.value")), words.text_content() or "")
+            value, text = page.locator("#nghe-tien-do").evaluate(      # one snapshot of the bar and its words
+                "box => [box.querySelector('progress').value, box.querySelector('[role=status]').textContent]")
+            state = (float(value), text or "")
             if not seen or seen[-1] != state:
                 seen.append(state)
             time.sleep(0.05)
