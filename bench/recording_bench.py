@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO / "bench"))
 from figures import ebur128, spread  # noqa: E402
 
 from broadcast import proc  # noqa: E402
-from broadcast.service.recording import decode_capped  # noqa: E402
+from broadcast.service.recording import decoded  # noqa: E402
 from broadcast.sound import cleanup  # noqa: E402
 from broadcast.station.settings import Station  # noqa: E402
 from tests.noisy_reading import build, write_wav  # noqa: E402
@@ -61,7 +61,8 @@ def run_case(station: Station, scratch: Path, label: str, noise_db: float, repea
     times, done = [], None
     for _ in range(runs):
         began = time.perf_counter()
-        x = decode_capped(station, source, source.name)
+        with decoded(station, source, source.name) as raw:
+            x = np.fromfile(raw, dtype="<i2").astype(np.float32) / 32768.0
         done = cleanup.clean_recording(x, station.mix.sample_rate, station.mix.target_lufs, station.mix.true_peak)
         times.append((time.perf_counter() - began) / minutes)
     tracemalloc.start()

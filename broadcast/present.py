@@ -297,3 +297,21 @@ VOICES_VI = {"espeak": "giọng máy espeak-ng", "gtts": "giọng Google (gTTS)"
 def voice_vi(voice: str) -> str:
     """'gtts+recording' as the reports write it (they are in Vietnamese whatever the console's language)."""
     return " + ".join(VOICES_VI.get(v, v) for v in voice.split("+"))
+
+
+def render_progress(p) -> tuple[int, str]:
+    """A render's progress (service.progress.RenderProgress) as the page shows it: the bar's
+    percent and the words. The mixing after the last text counts as one more step, so the bar
+    reaches 100 only when the audio is whole."""
+    if p.stage == "done":
+        return 100, _("Ready: the preview lasts {length}.").format(length=mmss(p.seconds))
+    if p.stage == "failed":
+        return 0, _("The preview could not be made: {reason}").format(reason=p.message)
+    if p.stage == "waiting" or not p.total:
+        return 0, _("Waiting for the reader to start…")
+    percent = round(100 * p.done / (p.total + 1))
+    if p.stage == "mixing":
+        return percent, _("All {total} parts read ({length} of speech); putting the preview together…").format(
+            total=p.total, length=mmss(p.seconds))
+    return percent, _("Read {done} of {total} parts ({length} of speech)…").format(
+        done=p.done, total=p.total, length=mmss(p.seconds))

@@ -19,7 +19,7 @@ from broadcast.i18n import _
 from broadcast.news.scripts import NewsItem
 from broadcast.normalize import Normalizer
 from broadcast.sound import audio, dsp, memory
-from broadcast.sound.mix import Part, assemble, audio_part, master, silence, to_int16
+from broadcast.sound.mix import Part, assemble, audio_part, master, recorded_part, silence, to_int16
 from broadcast.speech.cache import SpeechCache
 from broadcast.speech.chain import SpeechService
 from broadcast.speech.registry import build_engines
@@ -80,6 +80,7 @@ class Renderer:
         self._spoken: dict[str, str] = {}
         self._jingles: dict[str | None, Part | None] = {}
         self.progress = None             # (texts voiced, texts): told as each one is done (a long render)
+        self.voiced = 0.0                # seconds of speech made so far in this render (when `progress` is told)
 
     # ------------------------------------------------------------ speech
     def spoken(self, text: str) -> str:
@@ -96,6 +97,9 @@ class Renderer:
         return ([item.title] if self.station.mix.speak_titles else []) + list(item.paragraphs)
 
     def _recording(self, item: NewsItem) -> Part:
+        streamed = recorded_part(item.audio_path, self.rate, owner=item.id)
+        if streamed is not None:
+            return streamed
         samples = audio.decode(item.audio_path, self.rate).samples
         return audio_part("speech", samples.astype(np.float32) / 32768.0, self.rate, owner=item.id)
 
@@ -155,8 +159,10 @@ class Renderer:
         shaped = list(shaped) if total is None else shaped
         total = len(shaped) if total is None else total
         done = []
+        self.voiced = 0.0
         for one in shaped:
             done.append(one)
+            self.voiced += one.length / self.rate
             if self.progress is not None:
                 self.progress(len(done), total)
         return done

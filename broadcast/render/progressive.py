@@ -69,11 +69,12 @@ def stream_preview(renderer: Renderer, item: NewsItem, out: Path, sink: BinaryIO
     sink.write(wav_header(rate) + to_int16(sent).tobytes())
     sink.flush()
     result = renderer.render([item], out)
-    final = audio.read_wav(out).samples
-    cut = len(opening)
-    corrections.learn(_gain_db(final[:cut], opening) - expected)
-    for start in range(cut, len(final), dsp.BLOCK):
-        sink.write(final[start:start + dsp.BLOCK].astype("<i2").tobytes())
+    cut, at = len(opening), 0
+    for block in audio.wav_blocks(out, dsp.BLOCK):        # a block at a time: an hour-long item too
+        if at == 0:                                       # the opening lies in the first block
+            corrections.learn(_gain_db(block[:cut], opening[:len(block)]) - expected)
+        sink.write(block[max(0, cut - at):].astype("<i2").tobytes())
+        at += len(block)
     sink.flush()
     return result
 

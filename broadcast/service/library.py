@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -65,29 +64,17 @@ def confined(station: Station, name: str) -> Path | None:
 
 
 def add(station: Station, data: bytes, original_name: str, by: str | None, now: dt.datetime) -> Recording:
-    """Check, normalize and keep an uploaded recording (needs the audio stack: the render worker)."""
-    import numpy as np
+    """Check, normalize and keep an uploaded recording (needs the audio stack: the render worker).
+    Decoded and levelled a block at a time: a file at the length cap costs what a short one does."""
+    from broadcast.service.uploads import decoded
+    from broadcast.sound.level import level_raw
 
-    from broadcast.service.uploads import decode_upload
-    from broadcast.sound.audio import write_wav
-    from broadcast.sound.dsp import db_to_gain, integrated_loudness, true_peak_db
-    from broadcast.sound.pcm import Speech
-
-    speech = decode_upload(station, data, original_name, now)         # size cap, decode check
-    x = speech.samples.astype(np.float32) / 32768.0
-    loudness = integrated_loudness(x, speech.rate)
-    gain = station.mix.target_lufs - loudness if math.isfinite(loudness) else 0.0
-    peak = true_peak_db(x * db_to_gain(gain))
-    if math.isfinite(peak) and peak > station.mix.true_peak:           # quieter rather than clipped
-        gain -= peak - station.mix.true_peak
-    y = np.clip(x * db_to_gain(gain), -1.0, 1.0)
     stem = re.sub(r"[^a-z0-9-]+", "-", Path(original_name).stem.lower()).strip("-")[:40] or "am-thanh"
     target = station.root / FOLDER / f"{stem}-{now:%Y%m%d%H%M%S}.wav"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_wav(target, Speech((y * 32767).astype(np.int16), speech.rate))
-    recording = Recording(str(target.relative_to(station.root)), Path(original_name).name, round(speech.duration, 2),
-                          round(integrated_loudness(y, speech.rate), 1), round(true_peak_db(y), 1),
-                          f"{now:%d/%m/%Y %H:%M}", by)
+    with decoded(station, data, original_name, now) as raw:             # size and length caps, decode check
+        done = level_raw(raw, target, station.mix.sample_rate, station.mix.target_lufs, station.mix.true_peak)
+    recording = Recording(str(target.relative_to(station.root)), Path(original_name).name, round(done.seconds, 2),
+                          round(done.loudness, 1), round(done.true_peak, 1), f"{now:%d/%m/%Y %H:%M}", by)
     meta = {k: v for k, v in asdict(recording).items() if k != "used_as"}
     with atomic_path(target.with_suffix(".json")) as tmp:
         tmp.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")

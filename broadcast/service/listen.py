@@ -9,7 +9,7 @@ import re
 import secrets
 from pathlib import Path
 
-from broadcast.errors import InputError
+from broadcast.errors import BroadcastError, InputError
 from broadcast.i18n import _
 from broadcast.news.scripts import NewsItem
 from broadcast.render.bulletin import Renderer, RenderResult
@@ -29,20 +29,37 @@ def listen_file(station: Station, item_id: str) -> Path:
     return listen(station, find(station, item_id)).path
 
 
-def listen_stream(station: Station, item_id: str, stream: Path) -> Path | None:
+def listen_stream(station: Station, item_id: str, stream: Path, progress: Path | None = None) -> Path | None:
     """"Nghe thử" of ITEM_ID that starts at once: the finished file when nothing needs rendering;
     else None, once its audio has gone into STREAM (a WAV written as it renders, which the
-    console sends on as it grows)."""
+    console sends on as it grows). PROGRESS, when given, is told how far the render has got
+    (service.progress: each text voiced, then "done" once the whole file is written)."""
     from broadcast.render.progressive import stream_preview
+    from broadcast.service.progress import Teller
 
-    item = find(station, item_id)
-    renderer = Renderer(station)
-    ready = renderer.ready([item])
-    if ready is not None:
-        return ready
-    with open(stream, "wb") as sink:
-        stream_preview(renderer, item, station.cache_dir / PREVIEWS / f"{item.id}.wav", sink)
+    teller = Teller(progress)
+    try:
+        item = find(station, item_id)
+        renderer = Renderer(station)
+        ready = renderer.ready([item])
+        if ready is not None:
+            teller.finished(_seconds(ready))
+            return ready
+        renderer.progress = lambda done, total: teller.voiced(done, total, renderer.voiced)
+        with open(stream, "wb") as sink:
+            result = stream_preview(renderer, item, station.cache_dir / PREVIEWS / f"{item.id}.wav", sink)
+    except BroadcastError as exc:
+        teller.failed(exc)
+        raise
+    teller.finished(result.duration)
     return None
+
+
+def _seconds(path: Path) -> float:
+    import wave
+
+    with wave.open(str(path), "rb") as w:
+        return w.getnframes() / w.getframerate()
 
 
 def emergency_text_audio(station: Station, text: str, now: dt.datetime) -> Path:

@@ -8,9 +8,12 @@ Processing runs where the audio stack lives (the console's render worker)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import secrets
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -41,50 +44,50 @@ class RecordingReport:
     at: str                    # ISO time
 
 
-def decode_capped(station: Station, source: Path, name: str):
-    """SOURCE as float32 mono at the station's rate, never more than the allowed length plus a
-    second decoded (a longer file is refused, in bounded memory)."""
-    import numpy as np
-
-    from broadcast import proc
+@contextlib.contextmanager
+def decoded(station: Station, source: Path, name: str) -> Iterator[Path]:
+    """SOURCE decoded by ffmpeg into a raw file (mono 16-bit at the station's rate) beside the
+    recordings, never more than the allowed length plus a second (a longer file is refused, in
+    bounded memory); removed after."""
+    from broadcast.sound.level import decode_raw
 
     cap = station.console.record_minutes * 60
     rate = station.mix.sample_rate
+    folder = station.root / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    raw = folder / f".{secrets.token_hex(8)}.pcm"
     try:
-        done = proc.ffmpeg(["-i", str(source), "-t", f"{cap + 1:.0f}", "-vn", "-ac", "1", "-ar", str(rate),
-                            "-f", "s16le", "pipe:1"], what=_("decoding {name}").format(name=name))
-    except AudioError as exc:
-        raise InputError(name, None, None, _("cannot be read: not an audio file"),
-                         _("use a WAV, MP3, M4A or OGG file that plays on the computer")) from exc
-    samples = np.frombuffer(done.stdout, dtype=np.int16)
-    if len(samples) > cap * rate:
-        raise InputError(name, None, None, _("the recording is longer than {minutes:g} minutes").format(
-            minutes=station.console.record_minutes),
-            _("record the item in parts, or the admin raises console: record_minutes in station.yaml"))
-    if len(samples) < MIN_SECONDS * rate:
-        raise InputError(name, None, None, _("the audio is too short"), _("check the recording"))
-    return np.multiply(samples, np.float32(1 / 32768.0), dtype=np.float32)
+        try:
+            count = decode_raw(source, raw, rate, cap + 1, name)
+        except AudioError as exc:
+            raise InputError(name, None, None, _("cannot be read: not an audio file"),
+                             _("use a WAV, MP3, M4A or OGG file that plays on the computer")) from exc
+        if count > cap * rate:
+            raise InputError(name, None, None, _("the recording is longer than {minutes:g} minutes").format(
+                minutes=station.console.record_minutes),
+                _("record the item in parts, or the admin raises console: record_minutes in station.yaml"))
+        if count < MIN_SECONDS * rate:
+            raise InputError(name, None, None, _("the audio is too short"), _("check the recording"))
+        yield raw
+    finally:
+        raw.unlink(missing_ok=True)
 
 
 def record_item(station: Station, item_id: str, source: Path, name: str, by: str | None,
                 now: dt.datetime) -> RecordingReport:
-    """The audio in SOURCE (an upload named NAME) cleaned and made ITEM_ID's audio."""
-    from broadcast.sound.audio import write_wav
-    from broadcast.sound.cleanup import clean_recording
-    from broadcast.sound.mix import to_int16
-    from broadcast.sound.pcm import Speech
+    """The audio in SOURCE (an upload named NAME) cleaned and made ITEM_ID's audio. Every step reads
+    and writes files a block at a time (sound.cleanfile): a long reading costs what a short one does."""
+    from broadcast.sound.cleanfile import clean_file
 
     item = find(station, item_id)
     began = time.perf_counter()
-    x = decode_capped(station, source, name)
-    try:
-        cleaned = clean_recording(x, station.mix.sample_rate, station.mix.target_lufs, station.mix.true_peak)
-    except AudioError as exc:       # nothing to master
-        raise InputError(name, None, None, _("the recording is silent"),
-                         _("check that the browser may use the microphone, and record again")) from exc
     target = station.root / FOLDER / f"{item.id}-{now:%Y%m%d-%H%M%S}.wav"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_wav(target, Speech(to_int16(cleaned.samples), cleaned.rate))
+    with decoded(station, source, name) as raw:
+        try:
+            cleaned = clean_file(raw, target, station.mix.sample_rate, station.mix.target_lufs, station.mix.true_peak)
+        except AudioError as exc:       # nothing to master
+            raise InputError(name, None, None, _("the recording is silent"),
+                             _("check that the browser may use the microphone, and record again")) from exc
     report = RecordingReport(str(target.relative_to(station.root)), round(cleaned.seconds, 2),
                              round(cleaned.trimmed_start, 2), round(cleaned.trimmed_end, 2),
                              round(cleaned.noise_reduction, 1), round(cleaned.speech_change, 1),

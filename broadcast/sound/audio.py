@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,31 @@ def read_wav(path: Path) -> Speech:
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1).astype(np.int16)
     return Speech(samples.copy(), rate)
+
+
+def wav_format(path: Path) -> tuple[int, int, int] | None:
+    """(channels, sample width, rate) of a WAV file, or None when it is not one Python reads."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            return w.getnchannels(), w.getsampwidth(), w.getframerate()
+    except (wave.Error, EOFError, OSError):
+        return None
+
+
+def wav_blocks(path: Path, block: int) -> Iterator[np.ndarray]:
+    """A 16-bit WAV's samples (mono, or the first channel's mix as `read_wav`), BLOCK frames at a
+    time: a long file is never in memory at once."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            if w.getsampwidth() != 2:
+                raise AudioError(_("{path}: only 16-bit WAV is read directly").format(path=path))
+            channels = w.getnchannels()
+            while frames := w.readframes(block):
+                samples = np.frombuffer(frames, dtype="<i2")
+                yield samples if channels == 1 else samples.reshape(-1, channels).mean(axis=1).astype(np.int16)
+    except (wave.Error, EOFError) as exc:
+        raise AudioError(_("{path}: not a readable WAV file ({exc})").format(path=path, exc=exc),
+                         _("re-export it as 16-bit PCM WAV")) from exc
 
 
 def write_wav(path: Path, speech: Speech) -> None:

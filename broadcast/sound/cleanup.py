@@ -9,6 +9,7 @@ frames at a time, so a recording costs a few copies of its samples, never its wh
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,7 @@ FADE_SECONDS = 0.02
 
 @dataclass(frozen=True)
 class Cleaned:
-    samples: np.ndarray        # float32, mastered
+    samples: np.ndarray | None  # float32, mastered (None when written to a file: cleanfile)
     rate: int
     trimmed_start: float       # seconds of silence cut before the reading
     trimmed_end: float         # and after it
@@ -38,6 +39,7 @@ class Cleaned:
     speech_change: float       # dB the loud (speech) frames changed by the noise reduction
     loudness: float            # LUFS after mastering
     true_peak: float           # dBTP after mastering
+    frames: int = 0            # the result's length, when its samples are in a file
 
     @property
     def noise_reduction(self) -> float:
@@ -46,7 +48,7 @@ class Cleaned:
 
     @property
     def seconds(self) -> float:
-        return len(self.samples) / self.rate
+        return (len(self.samples) if self.samples is not None else self.frames) / self.rate
 
 
 def frame_levels(x: np.ndarray, rate: int, seconds: float = FRAME_SECONDS) -> np.ndarray:
@@ -66,7 +68,7 @@ def quiet_and_loud(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[:count], order[-max(1, len(levels) // 5):]
 
 
-def _mean_db(levels: np.ndarray) -> float:
+def mean_db(levels: np.ndarray) -> float:
     return float(10 * np.log10(np.mean(10 ** (levels / 10)))) if len(levels) else -math.inf
 
 
@@ -115,19 +117,36 @@ def _noise_profile(x: np.ndarray, n: int, hop: int, window: np.ndarray, quiet: n
 def reduce_noise(x: np.ndarray, rate: int) -> np.ndarray:
     """X (float32 mono) with stationary background noise gated away; the same length. Besides
     the result, only a chunk of frames is in memory at a time."""
+    out, at = np.empty(len(x), dtype=np.float32), 0
+
+    def put(block: np.ndarray) -> None:
+        nonlocal at
+        out[at:at + len(block)] = block
+        at += len(block)
+
+    reduce_noise_into(x, rate, put)
+    return out
+
+
+def reduce_noise_into(x, rate: int, write: Callable[[np.ndarray], None]) -> None:
+    """`reduce_noise` of X (float32 mono: an array, or anything read by slices, as level.Samples)
+    given to WRITE a piece at a time as the overlap-add completes it: a chunk of frames and
+    three hops are in memory, never the signal."""
     n, hop = _sizes(rate)
     count = _frame_count(len(x), n, hop)
     window = np.hanning(n + 1)[:n].astype(np.float32)          # periodic: overlap-adds to 1.5 at n/4
     levels = _frame_levels(x, n, hop, count)
     quiet, loud = quiet_and_loud(levels)
-    if _mean_db(levels[loud]) - _mean_db(levels[quiet]) < MIN_SNR_DB:
-        return x.copy()
+    if mean_db(levels[loud]) - mean_db(levels[quiet]) < MIN_SNR_DB:
+        for lo in range(0, len(x), CHUNK_FRAMES * hop):
+            write(np.array(x[lo:lo + CHUNK_FRAMES * hop], dtype=np.float32))
+        return
     noise = _noise_profile(x, n, hop, window, quiet) + 1e-12
     floor = 10 ** (FLOOR_DB / 20)
     release = math.exp(-hop / rate / RELEASE_SECONDS)
     held = np.full(len(noise), floor)
-    out = np.zeros((count + 3) * hop, dtype=np.float32)       # frame f adds to hops f .. f+3 (sample n is x[0])
-    segments = out.reshape(-1, hop)
+    pending = np.zeros((CHUNK_FRAMES + 3, hop), dtype=np.float32)   # hops FIRST.. (frame f adds to hops f .. f+3)
+    skip, left = n, len(x)                                            # the output starts n samples in (x[0])
     for first in range(0, count, CHUNK_FRAMES):
         frames = _frame_block(x, n, hop, first, min(count, first + CHUNK_FRAMES))
         chunk = np.fft.rfft(frames * window, axis=1)
@@ -141,10 +160,16 @@ def reduce_noise(x: np.ndarray, rate: int) -> np.ndarray:
         chunk *= gains
         shaped = (np.fft.irfft(chunk, n, axis=1) * window).astype(np.float32).reshape(len(chunk), 4, hop)
         for j in range(4):
-            segments[first + j:first + j + len(chunk)] += shaped[:, j, :]
-    result = out[n:n + len(x)]
-    result *= np.float32(1 / 1.5)
-    return result
+            pending[j:j + len(chunk)] += shaped[:, j, :]
+        last = first + len(chunk) >= count
+        done = pending[:len(chunk) + (3 if last else 0)].ravel()        # no later frame adds to these hops
+        piece = done[skip:skip + left]
+        skip = max(0, skip - len(done))
+        if len(piece):
+            write(piece * np.float32(1 / 1.5))
+            left -= len(piece)
+        pending = np.concatenate([pending[len(chunk):len(chunk) + 3],
+                                  np.zeros((CHUNK_FRAMES, hop), dtype=np.float32)])
 
 
 def _across_frequency(gate: np.ndarray, width: int = 5) -> np.ndarray:
@@ -159,18 +184,22 @@ def _across_frequency(gate: np.ndarray, width: int = 5) -> np.ndarray:
 def speech_bounds(x: np.ndarray, rate: int) -> tuple[int, int]:
     """First and last sample of the reading (sustained sound well above the noise floor), with a
     little room kept around it; (0, len) when nothing stands out."""
-    levels = frame_levels(x, rate, 0.02)
+    return bounds_from_levels(frame_levels(x, rate, 0.02), len(x), rate)
+
+
+def bounds_from_levels(levels: np.ndarray, length: int, rate: int) -> tuple[int, int]:
+    """`speech_bounds` from the 20 ms frame LEVELS of a signal of LENGTH samples."""
     if not len(levels):
-        return 0, len(x)
+        return 0, length
     sustained = 10 * np.log10(np.convolve(10 ** (levels / 10), np.ones(5) / 5, mode="same") + 1e-12)
     quiet, loud = quiet_and_loud(levels)
-    threshold = max(_mean_db(levels[quiet]) + 12.0, _mean_db(levels[loud]) - 35.0)
+    threshold = max(mean_db(levels[quiet]) + 12.0, mean_db(levels[loud]) - 35.0)
     active = np.flatnonzero(sustained > threshold)
     if not len(active):
-        return 0, len(x)
+        return 0, length
     step = int(rate * 0.02)
     start = max(0, active[0] * step - int(LEAD_SECONDS * rate))
-    end = min(len(x), (active[-1] + 1) * step + int(TAIL_SECONDS * rate))
+    end = min(length, (active[-1] + 1) * step + int(TAIL_SECONDS * rate))
     return start, end
 
 
@@ -190,5 +219,5 @@ def clean_recording(x: np.ndarray, rate: int, target_lufs: float, true_peak: flo
         y[-fade:] *= ramp[::-1]
     mastered = master(y, rate, target_lufs, true_peak)
     return Cleaned(y, rate, start / rate, (len(x) - end) / rate,
-                   _mean_db(levels[quiet]) - _mean_db(levels[loud]), _mean_db(after[quiet]) - _mean_db(after[loud]),
-                   _mean_db(after[loud]) - _mean_db(levels[loud]), mastered.loudness, mastered.true_peak)
+                   mean_db(levels[quiet]) - mean_db(levels[loud]), mean_db(after[quiet]) - mean_db(after[loud]),
+                   mean_db(after[loud]) - mean_db(levels[loud]), mastered.loudness, mastered.true_peak)

@@ -23,10 +23,11 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  const player = document.getElementById("player");
+  const listen = player && player.dataset.progress ? followRender(player) : null;
   document.querySelectorAll("button[data-listen]").forEach((button) => {
     button.addEventListener("click", () => {
-      const player = document.getElementById("player");
-      player.src = button.dataset.listen + "?t=" + Date.now();
+      if (listen) listen(button.dataset.listen); else player.src = button.dataset.listen + "?t=" + Date.now();
       player.play();
     });
   });
@@ -237,4 +238,38 @@ function keepDraft(form) {
     });
     discard.addEventListener("click", () => { localStorage.removeItem(key); box.remove(); });
   }
+}
+
+// "Nghe thử" of a long item: each request carries a new token, and once the player starts the
+// page follows that render's progress (server-sent events) in the bar under the player. The
+// words come from the server (the message catalog); the bar is full only once the audio is whole.
+function followRender(player) {
+  const box = document.getElementById("nghe-tien-do");
+  const bar = document.getElementById("nghe-thanh");
+  const words = document.getElementById("nghe-chu");
+  const base = player.getAttribute("src");
+  let token = null, followed = true, events = null;
+  const fresh = (url) => {
+    if (events) events.close();                 // a new request: the last one's progress is no longer shown
+    const bytes = crypto.getRandomValues(new Uint8Array(12));
+    token = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    followed = false;
+    player.src = url + "?tien-do=" + token;
+  };
+  player.addEventListener("play", () => {
+    if (followed || !token) return;
+    followed = true;
+    events = new EventSource(player.dataset.progress + "?t=" + token);
+    events.addEventListener("progress", (e) => {
+      const state = JSON.parse(e.data);
+      box.hidden = false;
+      bar.value = state.percent;
+      bar.textContent = state.percent + " %";
+      words.textContent = state.text;
+      if (state.stage === "done" || state.stage === "failed") e.target.close();
+    });
+  });
+  player.addEventListener("ended", () => { if (followed) fresh(base); });   // the next play asks again
+  fresh(base);
+  return fresh;
 }

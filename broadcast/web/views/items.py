@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import secrets
 import threading
 from dataclasses import dataclass, replace
@@ -238,14 +239,71 @@ async def preview(request: Request) -> Response:
 
 
 async def listen(request: Request) -> Response:
-    """"Nghe thử": the finished file if nothing needs rendering, else the audio as it renders."""
+    """"Nghe thử": the finished file if nothing needs rendering, else the audio as it renders. With
+    ?tien-do=TOKEN the render's progress goes to TOKEN's file, which `listen_progress` sends on."""
     c = console(request)
+    progress = service.progress.progress_file(c.station, request.query_params.get("tien-do"))
     stream = c.station.cache_dir / "preview" / f".nghe-{secrets.token_hex(8)}.wav"
     stream.parent.mkdir(parents=True, exist_ok=True)
-    job = asyncio.ensure_future(c.worker.run("listen_stream", c.station, request.path_params["item_id"], stream))
+    if progress is not None:
+        await run_in_threadpool(_waiting, c.station, progress)
+    job = asyncio.ensure_future(c.worker.run("listen_stream", c.station, request.path_params["item_id"], stream,
+                                             progress))
+    if progress is not None:
+        job.add_done_callback(lambda done: _stopped(progress, done))
     if not await streaming.started(stream, job):
         return FileResponse(await job, media_type="audio/wav", headers={"cache-control": "no-cache"})
     return StreamingResponse(streaming.tail(stream, job), media_type="audio/wav", headers={"cache-control": "no-cache"})
+
+
+def _waiting(station, path) -> None:
+    service.progress.forget_old(station)
+    service.progress.write(path, service.progress.RenderProgress("waiting"))
+
+
+def _stopped(path, job: asyncio.Future) -> None:
+    """The worker ended without saying so (it died, or the request was cancelled): the page is told."""
+    if not job.cancelled() and job.exception() is None:
+        return
+    state = service.progress.read(path)
+    if state is None or not state.final:
+        service.progress.write(path, service.progress.RenderProgress(
+            "failed", message=_("the preview stopped before it was ready – press Listen again")))
+
+
+PROGRESS_POLL = 0.25
+PROGRESS_START = 15.0      # seconds the page's progress may wait for its render to be asked for
+
+
+async def listen_progress(request: Request) -> Response:
+    """Server-sent events: the progress of the "Nghe thử" render of ?t=TOKEN (percent and words),
+    each time it changes, until it is done or failed."""
+    c = console(request)
+    path = service.progress.progress_file(c.station, request.query_params.get("t"))
+    if path is None:
+        return Response(status_code=404)
+
+    async def events():
+        loop = asyncio.get_running_loop()
+        yield "retry: 2000\n\n"
+        start, last = loop.time(), None
+        while loop.time() < start + c.stream_seconds and not await request.is_disconnected():
+            state = await run_in_threadpool(service.progress.read, path)
+            if state is None and loop.time() > start + PROGRESS_START:
+                state = service.progress.RenderProgress("failed", message=_("no preview is being made – press Listen again"))
+            if state is not None and state != last:
+                last = state
+                percent, words = fmt.render_progress(state)
+                data = {"stage": state.stage, "done": state.done, "total": state.total, "percent": percent, "text": words}
+                yield f"event: progress\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+                if state.final:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                    return
+            await asyncio.sleep(PROGRESS_POLL)
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"cache-control": "no-store", "x-accel-buffering": "no"})
 
 
 @dataclass(frozen=True)
