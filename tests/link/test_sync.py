@@ -92,7 +92,7 @@ def test_a_day_offline_then_back(linked, served_hub, hub_conn):
     with pytest.raises(LinkError) as down:
         loop.cycle()
     assert down.value.kind == "unreachable"
-    loop._failed(down.value, 1)
+    loop.record_failure(down.value, 1)
     status = link_status(linked)
     assert status.waiting == 24 * 60 and "cannot reach the province hub" in status.error
     served_hub.start()
@@ -134,7 +134,7 @@ def test_revoked_and_clock_are_alerts(linked, hub_conn):
     with pytest.raises(LinkError) as refused:
         loop.cycle()
     assert refused.value.kind == "revoked"
-    loop._failed(refused.value, 1)
+    loop.record_failure(refused.value, 1)
     board = dashboard(linked, dt.datetime.now(TZ))
     assert board.link.needs_a_person
     assert any("revoked" in a.text for a in board.alerts)
