@@ -146,3 +146,14 @@ def test_a_wrong_clock_is_refused_and_said(served_hub, commune):
     with pytest.raises(LinkError, match="clock") as refused:
         client.asrun([])
     assert refused.value.kind == "clock" and refused.value.hub_time is not None
+
+
+def test_the_heartbeat_says_how_the_station_is(linked, hub_conn):
+    link_service.sync_loop(linked).cycle()
+    body = hub_conn.execute("SELECT body FROM heartbeats WHERE station_id = 'xa-a'").fetchone()[0]
+    assert body["daemon_alive"] is False                       # no `broadcast run` in this test
+    assert "playout program is not running" in body["alert"]
+    assert {o["zone"] for o in body["outputs"]} == {"thon-1", "thon-2"}
+    assert body["voice"] == "espeak" and body["voice_fallback"] is False and body["disk_free_bytes"] > 0
+    upcoming = {p["zone"]: p for p in body["next_programs"]}     # Tổng quan's "next" per zone (2 days ahead)
+    assert upcoming["thon-1"]["slot"] in ("chieu", "sang") and dt.datetime.fromisoformat(upcoming["thon-1"]["at"])
