@@ -138,6 +138,8 @@ def test_emergency_airs_through_the_daemon_with_its_receipt(daemon_station, hub_
                                                 now())
             aired = wait_for(lambda: ("thon-1", "aired") in receipts(hub_conn, bulletin_id), 40)
             took = time.monotonic() - sent
+            reach = wait_for(lambda: hub_conn.execute(            # the hub's as-run row names the bulletin
+                "SELECT slot FROM asrun WHERE station_id = 'xa-a' AND bulletin_id = %s", (bulletin_id,)).fetchall(), 20)
         finally:
             stop_daemon(daemon)
     assert aired, (tmp_path / "daemon.log").read_text()
@@ -150,5 +152,6 @@ def test_emergency_airs_through_the_daemon_with_its_receipt(daemon_station, hub_
     created = hub_conn.execute("SELECT created_at FROM bulletins WHERE id = %s", (bulletin_id,)).fetchone()[0]
     assert (started - created).total_seconds() <= 15, (started, created)
     assert took < 40
+    assert [r[0] for r in reach] == ["emergency"]
     log_text = (tmp_path / "daemon.log").read_text()
     assert read_link(daemon_station.root).token not in log_text
