@@ -14,7 +14,7 @@ import pytest
 from broadcast.hub.bulletins import Addressees, Draft
 from broadcast.link import state
 from broadcast.link.config import read_link
-from broadcast.schedule import queue
+from broadcast.schedule import queue, week
 from broadcast.service import hub
 from broadcast.service import link as link_service
 from broadcast.service.approval import status as approval_status
@@ -72,12 +72,17 @@ def test_normal_lands_approved_by_the_province(linked, hub_conn):
 
 
 def test_priority_is_queued_for_its_zones(linked, hub_conn):
-    bulletin_id, _n = hub.send_bulletin(hub_conn, bulletin("priority"), Addressees(zones=["thon-2"]), now())
+    bulletin_id, _n = hub.send_bulletin(hub_conn, bulletin("priority", hours=24 * 8), Addressees(zones=["thon-2"]), now())
     assert sync_until(linked, lambda: ("thon-2", "queued") in receipts(hub_conn, bulletin_id))
     with closing(db.connect(linked.db_path)) as conn:
         entries = queue.entries(conn)
     assert [(e.script, e.zone, e.priority) for e in entries] == [(script_id(bulletin_id), "thon-2", "priority")]
     assert ("thon-1", "received") not in receipts(hub_conn, bulletin_id)
+    today = dt.datetime.now(linked.tz).date()
+    upcoming = [o for o in week.load(linked).occurrences(today, today + dt.timedelta(days=7))
+                if o.start > dt.datetime.now(linked.tz)]
+    first_on_2 = next(o for o in upcoming if o.zone == "thon-2")     # the next slot of its zone airs it first
+    assert first_on_2.program.items[0].script == script_id(bulletin_id)
 
 
 def test_delivered_twice_applied_once(linked, hub_conn):
