@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from broadcast.hub import db as hub_db_module
 from broadcast.link import state
 from broadcast.link.client import HubClient, LinkError
 from broadcast.link.config import read_link
@@ -157,3 +158,31 @@ def test_the_heartbeat_says_how_the_station_is(linked, hub_conn):
     assert body["voice"] == "espeak" and body["voice_fallback"] is False and body["disk_free_bytes"] > 0
     upcoming = {p["zone"]: p for p in body["next_programs"]}     # Tổng quan's "next" per zone (2 days ahead)
     assert upcoming["thon-1"]["slot"] in ("chieu", "sang") and dt.datetime.fromisoformat(upcoming["thon-1"]["at"])
+
+
+def test_postgresql_restarted_during_sync(linked, hub_db, pg_cluster):
+    """The hub answers 503 while PostgreSQL restarts; the station keeps its rows and sends them after."""
+    loop = link_service.sync_loop(linked)
+    loop.cycle()
+    add_rows(linked, 700, dt.datetime(2026, 12, 3, 0, 0, tzinfo=TZ))
+    pg_cluster._ctl("-m", "fast", "-w", "stop")
+    try:
+        with pytest.raises(LinkError) as down:
+            loop.cycle()
+        assert down.value.kind in ("server", "unreachable")
+        loop.record_failure(down.value, 1)
+        assert link_status(linked).waiting == 700
+    finally:
+        pg_cluster._ctl("-o", f"-c listen_addresses='' -c unix_socket_directories={pg_cluster.folder} -c fsync=off "
+                        "-c max_connections=200", "-l", str(pg_cluster.log), "-w", "-t", "60", "start")
+    deadline = time.monotonic() + 30
+    while True:                                   # the hub's pool reconnects: the station retries
+        try:
+            loop.cycle()
+            break
+        except LinkError as exc:
+            assert exc.kind in ("server", "unreachable") and time.monotonic() < deadline
+            time.sleep(1)
+    with hub_db_module.connect(hub_db) as fresh:              # the test's own connection died with the server
+        tokens = sorted(r[0] for r in fresh.execute("SELECT token FROM asrun WHERE station_id = 'xa-a'"))
+    assert tokens == station_tokens(linked) and len(tokens) == 700
