@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from broadcast.link import state
 from broadcast.link.loop import BACKOFF_CAP, backoff
+from broadcast.protocol.records import AsrunRecord
 from broadcast.records import asrun
 from broadcast.station import db
 
@@ -43,3 +44,14 @@ def test_migration_and_pending_rows(tmp_path):
         later = now + dt.timedelta(hours=7)                   # o2 is stale: it no longer holds the others back
         assert [r.token for _i, r in state.pending(conn, later, 500)] == ["t3", "t4"]
         assert state.waiting(conn) == 3
+
+
+def test_a_long_error_is_cut_to_the_protocol_limit(tmp_path):
+    with closing(db.connect(tmp_path / "station.db")) as conn:
+        now = dt.datetime(2026, 12, 4, 12, 0, tzinfo=TZ)
+        row = asrun.begin(conn, occurrence="o1", attempt=1, slot="s", zone="z", output="pulse", scheduled=now,
+                          started=now, planned=60, items=[], audio=None, token="t1")
+        asrun.finish(conn, row, "failed", now, 0.0, error="Traceback …\n" * 1000)
+        record = state.pending(conn, now, 10)[0][1]
+    assert len(record.error) == 2000 and record.error.endswith("…")
+    assert AsrunRecord.from_json(record.to_json()) == record         # what the hub checks, it accepts

@@ -3,7 +3,6 @@ mid-batch), a simulated day offline then back (hub rows == station rows), a play
 the later ones back, the token never in a process listing, the hub down shown on the station."""
 
 import datetime as dt
-import os
 import signal
 import subprocess
 import sys
