@@ -24,6 +24,7 @@ class Context:
         self.root = root
         self.language_chosen = language_chosen
         self._station: Station | None = None
+        self.hub_dsn = ""                     # `broadcast hub --db`
 
     @property
     def station(self) -> Station:
@@ -429,6 +430,34 @@ def play_now(ctx: Context, what: str, zone: str | None) -> None:
     click.echo(format_log(service.playout.emergency(ctx.station, what, [zone] if zone else None)))
 
 
+@cli.command("link")
+@click.argument("url")
+@click.argument("code")
+@pass_ctx
+def link(ctx: Context, url: str, code: str) -> None:
+    """Link the station to the province hub at URL with the one-time CODE the province gave."""
+    linked = service.link.enrol(ctx.station, url, code)
+    click.echo(_("Linked to the province hub {hub} ({url}); station id {station}. 'broadcast run' now syncs "
+                 "with it.").format(hub=linked.hub, url=linked.url, station=linked.station_id))
+
+
+@cli.command("unlink")
+@pass_ctx
+def unlink(ctx: Context) -> None:
+    """Forget the link to the province hub (link.yaml)."""
+    click.echo(_("The link to the province hub is forgotten.") if service.link.unlink(ctx.station)
+               else _("The station was not linked to a province hub."))
+
+
+@cli.command("sync")
+@option("--interval", type=click.FloatRange(1, 3600), default=None,
+        help="Seconds between two syncs (default 10).")
+@pass_ctx
+def sync(ctx: Context, interval: float | None) -> None:
+    """Sync with the province hub until stopped ('broadcast run' does it by itself when linked)."""
+    service.link.run_sync(ctx.station, interval)
+
+
 @cli.command("log")
 @option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), default=None, help="From this date.")
 @option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), default=None, help="To this date (inclusive).")
@@ -613,6 +642,85 @@ def web(ctx: Context, host: str, port: int) -> None:
 
     click.echo(_("web console: http://{host}:{port}/  (Ctrl-C to stop)").format(host=host, port=port))
     uvicorn.run(create_app(ctx.station), host=host, port=port, log_level="warning", access_log=False)
+
+
+@cli.group(invoke_without_command=True)
+@option("--db", "dsn", envvar="BROADCAST_HUB_DB", default="",
+        help="The hub's PostgreSQL, e.g. postgresql://hub@localhost/hub (the password in ~/.pgpass, never here).")
+@option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (behind the reverse proxy).")
+@option("--port", type=click.IntRange(1, 65535), default=8090, show_default=True, help="Port to listen on.")
+@option("--name", default="", help="The hub's name, shown on the stations.")
+@click.pass_context
+def hub(ctx: click.Context, dsn: str, host: str, port: int, name: str) -> None:
+    """The province hub: run it (without a command), or manage its communes."""
+    ctx.obj.hub_dsn = dsn
+    if ctx.invoked_subcommand is not None:
+        return
+    service.hub.check_dsn(dsn)
+    import uvicorn
+
+    from broadcast.web.hub.app import create_app
+
+    click.echo(_("province hub: http://{host}:{port}/api/v1  (Ctrl-C to stop)").format(host=host, port=port))
+    uvicorn.run(create_app(dsn, name=name), host=host, port=port, log_level="warning", access_log=False,
+                timeout_keep_alive=75)
+
+
+def _hub_action(ctx: Context, action, *args):
+    """ACTION(conn, *args) on the hub's database, its tables first brought up to date."""
+    with service.hub.connect(ctx.hub_dsn) as conn:
+        service.hub.migrate(conn)
+        return action(conn, *args)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@hub.command("migrate")
+@pass_ctx
+def hub_migrate(ctx: Context) -> None:
+    """Create or update the hub's tables."""
+    with service.hub.connect(ctx.hub_dsn) as conn:
+        done = service.hub.migrate(conn)
+    click.echo(_("applied: {names}").format(names=", ".join(done)) if done else _("the hub's tables are up to date"))
+
+
+@hub.group("commune")
+def hub_commune() -> None:
+    """The communes (stations) of the province."""
+
+
+@hub_commune.command("add")
+@click.argument("station_id")
+@click.argument("name")
+@option("--group", default=None, help="The group (cụm) it belongs to; created when new.")
+@pass_ctx
+def hub_commune_add(ctx: Context, station_id: str, name: str, group: str | None) -> None:
+    """Add commune STATION_ID (e.g. xa-tan-lap) named NAME."""
+    station = _hub_action(ctx, service.hub.add_commune, station_id, name, _utc_now(), group)
+    click.echo(_("added {id} ({name}); give it a code: broadcast hub code {id}").format(id=station.id,
+                                                                                        name=station.name))
+
+
+@hub.command("code")
+@click.argument("station_id")
+@option("--by", default="quan-tri", show_default=True, help="Who creates the code (kept with it).")
+@pass_ctx
+def hub_code(ctx: Context, station_id: str, by: str) -> None:
+    """A new one-time enrolment code for STATION_ID (valid 7 days, shown once)."""
+    code = _hub_action(ctx, service.hub.new_code, station_id, by, _utc_now())
+    click.echo(_("enrolment code for {id}: {code}  (valid 7 days, used once; at the station: "
+                 "broadcast link URL {code})").format(id=station_id, code=code))
+
+
+@hub.command("revoke")
+@click.argument("station_id")
+@pass_ctx
+def hub_revoke(ctx: Context, station_id: str) -> None:
+    """Revoke STATION_ID's token at once (it links again with a new code)."""
+    _hub_action(ctx, service.hub.revoke, station_id, _utc_now())
+    click.echo(_("{id}: link revoked; the station's requests are refused from now on").format(id=station_id))
 
 
 @cli.command()

@@ -6,9 +6,9 @@ audio never imports the audio stack."""
 
 import importlib
 
-MODULES = ("approval", "conflicts", "dashboard", "history", "intake", "lengths", "library", "lexicon", "listen", "playout",
-           "progress", "publish", "reading", "recording", "records", "relays", "render", "scripts", "sessions", "settings",
-           "station", "uploads", "users",
+MODULES = ("approval", "conflicts", "dashboard", "history", "intake", "lengths", "library", "lexicon", "link", "listen",
+           "playout", "progress", "publish", "reading", "recording", "records", "relays", "render", "scripts", "sessions",
+           "settings", "station", "uploads", "users", "hub",
            "voices", "worker", "week")
 
 
