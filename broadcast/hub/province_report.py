@@ -1,0 +1,155 @@
+"""Báo cáo tỉnh: a period across communes, aggregated in PostgreSQL (GROUP BY over the as-run rows,
+read by the index on (station_id, scheduled)): per commune, per topic, the reach of the province's
+bulletins, and the communes that sent no as-run row in the period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from broadcast.records.report import Period
+from broadcast.station.topics import DEFAULT_TOPICS
+
+
+@dataclass(frozen=True)
+class CommuneLine:
+    station: str
+    name: str
+    group: str | None
+    scheduled: int            # programs due (emergencies apart)
+    aired: int                # programs that went out (in full or on standby audio)
+    missed: int               # rows missed or failed
+    standby: int              # programs aired on standby audio
+    seconds: float            # airtime, every attempt counted
+    item_airings: int
+    emergencies: int
+
+    @property
+    def completion(self) -> float:
+        return min(1.0, (self.aired - self.emergencies) / self.scheduled) if self.scheduled else 0.0
+
+
+@dataclass(frozen=True)
+class TopicLine:
+    code: str
+    label: str
+    airings: int              # item airings over every commune and zone
+    seconds: float            # their speech time
+    communes: int             # communes that aired the topic
+
+
+@dataclass(frozen=True)
+class BulletinLine:
+    id: str
+    title: str
+    priority: str
+    created_at: dt.datetime
+    addressed: int            # communes the bulletin was addressed to
+    aired: int                # of them, communes with an 'aired' receipt
+    failed: int               # communes with a failed, expired or refused receipt and none aired
+
+    @property
+    def not_aired(self) -> int:
+        return self.addressed - self.aired
+
+
+@dataclass(frozen=True)
+class Silent:
+    station: str
+    name: str
+    group: str | None
+    last_seen: dt.datetime | None
+
+
+@dataclass
+class ProvinceReport:
+    period: Period
+    communes: list[CommuneLine] = field(default_factory=list)
+    topics: list[TopicLine] = field(default_factory=list)
+    bulletins: list[BulletinLine] = field(default_factory=list)
+    silent: list[Silent] = field(default_factory=list)
+
+    @property
+    def aired(self) -> int:
+        return sum(c.aired for c in self.communes)
+
+    @property
+    def scheduled(self) -> int:
+        return sum(c.scheduled for c in self.communes)
+
+    @property
+    def seconds(self) -> float:
+        return sum(c.seconds for c in self.communes)
+
+    @property
+    def item_airings(self) -> int:
+        return sum(c.item_airings for c in self.communes)
+
+
+PER_COMMUNE = """
+SELECT s.id, s.name, g.name AS group_name, a.*
+FROM (SELECT station_id,
+             count(DISTINCT occurrence) FILTER (WHERE occurrence NOT LIKE 'emergency/%%') AS scheduled,
+             count(DISTINCT occurrence) FILTER (WHERE status IN ('completed', 'fallback')) AS aired,
+             count(*) FILTER (WHERE status IN ('missed', 'failed')) AS missed,
+             count(*) FILTER (WHERE status = 'fallback') AS standby,
+             coalesce(sum(played_seconds), 0) AS seconds,
+             coalesce(sum(jsonb_array_length(items)) FILTER (WHERE status = 'completed'), 0) AS item_airings,
+             count(DISTINCT occurrence) FILTER (WHERE occurrence LIKE 'emergency/%%'
+                                                AND status IN ('completed', 'fallback')) AS emergencies
+      FROM asrun WHERE scheduled >= %(start)s AND scheduled < %(end)s GROUP BY station_id) a
+JOIN stations s ON s.id = a.station_id
+LEFT JOIN groups g ON g.id = s.group_id
+ORDER BY s.name
+"""
+
+PER_TOPIC = """
+SELECT coalesce(nullif(item->>'topic', ''), 'khac') AS topic, count(*) AS airings,
+       coalesce(sum((item->>'seconds')::float), 0) AS seconds, count(DISTINCT station_id) AS communes
+FROM asrun, jsonb_array_elements(items) AS item
+WHERE scheduled >= %(start)s AND scheduled < %(end)s AND status = 'completed'
+GROUP BY 1
+"""
+
+REACH = """
+SELECT b.id, b.title, b.priority, b.created_at,
+       count(DISTINCT d.station_id) AS addressed,
+       count(DISTINCT r.station_id) FILTER (WHERE r.state = 'aired') AS aired,
+       count(DISTINCT r.station_id) FILTER (WHERE r.state IN ('failed', 'expired', 'refused')) AS failed_any,
+       count(DISTINCT r.station_id) FILTER (WHERE r.state IN ('failed', 'expired', 'refused')
+           AND NOT EXISTS (SELECT 1 FROM receipts x WHERE x.bulletin_id = b.id AND x.station_id = r.station_id
+                           AND x.state = 'aired')) AS failed
+FROM bulletins b
+LEFT JOIN deliveries d ON d.bulletin_id = b.id
+LEFT JOIN receipts r ON r.bulletin_id = b.id AND r.station_id = d.station_id
+WHERE b.created_at < %(end)s AND b.valid_until >= %(start)s
+GROUP BY b.id, b.title, b.priority, b.created_at
+ORDER BY b.created_at
+"""
+
+SILENT = """
+SELECT s.id, s.name, g.name AS group_name, s.last_seen
+FROM stations s LEFT JOIN groups g ON g.id = s.group_id
+WHERE s.revoked_at IS NULL AND s.created_at < %(end)s
+  AND NOT EXISTS (SELECT 1 FROM asrun a WHERE a.station_id = s.id AND a.scheduled >= %(start)s AND a.scheduled < %(end)s)
+ORDER BY s.name
+"""
+
+
+def build(conn, period: Period, tz) -> ProvinceReport:
+    """The report of PERIOD (its days in the province's zone TZ)."""
+    bounds = {"start": dt.datetime.combine(period.start, dt.time(0), tz),
+              "end": dt.datetime.combine(period.end, dt.time(0), tz)}
+    report = ProvinceReport(period)
+    report.communes = [CommuneLine(r["id"], r["name"], r["group_name"], r["scheduled"], r["aired"], r["missed"],
+                                   r["standby"], float(r["seconds"]), int(r["item_airings"]), r["emergencies"])
+                       for r in conn.execute(PER_COMMUNE, bounds)]
+    labels = {t.code: t.label for t in DEFAULT_TOPICS}
+    order = {t.code: n for n, t in enumerate(DEFAULT_TOPICS)}
+    topics = [TopicLine(r["topic"], labels.get(r["topic"], r["topic"]), r["airings"], float(r["seconds"]),
+                        r["communes"]) for r in conn.execute(PER_TOPIC, bounds)]
+    report.topics = sorted(topics, key=lambda t: (order.get(t.code, len(order)), t.code))
+    report.bulletins = [BulletinLine(r["id"], r["title"], r["priority"], r["created_at"], r["addressed"], r["aired"],
+                                     r["failed"]) for r in conn.execute(REACH, bounds)]
+    report.silent = [Silent(r["id"], r["name"], r["group_name"], r["last_seen"]) for r in conn.execute(SILENT, bounds)]
+    return report

@@ -1,0 +1,150 @@
+"""What the province console does, for every front end: the communes at a glance and one
+commune's week, and Báo cáo tỉnh. (Accounts: service.hub_accounts; bulletins: service.hub_bulletins.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadcast.errors import BroadcastError
+from broadcast.hub import communes, console_actions, province_report, report_docx
+from broadcast.hub.communes import CommuneState, STATES  # noqa: F401 (read by the front ends)
+from broadcast.hub.province_report import ProvinceReport
+from broadcast.i18n import _
+from broadcast.records.report import parse_period
+
+STATE_LABELS = {"online": "Online", "offline": "Out of contact", "alert": "Has an alert", "unlinked": "Not linked"}
+
+
+def week_of(day: dt.date, tz) -> tuple[dt.datetime, dt.datetime]:
+    """Monday 00:00 to the next Monday 00:00 of DAY's week, in the province's zone."""
+    monday = day - dt.timedelta(days=day.weekday())
+    start = dt.datetime.combine(monday, dt.time(0), tz)
+    return start, dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), tz)
+
+
+@dataclass(frozen=True)
+class Overview:
+    communes: list[CommuneState]
+    counts: dict[str, int]            # state -> communes in it (all of them, before the filter)
+    week: tuple[dt.datetime, dt.datetime]
+
+
+def overview(hub, now: dt.datetime, state: str | None = None) -> Overview:
+    """Every commune with its state; with STATE (one of communes.STATES) only those in it."""
+    if state is not None and state not in communes.STATES:
+        raise BroadcastError(_("{field}: “{value}” is not a state of the list").format(field=_("State"), value=state[:40]),
+                             _("choose the state on the page"))
+    week = week_of(now.astimezone(hub.tz).date(), hub.tz)
+    with hub.connect() as conn:
+        found = communes.overview(conn, *week)
+    counts = {s: sum(s in c.states(now) for c in found) for s in communes.STATES}
+    chosen = [c for c in found if state is None or state in c.states(now)]
+    return Overview(chosen, counts, week)
+
+
+@dataclass(frozen=True)
+class CommuneWeek:
+    state: CommuneState
+    week: tuple[dt.datetime, dt.datetime]
+    asrun: list[communes.AsrunLine]
+
+
+class UnknownCommune(BroadcastError):
+    """No commune with that id at the hub."""
+
+
+def commune_week(hub, station: str, day: dt.date, now: dt.datetime) -> CommuneWeek:
+    """One commune's state and its as-run rows of DAY's week (read-only)."""
+    week = week_of(day, hub.tz)
+    with hub.connect() as conn:
+        found = communes.overview(conn, *week_of(now.astimezone(hub.tz).date(), hub.tz), station=station)
+        if not found:
+            raise UnknownCommune(_("there is no commune {id!r} at the hub").format(id=station[:64]),
+                                 _("choose it from the list Xã / phường"))
+        return CommuneWeek(found[0], week, communes.asrun_week(conn, station, *week))
+
+
+def build_report(hub, period_text: str) -> ProvinceReport:
+    """Báo cáo tỉnh for a period: 2026-Q1, 2026-H1, 2026, 2026-03 or 2026-01-01..2026-03-31."""
+    period = parse_period(period_text)
+    with hub.connect() as conn:
+        return province_report.build(conn, period, hub.tz)
+
+
+def write_report(hub, report: ProvinceReport, fmt: str, today: dt.date, out: Path) -> None:
+    """The report as DOCX (Nghị định 30) or CSV, written whole or not at all."""
+    if fmt == "docx":
+        report_docx.write_docx(report, hub.heading, today, out)
+    else:
+        from broadcast.files import atomic_path
+
+        with atomic_path(out) as tmp:
+            tmp.write_text(report_docx.to_csv(report), encoding="utf-8")
+
+
+def groups(hub) -> list[str]:
+    """The groups communes are gathered in (cụm, former districts), by name."""
+    with hub.connect() as conn:
+        return communes.group_names(conn)
+
+
+def log_download(hub, now: dt.datetime, user: str, period: str, fmt: str) -> None:
+    from broadcast.service import hub_accounts
+
+    hub_accounts.log_action(hub, now, user, "report.download", period, fmt)
+
+
+@dataclass(frozen=True)
+class LinkCode:
+    code: str                         # shown once, never stored in clear
+    expires_at: dt.datetime
+
+
+def create_commune(hub, name: str, group: str | None, now: dt.datetime, by: str) -> tuple[str, LinkCode]:
+    """A new commune and its one-time link code; returns (its id, the code)."""
+    from broadcast.service import hub_accounts
+
+    if not name.strip():
+        raise BroadcastError(_("{field}: {problem}").format(field=_("Name of the commune or ward"), problem=_("missing")),
+                             _("write the commune's name, e.g. Xã Minh Đức"))
+    if len(name) > 200 or group and len(group) > 200:
+        raise BroadcastError(_("{field}: {problem}").format(field=_("Name of the commune or ward"),
+                                                            problem=_("longer than {limit} characters").format(limit=200)),
+                             _("shorten the name"))
+    with hub.connect() as conn:
+        station = console_actions.add_station(conn, name.strip(), group, now)
+        code, expires = console_actions.add_code(conn, station, now, by)
+        hub_accounts.record(conn, now, by, "commune.add", station, name.strip())
+        hub_accounts.record(conn, now, by, "code.add", station)
+    return station, LinkCode(code, expires)
+
+
+def _known(conn, station: str) -> str:
+    name = console_actions.station_name(conn, station)
+    if name is None:
+        raise UnknownCommune(_("there is no commune {id!r} at the hub").format(id=station[:64]),
+                             _("choose it from the list Xã / phường"))
+    return name
+
+
+def new_code(hub, station: str, now: dt.datetime, by: str) -> tuple[str, LinkCode]:
+    """A new one-time link code for STATION (to enrol again after a revoke or a new PC); (name, code)."""
+    from broadcast.service import hub_accounts
+
+    with hub.connect() as conn:
+        name = _known(conn, station)
+        code, expires = console_actions.add_code(conn, station, now, by)
+        hub_accounts.record(conn, now, by, "code.add", station)
+    return name, LinkCode(code, expires)
+
+
+def revoke(hub, station: str, now: dt.datetime, by: str) -> None:
+    """STATION's token stops working at once; it must enrol again with a new code."""
+    from broadcast.service import hub_accounts
+
+    with hub.connect() as conn:
+        _known(conn, station)
+        console_actions.revoke(conn, station, now)
+        hub_accounts.record(conn, now, by, "token.revoke", station)
