@@ -82,7 +82,7 @@ async def show(request: Request) -> Response:
                 "reason": o.get("reason") or ""} for o in hb.get("outputs") or ()]
     programs = [{"zone": p.get("zone", ""), "slot": p.get("slot", ""),
                  "at": fmt.moment(dt.datetime.fromisoformat(p["at"]).astimezone(tz)) if p.get("at") else "",
-                 "items": ", ".join(p.get("items") or ())} for p in hb.get("next_programs") or ()]
+                 "titles": ", ".join(p.get("items") or ())} for p in hb.get("next_programs") or ()]
     row = _row(week.state, now, tz)
     return c.render(request, "hub_commune.html", commune=week.state, row=row, hb=hb, outputs=outputs,
                     programs=programs, lines=lines,
