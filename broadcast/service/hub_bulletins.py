@@ -64,7 +64,7 @@ def check(draft: Draft, now: dt.datetime) -> None:
             draft.target == "group" and not draft.group:
         raise _fail(_("Communes"), _("none chosen"), _("choose all communes, some of them, or a group"))
     if draft.zones is not None and not draft.zones:
-        raise _fail(_("Zones"), _("none named"), _("choose every zone, or write the zones' names"))
+        raise _fail(_("Zone"), _("none named"), _("choose every zone, or write the zones' names"))
     if draft.valid_until <= draft.valid_from:
         raise _fail(_("Valid until"), _("is not after the start"), _("choose an end after the start"))
     if draft.valid_until <= now:
