@@ -776,6 +776,42 @@ def items_record(ctx: Context, item_id: str, audio: Path, by: str) -> None:
         noise=done.noise_reduction, lufs=done.lufs, peak=done.true_peak))
 
 
+
+@cli.group("hub")
+@option("--db", "dsn", envvar="BROADCAST_HUB_DB",
+        help="The hub's PostgreSQL database, e.g. postgresql:///broadcast_hub (better in BROADCAST_HUB_DB: no password in argv).")
+@click.pass_context
+def hub(ctx: click.Context, dsn: str) -> None:
+    """The province hub: its console's users."""
+    ctx.obj = dsn
+
+
+def _open_hub(dsn: str | None):
+    if not dsn:
+        raise BroadcastError(_("the hub's database is not given"),
+                             _("set BROADCAST_HUB_DB=postgresql:///broadcast_hub (or use --db)"))
+    return service.hub_console.open_hub(dsn)
+
+
+@hub.group("user")
+def hub_user() -> None:
+    """The province console's users: quan-tri-tinh (Quản trị tỉnh), bien-tap-tinh (Biên tập tỉnh), xem (Xem)."""
+
+
+@hub_user.command("add")
+@click.argument("name")
+@option("--role", type=click.Choice(["quan-tri-tinh", "bien-tap-tinh", "xem"]), required=True,
+        help="quan-tri-tinh: communes, codes, tokens; bien-tap-tinh: sends bulletins; xem: looks only.")
+@option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.pass_obj
+def hub_user_add(dsn: str | None, name: str, role: str, password_stdin: bool) -> None:
+    """Create province console user NAME with ROLE (asks the password twice)."""
+    province = _open_hub(dsn)
+    user = service.hub_accounts.add_user(province, name, role, _password(password_stdin),
+                                         dt.datetime.now(province.tz), by="cli")
+    click.echo(_("created {name} ({role})").format(name=user.name, role=service.hub_accounts.role_label(user.role)))
+
+
 def main(argv: list[str] | None = None) -> None:
     i18n.use_language(i18n.language())         # click's own texts too, until --lang or the station says
     try:

@@ -148,3 +148,32 @@ def revoke(hub, station: str, now: dt.datetime, by: str) -> None:
         _known(conn, station)
         console_actions.revoke(conn, station, now)
         hub_accounts.record(conn, now, by, "token.revoke", station)
+
+
+@dataclass(frozen=True)
+class ProvinceHub:
+    """PROVISIONAL until hub-core's Hub is merged: the hub's database and the province's clock zone."""
+
+    dsn: str
+    name: str = "Hệ thống thông tin nguồn tỉnh"
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @property
+    def tz(self):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.timezone)
+
+    @property
+    def heading(self) -> report_docx.Heading:
+        return report_docx.Heading()
+
+    def connect(self):
+        import psycopg
+        from psycopg.rows import dict_row
+
+        return psycopg.connect(self.dsn, row_factory=dict_row)
+
+
+def open_hub(dsn: str) -> ProvinceHub:
+    return ProvinceHub(dsn)

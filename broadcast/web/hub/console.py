@@ -1,5 +1,5 @@
-"""The province console inside the hub's ASGI app: its routes (each with its permission), the guard
-every request passes (session, role, CSRF, body cap), and the one way a page is rendered. The
+"""The province console inside the hub's ASGI app: the guard every request passes (session, role,
+CSRF, body cap), and the one way a page is rendered (routes: web.hub.pages). The
 station console's CSRF module, body caps, security headers and stylesheet are reused as they are."""
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from urllib.parse import quote
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from broadcast import i18n
@@ -111,30 +110,6 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
-def routes() -> list:
-    """The province console's routes, for the hub's app (beside /api/v1)."""
-    from broadcast.web.hub.views import bulletins, communes, reports, signin
-
-    return [
-        page("/dang-nhap", signin.form, PUBLIC, ("GET", "POST"), body=limits.SIGN_IN),
-        page("/dang-xuat", signin.sign_out, "view", ("POST",)),
-        page("/", communes.home, "view"),
-        page("/xa-phuong", communes.listing, "view"),
-        page("/xa-phuong/moi", communes.create, "admin", ("GET", "POST")),
-        page("/xa-phuong/{station}", communes.show, "view"),
-        page("/xa-phuong/{station}/ma-lien-ket", communes.new_code, "admin", ("POST",)),
-        page("/xa-phuong/{station}/thu-hoi", communes.revoke, "admin", ("POST",)),
-        page("/tin-cua-tinh", bulletins.listing, "view"),
-        page("/tin-cua-tinh/moi", bulletins.new, "write", ("GET", "POST"),
-             body=lambda c: c.audio_bytes + limits.FORM_SLACK, upload=True),
-        page("/tin-cua-tinh/{bulletin}", bulletins.show, "view"),
-        page("/tin-cua-tinh/{bulletin}/tinh-trang", bulletins.status, "view"),
-        page("/bao-cao-tinh", reports.show, "view"),
-        Mount("/tinh", StaticFiles(directory=HERE.parent / "static"), name="static"),
-        Mount("/tinh-hub", StaticFiles(directory=HERE / "static"), name="hub-static"),
-    ]
-
-
 def install(app, hub, now: Callable[[], dt.datetime], secure_cookies: bool = False) -> None:
     """Give APP (the hub's Starlette app, its routes already holding routes()) the console's state."""
     app.state.province = ProvinceConsole(hub, now, make_templates(), secure_cookies)
@@ -146,19 +121,3 @@ async def error_page(request: Request, exc) -> Response:
     response = province(request).render(request, "hub_error.html", status, message=exc.message, hint=exc.hint or "")
     response.headers["cache-control"] = "no-store"
     return response
-
-
-def console_app(hub, now: Callable[[], dt.datetime], api_routes: list | tuple = (), secure_cookies: bool = False,
-                lifespan=None):
-    """The hub's ASGI app: API_ROUTES (/api/v1, the stations') beside the province console, with the
-    station console's security headers and body caps."""
-    from starlette.applications import Starlette
-    from starlette.middleware import Middleware
-
-    from broadcast.errors import BroadcastError
-    from broadcast.web.app import ResponseHeaders
-
-    app = Starlette(routes=[*api_routes, *routes()], exception_handlers={BroadcastError: error_page},
-                    middleware=[Middleware(ResponseHeaders), Middleware(limits.BodyLimit)], lifespan=lifespan)
-    install(app, hub, now, secure_cookies)
-    return app

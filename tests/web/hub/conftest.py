@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from broadcast.service import hub_accounts
-from broadcast.web.hub.console import console_app
+from broadcast.web.hub.pages import console_app
 from tests.web.hub.pg import make_hub
 
 PASSWORD = "mat-khau-tinh-1"

@@ -6,7 +6,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from broadcast.service import hub_accounts
-from broadcast.web.hub.console import PUBLIC, routes
+from broadcast.web.hub.console import PUBLIC
+from broadcast.web.hub.pages import routes
 from tests.web.hub.conftest import NAMES, PASSWORD, sign_in
 
 PAGES = [r for r in routes() if getattr(r, "permission", None) not in (None, PUBLIC)]
