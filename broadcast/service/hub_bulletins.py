@@ -55,11 +55,11 @@ def check(draft: Draft, now: dt.datetime) -> None:
         raise _fail(_("Content"), _("a bulletin has either text or audio"),
                     _("write the text to be read, or choose a recording"))
     if draft.text is not None and not draft.text.strip():
-        raise _fail(_("Text"), _("missing"), _("write the text each station will read"))
+        raise _fail(_("Text to be read"), _("missing"), _("write the text each station will read"))
     if draft.text is not None and len(draft.text) > MAX_TEXT:
-        raise _fail(_("Text"), _("longer than {limit} characters").format(limit=MAX_TEXT), _("shorten the text"))
+        raise _fail(_("Text to be read"), _("longer than {limit} characters").format(limit=MAX_TEXT), _("shorten the text"))
     if draft.priority not in PRIORITIES:
-        raise _fail(_("Priority"), _("not one of the list"), _("choose the priority on the page"))
+        raise _fail(_("Priority level"), _("not one of the list"), _("choose the priority on the page"))
     if draft.target not in TARGETS or draft.target == "list" and not draft.stations or \
             draft.target == "group" and not draft.group:
         raise _fail(_("Communes"), _("none chosen"), _("choose all communes, some of them, or a group"))
@@ -124,7 +124,7 @@ def send(hub, draft: Draft, now: dt.datetime, by: str) -> str:
 
     check(draft, now)
     if draft.priority == "emergency" and not draft.confirmed:
-        raise _fail(_("Priority"), _("an emergency bulletin must be confirmed"), _("confirm it on the page"))
+        raise _fail(_("Priority level"), _("an emergency bulletin must be confirmed"), _("confirm it on the page"))
     with hub.connect() as conn:
         stations = console_actions.stations_for(conn, draft.target, draft.stations, draft.group)
         if not stations:

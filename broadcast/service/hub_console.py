@@ -9,7 +9,7 @@ from pathlib import Path
 
 from broadcast.errors import BroadcastError
 from broadcast.hub import communes, console_actions, province_report, report_docx
-from broadcast.hub.communes import CommuneState, STATES  # noqa: F401 (read by the front ends)
+from broadcast.hub.communes import CommuneState
 from broadcast.hub.province_report import ProvinceReport
 from broadcast.i18n import _
 from broadcast.records.report import parse_period

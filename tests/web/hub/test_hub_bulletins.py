@@ -58,7 +58,7 @@ def test_a_list_a_group_and_named_zones(hub, as_role):
 def test_every_field_is_checked_and_named(hub, as_role):
     _linked(hub)
     client, token = as_role("bien-tap-tinh")
-    for fields, words in (({"title": ""}, "Tiêu đề"), ({"text": " "}, "Văn bản"),
+    for fields, words in (({"title": ""}, "Tiêu đề"), ({"text": " "}, "Văn bản cần đọc"),
                           ({"target": "list"}, "Xã / phường: chưa chọn"),
                           ({"valid_until": "2026-11-26T08:00"}, "Hiệu lực đến"),
                           ({"valid_from": "ngày mai"}, "không phải ngày giờ"),
