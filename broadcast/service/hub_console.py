@@ -68,9 +68,7 @@ def commune_week(hub, station: str, day: dt.date, now: dt.datetime) -> CommuneWe
 
 def build_report(hub, period_text: str) -> ProvinceReport:
     """Báo cáo tỉnh for a period: 2026-Q1, 2026-H1, 2026, 2026-03 or 2026-01-01..2026-03-31."""
-    period = parse_period(period_text)
-    with hub.connect() as conn:
-        return province_report.build(conn, period, hub.tz)
+    return province_report.build(hub.connect, parse_period(period_text), hub.tz)
 
 
 def write_report(hub, report: ProvinceReport, fmt: str, today: dt.date, out: Path) -> None:
