@@ -18,7 +18,7 @@ from starlette.templating import Jinja2Templates
 
 from broadcast import i18n
 from broadcast.i18n import N_, _
-from broadcast.service import hub_accounts
+from broadcast.service import hub_accounts, hub_bulletins
 from broadcast.web import csrf, limits
 
 HERE = Path(__file__).parent
@@ -29,7 +29,7 @@ PERMISSIONS = {
     "admin": {"quan-tri-tinh"},                                 # communes, codes, tokens, users
 }
 NAV = ((N_("Communes"), "/xa-phuong", "view"), (N_("Province bulletins"), "/tin-cua-tinh", "view"),
-       (N_("Province report"), "/bao-cao-tinh", "view"))
+       (N_("Province report"), "/bao-cao-tinh", "view"), (N_("Activity log"), "/nhat-ky-thao-tac", "admin"))
 NOTICES = {"dang-xuat": N_("Signed out."), "thu-hoi": N_("The station's token was revoked: it can no longer sync."),
            "gui": N_("The bulletin was sent to the chosen communes.")}
 
@@ -44,7 +44,7 @@ class ProvinceConsole:
     now: Callable[[], dt.datetime]
     templates: Jinja2Templates
     secure_cookies: bool = False
-    audio_bytes: int = 20 * limits.MB               # an audio bulletin's cap
+    audio_bytes: int = hub_bulletins.AUDIO_MB * limits.MB     # an audio bulletin's cap
 
     def render(self, request: Request, template: str, status_code: int = 200, **context) -> Response:
         session = getattr(request.state, "session", None)

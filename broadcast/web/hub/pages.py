@@ -35,6 +35,7 @@ def routes() -> list:
         page("/tin-cua-tinh/{bulletin}", bulletins.show, "view"),
         page("/tin-cua-tinh/{bulletin}/tinh-trang", bulletins.status, "view"),
         page("/bao-cao-tinh", reports.show, "view"),
+        page("/nhat-ky-thao-tac", signin.activity, "admin"),
         Mount("/tinh", StaticFiles(directory=HERE.parent / "static"), name="static"),
         Mount("/tinh-hub", StaticFiles(directory=HERE / "static"), name="hub-static"),
     ]

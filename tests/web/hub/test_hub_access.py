@@ -113,3 +113,27 @@ def test_user_names_roles_and_passwords_are_checked(hub, clock, users):
             hub_accounts.add_user(hub, name, role, password, clock.now)
     with pytest.raises(UserError):
         hub_accounts.add_user(hub, NAMES["xem"], "xem", PASSWORD, clock.now)
+
+
+def test_the_activity_log_shows_who_did_what_and_when(as_role, clock):
+    admin, token = as_role("quan-tri-tinh")
+    admin.post("/xa-phuong/moi", data={"csrf_token": token, "name": "Xã Minh Đức"})
+    page = admin.get("/nhat-ky-thao-tac").text
+    assert "Nhật ký thao tác" in page and "Thêm xã, phường" in page and "xa-minh-duc" in page
+    assert "09:00 26/11/2026" in page and "quantri" in page
+    viewer, _token = as_role("xem")
+    assert viewer.get("/nhat-ky-thao-tac").status_code == 403 and "Nhật ký thao tác" not in viewer.get("/xa-phuong").text
+
+
+def test_an_upload_over_the_cap_is_refused_before_it_is_read(as_role):
+    client, token = as_role("bien-tap-tinh")
+    answer = client.post("/tin-cua-tinh/moi", data={"csrf_token": token, "kind": "audio"},
+                         files={"audio": ("lon.wav", b"\0" * (21 * 1024 * 1024), "audio/wav")})
+    assert answer.status_code == 413 and "Tệp quá lớn" in answer.text
+
+
+def test_a_hub_without_users_says_how_to_make_the_first(hub, clock):
+    from broadcast.web.hub.pages import console_app
+
+    page = TestClient(console_app(hub, clock)).get("/dang-nhap").text
+    assert "chưa có người dùng" in page and "broadcast hub user add" in page

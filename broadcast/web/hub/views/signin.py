@@ -6,7 +6,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from broadcast.i18n import _
+from broadcast import present as fmt
+from broadcast.i18n import N_, _
 from broadcast.service import hub_accounts
 from broadcast.service.users import UserError
 from broadcast.web import csrf
@@ -20,7 +21,10 @@ def _next(value: str | None) -> str:
 async def form(request: Request) -> Response:
     c = province(request)
     error = hint = name = ""
-    if request.method == "POST":
+    if not await run_in_threadpool(hub_accounts.list_users, c.hub):
+        error = _("The province console has no user yet")
+        hint = _("on the hub's server, create the first one: broadcast hub user add NAME --role quan-tri-tinh")
+    elif request.method == "POST":
         data = await request.form()
         name = str(data.get("name", "")).strip()
         if not csrf.matches(request.cookies.get(csrf.SIGN_IN_COOKIE), data.get(csrf.FIELD)):
@@ -53,3 +57,19 @@ async def sign_out(request: Request) -> Response:
     response = RedirectResponse("/dang-nhap?ok=dang-xuat", 303)
     response.delete_cookie(hub_accounts.COOKIE, path="/")
     return response
+
+
+ACTIONS = {"user.add": N_("Added a user"), "commune.add": N_("Added a commune"), "code.add": N_("Made a link code"),
+           "token.revoke": N_("Revoked a station's token"), "bulletin.send": N_("Sent a bulletin"),
+           "report.download": N_("Downloaded a report")}
+
+
+async def activity(request: Request) -> Response:
+    """Nhật ký thao tác: who did what and when at the province console (newest first)."""
+    c = province(request)
+    rows = await run_in_threadpool(hub_accounts.audit_log, c.hub, None, None, 500)
+    tz = c.hub.tz
+    shown = [{"at": fmt.moment(r.at.astimezone(tz)), "user": r.user or "", "target": r.target or "",
+              "detail": r.detail or "", "action": _(ACTIONS[r.action]) if r.action in ACTIONS else fmt.audit_action(r.action)}
+             for r in rows]
+    return c.render(request, "hub_activity.html", rows=shown)
