@@ -23,7 +23,7 @@ class CommuneState:
     last_seen: dt.datetime | None
     heartbeat: dict | None                # the latest heartbeat's body (protocol Heartbeat as JSON)
     missed: int                           # programs of the week that did not go out
-    fallback: int                         # programs of the week aired on standby audio or a worse voice
+    fallback: int                         # programs of the week aired on standby audio
 
     def online(self, now: dt.datetime) -> bool:
         return self.linked and self.last_seen is not None and now - self.last_seen < ONLINE
@@ -56,7 +56,7 @@ LEFT JOIN groups g ON g.id = s.group_id
 LEFT JOIN LATERAL (SELECT at, body FROM heartbeats WHERE station_id = s.id ORDER BY at DESC LIMIT 1) h ON true
 LEFT JOIN LATERAL (
     SELECT count(*) FILTER (WHERE status IN ('missed', 'failed')) AS missed,
-           count(*) FILTER (WHERE status = 'fallback' OR voice LIKE '%%fallback%%') AS fallback
+           count(*) FILTER (WHERE status = 'fallback') AS fallback
     FROM asrun WHERE station_id = s.id AND scheduled >= %(start)s AND scheduled < %(end)s) a ON true
 WHERE (%(station)s::text IS NULL OR s.id = %(station)s)
 ORDER BY s.name
