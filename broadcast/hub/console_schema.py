@@ -48,4 +48,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX IF NOT EXISTS asrun_station_scheduled ON asrun (station_id, scheduled);
         CREATE INDEX IF NOT EXISTS heartbeats_station_at ON heartbeats (station_id, at DESC);
     """),
+    ("0102_30_held_uploads", """
+        CREATE TABLE console_held_uploads (
+            token text PRIMARY KEY,
+            name text NOT NULL,
+            filename text NOT NULL,
+            data bytea NOT NULL,
+            at timestamptz NOT NULL
+        );
+    """),
 ]

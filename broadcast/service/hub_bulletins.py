@@ -116,9 +116,9 @@ def status(hub, bulletin: str):
         return found, bulletin_status.deliveries(conn, bulletin)
 
 
-def send(hub, draft: Draft, now: dt.datetime, by: str) -> str:
+def send(hub, draft: Draft, now: dt.datetime, by: str, held_token: str | None = None) -> str:
     """Check DRAFT and hand it to the hub core, which delivers it to each chosen station; returns its id.
-    An emergency must be confirmed first."""
+    An emergency must be confirmed first. HELD_TOKEN: the recording held for the confirmation, let go."""
     from broadcast.hub import console_actions
     from broadcast.service import hub_accounts
 
@@ -132,6 +132,25 @@ def send(hub, draft: Draft, now: dt.datetime, by: str) -> str:
                         _("link the communes first (Xã / phường), or choose others"))
         bulletin = console_actions.add_bulletin(conn, draft.title.strip(), draft.text, draft.audio, draft.priority,
                                                 draft.zones, draft.valid_from, draft.valid_until, stations, now, by)
+        if held_token:
+            from broadcast.hub import held
+
+            held.release(conn, held_token)
         hub_accounts.record(conn, now, by, "bulletin.send", bulletin,
                             f"{draft.priority}: {len(stations)} xã, phường – {draft.title.strip()[:100]}")
     return bulletin
+
+
+def hold_audio(hub, user: str, filename: str, data: bytes, now: dt.datetime) -> str:
+    """Keep an uploaded recording while its emergency bulletin waits for confirmation; returns a token."""
+    from broadcast.hub import held
+
+    with hub.connect() as conn:
+        return held.hold(conn, user, filename, data, now)
+
+
+def held_audio(hub, token: str, user: str, now: dt.datetime) -> tuple[str, bytes] | None:
+    from broadcast.hub import held
+
+    with hub.connect() as conn:
+        return held.held(conn, token, user, now)

@@ -120,3 +120,22 @@ def test_the_bulletins_page_shows_each_commune_and_zone(hub, as_role, clock):
     listing = viewer.get("/tin-cua-tinh").text
     assert "Lịch tiêm chủng mở rộng" in listing and "1 / 3" in listing
     assert viewer.get("/tin-cua-tinh/khong-co").status_code == 404
+
+
+def test_an_emergency_recording_is_kept_through_the_confirmation(hub, as_role, tmp_path, ffmpeg):
+    _linked(hub)
+    client, token = as_role("bien-tap-tinh")
+    wav = tmp_path / "bao.wav"
+    subprocess.run([ffmpeg, "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=2", str(wav)], check=True)
+    fields = _form(token, kind="audio", text="", priority="emergency")
+    first = client.post("/tin-cua-tinh/moi", data=fields, files={"audio": ("bao.wav", wav.read_bytes(), "audio/wav")})
+    assert first.status_code == 200 and 'id="xac-nhan"' in first.text and "bao.wav" in first.text
+    held = re.search(r'name="held" value="([^"]+)"', first.text).group(1)
+    other, other_token = as_role("quan-tri-tinh")                       # held for its user only
+    assert other.post("/tin-cua-tinh/moi", data={**fields, "csrf_token": other_token, "held": held,
+                                                 "confirmed": "1"}).status_code == 400
+    done = client.post("/tin-cua-tinh/moi", data={**fields, "held": held, "confirmed": "1"}, follow_redirects=False)
+    assert done.status_code == 303
+    with hub.connect() as conn:
+        assert bytes(conn.execute("SELECT audio FROM bulletins").fetchone()["audio"]) == wav.read_bytes()
+        assert conn.execute("SELECT count(*) AS n FROM console_held_uploads").fetchone()["n"] == 0

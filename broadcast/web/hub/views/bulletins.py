@@ -32,15 +32,18 @@ def _when(value: str, tz, field: str) -> dt.datetime:
                                       _("type it as dd/mm/yyyy hh:mm"))
 
 
-async def _draft(request: Request, data, tz) -> hub_bulletins.Draft:
+async def _draft(request: Request, data, tz, held: tuple[str, bytes] | None) -> hub_bulletins.Draft:
     upload = data.get("audio")
     audio = await upload.read() if isinstance(upload, UploadFile) and upload.filename else None
+    filename = upload.filename if audio else None
+    if audio is None and held is not None:          # the recording chosen before the confirmation
+        filename, audio = held
     kind = data.get("kind", "text")
     target = str(data.get("target", "all"))
     zones = [z.strip() for z in str(data.get("zone_names", "")).split(",") if z.strip()]
     return hub_bulletins.Draft(
         title=str(data.get("title", "")).strip(), text=str(data.get("text", "")) if kind == "text" else None,
-        audio=audio if kind == "audio" else None, audio_name=upload.filename if audio else None,
+        audio=audio if kind == "audio" else None, audio_name=filename,
         priority=str(data.get("priority", "normal")), target=target,
         stations=tuple(str(s) for s in data.getlist("stations")), group=str(data.get("group", "")) or None,
         zones=None if data.get("zones", "all") == "all" else tuple(zones),
@@ -65,24 +68,33 @@ async def new(request: Request) -> Response:
               "valid_until": (now + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")}
     error = None
     confirm = False
+    held_token, held_name = "", ""
     if request.method == "POST":
+        user = request.state.session.user
         data = await request.form(max_part_size=c.audio_bytes + 1)
         values = _form_values(data)
+        held_token = str(data.get("held", ""))
+        held = await run_in_threadpool(hub_bulletins.held_audio, c.hub, held_token, user, c.now()) \
+            if held_token else None
         try:
-            draft = await _draft(request, data, tz)
+            draft = await _draft(request, data, tz, held)
             await run_in_threadpool(hub_bulletins.check, draft, c.now())
             if draft.priority == "emergency" and not draft.confirmed:
                 confirm = True
+                if draft.audio is not None:           # kept for the confirmation: a file input cannot be refilled
+                    held_name = draft.audio_name or ""
+                    held_token = await run_in_threadpool(hub_bulletins.hold_audio, c.hub, user, held_name,
+                                                         draft.audio, c.now())
             else:
-                bulletin = await run_in_threadpool(hub_bulletins.send, c.hub, draft, c.now(),
-                                                   request.state.session.user)
+                bulletin = await run_in_threadpool(hub_bulletins.send, c.hub, draft, c.now(), user,
+                                                   held_token or None)
                 return RedirectResponse(f"/tin-cua-tinh/{bulletin}?ok=gui", 303)
         except BroadcastError as exc:
             error = exc
     communes = await run_in_threadpool(hub_console.overview, c.hub, c.now())
     groups = await run_in_threadpool(hub_console.groups, c.hub)
     return c.render(request, "hub_bulletin_new.html", 400 if error else 200, values=values, error=error,
-                    confirm=confirm, priorities=[(k, _(v)) for k, v in PRIORITIES.items()],
+                    confirm=confirm, held_token=held_token if confirm else "", held_name=held_name, priorities=[(k, _(v)) for k, v in PRIORITIES.items()],
                     communes=[(x.id, x.name) for x in communes.communes if x.linked], groups=groups,
                     audio_mb=hub_bulletins.AUDIO_MB, audio_minutes=hub_bulletins.AUDIO_MINUTES)
 
