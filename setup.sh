@@ -27,6 +27,8 @@ if [ "${1:-}" = "--test" ]; then
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)
   # The slow-disk test builds a small LD_PRELOAD library that makes every fsync take 2.5 s.
   command -v cc >/dev/null || need_apt+=(gcc libc6-dev)
+  # The province hub's tests start a throwaway PostgreSQL cluster with Debian's initdb and pg_ctl.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -13,6 +13,7 @@ import pytest
 from broadcast import i18n
 from broadcast.errors import BroadcastError
 from broadcast.news.scripts import parse_script
+from tests import pgcluster
 from tests.soundpath import start_pulse, stop_pulse
 
 REPO = Path(__file__).resolve().parents[1]
@@ -146,3 +147,23 @@ def pulse(tmp_path_factory) -> dict:
     env = start_pulse(tmp_path_factory.mktemp("pulse"))
     yield env
     stop_pulse(env)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster (tests/pgcluster.py) for the whole run, on a unix socket only."""
+    cluster = pgcluster.start()
+    yield cluster
+    cluster.stop()
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def hub_db(pg_cluster) -> str:
+    """A fresh, empty PostgreSQL database for one test: its DSN (no password, unix socket)."""
+    name = f"hub_{next(_databases)}"
+    dsn = pg_cluster.create_database(name)
+    yield dsn
+    pg_cluster.drop_database(name)
