@@ -46,7 +46,7 @@ class BulletinSummary:
 
 
 SUMMARY = """
-SELECT b.id, b.title, b.priority, b.created_at, b.valid_from, b.valid_until, b.by, b.text, b.audio IS NOT NULL AS has_audio,
+SELECT b.id, b.title, b.priority, b.created_at, b.valid_from, b.valid_until, b.by, b.text, b.audio_sha256 IS NOT NULL AS has_audio,
        (SELECT count(*) FROM deliveries d WHERE d.bulletin_id = b.id) AS addressed,
        (SELECT count(DISTINCT station_id) FROM receipts r WHERE r.bulletin_id = b.id AND r.state = 'aired') AS aired
 FROM bulletins b WHERE (%(id)s::text IS NULL OR b.id = %(id)s) ORDER BY b.created_at DESC LIMIT %(limit)s
@@ -68,8 +68,8 @@ def summary(conn, bulletin: str) -> BulletinSummary | None:
 
 
 def deliveries(conn, bulletin: str) -> list[CommuneDelivery]:
-    rows = conn.execute("SELECT s.id, s.name, d.created_at AS delivered_at, r.zone, r.state, r.at, r.reason "
-                        "FROM deliveries d JOIN stations s ON s.id = d.station_id "
+    rows = conn.execute("SELECT s.id, s.name, b.created_at AS delivered_at, r.zone, r.state, r.at, r.reason "
+                        "FROM deliveries d JOIN stations s ON s.id = d.station_id JOIN bulletins b ON b.id = d.bulletin_id "
                         "LEFT JOIN receipts r ON r.bulletin_id = d.bulletin_id AND r.station_id = d.station_id "
                         "WHERE d.bulletin_id = %s ORDER BY s.name, s.id, r.zone, r.at", (bulletin,))
     found: dict[str, CommuneDelivery] = {}

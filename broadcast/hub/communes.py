@@ -20,7 +20,7 @@ class CommuneState:
     group: str | None
     linked: bool                          # enrolled and not revoked
     revoked: bool
-    last_seen: dt.datetime | None
+    last_seen: dt.datetime | None         # by the hub's clock
     heartbeat: dict | None                # the latest heartbeat's body (protocol Heartbeat as JSON)
     missed: int                           # programs of the week that did not go out
     fallback: int                         # programs of the week aired on standby audio
@@ -49,11 +49,11 @@ class CommuneState:
 
 OVERVIEW = """
 SELECT s.id, s.name, s.commune, g.name AS group_name, s.enrolled_at, s.revoked_at,
-       greatest(s.last_seen, h.at) AS last_seen, h.body AS heartbeat,
+       greatest(s.last_seen, h.received_at) AS last_seen, h.body AS heartbeat,
        coalesce(a.missed, 0) AS missed, coalesce(a.fallback, 0) AS fallback
 FROM stations s
 LEFT JOIN groups g ON g.id = s.group_id
-LEFT JOIN LATERAL (SELECT at, body FROM heartbeats WHERE station_id = s.id ORDER BY at DESC LIMIT 1) h ON true
+LEFT JOIN heartbeats h ON h.station_id = s.id
 LEFT JOIN LATERAL (
     SELECT count(*) FILTER (WHERE status IN ('missed', 'failed')) AS missed,
            count(*) FILTER (WHERE status = 'fallback') AS fallback

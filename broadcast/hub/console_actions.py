@@ -25,12 +25,19 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 
-def _group_id(conn, group: str | None) -> int | None:
+def _group_id(conn, group: str | None) -> str | None:
     if not group:
         return None
-    row = conn.execute("INSERT INTO groups (name) VALUES (%s) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name "
-                       "RETURNING id", (group,)).fetchone()
-    return row["id"]
+    found = conn.execute("SELECT id FROM groups WHERE name = %s", (group,)).fetchone()
+    if found:
+        return found["id"]
+    base = slug(group)
+    group_id, n = base, 1
+    while conn.execute("SELECT 1 FROM groups WHERE id = %s", (group_id,)).fetchone():
+        n += 1
+        group_id = f"{base}-{n}"
+    conn.execute("INSERT INTO groups (id, name) VALUES (%s, %s)", (group_id, group))
+    return group_id
 
 
 def add_station(conn, name: str, group: str | None, now: dt.datetime) -> str:
@@ -76,20 +83,22 @@ def stations_for(conn, target: str, stations: tuple[str, ...], group: str | None
     return [r["id"] for r in conn.execute(sql + " ORDER BY s.id")]
 
 
-def add_bulletin(conn, title: str, text: str | None, audio: bytes | None, priority: str, zones, valid_from,
-                 valid_until, stations: list[str], now: dt.datetime, by: str) -> str:
+def add_bulletin(conn, title: str, text: str | None, audio: bytes | None, content_type: str | None, priority: str,
+                 zones, valid_from, valid_until, stations: list[str], now: dt.datetime, by: str) -> str:
     from psycopg.types.json import Jsonb
 
     bulletin = secrets.token_hex(8)
-    conn.execute("INSERT INTO bulletins (id, title, text, audio, audio_sha256, priority, valid_from, valid_until, "
-                 "created_at, by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                 (bulletin, title, text, audio, hashlib.sha256(audio).hexdigest() if audio else None, priority,
+    conn.execute("INSERT INTO bulletins (id, title, text, audio_sha256, priority, valid_from, valid_until, "
+                 "created_at, by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                 (bulletin, title, text, hashlib.sha256(audio).hexdigest() if audio else None, priority,
                   valid_from, valid_until, now, by))
+    if audio is not None:
+        conn.execute("INSERT INTO bulletin_audio (bulletin_id, content_type, data) VALUES (%s, %s, %s)",
+                     (bulletin, content_type, audio))
     for station in stations:
-        conn.execute("SELECT id FROM stations WHERE id = %s FOR UPDATE", (station,))
-        seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 AS n FROM deliveries WHERE station_id = %s",
-                           (station,)).fetchone()["n"]
-        conn.execute("INSERT INTO deliveries (bulletin_id, station_id, seq, zones, created_at) VALUES (%s, %s, %s, %s, %s)",
-                     (bulletin, station, seq, Jsonb(list(zones)) if zones is not None else None, now))
+        seq = conn.execute("UPDATE stations SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq",
+                           (station,)).fetchone()["last_seq"]
+        conn.execute("INSERT INTO deliveries (bulletin_id, station_id, seq, zones) VALUES (%s, %s, %s, %s)",
+                     (bulletin, station, seq, Jsonb(list(zones)) if zones is not None else None))
         conn.execute("SELECT pg_notify('bulletins', %s)", (station,))
     return bulletin

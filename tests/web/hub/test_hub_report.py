@@ -33,8 +33,7 @@ def _quarter(hub):
                      "('b1', 'Phòng chống bão số 9', 'Kính thưa bà con', 'emergency', %s, %s, %s, 'bientap')",
                      (day, day + dt.timedelta(days=1), day))
         for seq, station in enumerate(("xa-a", "xa-b", "xa-c"), 1):
-            conn.execute("INSERT INTO deliveries (bulletin_id, station_id, seq, created_at) VALUES ('b1', %s, 1, %s)",
-                         (station, day))
+            conn.execute("INSERT INTO deliveries (bulletin_id, station_id, seq) VALUES ('b1', %s, 1)", (station,))
     data.receipt(hub, "b1", "xa-a", "thon-1", "aired", day)
     data.receipt(hub, "b1", "xa-a", "thon-2", "aired", day)
     data.receipt(hub, "b1", "xa-b", "thon-1", "failed", day, "Loa hỏng")
