@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from broadcast.hub.dictrows import dicts
+
 ONLINE = dt.timedelta(minutes=2)          # a heartbeat younger than this: trực tuyến
 STATES = ("online", "offline", "alert", "unlinked")
 MISSED = ("missed", "failed")             # programs that did not go out
@@ -71,7 +73,7 @@ def _state(row) -> CommuneState:
 
 def overview(conn, week_start: dt.datetime, week_end: dt.datetime, station: str | None = None) -> list[CommuneState]:
     """Every commune (or STATION only) with its state and the week's missed and standby programs."""
-    rows = conn.execute(OVERVIEW, {"start": week_start, "end": week_end, "station": station})
+    rows = dicts(conn).execute(OVERVIEW, {"start": week_start, "end": week_end, "station": station})
     return [_state(r) for r in rows]
 
 
@@ -89,7 +91,7 @@ class AsrunLine:
 
 
 def asrun_week(conn, station: str, start: dt.datetime, end: dt.datetime) -> list[AsrunLine]:
-    rows = conn.execute("SELECT scheduled, started, zone, slot, status, played_seconds, items, voice, error "
+    rows = dicts(conn).execute("SELECT scheduled, started, zone, slot, status, played_seconds, items, voice, error "
                         "FROM asrun WHERE station_id = %s AND scheduled >= %s AND scheduled < %s "
                         "ORDER BY scheduled, zone", (station, start, end))
     return [AsrunLine(r["scheduled"], r["started"], r["zone"], r["slot"], r["status"], r["played_seconds"],
@@ -98,4 +100,4 @@ def asrun_week(conn, station: str, start: dt.datetime, end: dt.datetime) -> list
 
 
 def group_names(conn) -> list[str]:
-    return [r["name"] for r in conn.execute("SELECT name FROM groups ORDER BY name")]
+    return [r["name"] for r in dicts(conn).execute("SELECT name FROM groups ORDER BY name")]

@@ -169,11 +169,8 @@ class ProvinceHub:
 
     @contextmanager
     def connect(self):
-        """A connection (rows as dicts) inside one transaction: all of a block's writes happen, or none."""
-        from psycopg.rows import dict_row
-
+        """A connection inside one transaction: all of a block's writes happen, or none."""
         conn = db.connect(self.dsn)
-        conn.row_factory = dict_row
         try:
             with conn.transaction():
                 yield conn

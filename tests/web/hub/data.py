@@ -5,6 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import contextmanager
+
+from psycopg.rows import dict_row
+
+
+@contextmanager
+def db(hub):
+    """The hub's database in one transaction, rows as dicts (for the tests' own queries)."""
+    with hub.connect() as conn:
+        conn.row_factory = dict_row
+        yield conn
 
 
 def station(hub, id: str, name: str, group: str | None = None, linked: bool = True, now=None) -> None:
