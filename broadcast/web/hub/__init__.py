@@ -1,1 +1,2 @@
-"""The province hub's web app: the stations' API (/api/v1) and the province console."""
+"""The province hub's ASGI app: /api/v1 for the stations (api.py), and the province console's pages,
+which add their routes to the same app (app.create_app's `routes`)."""
