@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 from psycopg.rows import dict_row
 
+from broadcast.service.hub_console import slug
+
 
 @contextmanager
 def db(hub):
@@ -23,7 +25,7 @@ def station(hub, id: str, name: str, group: str | None = None, linked: bool = Tr
     with hub.connect() as conn:
         group_id = None
         if group:
-            group_id = group.lower().replace(" ", "-")
+            group_id = slug(group)
             conn.execute("INSERT INTO groups (id, name) VALUES (%s, %s) ON CONFLICT (id) DO NOTHING", (group_id, group))
         conn.execute("INSERT INTO stations (id, name, commune, group_id, enrolled_at, created_at) "
                      "VALUES (%s, %s, %s, %s, %s, %s)", (id, name, name, group_id, now if linked else None, now))

@@ -58,7 +58,7 @@ def test_the_province_editor_sends_a_bulletin_in_a_real_browser(hub, hub_url, tm
         page.get_by_label("Tiêu đề").fill("Phòng chống bão số 9")
         page.get_by_label("Văn bản cần đọc").fill("Kính thưa bà con, bão số 9 sắp đổ bộ. Đề nghị bà con chằng chống nhà cửa.")
         page.get_by_label("Một cụm").check()
-        page.get_by_label("Cụm", exact=True).select_option("Cụm Bắc")
+        page.get_by_label("Cụm", exact=True).select_option(label="Cụm Bắc")
         page.get_by_label("Mức ưu tiên").select_option("emergency")
         page.get_by_role("button", name="Gửi").click()
         expect(page.locator("#xac-nhan")).to_contain_text("Khẩn cấp")            # asked to confirm first
