@@ -214,8 +214,8 @@ class ProvinceHub:
             conn.close()
 
 
-def open_hub(dsn: str) -> ProvinceHub:
-    return ProvinceHub(dsn)
+def open_hub(dsn: str, name: str = "") -> ProvinceHub:
+    return ProvinceHub(dsn, name) if name else ProvinceHub(dsn)
 
 
 def migrate(hub) -> list[str]:
