@@ -48,6 +48,8 @@ def test_the_figures(hub):
     assert (b.scheduled, b.aired, b.missed, b.standby, b.seconds, b.item_airings) == (2, 2, 0, 1, 300.0, 1)
     topics = {t.code: (t.airings, t.seconds, t.communes) for t in report.topics}
     assert topics == {"the-che": (11, 660.0, 2), "thu-tuc-hanh-chinh": (10, 900.0, 1)}
+    assert [(x.station, x.topic, x.airings) for x in report.by_commune_topic] == [
+        ("xa-a", "the-che", 10), ("xa-a", "thu-tuc-hanh-chinh", 10), ("xa-b", "the-che", 1)]
     [reach] = report.bulletins
     assert (reach.title, reach.addressed, reach.aired, reach.failed, reach.not_aired) == ("Phòng chống bão số 9", 3, 1, 1, 2)
     assert [s.station for s in report.silent] == ["xa-c"]
@@ -81,6 +83,8 @@ def test_docx_and_csv_hold_the_same_figures(hub, tmp_path):
     assert by_code[("Chủ đề", "the-che")][7:10] == ["660.0", "11", "2"]
     assert by_code[("Tin của tỉnh", "b1")][4:6] == ["1", "2"] and by_code[("Tin của tỉnh", "b1")][9] == "3"
     assert ("Không gửi nhật ký", "xa-c") in by_code
+    assert by_code[("Xã, phường – chủ đề", "xa-b/the-che")][2:] == ["Xã Bình Minh – Cải cách thể chế", "", "", "", "",
+                                                                     "60.0", "1", ""]
 
 
 def test_the_page_and_downloads(hub, as_role):
