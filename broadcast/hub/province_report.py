@@ -96,19 +96,20 @@ class ProvinceReport:
         return sum(c.item_airings for c in self.communes)
 
 
+# One pass over the rows, no DISTINCT: a station numbers an occurrence's attempts from 1 and never airs
+# an aired occurrence again (records.asrun), so attempt-1 rows count the programs due and aired rows
+# the programs aired.
 PER_COMMUNE = """
 SELECT s.id, s.name, g.name AS group_name, a.*
-FROM (SELECT station_id, count(*) FILTER (WHERE NOT emergency) AS scheduled, count(*) FILTER (WHERE aired) AS aired,
-             sum(missed) AS missed, sum(standby) AS standby, sum(seconds) AS seconds,
-             sum(item_airings) AS item_airings, count(*) FILTER (WHERE emergency AND aired) AS emergencies
-      FROM (SELECT station_id, occurrence, occurrence LIKE 'emergency/%%' AS emergency,      -- one row an occurrence
-                   bool_or(status IN ('completed', 'fallback')) AS aired,
-                   count(*) FILTER (WHERE status IN ('missed', 'failed')) AS missed,
-                   count(*) FILTER (WHERE status = 'fallback') AS standby,
-                   coalesce(sum(played_seconds), 0) AS seconds,
-                   coalesce(sum(jsonb_array_length(items)) FILTER (WHERE status = 'completed'), 0) AS item_airings
-            FROM asrun WHERE scheduled >= %(start)s AND scheduled < %(end)s
-            GROUP BY station_id, occurrence) o
+FROM (SELECT station_id,
+             count(*) FILTER (WHERE attempt = 1 AND occurrence NOT LIKE 'emergency/%%') AS scheduled,
+             count(*) FILTER (WHERE status IN ('completed', 'fallback')) AS aired,
+             count(*) FILTER (WHERE status IN ('missed', 'failed')) AS missed,
+             count(*) FILTER (WHERE status = 'fallback') AS standby,
+             coalesce(sum(played_seconds), 0) AS seconds,
+             coalesce(sum(jsonb_array_length(items)) FILTER (WHERE status = 'completed'), 0) AS item_airings,
+             count(*) FILTER (WHERE occurrence LIKE 'emergency/%%' AND status IN ('completed', 'fallback')) AS emergencies
+      FROM asrun WHERE scheduled >= %(start)s AND scheduled < %(end)s
       GROUP BY station_id) a
 JOIN stations s ON s.id = a.station_id
 LEFT JOIN groups g ON g.id = s.group_id

@@ -101,3 +101,12 @@ def test_the_page_and_downloads(hub, as_role):
     assert ("xem", "report.download", "2026-10-01..2026-10-31") in \
         [(r.user, r.action, r.target) for r in hub_accounts.audit_log(hub)]
     assert client.get("/bao-cao-tinh?ky=Q9").status_code == 400
+
+
+def test_a_retried_program_counts_once(hub):
+    data.station(hub, "xa-a", "Xã An Bình")
+    day = dt.datetime(2026, 10, 5, 6, 0, tzinfo=hub.tz)
+    data.asrun(hub, "xa-a", "t1", day, "interrupted", occurrence="occ-1", played=30)
+    data.asrun(hub, "xa-a", "t2", day, "completed", occurrence="occ-1", played=300, attempt=2)
+    [line] = hub_console.build_report(hub, "2026-Q4").communes
+    assert (line.scheduled, line.aired, line.missed, line.seconds) == (1, 1, 0, 330.0)
