@@ -144,3 +144,13 @@ def test_an_emergency_recording_is_kept_through_the_confirmation(hub, as_role, t
     with data.db(hub) as conn:
         assert bytes(conn.execute("SELECT data FROM bulletin_audio").fetchone()["data"]) == wav.read_bytes()
         assert conn.execute("SELECT count(*) AS n FROM console_held_uploads").fetchone()["n"] == 0
+
+
+def test_the_form_lists_every_commune_and_says_which_are_not_linked(hub, as_role):
+    _linked(hub)
+    client, _token = as_role("bien-tap-tinh")
+    page = client.get("/tin-cua-tinh/moi").text
+    ticks = re.findall(r'name="stations" value="([^"]+)"', page)
+    assert sorted(ticks) == ["xa-a", "xa-b", "xa-c", "xa-d"]
+    assert page.count("chưa liên kết: nhận tin khi liên kết") == 1
+    assert '<option value="cum-bac"' in page and ">Cụm Bắc</option>" in page
