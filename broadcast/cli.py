@@ -876,6 +876,28 @@ def hub_user_add(ctx: Context, name: str, role: str, password_stdin: bool) -> No
     click.echo(_("created {name} ({role})").format(name=user.name, role=service.hub_accounts.role_label(user.role)))
 
 
+@hub_user.command("list")
+@pass_ctx
+def hub_user_list(ctx: Context) -> None:
+    """List the province console's users and their roles."""
+    province = service.hub_console.open_hub(service.hub.check_dsn(ctx.hub_dsn))
+    service.hub_console.migrate(province)
+    found = service.hub_accounts.list_users(province)
+    click.echo("\n".join(f"{u.name:24} {service.hub_accounts.role_label(u.role)}" for u in found)
+               or _("no users yet: broadcast hub user add NAME --role quan-tri-tinh"))
+
+
+@hub_user.command("passwd")
+@click.argument("name")
+@option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@pass_ctx
+def hub_user_passwd(ctx: Context, name: str, password_stdin: bool) -> None:
+    """Set a new password for province console user NAME (signs her out everywhere)."""
+    province = service.hub_console.open_hub(service.hub.check_dsn(ctx.hub_dsn))
+    service.hub_accounts.set_password(province, name, _password(password_stdin), _utc_now(), by="cli")
+    click.echo(_("password changed for {name}").format(name=name))
+
+
 def main(argv: list[str] | None = None) -> None:
     i18n.use_language(i18n.language())         # click's own texts too, until --lang or the station says
     try:
