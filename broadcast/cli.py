@@ -659,11 +659,11 @@ def hub(ctx: click.Context, dsn: str, host: str, port: int, name: str) -> None:
     service.hub.check_dsn(dsn)
     import uvicorn
 
-    from broadcast.web.hub.app import create_app
+    from broadcast.web.hub.pages import console_app
 
     click.echo(_("province hub: http://{host}:{port}/api/v1  (Ctrl-C to stop)").format(host=host, port=port))
-    uvicorn.run(create_app(dsn, name=name), host=host, port=port, log_level="warning", access_log=False,
-                timeout_keep_alive=75)
+    app = console_app(service.hub_console.open_hub(dsn, name), _utc_now)     # /api/v1 and the province console
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=75)
 
 
 def _hub_action(ctx: Context, action, *args):
@@ -882,6 +882,48 @@ def items_record(ctx: Context, item_id: str, audio: Path, by: str) -> None:
                  "lowered by {noise} dB; {lufs} LUFS, {peak} dBTP").format(
         id=item_id, file=done.file, length=mmss(done.seconds), start=done.trimmed_start, end=done.trimmed_end,
         noise=done.noise_reduction, lufs=done.lufs, peak=done.true_peak))
+
+
+
+@hub.group("user")
+def hub_user() -> None:
+    """The province console's users: quan-tri-tinh (Quản trị tỉnh), bien-tap-tinh (Biên tập tỉnh), xem (Xem)."""
+
+
+@hub_user.command("add")
+@click.argument("name")
+@option("--role", type=click.Choice(["quan-tri-tinh", "bien-tap-tinh", "xem"]), required=True,
+        help="quan-tri-tinh: communes, codes, tokens; bien-tap-tinh: sends bulletins; xem: looks only.")
+@option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@pass_ctx
+def hub_user_add(ctx: Context, name: str, role: str, password_stdin: bool) -> None:
+    """Create province console user NAME with ROLE (asks the password twice)."""
+    province = service.hub_console.open_hub(service.hub.check_dsn(ctx.hub_dsn))
+    service.hub_console.migrate(province)
+    user = service.hub_accounts.add_user(province, name, role, _password(password_stdin), _utc_now(), by="cli")
+    click.echo(_("created {name} ({role})").format(name=user.name, role=service.hub_accounts.role_label(user.role)))
+
+
+@hub_user.command("list")
+@pass_ctx
+def hub_user_list(ctx: Context) -> None:
+    """List the province console's users and their roles."""
+    province = service.hub_console.open_hub(service.hub.check_dsn(ctx.hub_dsn))
+    service.hub_console.migrate(province)
+    found = service.hub_accounts.list_users(province)
+    click.echo("\n".join(f"{u.name:24} {service.hub_accounts.role_label(u.role)}" for u in found)
+               or _("no users yet: broadcast hub user add NAME --role quan-tri-tinh"))
+
+
+@hub_user.command("passwd")
+@click.argument("name")
+@option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@pass_ctx
+def hub_user_passwd(ctx: Context, name: str, password_stdin: bool) -> None:
+    """Set a new password for province console user NAME (signs her out everywhere)."""
+    province = service.hub_console.open_hub(service.hub.check_dsn(ctx.hub_dsn))
+    service.hub_accounts.set_password(province, name, _password(password_stdin), _utc_now(), by="cli")
+    click.echo(_("password changed for {name}").format(name=name))
 
 
 def main(argv: list[str] | None = None) -> None:

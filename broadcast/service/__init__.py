@@ -6,9 +6,9 @@ audio never imports the audio stack."""
 
 import importlib
 
-MODULES = ("approval", "conflicts", "dashboard", "history", "intake", "lengths", "library", "lexicon", "link", "listen",
-           "playout", "progress", "publish", "reading", "recording", "records", "relays", "render", "scripts", "sessions",
-           "settings", "station", "uploads", "users", "hub",
+MODULES = ("approval", "conflicts", "dashboard", "history", "hub", "hub_accounts", "hub_bulletins", "hub_console",
+           "intake", "lengths", "library", "lexicon", "link", "listen", "playout", "progress", "publish", "reading",
+           "recording", "records", "relays", "render", "scripts", "sessions", "settings", "station", "uploads", "users",
            "voices", "worker", "week")
 
 
