@@ -20,7 +20,7 @@ from broadcast.station.topics import DEFAULT_TOPICS, Topic
 
 REQUIRED = ("id", "title", "topic", "valid_from")
 OPEN_ENDED = dt.date.max      # no valid_until: valid from valid_from on, without end
-OPTIONAL = ("valid_until", "voice", "engine", "priority", "written_by", "review", "approved", "audio", "source", "language")
+OPTIONAL = ("valid_until", "voice", "engine", "priority", "written_by", "review", "approved", "audio", "source", "language", "province")
 VIETNAMESE = ("tiếng việt", "việt", "vi", "vi-vn")         # language: values that mean the usual reading
 # Ethnic-minority languages a commune may air in (Decree 49/2024/NĐ-CP); any other name is taken as written.
 LANGUAGES = ("Mông", "Thái", "Tày", "Nùng", "Dao", "Mường", "Khmer", "Chăm", "Ê Đê", "Gia Rai", "Ba Na", "Xơ Đăng",
@@ -54,6 +54,7 @@ class NewsItem:
     audio: str | None = None         # a recording aired instead of reading the text (path in the station folder)
     source: Source | None = None     # imported from a document: where from, and what is left to look at
     language: str | None = None      # an ethnic-minority language: aired from a recording only, never voiced
+    province: str | None = None      # the province bulletin it came from: placed by the queue or by name, never by a rule
 
     @property
     def airable(self) -> bool:
@@ -231,7 +232,7 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
         raise InputError(path, 2, None, _("front matter must be 'field: value' lines"))
     problems: list[InputError] = []
     wrong: set[str] = set()
-    for key in ("id", "title", "topic", "voice", "engine", "priority", "audio", "language"):   # read aloud or names:
+    for key in ("id", "title", "topic", "voice", "engine", "priority", "audio", "language", "province"):   # read aloud or names:
         value = data.get(key)                                                      # text, never a list or a number
         if value is not None and (isinstance(value, (list, dict, bool)) or
                                   (key != "id" and isinstance(value, (int, float)))):
@@ -300,6 +301,7 @@ def parse_text(text: str, path: Path, topics: tuple[Topic, ...] = DEFAULT_TOPICS
         voice=data.get("voice"), engine=engine, priority=priority,
         written_by=str(data["written_by"]) if data.get("written_by") else None, review=review, approved=approved,
         audio=audio, source=source, language=language,
+        province=str(data["province"]) if data.get("province") else None,
     )
 
 

@@ -265,11 +265,13 @@ class Planner:
         return item.id in self.approved
 
     def _pool(self, rule, day: dt.date) -> list[NewsItem]:
-        """The items a rule may choose from on DAY, in the rule's order (computed once per day)."""
+        """The items a rule may choose from on DAY, in the rule's order (computed once per day). A
+        province bulletin is never among them: it airs where the province sent it (the queue) or
+        where the officer names it."""
         key = (rule.order, tuple(rule.topics or ()), day)
         if key not in self._pools:
             pool = self.by_newest if rule.order == "newest" else self.by_rotation
-            self._pools[key] = [i for i in pool if i.valid_on(day) and i.id in self.approved
+            self._pools[key] = [i for i in pool if i.valid_on(day) and i.id in self.approved and i.province is None
                                 and (not rule.topics or i.topic in rule.topics)]
         return self._pools[key]
 

@@ -91,7 +91,7 @@ def _write_item(station: Station, client: HubClient, hub: str, bulletin: Bulleti
     draft = Draft(item_id, bulletin.title, "khac" if "khac" in topics else station.topics[0].code,
                   bulletin.valid_from.astimezone(tz).date(), bulletin.valid_until.astimezone(tz).date(),
                   bulletin.text or "", bulletin.priority, written_by=_("Province: {by}").format(by=bulletin.by),
-                  audio=audio)
+                  audio=audio, province=bulletin.id)
     target = station.scripts_dir / f"{item_id}.md"
     approval_hash = parse_text(to_markdown(draft), target, station.topics).approval_hash
     approved = Approval(_("Province ({hub}): {by}").format(hub=hub, by=bulletin.by),

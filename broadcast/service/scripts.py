@@ -58,6 +58,7 @@ class Draft:
     audio: str | None = None         # a recording aired instead of the text (path in the station folder)
     source: Source | None = None     # imported from a document (kept across edits)
     language: str | None = None      # an ethnic-minority language (aired from a recording only)
+    province: str | None = None      # the province bulletin it came from (never chosen by a rule)
 
     @classmethod
     def from_item(cls, item: NewsItem) -> "Draft":
@@ -65,7 +66,7 @@ class Draft:
         body = "\n".join(item.path.read_text("utf-8-sig").splitlines()[item.body_line - 1:]).strip()
         return cls(item.id, item.title, item.topic, item.valid_from, item.valid_until, body,
                    item.priority, item.voice, item.engine, item.written_by, item.review, item.approved, item.audio,
-                   item.source, item.language)
+                   item.source, item.language, item.province)
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def to_markdown(draft: Draft) -> str:
               "valid_until": None if draft.valid_until == OPEN_ENDED else draft.valid_until,
               "priority": draft.priority, "voice": draft.voice, "engine": draft.engine,
               "written_by": draft.written_by, "audio": draft.audio, "language": draft.language,
+              "province": draft.province,
               "review": {k: v for k, v in draft.review.__dict__.items() if v is not None} if draft.review else None,
               "approved": dict(draft.approved.__dict__) if draft.approved else None,
               "source": _source_fields(draft.source)}

@@ -66,6 +66,10 @@ def test_normal_lands_approved_by_the_province(linked, hub_conn):
     item = find(linked, script_id(bulletin_id))
     assert item.is_approved and approval_status(linked, item) == "approved"
     assert HUB_NAME in item.approved.by and item.written_by.endswith("Biên tập tỉnh")
+    assert item.province == bulletin_id                       # never chosen by the schedule's rules
+    today = dt.datetime.now(linked.tz).date()
+    assert not [o for o in week.load(linked).occurrences(today, today + dt.timedelta(days=7))
+                if item.id in {p.script for p in o.program.items}]
     with closing(db.connect(linked.db_path)) as conn:
         assert queue.entries(conn) == []                      # the officer places it
         assert state.applied(conn, bulletin_id).script == item.id
@@ -83,6 +87,7 @@ def test_priority_is_queued_for_its_zones(linked, hub_conn):
                 if o.start > dt.datetime.now(linked.tz)]
     first_on_2 = next(o for o in upcoming if o.zone == "thon-2")     # the next slot of its zone airs it first
     assert first_on_2.program.items[0].script == script_id(bulletin_id)
+    assert not [o for o in upcoming if o.zone != "thon-2" and script_id(bulletin_id) in {p.script for p in o.program.items}]
 
 
 def test_delivered_twice_applied_once(linked, hub_conn):

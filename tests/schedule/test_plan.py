@@ -107,3 +107,13 @@ def test_emergency_entries_are_not_planned_into_slots(planned_station):
     added = dt.datetime(2024, 3, 18, tzinfo=TZ)
     week = _week(planned_station, [QueueEntry(4, "tin-b", added, priority="emergency")])
     assert not any(i.queue_id == 4 for o in week for i in o.program.items)
+
+
+def test_rules_never_choose_a_province_bulletin_but_the_queue_and_names_do(planned_station):
+    write_script(planned_station / "scripts", "tinh-b1", province="b1")
+    rules_only = [i.script for o in _week(planned_station, days=14) if o.slot == "sang" for i in o.program.items]
+    assert rules_only and "tinh-b1" not in rules_only
+    queued = QueueEntry(id=1, script="tinh-b1", added_at=dt.datetime(2024, 3, 17, 8, 0, tzinfo=TZ), slot=None,
+                        date=None, zone="thon-2", priority="priority")
+    first_on_2 = next(o for o in _week(planned_station, queue=[queued]) if o.zone == "thon-2")
+    assert first_on_2.program.items[0].script == "tinh-b1"
