@@ -377,6 +377,8 @@ def signal_daemon(station: Station) -> int | None:
     if not lock.held_elsewhere():
         return None
     pid = lock.owner()
+    if pid == os.getpid():        # another thread of this process airs an emergency itself: no daemon to wake
+        return None
     if pid:
         try:
             os.kill(pid, signal.SIGUSR1)
@@ -386,6 +388,18 @@ def signal_daemon(station: Station) -> int | None:
 
 
 AUDIO_SUFFIXES = (".wav", ".mp3", ".flac", ".ogg", ".m4a")
+
+
+def _in_process_lock(station: Station, deadline: float) -> StationLock:
+    """The station's lock for airing here, no daemon running. Another thread of this process may
+    hold it (an emergency on several zones): wait for it, so the zones air one after the other."""
+    while True:
+        try:
+            return StationLock(station).acquire()
+        except AlreadyRunning:
+            if StationLock(station).owner() not in (os.getpid(), None) or time.monotonic() > deadline:
+                raise                     # a daemon started meanwhile (None: the sister thread just let go)
+            time.sleep(0.2)
 
 
 def play_now(station: Station, what: str, zone: str | None, clock, timeout: float = 600.0) -> list:
@@ -423,7 +437,7 @@ def play_now(station: Station, what: str, zone: str | None, clock, timeout: floa
         zones = [zone] if zone else list(plan.schedule.zones)
         wanted = {f"emergency/{entry.id}/{z}" for z in zones}
         if signal_daemon(station) is None:
-            lock = StationLock(station).acquire()
+            lock = _in_process_lock(station, time.monotonic() + timeout)
             try:
                 playout = Playout(station, clock)
                 try:

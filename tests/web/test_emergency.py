@@ -134,3 +134,21 @@ def test_no_zone_chosen_is_refused(as_role):
     client, token = as_role("editor")
     page = client.post("/phat-khan-cap", data={"csrf_token": token, "kind": "text", "text": "Thử"})
     assert page.status_code == 400 and "Chọn ít nhất một cụm loa" in page.text
+
+
+def test_two_zones_without_a_daemon_air_in_this_process_which_never_signals_itself(console_station, tmp_path):
+    """No daemon runs: each zone's airing takes the station's lock here in turn. A zone that found
+    the lock held by its sister thread once sent SIGUSR1 to its own process (the console died)."""
+    import signal
+
+    from tests.soundpath import write_tone
+
+    station = service.station.open_station(console_station)
+    received = []
+    previous = signal.signal(signal.SIGUSR1, lambda *_: received.append(time.monotonic()))
+    try:
+        rows = service.playout.emergency(station, str(write_tone(tmp_path / "bao-dong.wav", 1.0)), ["thon-1", "thon-2"])
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert received == []
+    assert sorted((r.zone, r.status) for r in rows) == [("thon-1", "completed"), ("thon-2", "completed")]
