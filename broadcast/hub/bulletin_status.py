@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from broadcast.hub.dictrows import dicts
+
 ORDER = ("received", "queued", "aired", "failed", "expired", "refused")   # later states win
 
 
@@ -46,7 +48,7 @@ class BulletinSummary:
 
 
 SUMMARY = """
-SELECT b.id, b.title, b.priority, b.created_at, b.valid_from, b.valid_until, b.by, b.text, b.audio IS NOT NULL AS has_audio,
+SELECT b.id, b.title, b.priority, b.created_at, b.valid_from, b.valid_until, b.by, b.text, b.audio_sha256 IS NOT NULL AS has_audio,
        (SELECT count(*) FROM deliveries d WHERE d.bulletin_id = b.id) AS addressed,
        (SELECT count(DISTINCT station_id) FROM receipts r WHERE r.bulletin_id = b.id AND r.state = 'aired') AS aired
 FROM bulletins b WHERE (%(id)s::text IS NULL OR b.id = %(id)s) ORDER BY b.created_at DESC LIMIT %(limit)s
@@ -59,17 +61,17 @@ def _summary(r) -> BulletinSummary:
 
 
 def summaries(conn, limit: int = 100) -> list[BulletinSummary]:
-    return [_summary(r) for r in conn.execute(SUMMARY, {"id": None, "limit": limit})]
+    return [_summary(r) for r in dicts(conn).execute(SUMMARY, {"id": None, "limit": limit})]
 
 
 def summary(conn, bulletin: str) -> BulletinSummary | None:
-    found = conn.execute(SUMMARY, {"id": bulletin, "limit": 1}).fetchone()
+    found = dicts(conn).execute(SUMMARY, {"id": bulletin, "limit": 1}).fetchone()
     return _summary(found) if found else None
 
 
 def deliveries(conn, bulletin: str) -> list[CommuneDelivery]:
-    rows = conn.execute("SELECT s.id, s.name, d.created_at AS delivered_at, r.zone, r.state, r.at, r.reason "
-                        "FROM deliveries d JOIN stations s ON s.id = d.station_id "
+    rows = dicts(conn).execute("SELECT s.id, s.name, b.created_at AS delivered_at, r.zone, r.state, r.at, r.reason "
+                        "FROM deliveries d JOIN stations s ON s.id = d.station_id JOIN bulletins b ON b.id = d.bulletin_id "
                         "LEFT JOIN receipts r ON r.bulletin_id = d.bulletin_id AND r.station_id = d.station_id "
                         "WHERE d.bulletin_id = %s ORDER BY s.name, s.id, r.zone, r.at", (bulletin,))
     found: dict[str, CommuneDelivery] = {}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from broadcast.hub.dictrows import dicts
+
 ONLINE = dt.timedelta(minutes=2)          # a heartbeat younger than this: trực tuyến
 STATES = ("online", "offline", "alert", "unlinked")
 MISSED = ("missed", "failed")             # programs that did not go out
@@ -20,7 +22,7 @@ class CommuneState:
     group: str | None
     linked: bool                          # enrolled and not revoked
     revoked: bool
-    last_seen: dt.datetime | None
+    last_seen: dt.datetime | None         # by the hub's clock
     heartbeat: dict | None                # the latest heartbeat's body (protocol Heartbeat as JSON)
     missed: int                           # programs of the week that did not go out
     fallback: int                         # programs of the week aired on standby audio
@@ -49,11 +51,11 @@ class CommuneState:
 
 OVERVIEW = """
 SELECT s.id, s.name, s.commune, g.name AS group_name, s.enrolled_at, s.revoked_at,
-       greatest(s.last_seen, h.at) AS last_seen, h.body AS heartbeat,
+       greatest(s.last_seen, h.received_at) AS last_seen, h.body AS heartbeat,
        coalesce(a.missed, 0) AS missed, coalesce(a.fallback, 0) AS fallback
 FROM stations s
 LEFT JOIN groups g ON g.id = s.group_id
-LEFT JOIN LATERAL (SELECT at, body FROM heartbeats WHERE station_id = s.id ORDER BY at DESC LIMIT 1) h ON true
+LEFT JOIN heartbeats h ON h.station_id = s.id
 LEFT JOIN LATERAL (
     SELECT count(*) FILTER (WHERE status IN ('missed', 'failed')) AS missed,
            count(*) FILTER (WHERE status = 'fallback') AS fallback
@@ -71,7 +73,7 @@ def _state(row) -> CommuneState:
 
 def overview(conn, week_start: dt.datetime, week_end: dt.datetime, station: str | None = None) -> list[CommuneState]:
     """Every commune (or STATION only) with its state and the week's missed and standby programs."""
-    rows = conn.execute(OVERVIEW, {"start": week_start, "end": week_end, "station": station})
+    rows = dicts(conn).execute(OVERVIEW, {"start": week_start, "end": week_end, "station": station})
     return [_state(r) for r in rows]
 
 
@@ -89,7 +91,7 @@ class AsrunLine:
 
 
 def asrun_week(conn, station: str, start: dt.datetime, end: dt.datetime) -> list[AsrunLine]:
-    rows = conn.execute("SELECT scheduled, started, zone, slot, status, played_seconds, items, voice, error "
+    rows = dicts(conn).execute("SELECT scheduled, started, zone, slot, status, played_seconds, items, voice, error "
                         "FROM asrun WHERE station_id = %s AND scheduled >= %s AND scheduled < %s "
                         "ORDER BY scheduled, zone", (station, start, end))
     return [AsrunLine(r["scheduled"], r["started"], r["zone"], r["slot"], r["status"], r["played_seconds"],
@@ -98,4 +100,4 @@ def asrun_week(conn, station: str, start: dt.datetime, end: dt.datetime) -> list
 
 
 def group_names(conn) -> list[str]:
-    return [r["name"] for r in conn.execute("SELECT name FROM groups ORDER BY name")]
+    return [r["name"] for r in dicts(conn).execute("SELECT name FROM groups ORDER BY name")]

@@ -10,6 +10,8 @@ import re
 import secrets
 import unicodedata
 
+from broadcast.hub.dictrows import dicts
+
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"     # no 0/O, 1/I: read aloud over the phone
 CODE_LENGTH = 8
 CODE_DAYS = 7
@@ -25,21 +27,28 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 
-def _group_id(conn, group: str | None) -> int | None:
+def _group_id(conn, group: str | None) -> str | None:
     if not group:
         return None
-    row = conn.execute("INSERT INTO groups (name) VALUES (%s) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name "
-                       "RETURNING id", (group,)).fetchone()
-    return row["id"]
+    found = dicts(conn).execute("SELECT id FROM groups WHERE name = %s", (group,)).fetchone()
+    if found:
+        return found["id"]
+    base = slug(group)
+    group_id, n = base, 1
+    while dicts(conn).execute("SELECT 1 FROM groups WHERE id = %s", (group_id,)).fetchone():
+        n += 1
+        group_id = f"{base}-{n}"
+    dicts(conn).execute("INSERT INTO groups (id, name) VALUES (%s, %s)", (group_id, group))
+    return group_id
 
 
 def add_station(conn, name: str, group: str | None, now: dt.datetime) -> str:
     base = slug(name)
     station, n = base, 1
-    while conn.execute("SELECT 1 FROM stations WHERE id = %s", (station,)).fetchone():
+    while dicts(conn).execute("SELECT 1 FROM stations WHERE id = %s", (station,)).fetchone():
         n += 1
         station = f"{base}-{n}"
-    conn.execute("INSERT INTO stations (id, name, commune, group_id, created_at) VALUES (%s, %s, %s, %s, %s)",
+    dicts(conn).execute("INSERT INTO stations (id, name, commune, group_id, created_at) VALUES (%s, %s, %s, %s, %s)",
                  (station, name, name, _group_id(conn, group), now))
     return station
 
@@ -48,19 +57,19 @@ def add_code(conn, station: str, now: dt.datetime, by: str) -> tuple[str, dt.dat
     """A new one-time code for STATION (its earlier unused codes stop working); stored hashed."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     expires = now + dt.timedelta(days=CODE_DAYS)
-    conn.execute("UPDATE enrol_codes SET expires_at = %s WHERE station_id = %s AND used_at IS NULL", (now, station))
-    conn.execute("INSERT INTO enrol_codes (code_hash, station_id, created_at, expires_at, by) VALUES (%s, %s, %s, %s, %s)",
+    dicts(conn).execute("UPDATE enrol_codes SET expires_at = %s WHERE station_id = %s AND used_at IS NULL", (now, station))
+    dicts(conn).execute("INSERT INTO enrol_codes (code_hash, station_id, created_at, expires_at, by) VALUES (%s, %s, %s, %s, %s)",
                  (code_hash(code), station, now, expires, by))
     return code, expires
 
 
 def station_name(conn, station: str) -> str | None:
-    row = conn.execute("SELECT name FROM stations WHERE id = %s", (station,)).fetchone()
+    row = dicts(conn).execute("SELECT name FROM stations WHERE id = %s", (station,)).fetchone()
     return row["name"] if row else None
 
 
 def revoke(conn, station: str, now: dt.datetime) -> bool:
-    found = conn.execute("UPDATE stations SET revoked_at = %s, token = NULL WHERE id = %s AND revoked_at IS NULL "
+    found = dicts(conn).execute("UPDATE stations SET revoked_at = %s, token = NULL WHERE id = %s AND revoked_at IS NULL "
                          "RETURNING id", (now, station)).fetchone()
     return found is not None
 
@@ -70,26 +79,28 @@ def stations_for(conn, target: str, stations: tuple[str, ...], group: str | None
     sql = "SELECT s.id FROM stations s LEFT JOIN groups g ON g.id = s.group_id " \
           "WHERE s.enrolled_at IS NOT NULL AND s.revoked_at IS NULL"
     if target == "list":
-        return [r["id"] for r in conn.execute(sql + " AND s.id = ANY(%s) ORDER BY s.id", (list(stations),))]
+        return [r["id"] for r in dicts(conn).execute(sql + " AND s.id = ANY(%s) ORDER BY s.id", (list(stations),))]
     if target == "group":
-        return [r["id"] for r in conn.execute(sql + " AND g.name = %s ORDER BY s.id", (group,))]
-    return [r["id"] for r in conn.execute(sql + " ORDER BY s.id")]
+        return [r["id"] for r in dicts(conn).execute(sql + " AND g.name = %s ORDER BY s.id", (group,))]
+    return [r["id"] for r in dicts(conn).execute(sql + " ORDER BY s.id")]
 
 
-def add_bulletin(conn, title: str, text: str | None, audio: bytes | None, priority: str, zones, valid_from,
-                 valid_until, stations: list[str], now: dt.datetime, by: str) -> str:
+def add_bulletin(conn, title: str, text: str | None, audio: bytes | None, content_type: str | None, priority: str,
+                 zones, valid_from, valid_until, stations: list[str], now: dt.datetime, by: str) -> str:
     from psycopg.types.json import Jsonb
 
     bulletin = secrets.token_hex(8)
-    conn.execute("INSERT INTO bulletins (id, title, text, audio, audio_sha256, priority, valid_from, valid_until, "
-                 "created_at, by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                 (bulletin, title, text, audio, hashlib.sha256(audio).hexdigest() if audio else None, priority,
+    dicts(conn).execute("INSERT INTO bulletins (id, title, text, audio_sha256, priority, valid_from, valid_until, "
+                 "created_at, by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                 (bulletin, title, text, hashlib.sha256(audio).hexdigest() if audio else None, priority,
                   valid_from, valid_until, now, by))
+    if audio is not None:
+        dicts(conn).execute("INSERT INTO bulletin_audio (bulletin_id, content_type, data) VALUES (%s, %s, %s)",
+                     (bulletin, content_type, audio))
     for station in stations:
-        conn.execute("SELECT id FROM stations WHERE id = %s FOR UPDATE", (station,))
-        seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 AS n FROM deliveries WHERE station_id = %s",
-                           (station,)).fetchone()["n"]
-        conn.execute("INSERT INTO deliveries (bulletin_id, station_id, seq, zones, created_at) VALUES (%s, %s, %s, %s, %s)",
-                     (bulletin, station, seq, Jsonb(list(zones)) if zones is not None else None, now))
-        conn.execute("SELECT pg_notify('bulletins', %s)", (station,))
+        seq = dicts(conn).execute("UPDATE stations SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq",
+                           (station,)).fetchone()["last_seq"]
+        dicts(conn).execute("INSERT INTO deliveries (bulletin_id, station_id, seq, zones) VALUES (%s, %s, %s, %s)",
+                     (bulletin, station, seq, Jsonb(list(zones)) if zones is not None else None))
+        dicts(conn).execute("SELECT pg_notify('bulletins', %s)", (station,))
     return bulletin

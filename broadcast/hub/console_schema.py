@@ -1,5 +1,5 @@
 """The province console's tables (issue 30, hub-console): users with the province's roles, their
-sessions, sign-in throttling and the audit log; and the index the province report reads by.
+sessions, sign-in throttling and the audit log; recordings held for an emergency's confirmation.
 Appended after the hub core's migrations (names 0100_…), each applied once by name."""
 
 from __future__ import annotations
@@ -44,11 +44,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX console_audit_at ON console_audit (at);
     """),
-    ("0101_30_report_indexes", """
-        CREATE INDEX IF NOT EXISTS asrun_station_scheduled ON asrun (station_id, scheduled);
-        CREATE INDEX IF NOT EXISTS heartbeats_station_at ON heartbeats (station_id, at DESC);
-    """),
-    ("0102_30_held_uploads", """
+    ("0101_30_held_uploads", """
         CREATE TABLE console_held_uploads (
             token text PRIMARY KEY,
             name text NOT NULL,

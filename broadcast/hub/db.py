@@ -9,6 +9,7 @@ from __future__ import annotations
 import psycopg
 
 from broadcast.errors import BroadcastError
+from broadcast.hub.console_schema import MIGRATIONS as CONSOLE_MIGRATIONS
 from broadcast.i18n import _
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -128,7 +129,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             FOREIGN KEY (bulletin_id, station_id) REFERENCES deliveries (bulletin_id, station_id) ON DELETE CASCADE
         );
     """),
-]
+] + CONSOLE_MIGRATIONS                  # the province console's (0100_…), after the core's
 
 LOCK = 7_301_030        # pg_advisory_xact_lock key: one migrating process at a time
 

@@ -6,22 +6,24 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from broadcast.hub.dictrows import dicts
+
 KEEP = dt.timedelta(hours=1)
 
 
 def hold(conn, user: str, filename: str, data: bytes, now: dt.datetime) -> str:
-    conn.execute("DELETE FROM console_held_uploads WHERE at < %s", (now - KEEP,))
+    dicts(conn).execute("DELETE FROM console_held_uploads WHERE at < %s", (now - KEEP,))
     token = secrets.token_urlsafe(16)
-    conn.execute("INSERT INTO console_held_uploads (token, name, filename, data, at) VALUES (%s, %s, %s, %s, %s)",
+    dicts(conn).execute("INSERT INTO console_held_uploads (token, name, filename, data, at) VALUES (%s, %s, %s, %s, %s)",
                  (token, user, filename, data, now))
     return token
 
 
 def held(conn, token: str, user: str, now: dt.datetime) -> tuple[str, bytes] | None:
-    row = conn.execute("SELECT filename, data FROM console_held_uploads WHERE token = %s AND name = %s AND at >= %s",
+    row = dicts(conn).execute("SELECT filename, data FROM console_held_uploads WHERE token = %s AND name = %s AND at >= %s",
                        (token, user, now - KEEP)).fetchone()
     return (row["filename"], bytes(row["data"])) if row else None
 
 
 def release(conn, token: str) -> None:
-    conn.execute("DELETE FROM console_held_uploads WHERE token = %s", (token,))
+    dicts(conn).execute("DELETE FROM console_held_uploads WHERE token = %s", (token,))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from broadcast.hub.dictrows import dicts
 from broadcast.records.report import Period
 from broadcast.station.topics import DEFAULT_TOPICS
 
@@ -150,7 +151,7 @@ def build(connect, period: Period, tz) -> ProvinceReport:
 
     def rows(sql: str) -> list:
         with connect() as conn:
-            return conn.execute(sql, bounds).fetchall()
+            return dicts(conn).execute(sql, bounds).fetchall()
 
     with ThreadPoolExecutor(2) as pool:
         per_commune, per_topic = pool.submit(rows, PER_COMMUNE), pool.submit(rows, PER_TOPIC)

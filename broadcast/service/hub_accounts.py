@@ -68,31 +68,30 @@ def authenticate(hub, name: str, password: str, now: dt.datetime, address: str |
     """The user NAME if PASSWORD is right; wrong tries are counted per address and per name and slow
     later ones (service.throttle's rules); an unknown name takes as long as a wrong password."""
     since = now - throttle.WINDOW
+    try:
+        with hub.connect() as conn:            # the try counted as wrong first, committed: parallel tries count
+            accounts.lock_sign_in(conn)
+            if address:
+                _check(accounts.failures(conn, since, address=address), throttle.ADDRESS_FREE, now)
+            if not (address and accounts.known_address(conn, name, address)):
+                _check(accounts.failures(conn, since, name=name), throttle.FREE_TRIES, now)
+            reserved = accounts.add_failure(conn, name, address, now)
+            user = accounts.user(conn, name)
+    except throttle.Throttled as wait:
+        raise UserError(_("too many wrong passwords; try again in {seconds} seconds").format(seconds=wait.seconds),
+                        _("if you forgot the password, ask the admin to reset it")) from None
+    known_user = user is not None and not user.disabled
+    try:
+        ok = _hasher.verify(user.password_hash if known_user else _dummy_hash(), password) and known_user
+    except (VerificationError, InvalidHashError):
+        ok = False
     with hub.connect() as conn:
-        try:
-            with conn.transaction():
-                accounts.lock_sign_in(conn)
-                if address:
-                    _check(accounts.failures(conn, since, address=address), throttle.ADDRESS_FREE, now)
-                if not (address and accounts.known_address(conn, name, address)):
-                    _check(accounts.failures(conn, since, name=name), throttle.FREE_TRIES, now)
-                reserved = accounts.add_failure(conn, name, address, now)
-        except throttle.Throttled as wait:
-            raise UserError(_("too many wrong passwords; try again in {seconds} seconds").format(seconds=wait.seconds),
-                            _("if you forgot the password, ask the admin to reset it")) from None
-        user = accounts.user(conn, name)
-        known_user = user is not None and not user.disabled
-        try:
-            ok = _hasher.verify(user.password_hash if known_user else _dummy_hash(), password) and known_user
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if not ok:
-            accounts.record(conn, now, None, "sign-in.failed", name)
-            conn.commit()                      # kept: the error below would roll it back
-            raise UserError(_("wrong user name or password"), _("check the keyboard input (Unikey) and Caps Lock"))
-        accounts.passed(conn, name, address, reserved, now)
-        accounts.record(conn, now, name, "sign-in")
-        return user
+        if ok:
+            accounts.passed(conn, name, address, reserved, now)
+        accounts.record(conn, now, name if ok else None, "sign-in" if ok else "sign-in.failed", None if ok else name)
+    if not ok:
+        raise UserError(_("wrong user name or password"), _("check the keyboard input (Unikey) and Caps Lock"))
+    return user
 
 
 def start_session(hub, user: str, now: dt.datetime) -> str:

@@ -97,6 +97,13 @@ def check_audio(data: bytes, name: str) -> float:
     return seconds
 
 
+def _content_type(name: str | None) -> str:
+    import mimetypes
+
+    guessed = mimetypes.guess_type(name or "")[0]
+    return guessed if guessed and guessed.startswith("audio/") else "application/octet-stream"
+
+
 def summaries(hub, limit: int = 100):
     with hub.connect() as conn:
         return bulletin_status.summaries(conn, limit)
@@ -130,7 +137,8 @@ def send(hub, draft: Draft, now: dt.datetime, by: str, held_token: str | None = 
         if not stations:
             raise _fail(_("Communes"), _("no linked commune among those chosen"),
                         _("link the communes first (Xã / phường), or choose others"))
-        bulletin = console_actions.add_bulletin(conn, draft.title.strip(), draft.text, draft.audio, draft.priority,
+        bulletin = console_actions.add_bulletin(conn, draft.title.strip(), draft.text, draft.audio,
+                                                _content_type(draft.audio_name) if draft.audio else None, draft.priority,
                                                 draft.zones, draft.valid_from, draft.valid_until, stations, now, by)
         if held_token:
             from broadcast.hub import held

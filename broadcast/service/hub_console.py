@@ -4,11 +4,12 @@ commune's week, and Báo cáo tỉnh. (Accounts: service.hub_accounts; bulletins
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from broadcast.errors import BroadcastError
-from broadcast.hub import communes, console_actions, province_report, report_docx
+from broadcast.hub import communes, console_actions, db, province_report, report_docx
 from broadcast.hub.communes import CommuneState
 from broadcast.hub.province_report import ProvinceReport
 from broadcast.i18n import _
@@ -166,12 +167,25 @@ class ProvinceHub:
     def heading(self) -> report_docx.Heading:
         return report_docx.Heading()
 
+    @contextmanager
     def connect(self):
-        import psycopg
-        from psycopg.rows import dict_row
-
-        return psycopg.connect(self.dsn, row_factory=dict_row)
+        """A connection inside one transaction: all of a block's writes happen, or none."""
+        conn = db.connect(self.dsn)
+        try:
+            with conn.transaction():
+                yield conn
+        finally:
+            conn.close()
 
 
 def open_hub(dsn: str) -> ProvinceHub:
     return ProvinceHub(dsn)
+
+
+def migrate(hub) -> list[str]:
+    """Apply the hub's migrations not yet applied (the core's, then the console's); their names."""
+    conn = db.connect(hub.dsn)
+    try:
+        return db.migrate(conn)
+    finally:
+        conn.close()

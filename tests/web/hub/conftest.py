@@ -9,9 +9,8 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from broadcast.service import hub_accounts
+from broadcast.service import hub_accounts, hub_console
 from broadcast.web.hub.pages import console_app
-from tests.web.hub.pg import make_hub
 
 PASSWORD = "mat-khau-tinh-1"
 ROLES = ("quan-tri-tinh", "bien-tap-tinh", "xem")
@@ -26,9 +25,16 @@ class Clock:
         return self.now
 
 
+def migrated(dsn: str):
+    """The hub over DSN with every migration applied (the core's, then the console's)."""
+    hub = hub_console.open_hub(dsn)
+    hub_console.migrate(hub)
+    return hub
+
+
 @pytest.fixture
-def hub(request):
-    return make_hub(request)
+def hub(hub_db):
+    return migrated(hub_db)
 
 
 @pytest.fixture

@@ -5,6 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import contextmanager
+
+from psycopg.rows import dict_row
+
+
+@contextmanager
+def db(hub):
+    """The hub's database in one transaction, rows as dicts (for the tests' own queries)."""
+    with hub.connect() as conn:
+        conn.row_factory = dict_row
+        yield conn
 
 
 def station(hub, id: str, name: str, group: str | None = None, linked: bool = True, now=None) -> None:
@@ -12,8 +23,8 @@ def station(hub, id: str, name: str, group: str | None = None, linked: bool = Tr
     with hub.connect() as conn:
         group_id = None
         if group:
-            group_id = conn.execute("INSERT INTO groups (name) VALUES (%s) ON CONFLICT (name) DO UPDATE "
-                                    "SET name = EXCLUDED.name RETURNING id", (group,)).fetchone()["id"]
+            group_id = group.lower().replace(" ", "-")
+            conn.execute("INSERT INTO groups (id, name) VALUES (%s, %s) ON CONFLICT (id) DO NOTHING", (group_id, group))
         conn.execute("INSERT INTO stations (id, name, commune, group_id, enrolled_at, created_at) "
                      "VALUES (%s, %s, %s, %s, %s, %s)", (id, name, name, group_id, now if linked else None, now))
 
@@ -27,7 +38,9 @@ def heartbeat(hub, id: str, at: dt.datetime, alert: str | None = None, daemon_al
             "next_programs": [{"zone": "thon-1", "slot": "sang", "at": (at + dt.timedelta(hours=2)).isoformat(),
                                "items": ["Lịch tiêm chủng"]}], "version": 1}
     with hub.connect() as conn:
-        conn.execute("INSERT INTO heartbeats (station_id, at, body) VALUES (%s, %s, %s)", (id, at, json.dumps(body)))
+        conn.execute("INSERT INTO heartbeats (station_id, at, received_at, body) VALUES (%s, %s, %s, %s) "
+                     "ON CONFLICT (station_id) DO UPDATE SET at = EXCLUDED.at, received_at = EXCLUDED.received_at, "
+                     "body = EXCLUDED.body", (id, at, at, json.dumps(body)))
         conn.execute("UPDATE stations SET last_seen = %s WHERE id = %s AND (last_seen IS NULL OR last_seen < %s)",
                      (at, id, at))
 
@@ -37,13 +50,13 @@ def asrun(hub, id: str, token: str, scheduled: dt.datetime, status: str = "compl
           played: float = 120.0, occurrence: str | None = None) -> None:
     with hub.connect() as conn:
         conn.execute("INSERT INTO asrun (station_id, token, occurrence, attempt, zone, slot, output, scheduled, started, "
-                     "played_seconds, status, items) VALUES (%s, %s, %s, 1, %s, 'sang', 'file', %s, %s, %s, %s, %s)",
+                     "played_seconds, status, items, received_at) VALUES (%s, %s, %s, 1, %s, 'sang', 'file', %s, %s, %s, %s, %s, %s)",
                      (id, token, occurrence or f"{scheduled:%Y-%m-%d}/sang/{zone}/{token}", zone, scheduled,
                       scheduled if status != "missed" else None, played if status != "missed" else 0, status,
-                      json.dumps(list(items))))
+                      json.dumps(list(items)), scheduled))
 
 
 def receipt(hub, bulletin: str, id: str, zone: str, state: str, at: dt.datetime, reason: str | None = None) -> None:
     with hub.connect() as conn:
-        conn.execute("INSERT INTO receipts (bulletin_id, station_id, zone, state, at, reason) VALUES (%s, %s, %s, %s, %s, %s)",
-                     (bulletin, id, zone, state, at, reason))
+        conn.execute("INSERT INTO receipts (bulletin_id, station_id, zone, state, at, reason, received_at) "
+                     "VALUES (%s, %s, %s, %s, %s, %s, %s)", (bulletin, id, zone, state, at, reason, at))

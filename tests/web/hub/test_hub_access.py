@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 from broadcast.service import hub_accounts
 from broadcast.web.hub.console import PUBLIC
 from broadcast.web.hub.pages import routes
+from tests.web.hub import data
 from tests.web.hub.conftest import NAMES, PASSWORD, sign_in
 
 PAGES = [r for r in routes() if getattr(r, "permission", None) not in (None, PUBLIC)]
@@ -59,7 +60,7 @@ def test_a_form_without_its_csrf_token_is_refused(as_role, hub):
     assert refused.status_code == 403 and "Biểu mẫu đã cũ" in refused.text
     assert client.post("/xa-phuong/moi", data={"name": "Xã Sai Token", "csrf_token": token + "x"}).status_code == 403
     assert client.post("/dang-xuat", data={}).status_code == 403
-    with hub.connect() as conn:
+    with data.db(hub) as conn:
         assert conn.execute("SELECT count(*) AS n FROM stations").fetchone()["n"] == 0
 
 
@@ -70,7 +71,7 @@ def test_sign_in_needs_the_forms_token_and_the_right_password(app, hub):
     answer = sign_in(client, "xem")
     assert answer.status_code == 303 and answer.headers["location"] == "/xa-phuong"
     cookie = client.cookies.get(hub_accounts.COOKIE)
-    with hub.connect() as conn:        # only the token's hash is stored
+    with data.db(hub) as conn:        # only the token's hash is stored
         assert conn.execute("SELECT count(*) AS n FROM console_sessions WHERE token_hash = %s",
                             (cookie,)).fetchone()["n"] == 0
 

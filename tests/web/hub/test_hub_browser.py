@@ -62,12 +62,12 @@ def test_the_province_editor_sends_a_bulletin_in_a_real_browser(hub, hub_url, tm
         page.get_by_label("Mức ưu tiên").select_option("emergency")
         page.get_by_role("button", name="Gửi").click()
         expect(page.locator("#xac-nhan")).to_contain_text("Khẩn cấp")            # asked to confirm first
-        with hub.connect() as conn:
+        with data.db(hub) as conn:
             assert conn.execute("SELECT count(*) AS n FROM deliveries").fetchone()["n"] == 0
         page.get_by_role("button", name="Gửi tin khẩn cấp").click()
         expect(page.get_by_text("Đã gửi tin tới các xã, phường đã chọn.")).to_be_visible()
         expect(page.locator("#da-phat")).to_have_text("Đã phát tại 0 trên 1 xã, phường.")
-        with hub.connect() as conn:
+        with data.db(hub) as conn:
             [row] = conn.execute("SELECT bulletin_id, station_id FROM deliveries").fetchall()
         assert row["station_id"] == "xa-a"
 

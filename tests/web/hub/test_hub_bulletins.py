@@ -26,7 +26,7 @@ def _form(token: str, **fields) -> dict:
 
 
 def _deliveries(hub):
-    with hub.connect() as conn:
+    with data.db(hub) as conn:
         return [(r["station_id"], r["seq"], r["zones"]) for r in
                 conn.execute("SELECT station_id, seq, zones FROM deliveries ORDER BY station_id")]
 
@@ -38,9 +38,9 @@ def test_a_bulletin_to_all_reaches_every_linked_station(hub, as_role):
     assert answer.status_code == 303
     bulletin = answer.headers["location"].split("/")[-1].split("?")[0]
     assert _deliveries(hub) == [("xa-a", 1, None), ("xa-b", 1, None), ("xa-c", 1, None)]     # not the unlinked one
-    with hub.connect() as conn:
+    with data.db(hub) as conn:
         row = conn.execute("SELECT * FROM bulletins WHERE id = %s", (bulletin,)).fetchone()
-    assert (row["title"], row["priority"], row["by"], row["audio"]) == ("Lịch tiêm chủng mở rộng", "normal", "bientap", None)
+    assert (row["title"], row["priority"], row["by"], row["audio_sha256"]) == ("Lịch tiêm chủng mở rộng", "normal", "bientap", None)
     assert row["valid_from"] == dt.datetime(2026, 11, 26, 9, 0, tzinfo=hub.tz)
     assert ("bientap", "bulletin.send", bulletin) in [(r.user, r.action, r.target) for r in hub_accounts.audit_log(hub)]
 
@@ -90,9 +90,11 @@ def test_an_audio_bulletin_is_checked_and_capped(hub, as_role, tmp_path, ffmpeg)
     answer = client.post("/tin-cua-tinh/moi", data=fields, files={"audio": ("tin.wav", wav.read_bytes(), "audio/wav")},
                          follow_redirects=False)
     assert answer.status_code == 303
-    with hub.connect() as conn:
-        row = conn.execute("SELECT text, audio, audio_sha256 FROM bulletins").fetchone()
-    assert row["text"] is None and bytes(row["audio"]) == wav.read_bytes() and len(row["audio_sha256"]) == 64
+    with data.db(hub) as conn:
+        row = conn.execute("SELECT text, data, content_type, audio_sha256 FROM bulletins JOIN bulletin_audio "
+                           "ON bulletin_id = id").fetchone()
+    assert row["text"] is None and bytes(row["data"]) == wav.read_bytes() and len(row["audio_sha256"]) == 64
+    assert row["content_type"] == "audio/x-wav"
     bad = client.post("/tin-cua-tinh/moi", data=fields, files={"audio": ("tin.wav", b"not audio" * 100, "audio/wav")})
     assert bad.status_code == 400 and "tin.wav" in bad.text and "không phải tệp âm thanh" in bad.text
 
@@ -136,6 +138,6 @@ def test_an_emergency_recording_is_kept_through_the_confirmation(hub, as_role, t
                                                  "confirmed": "1"}).status_code == 400
     done = client.post("/tin-cua-tinh/moi", data={**fields, "held": held, "confirmed": "1"}, follow_redirects=False)
     assert done.status_code == 303
-    with hub.connect() as conn:
-        assert bytes(conn.execute("SELECT audio FROM bulletins").fetchone()["audio"]) == wav.read_bytes()
+    with data.db(hub) as conn:
+        assert bytes(conn.execute("SELECT data FROM bulletin_audio").fetchone()["data"]) == wav.read_bytes()
         assert conn.execute("SELECT count(*) AS n FROM console_held_uploads").fetchone()["n"] == 0

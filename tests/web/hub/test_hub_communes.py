@@ -74,7 +74,7 @@ def test_admin_creates_a_commune_and_its_code_shown_once(hub, clock, as_role):
     assert page.status_code == 200
     code = re.search(r'id="ma-lien-ket"[^>]*>([A-Z0-9]{8})<', page.text).group(1)
     assert "03/12/2026" in page.text                                               # valid 7 days
-    with hub.connect() as conn:
+    with data.db(hub) as conn:
         row = conn.execute("SELECT s.id, s.name, g.name AS grp, c.code_hash FROM stations s JOIN groups g ON "
                            "g.id = s.group_id JOIN enrol_codes c ON c.station_id = s.id").fetchone()
     assert (row["id"], row["name"], row["grp"]) == ("xa-minh-duc", "Xã Minh Đức", "Cụm Bắc")
@@ -91,7 +91,7 @@ def test_admin_revokes_a_token_and_makes_a_new_code(hub, clock, as_role):
     client, token = as_role("quan-tri-tinh")
     answer = client.post("/xa-phuong/xa-a/thu-hoi", data={"csrf_token": token}, follow_redirects=False)
     assert answer.status_code == 303
-    with hub.connect() as conn:
+    with data.db(hub) as conn:
         assert conn.execute("SELECT revoked_at FROM stations WHERE id = 'xa-a'").fetchone()["revoked_at"] == clock.now
     page = client.get("/xa-phuong/xa-a?ok=thu-hoi").text
     assert "Đã thu hồi" in page and "Chưa liên kết" in page

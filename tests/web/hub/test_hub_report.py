@@ -28,13 +28,12 @@ def _quarter(hub):
     data.asrun(hub, "xa-b", "b2", day + dt.timedelta(days=1), "fallback", items=(), played=100)
     data.asrun(hub, "xa-b", "b-old", dt.datetime(2026, 9, 30, 23, 0, tzinfo=hub.tz), "completed", items=TOPICS)
     data.asrun(hub, "xa-c", "c-old", dt.datetime(2026, 9, 1, 6, 0, tzinfo=hub.tz), "completed")
-    with hub.connect() as conn:
+    with data.db(hub) as conn:
         conn.execute("INSERT INTO bulletins (id, title, text, priority, valid_from, valid_until, created_at, by) VALUES "
                      "('b1', 'Phòng chống bão số 9', 'Kính thưa bà con', 'emergency', %s, %s, %s, 'bientap')",
                      (day, day + dt.timedelta(days=1), day))
         for seq, station in enumerate(("xa-a", "xa-b", "xa-c"), 1):
-            conn.execute("INSERT INTO deliveries (bulletin_id, station_id, seq, created_at) VALUES ('b1', %s, 1, %s)",
-                         (station, day))
+            conn.execute("INSERT INTO deliveries (bulletin_id, station_id, seq) VALUES ('b1', %s, 1)", (station,))
     data.receipt(hub, "b1", "xa-a", "thon-1", "aired", day)
     data.receipt(hub, "b1", "xa-a", "thon-2", "aired", day)
     data.receipt(hub, "b1", "xa-b", "thon-1", "failed", day, "Loa hỏng")
