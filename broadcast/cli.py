@@ -429,6 +429,34 @@ def play_now(ctx: Context, what: str, zone: str | None) -> None:
     click.echo(format_log(service.playout.emergency(ctx.station, what, [zone] if zone else None)))
 
 
+@cli.command("link")
+@click.argument("url")
+@click.argument("code")
+@pass_ctx
+def link(ctx: Context, url: str, code: str) -> None:
+    """Link the station to the province hub at URL with the one-time CODE the province gave."""
+    linked = service.link.enrol(ctx.station, url, code)
+    click.echo(_("Linked to the province hub {hub} ({url}); station id {station}. 'broadcast run' now syncs "
+                 "with it.").format(hub=linked.hub, url=linked.url, station=linked.station_id))
+
+
+@cli.command("unlink")
+@pass_ctx
+def unlink(ctx: Context) -> None:
+    """Forget the link to the province hub (link.yaml)."""
+    click.echo(_("The link to the province hub is forgotten.") if service.link.unlink(ctx.station)
+               else _("The station was not linked to a province hub."))
+
+
+@cli.command("sync")
+@option("--interval", type=click.FloatRange(1, 3600), default=None,
+        help="Seconds between two syncs (default 10).")
+@pass_ctx
+def sync(ctx: Context, interval: float | None) -> None:
+    """Sync with the province hub until stopped ('broadcast run' does it by itself when linked)."""
+    service.link.run_sync(ctx.station, interval)
+
+
 @cli.command("log")
 @option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), default=None, help="From this date.")
 @option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), default=None, help="To this date (inclusive).")

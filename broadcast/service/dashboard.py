@@ -23,6 +23,7 @@ from broadcast.records.asrun import Row
 from broadcast.schedule import week
 from broadcast.schedule.plan import Occurrence
 from broadcast.service.fallback import FallbackVoice, fallback_voices, program_key
+from broadcast.service.link_status import LinkStatus, link_status
 from broadcast.service.voices import list_voices
 from broadcast.station import db, salvage
 from broadcast.station.settings import Station
@@ -70,6 +71,8 @@ class Dashboard:
     alerts: list[Alert]
     daemon_alive: bool
     slot_titles: dict[str, str] = field(default_factory=dict)    # slot id -> its title
+    link: LinkStatus = LinkStatus(False)                          # the link to the province hub
+    item_titles: dict[str, str] = field(default_factory=dict)    # script id -> its title
 
 
 def _latest(rows: list[Row]) -> dict[str, Row]:
@@ -102,9 +105,21 @@ def dashboard(station: Station, now: dt.datetime) -> Dashboard:
     titles = {i.id: i.title for i in loaded.items}
     relays = {r.id: r.name for r in station.relays}
     voices = fallback_voices(station, loaded, [o for o in occurrences if o.start > now])
+    link = link_status(station)
     return Dashboard(now, states, _today(occurrences, latest, zones, titles, now, relays, voices),
-                     _refused(refused) + _voice_alerts(voices, now) + _alerts(station, loaded, recent, now, alive),
-                     alive, {s.id: s.title for s in loaded.schedule.slots + loaded.schedule.events if s.title})
+                     _refused(refused) + _link_alerts(link) + _voice_alerts(voices, now)
+                     + _alerts(station, loaded, recent, now, alive),
+                     alive, {s.id: s.title for s in loaded.schedule.slots + loaded.schedule.events if s.title},
+                     link, titles)
+
+
+def _link_alerts(link: LinkStatus) -> list[Alert]:
+    """A link failure a person must act on (a wrong clock, a revoked link); the hub merely out of
+    reach is shown in the link's own box: the station airs its schedule meanwhile."""
+    if not link.needs_a_person:
+        return []
+    return [Alert("error", _("The link to the province: {error}").format(error=link.error),
+                  _("the station airs its own schedule meanwhile; province bulletins do not arrive"))]
 
 
 def _voice_alerts(voices: dict[tuple, FallbackVoice], now: dt.datetime) -> list[Alert]:
@@ -213,6 +228,11 @@ def _alerts(station: Station, loaded, recent: list[Row], now: dt.datetime, alive
 
 
 OUTPUT_CHECK_SECONDS = 30     # an output's check (pactl, a folder) is asked again after this long
+
+
+def output_available(station: Station, output: str) -> Availability:
+    """Whether OUTPUT can air now (its check is done at most once per OUTPUT_CHECK_SECONDS)."""
+    return _output_available(station, output, int(time.monotonic() // OUTPUT_CHECK_SECONDS))
 
 
 @functools.lru_cache(maxsize=64)

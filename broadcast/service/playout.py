@@ -14,14 +14,17 @@ from broadcast.playout import airing
 from broadcast.playout.daemon import Daemon, play_now
 from broadcast.records import asrun
 from broadcast.records.asrun import Row
+from broadcast.service.link_child import sync_beside
 from broadcast.service.users import log_action
 from broadcast.station import db
 from broadcast.station.settings import Station
 
 
 def run_daemon(station: Station) -> None:
-    """Air every program at its slot until stopped (SIGTERM, Ctrl-C)."""
-    Daemon(station, RealClock(station.tz)).run()
+    """Air every program at its slot until stopped (SIGTERM, Ctrl-C); when the station is linked
+    to a province hub, `broadcast sync` runs beside it as a child process."""
+    with sync_beside(station):
+        Daemon(station, RealClock(station.tz)).run()
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,41 @@ MIGRATIONS: list[tuple[str, str | tuple[str, ...]]] = [
         " instr(substr(output, instr(output, '://') + 3), ':') AND instr(substr(output, instr(output, '://') + 3), ':') > 0"
         " AND instr(substr(output, instr(output, '://') + 3), '@') < instr(substr(output, instr(output, '://') + 3) || '/', '/')",
     )),
+    # the link to the province hub (broadcast/link): how far the as-run log and the bulletins went,
+    # the bulletins applied (once each, by id) and the receipts waiting to be sent
+    ("0016_30_link", """
+        CREATE TABLE link_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            asrun_acked INTEGER NOT NULL DEFAULT 0,
+            bulletin_seq INTEGER NOT NULL DEFAULT 0,
+            last_contact TEXT,
+            last_error TEXT,
+            error_kind TEXT
+        );
+        INSERT INTO link_state (id) VALUES (1);
+        CREATE TABLE link_bulletins (
+            id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL,
+            priority TEXT NOT NULL,
+            script TEXT,
+            zones TEXT NOT NULL,
+            valid_until TEXT NOT NULL,
+            applied_at TEXT NOT NULL,
+            queue_ids TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX link_bulletins_script ON link_bulletins (script);
+        CREATE TABLE link_receipts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            bulletin TEXT NOT NULL,
+            zone TEXT NOT NULL,
+            state TEXT NOT NULL,
+            at TEXT NOT NULL,
+            reason TEXT,
+            asrun_token TEXT,
+            sent INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (bulletin, zone, state)
+        )
+    """),
 ]
 
 
