@@ -27,14 +27,6 @@ def _items() -> list[str]:
             .replace("\\", "\\\\") for k in range(9)]
 
 
-def _migrate(conn) -> None:
-    try:
-        from broadcast.hub.console_schema import MIGRATIONS as CONSOLE
-    except ImportError:
-        CONSOLE = []
-    db.migrate(conn, db.MIGRATIONS + CONSOLE)
-
-
 def load(dsn: str, communes: int, rows: int) -> dict:
     """Loads ROWS as-run rows spread over COMMUNES communes; returns what was loaded and how fast."""
     _, start, days = QUARTER
@@ -44,7 +36,7 @@ def load(dsn: str, communes: int, rows: int) -> dict:
     now = dt.datetime.now(dt.timezone.utc).isoformat()
     began = time.perf_counter()
     with db.connect(dsn) as conn:
-        _migrate(conn)
+        db.migrate(conn)                   # the hub process did it already; a no-op then
         conn.execute("INSERT INTO stations (id, name, commune, created_at, enrolled_at, last_seen) "
                      "SELECT 'bao-cao-' || lpad(n::text, 3, '0'), 'Xã báo cáo ' || n, 'Xã báo cáo ' || n, now(), now(), "
                      "now() FROM generate_series(1, %s) n ON CONFLICT DO NOTHING", (communes,))
