@@ -21,6 +21,8 @@ import asyncio
 import datetime as dt
 import json
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -32,8 +34,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+import hub_daemons  # noqa: E402
 import hub_report_load  # noqa: E402
 import httpx2  # noqa: E402
+from hub_daemons import RealStations  # noqa: E402
 from hub_sim import SimStation, Timings  # noqa: E402
 
 from broadcast.hub import db  # noqa: E402
@@ -96,14 +100,14 @@ def pct(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def prepare(dsn: str, count: int) -> list[tuple[str, str, str]]:
+def prepare(dsn: str, count: int, prefix: str = "xa", label: str = "Xã mô phỏng") -> list[tuple[str, str, str]]:
     """COUNT communes at the hub with a one-time code each, through the hub's service layer."""
     from broadcast.service import hub as hub_service
     now = dt.datetime.now(UTC)
     made = []
     with db.connect(dsn) as conn:
         for n in range(1, count + 1):
-            station, name = f"xa-{n:04d}", f"Xã mô phỏng {n}"
+            station, name = f"{prefix}-{n:04d}", f"{label} {n}"
             hub_service.add_commune(conn, station, name, now)
             made.append((station, name, hub_service.new_code(conn, station, "bench", now)))
     return made
@@ -135,7 +139,7 @@ async def _until(predicate, timeout: float) -> bool:
     return predicate()
 
 
-async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes) -> dict:
+async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes, real: RealStations) -> dict:
     timings = Timings(recording=False)
     limits = httpx2.Limits(max_connections=3 * len(communes) + 50, max_keepalive_connections=3 * len(communes) + 50)
     out: dict = {}
@@ -171,9 +175,11 @@ async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes) -> dic
 
         created = time.time()
         bulletin = await asyncio.to_thread(send_emergency, dsn)
+        aired = asyncio.create_task(asyncio.to_thread(real.aired, bulletin, created, args.emergency_wait))
         await _until(lambda: all(bulletin in s.received for s in stations), args.emergency_wait)
         delays = [s.received[bulletin] - created for s in stations if bulletin in s.received]
         out["emergency"] = {"delays": delays, "reached": len(delays), "stations": len(stations)}
+        out["daemons"] = hub_daemons.summary(await aired) if real.stations else None
 
         before = dict(timings.failures)
         await asyncio.sleep(args.interval / 2)
@@ -200,11 +206,27 @@ async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes) -> dic
                           "rows_per_station": args.day_rows,
                           "compare": compare(stations, await asyncio.to_thread(hub_counts, dsn))}
         out["rss_max"] = max(rss)
+        if real.stations:
+            out["daemon_rows"] = await _daemon_rows(real, dsn)
         stop.set()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
     return out
+
+
+async def _daemon_rows(real: RealStations, dsn: str, timeout: float = 45) -> dict:
+    """The real stations' final as-run rows vs the hub's, once equal (their sync runs every 10 s)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        station = await asyncio.to_thread(real.final_rows)
+        hub = await asyncio.to_thread(hub_counts, dsn)
+        pairs = {s: (n, hub.get(s, (0, 0))) for s, n in station.items()}
+        equal = all(n == h[0] == h[1] for n, h in pairs.values())
+        if equal or time.monotonic() > deadline:
+            return {"equal": equal, "alive": real.alive(), "station_rows": sum(station.values()),
+                    "hub_rows": sum(h[0] for _n, h in pairs.values())}
+        await asyncio.sleep(1)
 
 
 def compare(stations: list[SimStation], counts: dict[str, tuple[int, int]]) -> dict:
@@ -215,7 +237,8 @@ def compare(stations: list[SimStation], counts: dict[str, tuple[int, int]]) -> d
         lost += max(0, len(sim.rows) - distinct)
         extra += max(0, distinct - len(sim.rows))
         dupes += rows - distinct
-    return {"station_rows": sum(len(s.rows) for s in stations), "hub_rows": sum(n for n, _ in counts.values()),
+    return {"station_rows": sum(len(s.rows) for s in stations),
+            "hub_rows": sum(counts.get(s.id, (0, 0))[0] for s in stations),
             "lost": lost, "extra": extra, "duplicates": dupes,
             "equal_stations": sum(1 for s in stations if counts.get(s.id, (0, 0)) == (len(s.rows), len(s.rows)))}
 
@@ -269,10 +292,15 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
                          "pass" if ok else "FAIL"))
     else:
         rows.append(("live phases (sync, emergency, restart, offline)", "", r.get("live_error", "not run"), "NOT RUN"))
-    daemons = r.get("daemons")
+    daemons = (live or {}).get("daemons")
     rows.append(("emergency aired by the real daemons", "≤ 15 s",
                  daemons["summary"] if daemons else r.get("daemons_error", "not run"),
                  daemons["verdict"] if daemons else "NOT RUN"))
+    rows_ = (live or {}).get("daemon_rows")
+    if rows_:
+        rows.append(("real daemons' as-run at the hub", "hub rows == station.db rows",
+                     f"{rows_['hub_rows']} == {rows_['station_rows']}, {rows_['alive']} daemons alive",
+                     "pass" if rows_["equal"] else "FAIL"))
     size = r.get("size")
     if size:
         rows.append(("PostgreSQL per commune-year", "(figure)", size["summary"], "info"))
@@ -310,30 +338,37 @@ def main() -> None:
     parser.add_argument("--report-rows", type=int, default=1_500_000)
     parser.add_argument("--json", type=Path, default=Path(tempfile.gettempdir()) / "hub_bench.json")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))      # a stopped bench still cleans up
     results = run(args)
     rows = table(results)
     widths = [max(len(r[i]) for r in rows + [("measure", "target", "result", "verdict")]) for i in range(4)]
     for row in [("measure", "target", "result", "verdict"), *rows]:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
     args.json.write_text(json.dumps(results, indent=1, default=str, ensure_ascii=False), encoding="utf-8")
-    print(f"\nfigures: {args.json}")
+    print(f"\nfigures: {args.json}; hub and daemons' log: {results['log']}")
 
 
 def run(args) -> dict:
     results: dict = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
                      "command": " ".join(sys.argv), "cpus": os.cpu_count(), "at": dt.datetime.now(UTC).isoformat()}
     cluster = pgcluster.start()
-    hub = None
+    hub = real = None
+    scratch = tempfile.mkdtemp(prefix="hub-bench-stations-")
     log = open(Path(cluster.folder).parent / f"hub-bench-{os.getpid()}.log", "w")
+    results["log"] = log.name
     try:
         dsn = cluster.create_database("hub")
         try:
             hub, url = start_hub(dsn, args.workers, log)
             communes = prepare(dsn, args.stations)
-            results["live"] = asyncio.run(live(args, url, dsn, cluster, hub.pid, communes))
-            results["daemons_error"] = "not measured: the station side (broadcast link) is not merged yet"
+            real = RealStations(Path(scratch), prepare(dsn, args.daemons, "that", "Xã thật"), url, log)
+            real.start()
+            results["live"] = asyncio.run(live(args, url, dsn, cluster, hub.pid, communes, real))
         except (ImportError, RuntimeError) as exc:
             results["live_error"] = f"not measured: {exc}"
+        finally:
+            if real is not None:
+                real.stop()
         report = results["report"] = hub_report_load.load(dsn, args.report_communes, args.report_rows)
         try:
             report.update(hub_report_load.report(dsn))
@@ -347,6 +382,7 @@ def run(args) -> dict:
             hub.wait(30)
         log.close()
         cluster.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
     return results
 
 

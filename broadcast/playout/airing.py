@@ -647,6 +647,8 @@ class Playout:
                 return None, str(exc)
             return path, None
         item = next((i for i in self.plan.items if i.id == entry.script), None)
+        if item is None and self.reload():       # written a moment ago (a province bulletin): not yet seen
+            item = next((i for i in self.plan.items if i.id == entry.script), None)
         if item is None:
             return None, _("unknown script {value!r}").format(value=entry.script)
         job = self.store.job(Program(False, None, (PlannedItem(item.id, "queue", entry.id),), False, 0.0),
