@@ -93,6 +93,10 @@ def rss_bytes(pid: int) -> int:
     return total
 
 
+def say(text: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
+
+
 def pct(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -150,6 +154,7 @@ async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes, real: 
         async def enrol(sim, code):
             async with gate:
                 await sim.enrol(code)
+        say(f"enrolling {len(stations)} simulated stations")
         began = time.perf_counter()
         await asyncio.gather(*(enrol(sim, code) for sim, (_, _, code) in zip(stations, communes)))
         out["enrol_seconds"] = round(time.perf_counter() - began, 1)
@@ -166,6 +171,7 @@ async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes, real: 
 
         await asyncio.sleep(args.interval)                  # warm-up: every station synced once
         timings.recording = True
+        say(f"steady sync measured for {args.steady:.0f} s")
         await asyncio.sleep(args.steady)
         timings.recording = False
         out["steady"] = {"syncs": len(timings.syncs_server), "rss_max": max(rss), "failures": dict(timings.failures),
@@ -173,6 +179,7 @@ async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes, real: 
                          "server": {k: v[:] for k, v in timings.server.items()},
                          "client": {k: v[:] for k, v in timings.client.items()}}
 
+        say("emergency bulletin to every station")
         created = time.time()
         bulletin = await asyncio.to_thread(send_emergency, dsn)
         aired = asyncio.create_task(asyncio.to_thread(real.aired, bulletin, created, args.emergency_wait))
@@ -183,6 +190,7 @@ async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes, real: 
 
         before = dict(timings.failures)
         await asyncio.sleep(args.interval / 2)
+        say("PostgreSQL restart")
         began = time.perf_counter()
         await asyncio.to_thread(cluster.restart)
         out["restart"] = {"restart_seconds": round(time.perf_counter() - began, 1)}
@@ -192,6 +200,7 @@ async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes, real: 
                                         if v != before.get(k, 0)}, caught_up=caught)
         out["restart"]["compare"] = compare(stations, await asyncio.to_thread(hub_counts, dsn))
 
+        say("a day offline, then back")
         for sim in stations:
             sim.online = False
         await asyncio.sleep(args.interval)                 # a sync in flight finishes
@@ -362,6 +371,7 @@ def run(args) -> dict:
             hub, url = start_hub(dsn, args.workers, log)
             communes = prepare(dsn, args.stations)
             real = RealStations(Path(scratch), prepare(dsn, args.daemons, "that", "Xã thật"), url, log)
+            say(f"starting {args.daemons} real station daemons")
             real.start()
             results["live"] = asyncio.run(live(args, url, dsn, cluster, hub.pid, communes, real))
         except (ImportError, RuntimeError) as exc:
@@ -369,6 +379,7 @@ def run(args) -> dict:
         finally:
             if real is not None:
                 real.stop()
+        say(f"loading {args.report_rows:,} as-run rows of {args.report_communes} communes (COPY), then the report")
         report = results["report"] = hub_report_load.load(dsn, args.report_communes, args.report_rows)
         try:
             report.update(hub_report_load.report(dsn))
