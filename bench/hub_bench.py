@@ -195,14 +195,16 @@ async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes, real: 
         await asyncio.to_thread(cluster.restart)
         out["restart"] = {"restart_seconds": round(time.perf_counter() - began, 1)}
         await asyncio.sleep(args.interval * 2)
-        caught = await _until(lambda: all(s.acked == len(s.rows) for s in stations), 120)
+        began = time.perf_counter()
+        caught = await _quiet(stations, args.catch_up_wait)
+        out["restart"].update(catch_up_seconds=round(time.perf_counter() - began, 1))
         out["restart"].update(failures={k: v - before.get(k, 0) for k, v in timings.failures.items()
                                         if v != before.get(k, 0)}, caught_up=caught)
         out["restart"]["compare"] = compare(stations, await asyncio.to_thread(hub_counts, dsn))
 
         say("a day offline, then back")
         for sim in stations:
-            sim.online = False
+            sim.online, sim.producing = False, True
         await asyncio.sleep(args.interval)                 # a sync in flight finishes
         yesterday = dt.datetime.now(UTC) - dt.timedelta(days=1)
         for sim in stations:
@@ -210,10 +212,12 @@ async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes, real: 
         began = time.perf_counter()
         for sim in stations:
             sim.online = True
-        caught = await _until(lambda: all(s.acked == len(s.rows) for s in stations), args.catch_up_wait)
+        caught = await _quiet(stations, args.catch_up_wait)
         out["offline"] = {"catch_up_seconds": round(time.perf_counter() - began, 1), "caught_up": caught,
                           "rows_per_station": args.day_rows,
                           "compare": compare(stations, await asyncio.to_thread(hub_counts, dsn))}
+        for sim in stations:
+            sim.producing = True
         out["rss_max"] = max(rss)
         if real.stations:
             out["daemon_rows"] = await _daemon_rows(real, dsn)
@@ -236,6 +240,14 @@ async def _daemon_rows(real: RealStations, dsn: str, timeout: float = 45) -> dic
             return {"equal": equal, "alive": real.alive(), "station_rows": sum(station.values()),
                     "hub_rows": sum(h[0] for _n, h in pairs.values())}
         await asyncio.sleep(1)
+
+
+async def _quiet(stations: list[SimStation], timeout: float) -> bool:
+    """Stations stop airing new rows and sync until the hub acknowledged all they hold: then
+    station and hub can be compared (while rows keep coming, some are always in flight)."""
+    for sim in stations:
+        sim.producing = False
+    return await _until(lambda: all(s.acked == len(s.rows) for s in stations), timeout)
 
 
 def compare(stations: list[SimStation], counts: dict[str, tuple[int, int]]) -> dict:

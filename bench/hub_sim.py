@@ -90,7 +90,8 @@ class SimStation:
         self.acked = 0                      # rows the hub acknowledged (the station's resume point)
         self.seq = 0                        # the last bulletin seq applied
         self.received: dict[str, float] = {}  # bulletin id -> wall time it arrived
-        self.online = True
+        self.online = True                  # False: no sync at all (the 4G is down)
+        self.producing = True               # False: syncs without airing more (a quiet moment to compare)
         self.retries = 0
 
     # requests
@@ -159,7 +160,8 @@ class SimStation:
         while not stop.is_set():
             began = time.monotonic()
             if self.online:
-                self.produce(rows_per_sync, dt.datetime.now(UTC))
+                if self.producing:
+                    self.produce(rows_per_sync, dt.datetime.now(UTC))
                 await self.sync_once()
             try:
                 await asyncio.wait_for(stop.wait(), max(0.0, interval - (time.monotonic() - began)))
