@@ -271,7 +271,8 @@ def db_size(dsn: str) -> dict:
             "AND relnamespace = 'public'::regnamespace ORDER BY 2 DESC")}
         total = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         rows = conn.execute("SELECT count(*) FROM asrun").fetchone()[0]
-    return {"database_bytes": total, "tables": tables, "asrun_rows": rows}
+        history = conn.execute("SELECT count(*) FROM heartbeat_history").fetchone()[0]
+    return {"database_bytes": total, "tables": tables, "asrun_rows": rows, "heartbeat_history_rows": history}
 
 
 def _ms(value: float | None) -> str:
@@ -335,13 +336,20 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+HISTORY_ROWS_KEPT = 31 * 24 * 12      # hub-core keeps one heartbeat in 5 minutes for 31 days
+
+
 def per_commune_year(bytes_per_row: int, day_rows: int, sizes: dict, stations: int) -> dict:
+    """As-run grows B bytes × rows a year; heartbeats stay bounded: the history's bytes a row
+    (measured) × the rows kept, plus the latest row."""
     asrun_year = bytes_per_row * day_rows * 365
-    heartbeat = sum(v for k, v in sizes["tables"].items() if k.startswith("heartbeat"))
+    history_rows = sizes.get("heartbeat_history_rows", 0)
+    history_row = sizes["tables"].get("heartbeat_history", 0) / max(1, history_rows)
+    history = history_row * HISTORY_ROWS_KEPT if history_rows else 0
     return {"asrun_bytes_per_row": bytes_per_row, "rows_per_year": day_rows * 365, "asrun_bytes_per_year": asrun_year,
-            "heartbeat_bytes_per_station_now": heartbeat // max(1, stations),
-            "summary": f"{asrun_year / 2**20:.0f} MB as-run ({bytes_per_row} B/row × {day_rows}×365 rows) "
-                       f"+ heartbeats {heartbeat / max(1, stations) / 1024:.0f} KB/station now"}
+            "heartbeat_history_bytes_per_row": round(history_row), "heartbeat_history_bytes_kept": round(history),
+            "summary": f"{asrun_year / 2**20:.0f} MB as-run ({bytes_per_row} B/row × {day_rows}×365 rows) + "
+                       f"{history / 2**20:.1f} MB heartbeat history kept ({history_row:.0f} B × {HISTORY_ROWS_KEPT})"}
 
 
 def main() -> None:
