@@ -74,6 +74,29 @@ def start_hub(dsn: str, workers: int, log) -> tuple[subprocess.Popen, str]:
     raise RuntimeError(f"the hub did not answer in 60 s; see {log.name}")
 
 
+def _family(pid: int) -> list[int]:
+    try:
+        return [pid, *(int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    except OSError:
+        return [pid]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of PID and its children alive now (uvicorn workers, PostgreSQL backends)."""
+    ticks = 0
+    for p in _family(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster(cluster) -> int:
+    return int((Path(cluster.folder) / "data" / "postmaster.pid").read_text().split()[0])
+
+
 def rss_bytes(pid: int) -> int:
     """Resident memory of PID and its children (uvicorn's workers)."""
     total = 0
@@ -172,9 +195,13 @@ async def live(args, url: str, dsn: str, cluster, hub_pid: int, communes, real: 
         await asyncio.sleep(args.interval)                  # warm-up: every station synced once
         timings.recording = True
         say(f"steady sync measured for {args.steady:.0f} s")
+        pg = await asyncio.to_thread(postmaster, cluster)
+        hub_cpu, pg_cpu = cpu_seconds(hub_pid), cpu_seconds(pg)
         await asyncio.sleep(args.steady)
         timings.recording = False
+        hub_cpu, pg_cpu = cpu_seconds(hub_pid) - hub_cpu, cpu_seconds(pg) - pg_cpu
         out["steady"] = {"syncs": len(timings.syncs_server), "rss_max": max(rss), "failures": dict(timings.failures),
+                         "hub_cpu_seconds": round(hub_cpu, 2), "pg_cpu_seconds": round(pg_cpu, 2),
                          "sync_server": timings.syncs_server[:], "sync_client": timings.syncs_client[:],
                          "server": {k: v[:] for k, v in timings.server.items()},
                          "client": {k: v[:] for k, v in timings.client.items()}}
@@ -297,6 +324,11 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
         rows.append((f"syncs measured / failed in {r['args']['steady']} s", "no failure",
                      f"{steady['syncs']} / {sum(steady['failures'].values())}",
                      "pass" if not steady["failures"] else "FAIL"))
+        syncs = max(1, steady["syncs"])
+        if "hub_cpu_seconds" in steady:
+            rows.append(("CPU per sync: hub / PostgreSQL", "(capacity, load-independent)",
+                         f"{steady['hub_cpu_seconds'] / syncs * 1000:.1f} ms / {steady['pg_cpu_seconds'] / syncs * 1000:.1f} ms"
+                         f" (one core: ~{syncs / max(0.01, steady['hub_cpu_seconds']):.0f} syncs/s in the hub)", "info"))
         rows.append(("hub RSS (max, all workers)", "(figure)", f"{live['rss_max'] / 2**20:.0f} MB", "info"))
         em = live["emergency"]
         p95 = pct(em["delays"], 0.95)
@@ -390,6 +422,8 @@ def run(args) -> dict:
         try:
             hub, url = start_hub(dsn, args.workers, log)
             communes = prepare(dsn, args.stations)
+            if not args.daemons:
+                results["daemons_error"] = "not run (--daemons 0)"
             real = RealStations(Path(scratch), prepare(dsn, args.daemons, "that", "Xã thật"), url, log)
             say(f"starting {args.daemons} real station daemons")
             real.start()
