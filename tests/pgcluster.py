@@ -72,7 +72,8 @@ def _run(cmd: list[str], user: str) -> None:
 
 def start() -> Cluster:
     """Creates and starts a cluster in a new temporary folder."""
-    folder = Path(tempfile.mkdtemp(prefix="broadcast-pg-"))
+    # /tmp: short enough for the socket's path (at most 107 bytes) and open to the postgres user
+    folder = Path(tempfile.mkdtemp(prefix="broadcast-pg-", dir="/tmp" if os.path.isdir("/tmp") else None))
     user = RUN_AS if os.geteuid() == 0 else _current_user()
     if os.geteuid() == 0:
         shutil.chown(folder, RUN_AS, RUN_AS)

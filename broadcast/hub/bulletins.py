@@ -173,7 +173,3 @@ def audio(conn: psycopg.Connection, station: str, bulletin_id: str) -> tuple[str
         raise NotFound(_("no such bulletin for this station"))
     return row[0], bytes(row[1])
 
-
-def recipients(conn: psycopg.Connection, bulletin_id: str) -> list[str]:
-    return [r[0] for r in conn.execute("SELECT station_id FROM deliveries WHERE bulletin_id = %s ORDER BY station_id",
-                                       (bulletin_id,))]

@@ -28,11 +28,5 @@ def store(conn: psycopg.Connection, station: str, heartbeat: Heartbeat, now: dt.
     """, {"s": station, "at": heartbeat.at, "now": now, "body": body, "since": now - HISTORY_EVERY})
 
 
-def latest(conn: psycopg.Connection, station: str) -> tuple[dt.datetime, dict] | None:
-    """(received at, heartbeat as JSON) of the station's latest heartbeat."""
-    row = conn.execute("SELECT received_at, body FROM heartbeats WHERE station_id = %s", (station,)).fetchone()
-    return (row[0], row[1]) if row else None
-
-
 def purge_history(conn: psycopg.Connection, now: dt.datetime) -> int:
     return conn.execute("DELETE FROM heartbeat_history WHERE received_at < %s", (now - HISTORY_KEPT,)).rowcount

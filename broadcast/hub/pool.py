@@ -1,6 +1,6 @@
 """A small thread-safe pool of psycopg connections for the hub's web app (its handlers run the core's
 functions in worker threads). A connection that broke (PostgreSQL restarted) is dropped, and the
-next request opens a new one; a connection returns to the pool only when no transaction is open."""
+next request opens a new one (the idle ones are dropped with it); a connection returns to the pool only when no transaction is open."""
 
 from __future__ import annotations
 
@@ -41,7 +41,11 @@ class Pool:
             self._slots.release()
 
     def _give_back(self, conn: psycopg.Connection) -> None:
-        if conn.closed or conn.broken or conn.info.transaction_status != TransactionStatus.IDLE:
+        if conn.broken:                 # the server went away: the idle ones are as dead
+            conn.close()
+            self.close()
+            return
+        if conn.closed or conn.info.transaction_status != TransactionStatus.IDLE:
             conn.close()
             return
         with self._lock:

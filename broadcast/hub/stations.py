@@ -67,15 +67,6 @@ def add(conn: psycopg.Connection, station_id: str, name: str, now: dt.datetime,
     return get(conn, station_id)
 
 
-def set_group(conn: psycopg.Connection, station_id: str, group: str | None) -> None:
-    try:
-        cur = conn.execute("UPDATE stations SET group_id = %s WHERE id = %s", (group, station_id))
-    except psycopg.errors.ForeignKeyViolation:
-        raise NotFound(_("no group '{group}' at the hub").format(group=group)) from None
-    if cur.rowcount == 0:
-        raise unknown(station_id)
-
-
 _COLUMNS = "id, name, commune, group_id, enrolled_at, revoked_at, last_seen, zones"
 
 
@@ -84,11 +75,6 @@ def get(conn: psycopg.Connection, station_id: str) -> Station:
     if row is None:
         raise unknown(station_id)
     return _station(row)
-
-
-def all_stations(conn: psycopg.Connection, group: str | None = None) -> list[Station]:
-    where, args = ("WHERE group_id = %s", (group,)) if group else ("", ())
-    return [_station(r) for r in conn.execute(f"SELECT {_COLUMNS} FROM stations {where} ORDER BY name, id", args)]
 
 
 def unknown(station_id: str) -> NotFound:

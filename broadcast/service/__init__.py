@@ -8,7 +8,7 @@ import importlib
 
 MODULES = ("approval", "conflicts", "dashboard", "history", "intake", "lengths", "library", "lexicon", "link", "listen", "playout",
            "hub_accounts", "hub_bulletins", "hub_console", "publish", "reading", "recording", "records", "relays", "render", "scripts", "sessions", "settings",
-           "station", "uploads", "users",
+           "station", "uploads", "users", "hub",
            "voices", "worker", "week")
 
 

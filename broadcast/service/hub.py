@@ -30,6 +30,9 @@ class DsnError(HubError):
 
 def check_dsn(dsn: str) -> str:
     """Refuses a DSN with a password in it: argv is visible to every user of the machine."""
+    if not dsn:
+        raise DsnError(_("--db: the hub's PostgreSQL address is missing"),
+                       _("give it with --db postgresql://user@host/database or in BROADCAST_HUB_DB"))
     parsed = None
     try:
         parsed = urlsplit(dsn)
@@ -48,6 +51,11 @@ def check_dsn(dsn: str) -> str:
                        _("put the password in ~/.pgpass (mode 600) or in the file PGPASSFILE names, or set "
                          "PGPASSWORD in the hub service's environment, and give --db without it"))
     return dsn
+
+
+def connect(dsn: str) -> psycopg.Connection:
+    """A connection for a front end's one action (close it after: `with connect(dsn) as conn`)."""
+    return db.connect(check_dsn(dsn))
 
 
 def migrate(conn: psycopg.Connection) -> list[str]:

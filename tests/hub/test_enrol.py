@@ -64,3 +64,25 @@ def test_revoked_token_refused_until_enrolled_again(enrol, hub_conn, client):
     assert token != station.token
     assert station.post("/api/v1/heartbeat", heartbeat_json(), token=token).status_code == 200
     assert station.post("/api/v1/heartbeat", heartbeat_json()).json()["error"] == "forged"   # the old token
+
+
+def test_two_stations_racing_with_one_code_one_wins(hub_db, hub_conn):
+    """The code is consumed by one UPDATE: of eight enrolments at once, exactly one gets a token."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from broadcast.hub import db
+    hub.add_commune(hub_conn, "xa-a", "Xã A", now())
+    code = hub.new_code(hub_conn, "xa-a", "quan-tri", now())
+
+    def attempt(_i):
+        with db.connect(hub_db) as conn:
+            try:
+                return hub.enrol(conn, json.dumps(enrolment(code)).encode(), "tỉnh", now())["token"]
+            except hub.CodeError:
+                return None
+
+    with ThreadPoolExecutor(8) as threads:
+        tokens = [t for t in threads.map(attempt, range(8)) if t]
+    assert len(tokens) == 1
+    assert hub_conn.execute("SELECT token FROM stations WHERE id = 'xa-a'").fetchone()[0] == tokens[0]

@@ -45,11 +45,16 @@ def target(request: Request) -> str:
     return (path + (b"?" + query if query else b"")).decode("latin-1")
 
 
-async def signed(request: Request, body: bytes) -> str:
-    """The station that signed this request (or 401 with the kind)."""
+async def signed(request: Request, body: bytes, action, *args):
+    """(station, ACTION(conn, station, *args)) for a rightly signed request (401 with the kind
+    otherwise): the check and the action in one worker thread, on one pooled connection."""
     state = request.app.state.hub
-    return await state.run(hub.authenticate, request.headers.get("authorization"), request.method,
-                           target(request), body, state.clock())
+    header, method, path, now = request.headers.get("authorization"), request.method, target(request), state.clock()
+
+    def checked(conn):
+        station = hub.authenticate(conn, header, method, path, body, now)
+        return station, action(conn, station, *args)
+    return await state.run(checked)
 
 
 async def enrol(request: Request) -> Response:
@@ -60,23 +65,20 @@ async def enrol(request: Request) -> Response:
 
 async def heartbeat(request: Request) -> Response:
     body = await read_body(request)
-    station = await signed(request, body)
-    state = request.app.state.hub
-    return JSONResponse(await state.run(hub.heartbeat, station, body, state.clock()))
+    _station, reply = await signed(request, body, hub.heartbeat, body, request.app.state.hub.clock())
+    return JSONResponse(reply)
 
 
 async def asrun(request: Request) -> Response:
     body = await read_body(request)
-    station = await signed(request, body)
-    state = request.app.state.hub
-    return JSONResponse(await state.run(hub.take_asrun, station, body, state.clock()))
+    _station, reply = await signed(request, body, hub.take_asrun, body, request.app.state.hub.clock())
+    return JSONResponse(reply)
 
 
 async def receipts(request: Request) -> Response:
     body = await read_body(request)
-    station = await signed(request, body)
-    state = request.app.state.hub
-    return JSONResponse(await state.run(hub.take_receipts, station, body, state.clock()))
+    _station, reply = await signed(request, body, hub.take_receipts, body, request.app.state.hub.clock())
+    return JSONResponse(reply)
 
 
 def _number(request: Request, name: str, default: int) -> int:
@@ -90,13 +92,15 @@ def _number(request: Request, name: str, default: int) -> int:
 
 async def bulletins(request: Request) -> Response:
     body = await read_body(request)
-    station = await signed(request, body)
     state = request.app.state.hub
     after = _number(request, "after", 0)
     wait = min(_number(request, "wait", 0), hub.MAX_WAIT)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
-    with state.waiters.registered(station) as woken:
+    station, found = await signed(request, body, hub.pending_bulletins, after)
+    if found or wait == 0:
+        return JSONResponse({"bulletins": found})
+    with state.waiters.registered(station) as woken:       # then look again: nothing is missed in between
         while True:
             woken.clear()
             found = await state.run(hub.pending_bulletins, station, after)
@@ -113,9 +117,7 @@ async def bulletins(request: Request) -> Response:
 
 async def audio(request: Request) -> Response:
     body = await read_body(request)
-    station = await signed(request, body)
-    state = request.app.state.hub
-    content_type, data = await state.run(hub.bulletin_audio, station, request.path_params["bulletin"])
+    _station, (content_type, data) = await signed(request, body, hub.bulletin_audio, request.path_params["bulletin"])
     return Response(data, media_type=content_type, headers={"cache-control": "private, max-age=86400"})
 
 
