@@ -202,6 +202,7 @@ def by_group(zones) -> list[tuple[str, list]]:
 
 AUDIT = {"sign-in": N_("Signed in"), "sign-in.failed": N_("Wrong password"), "sign-out": N_("Signed out"),
          "item.save": N_("Saved an item"), "item.delete": N_("Deleted an item"), "item.submit": N_("Sent for approval"),
+         "link.enrol": N_("Linked to the province"), "link.forget": N_("Forgot the link to the province"),
          "item.approve": N_("Approved"), "item.return": N_("Returned to the writer"),
          "item.reading": N_("Sent for approval again: a reading changed"),
          "queue.add": N_("Added to the schedule"), "queue.remove": N_("Removed from the schedule"),

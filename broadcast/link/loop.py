@@ -63,7 +63,7 @@ class SyncLoop:
                 pause = self.interval
             except LinkError as exc:
                 failures += 1
-                pause = self._failed(exc, failures)
+                pause = self.record_failure(exc, failures)
             except Exception:                 # the loop survives one bad cycle (a full disk, a bad row)
                 log.exception("sync cycle failed")
                 failures += 1
@@ -71,7 +71,7 @@ class SyncLoop:
             self.stop.wait(pause)
         poller.join(timeout=2)
 
-    def _failed(self, exc: LinkError, failures: int) -> float:
+    def record_failure(self, exc: LinkError, failures: int) -> float:
         log.warning("sync with the province hub failed (%s): %s", exc.kind, exc.message)
         with closing(db.connect(self.db_path)) as conn:
             state.failed(conn, exc.kind, str(exc))

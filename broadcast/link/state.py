@@ -63,9 +63,15 @@ def _record(row: sqlite3.Row, bulletins: dict[str, str]) -> AsrunRecord:
     items = tuple({k: i.get(k) for k in ("script", "title", "topic", "seconds", "engine")}
                   for i in json.loads(row["items"] or "[]"))
     bulletin = next((bulletins[i["script"]] for i in items if i.get("script") in bulletins), None)
-    return AsrunRecord(row_token(row), row["occurrence"], row["attempt"], row["slot"], row["zone"], row["output"],
-                       _time(row["scheduled"]), _time(row["started"]), _time(row["ended"]), row["planned_seconds"],
-                       row["played_seconds"], row["status"], items, row["note"], row["error"], row["voice"], bulletin)
+    return AsrunRecord(row_token(row), row["occurrence"][:300], row["attempt"], row["slot"][:64], row["zone"][:64],
+                       row["output"][:300], _time(row["scheduled"]), _time(row["started"]), _time(row["ended"]),
+                       row["planned_seconds"], row["played_seconds"], row["status"], items, _cut(row["note"], 2000),
+                       _cut(row["error"], 2000), _cut(row["voice"], 200), bulletin)
+
+
+def _cut(text: str | None, limit: int) -> str | None:
+    """TEXT within the protocol's limit (a long traceback in `error` must not stop the whole log)."""
+    return text if text is None or len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _held_back(conn: sqlite3.Connection, after: int, now: dt.datetime) -> int | None:

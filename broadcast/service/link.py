@@ -31,7 +31,7 @@ log = logging.getLogger("broadcast.link")
 CODE_CHARACTERS = 64
 SYNC_INTERVAL = float(os.environ.get("BROADCAST_SYNC_INTERVAL", "10"))    # seconds between two syncs
 
-__all__ = ["enrol", "unlink", "run_sync", "link_status", "LinkStatus"]
+__all__ = ["enrol", "unlink", "run_sync", "sync_loop", "link_status", "LinkStatus"]
 
 
 def enrol(station: Station, url: str, code: str, by: str | None = None, now: dt.datetime | None = None) -> LinkStatus:
@@ -63,21 +63,28 @@ def unlink(station: Station, by: str | None = None, now: dt.datetime | None = No
     return gone
 
 
-def _loop(station: Station, link: Link, stop: threading.Event, interval: float) -> SyncLoop:
+def sync_loop(station: Station, stop: threading.Event | None = None, interval: float | None = None) -> SyncLoop:
+    """The station's sync loop (not started): `run()` it, or one `cycle()` at a time."""
+    link = _linked(station)
     client = HubClient(link)
     now = partial(dt.datetime.now, station.tz)
     hooks = Hooks(heartbeat=lambda: heartbeat(station, now()),
                   apply=lambda bulletin: link_bulletins.apply(station, client, link.hub, bulletin, now()),
                   follow=lambda: link_bulletins.follow(station, now()), now=now)
-    return SyncLoop(station.db_path, client, hooks, interval, stop=stop)
+    return SyncLoop(station.db_path, client, hooks, interval or SYNC_INTERVAL, stop=stop)
 
 
-def run_sync(station: Station, interval: float | None = None, stop: threading.Event | None = None) -> None:
-    """`broadcast sync`: sync with the hub until stopped (SIGTERM, Ctrl-C)."""
+def _linked(station: Station) -> Link:
     link = read_link(station.root)
     if link is None:
         raise BroadcastError(_("the station is not linked to a province hub"),
                              _("link it first: broadcast link URL CODE (or Cài đặt → Kết nối tỉnh)"))
+    return link
+
+
+def run_sync(station: Station, interval: float | None = None, stop: threading.Event | None = None) -> None:
+    """`broadcast sync`: sync with the hub until stopped (SIGTERM, Ctrl-C)."""
+    link = _linked(station)
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -86,7 +93,7 @@ def run_sync(station: Station, interval: float | None = None, stop: threading.Ev
     if parent:                      # a child of `broadcast run`: it ends when the daemon does
         threading.Thread(target=_orphaned, args=(int(parent), stop), name="parent watch", daemon=True).start()
     log.info("syncing with the province hub %s at %s", link.hub, link.url)
-    _loop(station, link, stop, interval or SYNC_INTERVAL).run()
+    sync_loop(station, stop, interval).run()
 
 
 def _orphaned(parent: int, stop: threading.Event) -> None:

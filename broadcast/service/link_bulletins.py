@@ -13,6 +13,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from broadcast.link import state
 from broadcast.link.client import HubClient, LinkError
 from broadcast.news.scripts import Approval, parse_text
 from broadcast.protocol.records import Bulletin, Receipt
+from broadcast.playout import status as daemon_status
 from broadcast.present import STATUS_LABELS
 from broadcast.schedule import queue, week
 from broadcast.service.scripts import Draft, to_markdown, write_draft
@@ -33,6 +35,7 @@ log = logging.getLogger("broadcast.link")
 AUDIO_FOLDER = Path("audio") / "province"
 AUDIO_TYPES = {"audio/mpeg": ".mp3", "audio/mp3": ".mp3", "audio/wav": ".wav", "audio/x-wav": ".wav",
                "audio/wave": ".wav", "audio/ogg": ".ogg", "audio/flac": ".flac", "audio/mp4": ".m4a"}
+PLAN_WAIT = 10.0                  # seconds an emergency waits at most for the daemon to read its new item
 AIRED = ("completed",)            # `fallback`: standby audio aired instead
 
 
@@ -129,8 +132,21 @@ def _place(station: Station, conn, bulletin: Bulletin, script: str, zones: list[
     return []
 
 
+def _daemon_has(station: Station, written: dt.datetime, timeout: float = PLAN_WAIT) -> None:
+    """Wait (in the bulletin's own thread) until a running daemon has reloaded its plan since the
+    item was WRITTEN (it looks every couple of seconds), so it knows the item it is asked to air."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        beat = daemon_status.read(station.db_path)
+        now = dt.datetime.now(station.tz)
+        if beat is None or not beat.alive(now) or (beat.plan_loaded is not None and beat.plan_loaded >= written):
+            return
+        time.sleep(0.2)
+
+
 def _air(station: Station, emergency, script: str, zones: list[str] | None, bulletin: Bulletin) -> None:
     try:
+        _daemon_has(station, dt.datetime.now(station.tz))
         emergency(station, script, zones, by=_("Province: {by}").format(by=bulletin.by))
     except BroadcastError as exc:                 # receipts say why (follow() finds no aired row)
         log.warning("emergency bulletin %s not aired: %s", bulletin.id, exc)

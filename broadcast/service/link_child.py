@@ -11,6 +11,7 @@ import sys
 import threading
 from contextlib import contextmanager
 
+from broadcast import proc
 from broadcast.station.settings import Station
 
 log = logging.getLogger("broadcast.link")
@@ -36,8 +37,8 @@ def _supervise(station: Station, stop: threading.Event) -> None:
                     break
             linked = (station.root / "link.yaml").exists()
             if child is None and linked:
-                child = subprocess.Popen(_sync_command(station), stdin=subprocess.DEVNULL, start_new_session=True,
-                                         env={**os.environ, PARENT: str(os.getpid())})
+                child = proc.spawn(_sync_command(station), die_with_parent=True, stdin=subprocess.DEVNULL,
+                                   start_new_session=True, env={**os.environ, PARENT: str(os.getpid())})
             elif child is not None and not linked:
                 child.terminate()
                 child.wait(10)

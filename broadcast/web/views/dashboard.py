@@ -75,7 +75,16 @@ def view_of(d: Dashboard) -> dict:
                                  state, "trouble" if trouble else ("done" if states == ["completed"] else ""),
                                  "; ".join(p.notes), p.fallback_voice))
     return {"zones": zones, "today": today, "alerts": d.alerts, "daemon_alive": d.daemon_alive,
-            "updated": fmt.moment(d.now), "day": fmt.weekday_date(d.now.date())}
+            "updated": fmt.moment(d.now), "day": fmt.weekday_date(d.now.date()), "link": link_lines(d.link)}
+
+
+def link_lines(link) -> dict | None:
+    """The link to the province hub as Tổng quan shows it (None: the station is not linked)."""
+    if not link.linked:
+        return None
+    contact = f"{link.last_contact:%d/%m/%Y %H:%M}" if link.last_contact else _("never yet")
+    return {"hub": link.hub, "contact": contact, "waiting": link.waiting, "error": link.error or "",
+            "ok": link.error is None}
 
 
 async def show(request: Request) -> Response:

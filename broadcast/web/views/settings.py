@@ -82,6 +82,7 @@ async def show(request: Request, error: str = "", checked: str = "", installed=N
                     samples=[f"{e.name}:{v}" for e in voices if e.available for v in e.voices],
                     voice_figures=[voice_figure(f) for f in service.voices.voice_figures(voices)],
                     better_voice=service.voices.better_voice(),
+                    link=await run_in_threadpool(service.link.link_status, c.station),
                     error=error, audit=[(fmt.moment(a.at), a.user or "", fmt.audit_action(a.action), a.target or "",
                                             _(ROLES[a.detail]) if a.detail in ROLES else a.detail or "")
                                         for a in audit])
@@ -184,6 +185,22 @@ async def voice_key(request: Request) -> Response:
     except BroadcastError as exc:
         return await show(request, fmt.error_text(exc))
     return RedirectResponse("/cai-dat?ok=luu#khoa-giong", 303)
+
+
+async def province_link(request: Request) -> Response:
+    """Kết nối tỉnh: link with the province's address and one-time code, or forget the link. The
+    token the hub answers goes into link.yaml (mode 600) only: never on a page or in the audit log."""
+    c = console(request)
+    data = await request.form()
+    try:
+        if data.get("action") == "forget":
+            await run_in_threadpool(service.link.unlink, c.station, request.state.session.user, c.now())
+        else:
+            await run_in_threadpool(service.link.enrol, c.station, str(data.get("url", "")), str(data.get("code", "")),
+                                    request.state.session.user, c.now())
+    except BroadcastError as exc:
+        return await show(request, fmt.error_text(exc))
+    return RedirectResponse("/cai-dat?ok=luu#ket-noi-tinh", 303)
 
 
 async def online_voice(request: Request) -> Response:
