@@ -58,7 +58,7 @@ def run(args, hub) -> None:
             conn.execute(statement, {"communes": args.communes, "rows": args.rows_per_commune})
     with hub.connect() as conn:
         conn.execute("ANALYZE asrun")
-        rows = conn.execute("SELECT count(*) AS n FROM asrun").fetchone()["n"]
+        rows = conn.execute("SELECT count(*) FROM asrun").fetchone()[0]
     print(f"as-run rows: {rows:,} for {args.communes} communes (made in {time.perf_counter() - began:.1f} s)")
     timings = []
     for attempt in range(3):

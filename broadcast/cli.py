@@ -659,11 +659,11 @@ def hub(ctx: click.Context, dsn: str, host: str, port: int, name: str) -> None:
     service.hub.check_dsn(dsn)
     import uvicorn
 
-    from broadcast.web.hub.app import create_app
+    from broadcast.web.hub.pages import console_app
 
     click.echo(_("province hub: http://{host}:{port}/api/v1  (Ctrl-C to stop)").format(host=host, port=port))
-    uvicorn.run(create_app(dsn, name=name), host=host, port=port, log_level="warning", access_log=False,
-                timeout_keep_alive=75)
+    app = console_app(service.hub_console.open_hub(dsn, name), _utc_now)     # /api/v1 and the province console
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=75)
 
 
 def _hub_action(ctx: Context, action, *args):
@@ -885,22 +885,6 @@ def items_record(ctx: Context, item_id: str, audio: Path, by: str) -> None:
 
 
 
-@cli.group("hub")
-@option("--db", "dsn", envvar="BROADCAST_HUB_DB",
-        help="The hub's PostgreSQL database, e.g. postgresql:///broadcast_hub (better in BROADCAST_HUB_DB: no password in argv).")
-@click.pass_context
-def hub(ctx: click.Context, dsn: str) -> None:
-    """The province hub: its console's users."""
-    ctx.obj = dsn
-
-
-def _open_hub(dsn: str | None):
-    if not dsn:
-        raise BroadcastError(_("the hub's database is not given"),
-                             _("set BROADCAST_HUB_DB=postgresql:///broadcast_hub (or use --db)"))
-    return service.hub_console.open_hub(dsn)
-
-
 @hub.group("user")
 def hub_user() -> None:
     """The province console's users: quan-tri-tinh (Quản trị tỉnh), bien-tap-tinh (Biên tập tỉnh), xem (Xem)."""
@@ -911,13 +895,35 @@ def hub_user() -> None:
 @option("--role", type=click.Choice(["quan-tri-tinh", "bien-tap-tinh", "xem"]), required=True,
         help="quan-tri-tinh: communes, codes, tokens; bien-tap-tinh: sends bulletins; xem: looks only.")
 @option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
-@click.pass_obj
-def hub_user_add(dsn: str | None, name: str, role: str, password_stdin: bool) -> None:
+@pass_ctx
+def hub_user_add(ctx: Context, name: str, role: str, password_stdin: bool) -> None:
     """Create province console user NAME with ROLE (asks the password twice)."""
-    province = _open_hub(dsn)
-    user = service.hub_accounts.add_user(province, name, role, _password(password_stdin),
-                                         dt.datetime.now(province.tz), by="cli")
+    province = service.hub_console.open_hub(service.hub.check_dsn(ctx.hub_dsn))
+    service.hub_console.migrate(province)
+    user = service.hub_accounts.add_user(province, name, role, _password(password_stdin), _utc_now(), by="cli")
     click.echo(_("created {name} ({role})").format(name=user.name, role=service.hub_accounts.role_label(user.role)))
+
+
+@hub_user.command("list")
+@pass_ctx
+def hub_user_list(ctx: Context) -> None:
+    """List the province console's users and their roles."""
+    province = service.hub_console.open_hub(service.hub.check_dsn(ctx.hub_dsn))
+    service.hub_console.migrate(province)
+    found = service.hub_accounts.list_users(province)
+    click.echo("\n".join(f"{u.name:24} {service.hub_accounts.role_label(u.role)}" for u in found)
+               or _("no users yet: broadcast hub user add NAME --role quan-tri-tinh"))
+
+
+@hub_user.command("passwd")
+@click.argument("name")
+@option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@pass_ctx
+def hub_user_passwd(ctx: Context, name: str, password_stdin: bool) -> None:
+    """Set a new password for province console user NAME (signs her out everywhere)."""
+    province = service.hub_console.open_hub(service.hub.check_dsn(ctx.hub_dsn))
+    service.hub_accounts.set_password(province, name, _password(password_stdin), _utc_now(), by="cli")
+    click.echo(_("password changed for {name}").format(name=name))
 
 
 def main(argv: list[str] | None = None) -> None:

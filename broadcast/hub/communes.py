@@ -98,6 +98,3 @@ def asrun_week(conn, station: str, start: dt.datetime, end: dt.datetime) -> list
                       tuple(str(i.get("title", "")) for i in r["items"] or ()), r["voice"], r["error"])
             for r in rows]
 
-
-def group_names(conn) -> list[str]:
-    return [r["name"] for r in dicts(conn).execute("SELECT name FROM groups ORDER BY name")]

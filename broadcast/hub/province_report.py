@@ -40,6 +40,14 @@ class TopicLine:
 
 
 @dataclass(frozen=True)
+class CommuneTopic:
+    station: str
+    topic: str
+    airings: int
+    seconds: float
+
+
+@dataclass(frozen=True)
 class BulletinLine:
     id: str
     title: str
@@ -67,6 +75,7 @@ class ProvinceReport:
     period: Period
     communes: list[CommuneLine] = field(default_factory=list)
     topics: list[TopicLine] = field(default_factory=list)
+    by_commune_topic: list[CommuneTopic] = field(default_factory=list)     # the communes' order, then topics'
     bulletins: list[BulletinLine] = field(default_factory=list)
     silent: list[Silent] = field(default_factory=list)
 
@@ -87,33 +96,32 @@ class ProvinceReport:
         return sum(c.item_airings for c in self.communes)
 
 
+# One pass over the rows, no DISTINCT: a station numbers an occurrence's attempts from 1 and never airs
+# an aired occurrence again (records.asrun), so attempt-1 rows count the programs due and aired rows
+# the programs aired.
 PER_COMMUNE = """
 SELECT s.id, s.name, g.name AS group_name, a.*
-FROM (SELECT station_id, count(*) FILTER (WHERE NOT emergency) AS scheduled, count(*) FILTER (WHERE aired) AS aired,
-             sum(missed) AS missed, sum(standby) AS standby, sum(seconds) AS seconds,
-             sum(item_airings) AS item_airings, count(*) FILTER (WHERE emergency AND aired) AS emergencies
-      FROM (SELECT station_id, occurrence, occurrence LIKE 'emergency/%%' AS emergency,      -- one row an occurrence
-                   bool_or(status IN ('completed', 'fallback')) AS aired,
-                   count(*) FILTER (WHERE status IN ('missed', 'failed')) AS missed,
-                   count(*) FILTER (WHERE status = 'fallback') AS standby,
-                   coalesce(sum(played_seconds), 0) AS seconds,
-                   coalesce(sum(jsonb_array_length(items)) FILTER (WHERE status = 'completed'), 0) AS item_airings
-            FROM asrun WHERE scheduled >= %(start)s AND scheduled < %(end)s
-            GROUP BY station_id, occurrence) o
+FROM (SELECT station_id,
+             count(*) FILTER (WHERE attempt = 1 AND occurrence NOT LIKE 'emergency/%%') AS scheduled,
+             count(*) FILTER (WHERE status IN ('completed', 'fallback')) AS aired,
+             count(*) FILTER (WHERE status IN ('missed', 'failed')) AS missed,
+             count(*) FILTER (WHERE status = 'fallback') AS standby,
+             coalesce(sum(played_seconds), 0) AS seconds,
+             coalesce(sum(jsonb_array_length(items)) FILTER (WHERE status = 'completed'), 0) AS item_airings,
+             count(*) FILTER (WHERE occurrence LIKE 'emergency/%%' AND status IN ('completed', 'fallback')) AS emergencies
+      FROM asrun WHERE scheduled >= %(start)s AND scheduled < %(end)s
       GROUP BY station_id) a
 JOIN stations s ON s.id = a.station_id
 LEFT JOIN groups g ON g.id = s.group_id
 ORDER BY s.name
 """
 
-PER_TOPIC = """
-SELECT topic, sum(n) AS airings, sum(seconds) AS seconds, count(*) AS communes
-FROM (SELECT station_id, coalesce(nullif(item->>'topic', ''), 'khac') AS topic, count(*) AS n,
-             coalesce(sum((item->>'seconds')::float), 0) AS seconds
-      FROM asrun, jsonb_array_elements(items) AS item
-      WHERE scheduled >= %(start)s AND scheduled < %(end)s AND status = 'completed'
-      GROUP BY 1, 2) t
-GROUP BY topic
+PER_COMMUNE_TOPIC = """
+SELECT station_id, coalesce(nullif(item->>'topic', ''), 'khac') AS topic, count(*) AS airings,
+       coalesce(sum((item->>'seconds')::float), 0) AS seconds
+FROM asrun, jsonb_array_elements(items) AS item
+WHERE scheduled >= %(start)s AND scheduled < %(end)s AND status = 'completed'
+GROUP BY 1, 2
 """
 
 REACH = """
@@ -154,7 +162,7 @@ def build(connect, period: Period, tz) -> ProvinceReport:
             return dicts(conn).execute(sql, bounds).fetchall()
 
     with ThreadPoolExecutor(2) as pool:
-        per_commune, per_topic = pool.submit(rows, PER_COMMUNE), pool.submit(rows, PER_TOPIC)
+        per_commune, per_topic = pool.submit(rows, PER_COMMUNE), pool.submit(rows, PER_COMMUNE_TOPIC)
         reach, silent = rows(REACH), rows(SILENT)
         per_commune, per_topic = per_commune.result(), per_topic.result()
     report = ProvinceReport(period)
@@ -163,9 +171,20 @@ def build(connect, period: Period, tz) -> ProvinceReport:
                        for r in per_commune]
     labels = {t.code: t.label for t in DEFAULT_TOPICS}
     order = {t.code: n for n, t in enumerate(DEFAULT_TOPICS)}
-    topics = [TopicLine(r["topic"], labels.get(r["topic"], r["topic"]), int(r["airings"]), float(r["seconds"]),
-                        r["communes"]) for r in per_topic]
-    report.topics = sorted(topics, key=lambda t: (order.get(t.code, len(order)), t.code))
+    communes = {c.station: n for n, c in enumerate(report.communes)}
+
+    def topic_order(code: str):
+        return order.get(code, len(order)), code
+
+    report.by_commune_topic = sorted((CommuneTopic(r["station_id"], r["topic"], int(r["airings"]), float(r["seconds"]))
+                                      for r in per_topic),
+                                     key=lambda x: (communes.get(x.station, len(communes)), topic_order(x.topic)))
+    totals: dict[str, list] = {}
+    for x in report.by_commune_topic:
+        total = totals.setdefault(x.topic, [0, 0.0, 0])
+        total[0], total[1], total[2] = total[0] + x.airings, total[1] + x.seconds, total[2] + 1
+    report.topics = [TopicLine(code, labels.get(code, code), n, seconds, stations)
+                     for code, (n, seconds, stations) in sorted(totals.items(), key=lambda t: topic_order(t[0]))]
     report.bulletins = [BulletinLine(r["id"], r["title"], r["priority"], r["created_at"], r["addressed"], r["aired"],
                                      r["failed"]) for r in reach]
     report.silent = [Silent(r["id"], r["name"], r["group_name"], r["last_seen"]) for r in silent]

@@ -122,6 +122,8 @@ def write_docx(report: ProvinceReport, heading: Heading, today: dt.date, out: Pa
     para("III. THEO CHỦ ĐỀ", bold=True)
     table(["Chủ đề", "Số lượt", "Số xã, phường", "Thời lượng đọc"],
           [[t.label, number(t.airings), number(t.communes), hms(t.seconds)] for t in report.topics], (85, 25, 25, 30))
+    para("Số lượt và thời lượng theo từng xã, phường và chủ đề: xem tệp CSV kèm theo (phần “Xã, phường – chủ đề”).",
+         italic=True, size=12)
     para("IV. TIN CỦA TỈNH", bold=True)
     if report.bulletins:
         table(["Tin", "Mức", "Số xã nhận", "Đã phát", "Chưa phát"],
@@ -161,6 +163,11 @@ def to_csv(report: ProvinceReport) -> str:
              c.item_airings, ""] for c in report.communes]
     rows += [["Chủ đề", t.code, t.label, "", "", "", "", round(t.seconds, 1), t.airings, t.communes]
              for t in report.topics]
+    names = {c.station: c.name for c in report.communes}
+    labels = {t.code: t.label for t in report.topics}
+    rows += [["Xã, phường – chủ đề", f"{x.station}/{x.topic}", f"{names.get(x.station, x.station)} – "
+              f"{labels.get(x.topic, x.topic)}", "", "", "", "", round(x.seconds, 1), x.airings, ""]
+             for x in report.by_commune_topic]
     rows += [["Tin của tỉnh", b.id, b.title, "", b.aired, b.not_aired, "", "", "", b.addressed]
              for b in report.bulletins]
     rows += [["Không gửi nhật ký", s.station, s.name, "", "", "", "", "", "", ""] for s in report.silent]

@@ -7,8 +7,8 @@ audio never imports the audio stack."""
 import importlib
 
 MODULES = ("approval", "conflicts", "dashboard", "history", "intake", "lengths", "library", "lexicon", "link", "listen", "playout",
-           "hub_accounts", "hub_bulletins", "hub_console", "publish", "reading", "recording", "records", "relays", "render", "scripts", "sessions", "settings",
-           "station", "uploads", "users", "hub",
+           "hub", "hub_accounts", "hub_bulletins", "hub_console", "publish", "reading", "recording", "records", "relays",
+           "render", "scripts", "sessions", "settings", "station", "uploads", "users",
            "voices", "worker", "week")
 
 

@@ -58,6 +58,20 @@ def add_user(hub, name: str, role: str, password: str, now: dt.datetime, by: str
         return accounts.user(conn, name)
 
 
+def set_password(hub, name: str, password: str, now: dt.datetime, by: str | None = None) -> None:
+    """A new password for NAME; her sessions end (signed out everywhere)."""
+    if len(password) < MIN_PASSWORD:
+        raise UserError(_("the password is too short (at least {count} characters)").format(count=MIN_PASSWORD),
+                        _("use a phrase that is easy to remember, e.g. loa-xa-minh-duc-2025"))
+    with hub.connect() as conn:
+        if accounts.user(conn, name) is None:
+            raise UserError(_("there is no user {name!r}").format(name=name),
+                            _("see the list: broadcast hub user list"))
+        accounts.set_password_hash(conn, name, _hasher.hash(password))
+        accounts.end_sessions_of(conn, name)
+        accounts.record(conn, now, by, "user.password", name)
+
+
 def _check(times: list[dt.datetime], free: int, now: dt.datetime) -> None:
     wait = throttle.wait_before_next_try(len(times), free)
     if times and wait and now < times[-1] + wait:

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadcast.errors import AudioError, BroadcastError
-from broadcast.hub import bulletin_status
+from broadcast.hub import bulletin_status, bulletins
 from broadcast.i18n import _
 from broadcast.protocol.records import MAX_TEXT, PRIORITIES
 from broadcast.sound.audio import decode
 from broadcast.sound.limits import check_length
 
-AUDIO_MB = 20                 # an uploaded recording's cap
-AUDIO_MINUTES = 15            # and its length's
+AUDIO_BYTES = bulletins.MAX_AUDIO_BYTES     # an uploaded recording's cap (the core's)
+AUDIO_MB = AUDIO_BYTES // (1024 * 1024)
+AUDIO_MINUTES = 15                          # and its length's
 TARGETS = ("all", "list", "group")
 
 
@@ -34,7 +35,7 @@ class Draft:
     priority: str
     target: str                          # all, list or group
     stations: tuple[str, ...]            # with target 'list'
-    group: str | None                    # with target 'group'
+    group: str | None                    # with target 'group': its id
     zones: tuple[str, ...] | None        # None: every zone
     valid_from: dt.datetime
     valid_until: dt.datetime
@@ -75,7 +76,7 @@ def check(draft: Draft, now: dt.datetime) -> None:
 
 def check_audio(data: bytes, name: str) -> float:
     """The recording's length in seconds; refused if too large, too long or not audio."""
-    if len(data) > AUDIO_MB * 1024 * 1024:
+    if len(data) > AUDIO_BYTES:
         raise _fail(name, _("the file is too large ({mb:.1f} MB)").format(mb=len(data) / 1024 / 1024),
                     _("at most {mb:g} MB; shorten it or compress it (MP3)").format(mb=AUDIO_MB))
     if not data:
@@ -95,13 +96,6 @@ def check_audio(data: bytes, name: str) -> float:
     if seconds < 0.5:
         raise _fail(name, _("the audio is too short"), _("check the recording"))
     return seconds
-
-
-def _content_type(name: str | None) -> str:
-    import mimetypes
-
-    guessed = mimetypes.guess_type(name or "")[0]
-    return guessed if guessed and guessed.startswith("audio/") else "application/octet-stream"
 
 
 def summaries(hub, limit: int = 100):
@@ -124,28 +118,26 @@ def status(hub, bulletin: str):
 
 
 def send(hub, draft: Draft, now: dt.datetime, by: str, held_token: str | None = None) -> str:
-    """Check DRAFT and hand it to the hub core, which delivers it to each chosen station; returns its id.
-    An emergency must be confirmed first. HELD_TOKEN: the recording held for the confirmation, let go."""
-    from broadcast.hub import console_actions
+    """Check DRAFT and hand it to the hub core, which delivers it to each chosen station (and wakes
+    their long-polls); returns its id. An emergency must be confirmed first. HELD_TOKEN: the
+    recording held for the confirmation, let go."""
+    from broadcast.service import hub as core
     from broadcast.service import hub_accounts
 
     check(draft, now)
     if draft.priority == "emergency" and not draft.confirmed:
         raise _fail(_("Priority level"), _("an emergency bulletin must be confirmed"), _("confirm it on the page"))
+    to = core.Addressees(stations=draft.stations if draft.target == "list" else None,
+                         group=draft.group if draft.target == "group" else None, zones=draft.zones)
     with hub.connect() as conn:
-        stations = console_actions.stations_for(conn, draft.target, draft.stations, draft.group)
-        if not stations:
-            raise _fail(_("Communes"), _("no linked commune among those chosen"),
-                        _("link the communes first (Xã / phường), or choose others"))
-        bulletin = console_actions.add_bulletin(conn, draft.title.strip(), draft.text, draft.audio,
-                                                _content_type(draft.audio_name) if draft.audio else None, draft.priority,
-                                                draft.zones, draft.valid_from, draft.valid_until, stations, now, by)
+        bulletin, count = core.send_bulletin(conn, core.Draft(draft.title.strip(), draft.priority, draft.valid_from,
+                                                              draft.valid_until, by, draft.text, draft.audio), to, now)
         if held_token:
             from broadcast.hub import held
 
             held.release(conn, held_token)
         hub_accounts.record(conn, now, by, "bulletin.send", bulletin,
-                            f"{draft.priority}: {len(stations)} xã, phường – {draft.title.strip()[:100]}")
+                            f"{draft.priority}: {count} xã, phường – {draft.title.strip()[:100]}")
     return bulletin
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from broadcast.errors import BroadcastError
-from broadcast.hub import communes, console_actions, db, province_report, report_docx
+from broadcast.hub import codes, communes, db, province_report, report_docx, stations
+from broadcast.service import hub as core
 from broadcast.hub.communes import CommuneState
 from broadcast.hub.province_report import ProvinceReport
 from broadcast.i18n import _
 from broadcast.records.report import parse_period
 
-STATE_LABELS = {"online": "Online", "offline": "Out of contact", "alert": "Has an alert", "unlinked": "Not linked"}
 
 
 def week_of(day: dt.date, tz) -> tuple[dt.datetime, dt.datetime]:
@@ -83,10 +83,10 @@ def write_report(hub, report: ProvinceReport, fmt: str, today: dt.date, out: Pat
             tmp.write_text(report_docx.to_csv(report), encoding="utf-8")
 
 
-def groups(hub) -> list[str]:
-    """The groups communes are gathered in (cụm, former districts), by name."""
+def groups(hub) -> list[tuple[str, str]]:
+    """The groups communes are gathered in (cụm, former districts): (id, name), by name."""
     with hub.connect() as conn:
-        return communes.group_names(conn)
+        return stations.groups(conn)
 
 
 def log_download(hub, now: dt.datetime, user: str, period: str, fmt: str) -> None:
@@ -113,19 +113,49 @@ def create_commune(hub, name: str, group: str | None, now: dt.datetime, by: str)
                                                             problem=_("longer than {limit} characters").format(limit=200)),
                              _("shorten the name"))
     with hub.connect() as conn:
-        station = console_actions.add_station(conn, name.strip(), group, now)
-        code, expires = console_actions.add_code(conn, station, now, by)
+        station = _free_id(conn, "stations", slug(name))
+        core.add_commune(conn, station, name.strip(), now, _group_id(conn, group) if group else None)
+        code = core.new_code(conn, station, by, now)
         hub_accounts.record(conn, now, by, "commune.add", station, name.strip())
         hub_accounts.record(conn, now, by, "code.add", station)
-    return station, LinkCode(code, expires)
+    return station, LinkCode(code, now + codes.VALID)
 
 
 def _known(conn, station: str) -> str:
-    name = console_actions.station_name(conn, station)
-    if name is None:
+    try:
+        return stations.get(conn, station).name
+    except core.NotFound:
         raise UnknownCommune(_("there is no commune {id!r} at the hub").format(id=station[:64]),
-                             _("choose it from the list Xã / phường"))
-    return name
+                             _("choose it from the list Xã / phường")) from None
+
+
+def slug(name: str) -> str:
+    """A commune's or group's id from its name: Xã Minh Đức -> xa-minh-duc."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:56] or "xa"
+
+
+def _free_id(conn, table: str, base: str) -> str:
+    taken = {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id LIKE %s", (base + "%",))}
+    found, n = base, 1
+    while found in taken:
+        n += 1
+        found = f"{base}-{n}"
+    return found
+
+
+def _group_id(conn, name: str) -> str:
+    """The group called NAME, made when new."""
+    for group_id, group_name in stations.groups(conn):
+        if group_name == name or group_id == name:
+            return group_id
+    group_id = _free_id(conn, "groups", slug(name))
+    stations.add_group(conn, group_id, name)
+    return group_id
 
 
 def new_code(hub, station: str, now: dt.datetime, by: str) -> tuple[str, LinkCode]:
@@ -134,9 +164,9 @@ def new_code(hub, station: str, now: dt.datetime, by: str) -> tuple[str, LinkCod
 
     with hub.connect() as conn:
         name = _known(conn, station)
-        code, expires = console_actions.add_code(conn, station, now, by)
+        code = core.new_code(conn, station, by, now)
         hub_accounts.record(conn, now, by, "code.add", station)
-    return name, LinkCode(code, expires)
+    return name, LinkCode(code, now + codes.VALID)
 
 
 def revoke(hub, station: str, now: dt.datetime, by: str) -> None:
@@ -145,17 +175,19 @@ def revoke(hub, station: str, now: dt.datetime, by: str) -> None:
 
     with hub.connect() as conn:
         _known(conn, station)
-        console_actions.revoke(conn, station, now)
+        core.revoke(conn, station, now)
         hub_accounts.record(conn, now, by, "token.revoke", station)
 
 
 @dataclass(frozen=True)
 class ProvinceHub:
-    """PROVISIONAL until hub-core's Hub is merged: the hub's database and the province's clock zone."""
+    """The hub as the province console sees it: its database (through the web app's pool when it
+    runs in one), its name and the province's time zone."""
 
     dsn: str
     name: str = "Hệ thống thông tin nguồn tỉnh"
     timezone: str = "Asia/Ho_Chi_Minh"
+    pool: object = field(default=None, compare=False)      # the web app's hub.Pool, when it has one
 
     @property
     def tz(self):
@@ -170,6 +202,10 @@ class ProvinceHub:
     @contextmanager
     def connect(self):
         """A connection inside one transaction: all of a block's writes happen, or none."""
+        if self.pool is not None:
+            with self.pool.connection() as conn, conn.transaction():
+                yield conn
+            return
         conn = db.connect(self.dsn)
         try:
             with conn.transaction():
@@ -178,8 +214,8 @@ class ProvinceHub:
             conn.close()
 
 
-def open_hub(dsn: str) -> ProvinceHub:
-    return ProvinceHub(dsn)
+def open_hub(dsn: str, name: str = "") -> ProvinceHub:
+    return ProvinceHub(dsn, name) if name else ProvinceHub(dsn)
 
 
 def migrate(hub) -> list[str]:

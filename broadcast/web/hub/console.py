@@ -18,7 +18,8 @@ from starlette.templating import Jinja2Templates
 
 from broadcast import i18n
 from broadcast.i18n import N_, _
-from broadcast.service import hub_accounts, hub_bulletins
+from broadcast.errors import BroadcastError
+from broadcast.service import hub, hub_accounts, hub_bulletins
 from broadcast.web import csrf, limits
 
 HERE = Path(__file__).parent
@@ -44,7 +45,7 @@ class ProvinceConsole:
     now: Callable[[], dt.datetime]
     templates: Jinja2Templates
     secure_cookies: bool = False
-    audio_bytes: int = hub_bulletins.AUDIO_MB * limits.MB     # an audio bulletin's cap
+    audio_bytes: int = hub_bulletins.AUDIO_BYTES              # an audio bulletin's cap
 
     def render(self, request: Request, template: str, status_code: int = 200, **context) -> Response:
         session = getattr(request.state, "session", None)
@@ -68,11 +69,23 @@ def page(path: str, view, permission: str, methods: tuple[str, ...] = ("GET",), 
 
     async def guarded(request: Request) -> Response:
         c = province(request)
+        request.state.session = None
+        try:
+            response = await checked(request, c)
+        except BroadcastError as exc:             # the console's own error page, not the station API's JSON
+            response = error_page(request, exc)
+        except hub.UNAVAILABLE:
+            response = c.render(request, "hub_error.html", 503, message=_("The hub's database is not reachable"),
+                                hint=_("wait a moment and reload the page; if it lasts, check PostgreSQL on the hub's server"))
+        if request.state.session is not None:
+            response.headers["cache-control"] = "no-store"
+        return response
+
+    async def checked(request: Request, c: ProvinceConsole) -> Response:
         token = request.cookies.get(hub_accounts.COOKIE)
-        request.state.session = await run_in_threadpool(hub_accounts.load_session, c.hub, token, c.now()) \
-            if token else None
-        cap = body(c) if callable(body) else body
-        limits.check_declared(request.scope, cap, upload)
+        if token:
+            request.state.session = await run_in_threadpool(hub_accounts.load_session, c.hub, token, c.now())
+        limits.check_declared(request.scope, body(c) if callable(body) else body, upload)
         if permission != PUBLIC:
             if request.state.session is None:
                 if request.method == "GET":
@@ -85,10 +98,7 @@ def page(path: str, view, permission: str, methods: tuple[str, ...] = ("GET",), 
             if request.method == "POST" and not await _csrf_ok(request):
                 return c.render(request, "hub_error.html", 403, message=_("The form is out of date or not valid"),
                                 hint=_("reload the page and do it again"))
-        response = await view(request)
-        if request.state.session is not None:
-            response.headers["cache-control"] = "no-store"
-        return response
+        return await view(request)
 
     route = Route(path, guarded, methods=list(methods))
     route.permission = permission
@@ -110,14 +120,34 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
-def install(app, hub, now: Callable[[], dt.datetime], secure_cookies: bool = False) -> None:
-    """Give APP (the hub's Starlette app, its routes already holding routes()) the console's state."""
-    app.state.province = ProvinceConsole(hub, now, make_templates(), secure_cookies)
+def install(app, province_hub, now: Callable[[], dt.datetime], secure_cookies: bool = False) -> None:
+    """Give APP (the hub's Starlette app, its routes already holding the console's) the console's state."""
+    app.state.province = ProvinceConsole(province_hub, now, make_templates(), secure_cookies)
 
 
-async def error_page(request: Request, exc) -> Response:
+class BodyLimit(limits.BodyLimit):
+    """The station console's body caps, on the console's routes only: the station API caps its own."""
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def limited():
+            message = await receive()
+            if limits.CAP in scope and message["type"] == "http.request":
+                scope["broadcast.received"] = scope.get("broadcast.received", 0) + len(message.get("body", b""))
+                cap, is_upload = scope[limits.CAP]
+                if scope["broadcast.received"] > cap:
+                    raise limits.TooLarge(cap, None, is_upload)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def error_page(request: Request, exc: BroadcastError) -> Response:
     """The one place an error becomes a page of the province console, in Vietnamese."""
-    status = 413 if isinstance(exc, limits.TooLarge) else 404 if type(exc).__name__.startswith("Unknown") else 400
+    status = 413 if isinstance(exc, (limits.TooLarge, hub.TooLarge)) else \
+        404 if isinstance(exc, hub.NotFound) or type(exc).__name__.startswith("Unknown") else 400
     response = province(request).render(request, "hub_error.html", status, message=exc.message, hint=exc.hint or "")
     response.headers["cache-control"] = "no-store"
     return response

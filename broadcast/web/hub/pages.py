@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
+from dataclasses import replace
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from broadcast.errors import BroadcastError
 from broadcast.web import limits
 from broadcast.web.app import ResponseHeaders
-from broadcast.web.hub.console import HERE, PUBLIC, error_page, install, page
+from broadcast.web.hub.app import create_app
+from broadcast.web.hub.console import HERE, PUBLIC, BodyLimit, install, page
 from broadcast.web.hub.views import bulletins, communes, reports, signin
 
 
@@ -41,11 +43,12 @@ def routes() -> list:
     ]
 
 
-def console_app(hub, now: Callable[[], dt.datetime], api_routes: list | tuple = (), secure_cookies: bool = False,
-                lifespan=None):
-    """The hub's ASGI app: API_ROUTES (/api/v1, the stations') beside the province console, with the
-    station console's security headers and body caps."""
-    app = Starlette(routes=[*api_routes, *routes()], exception_handlers={BroadcastError: error_page},
-                    middleware=[Middleware(ResponseHeaders), Middleware(limits.BodyLimit)], lifespan=lifespan)
-    install(app, hub, now, secure_cookies)
+def console_app(province_hub, now: Callable[[], dt.datetime], secure_cookies: bool = False, migrate: bool = True,
+                pool_size: int = 10) -> Starlette:
+    """The hub's ASGI app (the stations' /api/v1, web.hub.app) with the province console's pages, the
+    station console's security headers, and the console's body caps on its own routes. PROVINCE_HUB
+    (service.hub_console.ProvinceHub) then reads through the app's connection pool."""
+    app = create_app(province_hub.dsn, name=province_hub.name, routes=routes(), clock=now, migrate=migrate,
+                     pool_size=pool_size, middleware=[Middleware(ResponseHeaders), Middleware(BodyLimit)])
+    install(app, replace(province_hub, pool=app.state.hub.pool), now, secure_cookies)
     return app

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 from psycopg.rows import dict_row
 
+from broadcast.service.hub_console import slug
+
 
 @contextmanager
 def db(hub):
@@ -23,7 +25,7 @@ def station(hub, id: str, name: str, group: str | None = None, linked: bool = Tr
     with hub.connect() as conn:
         group_id = None
         if group:
-            group_id = group.lower().replace(" ", "-")
+            group_id = slug(group)
             conn.execute("INSERT INTO groups (id, name) VALUES (%s, %s) ON CONFLICT (id) DO NOTHING", (group_id, group))
         conn.execute("INSERT INTO stations (id, name, commune, group_id, enrolled_at, created_at) "
                      "VALUES (%s, %s, %s, %s, %s, %s)", (id, name, name, group_id, now if linked else None, now))
@@ -47,11 +49,11 @@ def heartbeat(hub, id: str, at: dt.datetime, alert: str | None = None, daemon_al
 
 def asrun(hub, id: str, token: str, scheduled: dt.datetime, status: str = "completed", zone: str = "thon-1",
           items: tuple[dict, ...] = ({"title": "Tin A", "topic": "the-che", "seconds": 60.0},),
-          played: float = 120.0, occurrence: str | None = None) -> None:
+          played: float = 120.0, occurrence: str | None = None, attempt: int = 1) -> None:
     with hub.connect() as conn:
         conn.execute("INSERT INTO asrun (station_id, token, occurrence, attempt, zone, slot, output, scheduled, started, "
-                     "played_seconds, status, items, received_at) VALUES (%s, %s, %s, 1, %s, 'sang', 'file', %s, %s, %s, %s, %s, %s)",
-                     (id, token, occurrence or f"{scheduled:%Y-%m-%d}/sang/{zone}/{token}", zone, scheduled,
+                     "played_seconds, status, items, received_at) VALUES (%s, %s, %s, %s, %s, 'sang', 'file', %s, %s, %s, %s, %s, %s)",
+                     (id, token, occurrence or f"{scheduled:%Y-%m-%d}/sang/{zone}/{token}", attempt, zone, scheduled,
                       scheduled if status != "missed" else None, played if status != "missed" else 0, status,
                       json.dumps(list(items)), scheduled))
 

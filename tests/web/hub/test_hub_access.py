@@ -138,3 +138,11 @@ def test_a_hub_without_users_says_how_to_make_the_first(hub, clock):
 
     page = TestClient(console_app(hub, clock)).get("/dang-nhap").text
     assert "chưa có người dùng" in page and "broadcast hub user add" in page
+
+
+def test_cookies_are_secure_over_https(app):
+    client = TestClient(app, base_url="https://hub.example.gov.vn")
+    answer = sign_in(client, NAMES["xem"])
+    assert answer.status_code == 303 and "secure" in answer.headers["set-cookie"].lower()
+    plain = sign_in(TestClient(app), NAMES["xem"])
+    assert "secure" not in plain.headers["set-cookie"].lower()

@@ -1,19 +1,19 @@
-"""The province editor's task in a real browser (Debian's chromium driven by Playwright) against the
-hub's app served over HTTP by uvicorn: sign in, see the communes, write a bulletin to one group,
+"""The province editor's task in a real browser (Debian's chromium driven by Playwright) against
+`broadcast hub` running as its own process: sign in, see the communes, write a bulletin to one group,
 see it addressed, and its page update by itself when a station's receipt arrives. No skip: without
 chromium this test fails."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import expect, sync_playwright
 
-from broadcast.web.hub.pages import console_app
 from tests.soundpath import free_port, wait_for_port
 from tests.web.hub import data
 from tests.web.hub.conftest import PASSWORD
@@ -22,16 +22,16 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def hub_url(hub, users):
-    app = console_app(hub, lambda: dt.datetime.now(hub.tz))
+def hub_url(hub, users, tmp_path):
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    assert wait_for_port(port)
+    log = open(tmp_path / "hub.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "broadcast", "hub", "--port", str(port), "--name", "Tỉnh Thử"],
+                              env={**os.environ, "BROADCAST_HUB_DB": hub.dsn}, stdout=log, stderr=subprocess.STDOUT)
+    assert wait_for_port(port), (tmp_path / "hub.log").read_text()
     yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    server.terminate()
+    server.wait(10)
+    log.close()
 
 
 def test_the_province_editor_sends_a_bulletin_in_a_real_browser(hub, hub_url, tmp_path):
@@ -58,7 +58,7 @@ def test_the_province_editor_sends_a_bulletin_in_a_real_browser(hub, hub_url, tm
         page.get_by_label("Tiêu đề").fill("Phòng chống bão số 9")
         page.get_by_label("Văn bản cần đọc").fill("Kính thưa bà con, bão số 9 sắp đổ bộ. Đề nghị bà con chằng chống nhà cửa.")
         page.get_by_label("Một cụm").check()
-        page.get_by_label("Cụm", exact=True).select_option("Cụm Bắc")
+        page.get_by_label("Cụm", exact=True).select_option(label="Cụm Bắc")
         page.get_by_label("Mức ưu tiên").select_option("emergency")
         page.get_by_role("button", name="Gửi").click()
         expect(page.locator("#xac-nhan")).to_contain_text("Khẩn cấp")            # asked to confirm first

@@ -24,3 +24,21 @@ def test_user_add_through_the_service_layer(hub):
                             "--password-stdin"], input="mat-khau-dai-1\n", capture_output=True, text=True,
                            env={"BROADCAST_HUB_DB": hub.dsn, "BROADCAST_LANG": "vi", "PATH": "/usr/bin:/bin"})
     assert again.returncode == 1 and "đã có người dùng" in again.stderr
+
+
+def test_user_list_and_passwd(hub, users, as_role):
+    env = {"BROADCAST_HUB_DB": hub.dsn, "BROADCAST_LANG": "vi", "PATH": "/usr/bin:/bin"}
+    listed = subprocess.run([sys.executable, "-m", "broadcast", "hub", "user", "list"], capture_output=True, text=True,
+                            env=env)
+    assert listed.returncode == 0 and "quantri" in listed.stdout and "Quản trị tỉnh" in listed.stdout
+    client, _token = as_role("xem")
+    changed = subprocess.run([sys.executable, "-m", "broadcast", "hub", "user", "passwd", "xem", "--password-stdin"],
+                             input="mat-khau-moi-2\n", capture_output=True, text=True, env=env)
+    assert changed.returncode == 0, changed.stderr
+    assert client.get("/xa-phuong", follow_redirects=False).status_code == 303       # signed out everywhere
+    import datetime as dt
+
+    assert hub_accounts.authenticate(hub, "xem", "mat-khau-moi-2", dt.datetime.now(hub.tz)).name == "xem"
+    missing = subprocess.run([sys.executable, "-m", "broadcast", "hub", "user", "passwd", "ai", "--password-stdin"],
+                             input="mat-khau-moi-2\n", capture_output=True, text=True, env=env)
+    assert missing.returncode == 1 and "không có người dùng" in missing.stderr

@@ -48,6 +48,8 @@ def test_the_figures(hub):
     assert (b.scheduled, b.aired, b.missed, b.standby, b.seconds, b.item_airings) == (2, 2, 0, 1, 300.0, 1)
     topics = {t.code: (t.airings, t.seconds, t.communes) for t in report.topics}
     assert topics == {"the-che": (11, 660.0, 2), "thu-tuc-hanh-chinh": (10, 900.0, 1)}
+    assert [(x.station, x.topic, x.airings) for x in report.by_commune_topic] == [
+        ("xa-a", "the-che", 10), ("xa-a", "thu-tuc-hanh-chinh", 10), ("xa-b", "the-che", 1)]
     [reach] = report.bulletins
     assert (reach.title, reach.addressed, reach.aired, reach.failed, reach.not_aired) == ("Phòng chống bão số 9", 3, 1, 1, 2)
     assert [s.station for s in report.silent] == ["xa-c"]
@@ -81,6 +83,8 @@ def test_docx_and_csv_hold_the_same_figures(hub, tmp_path):
     assert by_code[("Chủ đề", "the-che")][7:10] == ["660.0", "11", "2"]
     assert by_code[("Tin của tỉnh", "b1")][4:6] == ["1", "2"] and by_code[("Tin của tỉnh", "b1")][9] == "3"
     assert ("Không gửi nhật ký", "xa-c") in by_code
+    assert by_code[("Xã, phường – chủ đề", "xa-b/the-che")][2:] == ["Xã Bình Minh – Cải cách thể chế", "", "", "", "",
+                                                                     "60.0", "1", ""]
 
 
 def test_the_page_and_downloads(hub, as_role):
@@ -97,3 +101,12 @@ def test_the_page_and_downloads(hub, as_role):
     assert ("xem", "report.download", "2026-10-01..2026-10-31") in \
         [(r.user, r.action, r.target) for r in hub_accounts.audit_log(hub)]
     assert client.get("/bao-cao-tinh?ky=Q9").status_code == 400
+
+
+def test_a_retried_program_counts_once(hub):
+    data.station(hub, "xa-a", "Xã An Bình")
+    day = dt.datetime(2026, 10, 5, 6, 0, tzinfo=hub.tz)
+    data.asrun(hub, "xa-a", "t1", day, "interrupted", occurrence="occ-1", played=30)
+    data.asrun(hub, "xa-a", "t2", day, "completed", occurrence="occ-1", played=300, attempt=2)
+    [line] = hub_console.build_report(hub, "2026-Q4").communes
+    assert (line.scheduled, line.aired, line.missed, line.seconds) == (1, 1, 0, 330.0)

@@ -95,7 +95,7 @@ async def new(request: Request) -> Response:
     groups = await run_in_threadpool(hub_console.groups, c.hub)
     return c.render(request, "hub_bulletin_new.html", 400 if error else 200, values=values, error=error,
                     confirm=confirm, held_token=held_token if confirm else "", held_name=held_name, priorities=[(k, _(v)) for k, v in PRIORITIES.items()],
-                    communes=[(x.id, x.name) for x in communes.communes if x.linked], groups=groups,
+                    communes=[(x.id, x.name, x.linked) for x in communes.communes], groups=groups,
                     audio_mb=hub_bulletins.AUDIO_MB, audio_minutes=hub_bulletins.AUDIO_MINUTES)
 
 

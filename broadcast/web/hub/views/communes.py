@@ -90,7 +90,7 @@ async def show(request: Request) -> Response:
                     if "disk_free_bytes" in hb else "",
                     voice=fmt.voice_label(hb["voice"]) if hb.get("voice") else "",
                     week_label=f"{fmt.weekday_date(start.date())} – {fmt.weekday_date((end - dt.timedelta(days=1)).date())}",
-                    previous=(start.date() - dt.timedelta(days=7)).isoformat(),
+                    previous=(start.date() - dt.timedelta(days=7)).isoformat(), chosen_day=day.isoformat(),
                     following=(start.date() + dt.timedelta(days=7)).isoformat(),
                     can_admin=_is_admin(request), code=None)
 

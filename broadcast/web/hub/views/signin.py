@@ -39,15 +39,20 @@ async def form(request: Request) -> Response:
                 token = await run_in_threadpool(hub_accounts.start_session, c.hub, user.name, c.now())
                 response = RedirectResponse(_next(request.query_params.get("tiep")), 303)
                 response.set_cookie(hub_accounts.COOKIE, token, httponly=True, samesite="strict",
-                                    secure=c.secure_cookies, path="/")
+                                    secure=_secure(request, c), path="/")
                 response.delete_cookie(csrf.SIGN_IN_COOKIE, path="/dang-nhap")
                 return response
     token = csrf.new_token()
     response = c.render(request, "hub_signin.html", 401 if error else 200, error=error, hint=hint, name=name,
                         sign_in_token=token)
-    response.set_cookie(csrf.SIGN_IN_COOKIE, token, httponly=True, samesite="strict", secure=c.secure_cookies,
+    response.set_cookie(csrf.SIGN_IN_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request, c),
                         path="/dang-nhap")
     return response
+
+
+def _secure(request: Request, c) -> bool:
+    """Secure cookies over HTTPS (the proxy's X-Forwarded-Proto, read by uvicorn) or when told to."""
+    return c.secure_cookies or request.url.scheme == "https"
 
 
 async def sign_out(request: Request) -> Response:
