@@ -1,5 +1,5 @@
-"""The hub as bench/hub_bench.py runs it under uvicorn: the real hub app (create_app) over the DSN
-in BROADCAST_HUB_DB, wrapped so every answer carries `Server-Timing: app;dur=MS` — the time from
+"""The hub as bench/hub_bench.py runs it under uvicorn: the real hub app (`broadcast hub`'s console_app)
+over the DSN in BROADCAST_HUB_DB, wrapped so every answer carries `Server-Timing: app;dur=MS` — the time from
 the request reaching the app to its answer starting, the server time the bench reports.
 
     uvicorn --factory --app-dir bench hub_serve:app"""
@@ -28,6 +28,12 @@ def server_timing(inner):
 
 
 def app():
-    from broadcast.web.hub.app import create_app
-    return server_timing(create_app(os.environ["BROADCAST_HUB_DB"], name="Bench hub",
-                                    pool_size=int(os.environ.get("BROADCAST_HUB_POOL", "10"))))
+    """What `broadcast hub --db …` serves (the stations' /api/v1 and the province console), here
+    under uvicorn's own command line so it can run several workers."""
+    import datetime as dt
+
+    from broadcast.service import hub_console
+    from broadcast.web.hub.pages import console_app
+    province = hub_console.open_hub(os.environ["BROADCAST_HUB_DB"], "Bench hub")
+    return server_timing(console_app(province, lambda: dt.datetime.now(dt.timezone.utc),
+                                     pool_size=int(os.environ.get("BROADCAST_HUB_POOL", "10"))))
