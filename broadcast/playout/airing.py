@@ -647,6 +647,8 @@ class Playout:
                 return None, str(exc)
             return path, None
         item = next((i for i in self.plan.items if i.id == entry.script), None)
+        if item is None:                         # written a moment ago (a province bulletin): not yet seen
+            item = self._fresh_item(entry.script)
         if item is None:
             return None, _("unknown script {value!r}").format(value=entry.script)
         job = self.store.job(Program(False, None, (PlannedItem(item.id, "queue", entry.id),), False, 0.0),
@@ -656,6 +658,14 @@ class Playout:
             worker.join(self.station.playout.render_timeout)
         problem = self.store.problem(job.path)
         return (job.path, None) if problem is None else (None, _("emergency audio {problem}").format(problem=problem))
+
+    def _fresh_item(self, script: str):
+        """SCRIPT read from the files now (not from self.plan, which a reload in flight may still
+        replace with an older read); None if it is not there or is left out."""
+        try:
+            return next((i for i in week.load(self.station).items if i.id == script), None)
+        except BroadcastError:
+            return None
 
     def _emergency_missed(self, entry: QueueEntry, output: str, zones: list[str], reason: str) -> Outcome:
         for zone in zones:

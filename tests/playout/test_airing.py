@@ -322,3 +322,23 @@ def test_log_without_db_points_to_the_simulation_log(sim_station, capsys):
     shown = capsys.readouterr()
     assert "no as-run rows" in shown.out
     assert f"log --db {sim_station / 'out' / 'simulation' / 'asrun.db'}" in shown.err
+
+
+def test_an_emergency_for_a_script_written_after_the_plan_loaded_airs(station_dir):
+    """A province bulletin becomes a script a moment before its emergency is queued: the playout
+    whose plan was loaded earlier takes the new script (it used to fail 'unknown script')."""
+    from broadcast.clock import RealClock
+    from broadcast.schedule import queue as officer_queue
+
+    start = (dt.datetime.now(TZ) + dt.timedelta(hours=2)).replace(microsecond=0)
+    write_script(station_dir / "scripts", "tin-a", body="Kính thưa bà con.", valid_from="2026-01-01",
+                 valid_until="2099-12-31")
+    one_slot_schedule(station_dir, start, "file:sink", "tin-a")
+    playout = Playout(load_station(station_dir), RealClock(TZ))
+    write_script(station_dir / "scripts", "tinh-bao-so-3", body="Thông báo khẩn: bão số ba.",
+                 valid_from="2026-01-01", valid_until="2099-12-31")
+    entry = playout.db(officer_queue.add_emergency, "tinh-bao-so-3", None, playout.clock.now())
+    playout.emergency(entry)
+    [row] = _logged(playout)
+    assert (row.slot, row.status, row.items[0].script) == ("emergency", "completed", "tinh-bao-so-3")
+    playout.close()
