@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import inspect
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -650,8 +651,10 @@ def web(ctx: Context, host: str, port: int) -> None:
 @option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (behind the reverse proxy).")
 @option("--port", type=click.IntRange(1, 65535), default=8090, show_default=True, help="Port to listen on.")
 @option("--name", default="", help="The hub's name, shown on the stations.")
+@option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+        help="Worker processes (2 on a 2-core server: see docs/hub-scaling.md).")
 @click.pass_context
-def hub(ctx: click.Context, dsn: str, host: str, port: int, name: str) -> None:
+def hub(ctx: click.Context, dsn: str, host: str, port: int, name: str, workers: int) -> None:
     """The province hub: run it (without a command), or manage its communes."""
     ctx.obj.hub_dsn = dsn
     if ctx.invoked_subcommand is not None:
@@ -662,8 +665,14 @@ def hub(ctx: click.Context, dsn: str, host: str, port: int, name: str) -> None:
     from broadcast.web.hub.pages import console_app
 
     click.echo(_("province hub: http://{host}:{port}/api/v1  (Ctrl-C to stop)").format(host=host, port=port))
-    app = console_app(service.hub_console.open_hub(dsn, name), _utc_now)     # /api/v1 and the province console
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=75)
+    serve = dict(host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=75)
+    if workers == 1:
+        uvicorn.run(console_app(service.hub_console.open_hub(dsn, name), _utc_now), **serve)  # /api/v1 + console
+        return
+    with service.hub.connect(dsn) as conn:       # once, before the workers start
+        service.hub.migrate(conn)
+    os.environ.update(BROADCAST_HUB_DB=dsn, BROADCAST_HUB_NAME=name)     # each worker builds its app (pages.served)
+    uvicorn.run("broadcast.web.hub.pages:served", factory=True, workers=workers, **serve)
 
 
 def _hub_action(ctx: Context, action, *args):

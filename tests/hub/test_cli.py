@@ -64,8 +64,9 @@ def test_password_in_db_refused(capsys):
         assert "bi-mat" not in err
 
 
-def test_server_runs_behind_its_port(hub_db, tmp_path):
-    """`broadcast hub --db …` serves the API with uvicorn (a real process, a real socket)."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_server_runs_behind_its_port(hub_db, tmp_path, workers):
+    """`broadcast hub --db … [--workers 2]` serves the API with uvicorn (real processes, a real socket)."""
     import socket
     import time
     import urllib.error
@@ -73,8 +74,8 @@ def test_server_runs_behind_its_port(hub_db, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "broadcast", "hub", "--db", hub_db, "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([sys.executable, "-m", "broadcast", "hub", "--db", hub_db, "--port", str(port),
+                             "--workers", str(workers)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:

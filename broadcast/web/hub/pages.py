@@ -52,3 +52,15 @@ def console_app(province_hub, now: Callable[[], dt.datetime], secure_cookies: bo
                      pool_size=pool_size, middleware=[Middleware(ResponseHeaders), Middleware(BodyLimit)])
     install(app, replace(province_hub, pool=app.state.hub.pool), now, secure_cookies)
     return app
+
+
+def served() -> Starlette:
+    """The app of one of several worker processes (`broadcast hub --workers N`): uvicorn imports this
+    factory in each; the DSN and name come from BROADCAST_HUB_DB / BROADCAST_HUB_NAME, never argv.
+    The workers share nothing but PostgreSQL (LISTEN/NOTIFY wakes each one's long-polls)."""
+    import os
+
+    from broadcast.service import hub_console
+
+    province = hub_console.open_hub(os.environ["BROADCAST_HUB_DB"], os.environ.get("BROADCAST_HUB_NAME", ""))
+    return console_app(province, lambda: dt.datetime.now(dt.timezone.utc), migrate=False)
