@@ -24,14 +24,15 @@ class Ingested:
 
 _INSERT = """
     INSERT INTO asrun (station_id, token, occurrence, attempt, slot, zone, output, scheduled, started, ended,
-                       planned_seconds, played_seconds, status, items, note, error, voice, bulletin_id, received_at)
+                       planned_seconds, played_seconds, status, items, note, error, voice, voice_fallback,
+                       bulletin_id, received_at)
     SELECT %(station)s, r.token, r.occurrence, r.attempt, r.slot, r.zone, r.output, r.scheduled, r.started,
-           r.ended, r.planned_seconds, r.played_seconds, r.status, r.items, r.note, r.error, r.voice, r.bulletin,
+           r.ended, r.planned_seconds, r.played_seconds, r.status, r.items, r.note, r.error, r.voice, r.voice_fallback, r.bulletin,
            %(now)s
     FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
         token TEXT, occurrence TEXT, attempt INTEGER, slot TEXT, zone TEXT, output TEXT, scheduled TIMESTAMPTZ,
         started TIMESTAMPTZ, ended TIMESTAMPTZ, planned_seconds DOUBLE PRECISION, played_seconds DOUBLE PRECISION,
-        status TEXT, items JSONB, note TEXT, error TEXT, voice TEXT, bulletin TEXT)
+        status TEXT, items JSONB, note TEXT, error TEXT, voice TEXT, voice_fallback TEXT, bulletin TEXT)
     ON CONFLICT (station_id, token) DO NOTHING
 """
 

@@ -25,7 +25,7 @@ class CommuneState:
     last_seen: dt.datetime | None         # by the hub's clock
     heartbeat: dict | None                # the latest heartbeat's body (protocol Heartbeat as JSON)
     missed: int                           # programs of the week that did not go out
-    fallback: int                         # programs of the week aired on standby audio
+    fallback: int                         # programs of the week on standby audio or read by a fallback voice
 
     def online(self, now: dt.datetime) -> bool:
         return self.linked and self.last_seen is not None and now - self.last_seen < ONLINE
@@ -58,7 +58,7 @@ LEFT JOIN groups g ON g.id = s.group_id
 LEFT JOIN heartbeats h ON h.station_id = s.id
 LEFT JOIN LATERAL (
     SELECT count(*) FILTER (WHERE status IN ('missed', 'failed')) AS missed,
-           count(*) FILTER (WHERE status = 'fallback') AS fallback
+           count(*) FILTER (WHERE status = 'fallback' OR voice_fallback IS NOT NULL) AS fallback
     FROM asrun WHERE station_id = s.id AND scheduled >= %(start)s AND scheduled < %(end)s) a ON true
 WHERE (%(station)s::text IS NULL OR s.id = %(station)s)
 ORDER BY s.name
@@ -72,7 +72,7 @@ def _state(row) -> CommuneState:
 
 
 def overview(conn, week_start: dt.datetime, week_end: dt.datetime, station: str | None = None) -> list[CommuneState]:
-    """Every commune (or STATION only) with its state and the week's missed and standby programs."""
+    """Every commune (or STATION only) with its state and the week's missed, standby and fallback-voice programs."""
     rows = dicts(conn).execute(OVERVIEW, {"start": week_start, "end": week_end, "station": station})
     return [_state(r) for r in rows]
 

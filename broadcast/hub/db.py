@@ -129,7 +129,10 @@ MIGRATIONS: list[tuple[str, str]] = [
             FOREIGN KEY (bulletin_id, station_id) REFERENCES deliveries (bulletin_id, station_id) ON DELETE CASCADE
         );
     """),
-] + CONSOLE_MIGRATIONS                  # the province console's (0100_…), after the core's
+] + CONSOLE_MIGRATIONS + [              # the province console's (0100_…), after the core's
+    ("0102_30_asrun_voice_fallback",      # why a worse voice read a program (protocol: AsrunRecord.voice_fallback)
+     "ALTER TABLE asrun ADD COLUMN voice_fallback TEXT"),
+]
 
 LOCK = 7_301_030        # pg_advisory_xact_lock key: one migrating process at a time
 

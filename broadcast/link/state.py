@@ -66,7 +66,8 @@ def _record(row: sqlite3.Row, bulletins: dict[str, str]) -> AsrunRecord:
     return AsrunRecord(row_token(row), row["occurrence"][:300], row["attempt"], row["slot"][:64], row["zone"][:64],
                        row["output"][:300], _time(row["scheduled"]), _time(row["started"]), _time(row["ended"]),
                        row["planned_seconds"], row["played_seconds"], row["status"], items, _cut(row["note"], 2000),
-                       _cut(row["error"], 2000), _cut(row["voice"], 200), bulletin)
+                       _cut(row["error"], 2000), _cut(row["voice"], 200), bulletin,
+                       _cut(row["voice_fallback"], 500))
 
 
 def _cut(text: str | None, limit: int) -> str | None:

@@ -191,6 +191,7 @@ class AsrunRecord(_Record):
     error: str | None = None
     voice: str | None = None
     bulletin: str | None = None             # the province bulletin this airing carried
+    voice_fallback: str | None = None       # why a worse voice than the station's chosen one read it (None: it did not)
 
     @classmethod
     def from_json(cls, data: dict) -> "AsrunRecord":
@@ -203,7 +204,7 @@ class AsrunRecord(_Record):
                    _get(data, "ended", dt.datetime, True), _get(data, "planned_seconds", float, True),
                    _get(data, "played_seconds", float, True), _text(data, "status", 32), tuple(items),
                    _text(data, "note", 2000, True), _text(data, "error", 2000, True), _text(data, "voice", 200, True),
-                   _text(data, "bulletin", 64, True))
+                   _text(data, "bulletin", 64, True), _text(data, "voice_fallback", 500, True))
 
 
 @dataclass(frozen=True)

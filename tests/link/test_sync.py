@@ -185,3 +185,20 @@ def test_postgresql_restarted_during_sync(linked, hub_db, pg_cluster):
     with hub_db_module.connect(hub_db) as fresh:              # the test's own connection died with the server
         tokens = sorted(r[0] for r in fresh.execute("SELECT token FROM asrun WHERE station_id = 'xa-a'"))
     assert tokens == station_tokens(linked) and len(tokens) == 700
+
+
+def test_a_fallback_voice_reaches_the_hub_and_its_week_count(linked, hub_conn):
+    """A program read by a worse voice than the chosen one is counted on the province's Xã / phường."""
+    at = dt.datetime.now(TZ).replace(microsecond=0) - dt.timedelta(hours=1)
+    add_rows(linked, 2, at)
+    with closing(db.connect(linked.db_path)) as conn:
+        conn.execute("UPDATE asrun SET voice = 'espeak', voice_fallback = 'FPT.AI: hết hạn mức' WHERE id = "
+                     "(SELECT min(id) FROM asrun)")
+    link_service.sync_loop(linked).cycle()
+    stored = sorted(r[0] or "" for r in hub_conn.execute("SELECT voice_fallback FROM asrun WHERE station_id = 'xa-a'"))
+    assert stored == ["", "FPT.AI: hết hạn mức"]
+    from broadcast.hub import communes
+
+    week_start = at - dt.timedelta(days=1)
+    [xa] = communes.overview(hub_conn, week_start, week_start + dt.timedelta(days=7), "xa-a")
+    assert xa.fallback == 1
