@@ -162,6 +162,12 @@ def pending(conn: psycopg.Connection, station: str, after: int, limit: int = PAG
                      r[7], r[8], r[9], r[10]) for r in rows]
 
 
+def last_seq(conn: psycopg.Connection, station: str) -> int:
+    """The newest seq delivered to STATION (0: none). A station asking after a later one kept its
+    seq from before the hub's database was restored from a backup: it must ask again from here."""
+    return conn.execute("SELECT coalesce(max(seq), 0) FROM deliveries WHERE station_id = %s", (station,)).fetchone()[0]
+
+
 def audio(conn: psycopg.Connection, station: str, bulletin_id: str) -> tuple[str, bytes]:
     """(content type, bytes) of an audio bulletin addressed to STATION; NotFound otherwise."""
     row = conn.execute("""

@@ -138,14 +138,15 @@ class HubClient:
     def receipts(self, receipts: list[Receipt]) -> dict:
         return self._call("POST", "/api/v1/receipts", {"receipts": [r.to_json() for r in receipts]})
 
-    def bulletins(self, after: int, wait: int) -> list[Bulletin]:
+    def bulletins(self, after: int, wait: int) -> tuple[list[Bulletin], int | None]:
+        """The bulletins after seq AFTER, and (when there are none) the newest seq the hub delivered."""
         path = f"/api/v1/bulletins?after={after}&wait={wait}"
         data = self._call("GET", path, timeout=wait + TIMEOUT)
-        raw = data.get("bulletins")
-        if not isinstance(raw, list):
+        raw, last = data.get("bulletins"), data.get("last_seq")
+        if not isinstance(raw, list) or not (last is None or isinstance(last, int) and not isinstance(last, bool)):
             raise LinkError("answer", _("{url}: the answer is not what a province hub sends").format(url=path),
                             _("both sides must speak protocol v1 (docs/hub.md); update the older one"))
-        return [Bulletin.from_json(b) for b in raw]
+        return [Bulletin.from_json(b) for b in raw], last
 
     def audio(self, bulletin: str) -> bytes:
         answer, _kind = self.request("GET", f"/api/v1/bulletins/{bulletin}/audio", timeout=120)

@@ -113,10 +113,16 @@ class SyncLoop:
             try:
                 with closing(db.connect(self.db_path)) as conn:
                     after = state.state(conn).bulletin_seq
-                for bulletin in self.client.bulletins(after, self.wait):
+                found, last = self.client.bulletins(after, self.wait)
+                for bulletin in found:
                     if self.stop.is_set():
                         return
                     self.hooks.apply(bulletin)
+                if not found and last is not None and last < after:
+                    log.warning("the province hub's newest bulletin is %d, this station had %d (was the hub's database "
+                                "restored?): asking for all of them again", last, after)
+                    with closing(db.connect(self.db_path)) as conn:
+                        state.rewound(conn)
                 failures = 0
             except LinkError as exc:
                 failures += 1

@@ -152,6 +152,12 @@ def moved_on(conn: sqlite3.Connection, seq: int) -> None:
     conn.execute("UPDATE link_state SET bulletin_seq = max(bulletin_seq, ?) WHERE id = 1", (seq,))
 
 
+def rewound(conn: sqlite3.Connection) -> None:
+    """Ask for every bulletin again (the hub's seqs are behind ours: restored from a backup, they
+    were given again to other bulletins); those already applied are known by id, never applied twice."""
+    conn.execute("UPDATE link_state SET bulletin_seq = 0 WHERE id = 1")
+
+
 def add_receipt(conn: sqlite3.Connection, receipt: Receipt) -> bool:
     """Keep RECEIPT to send (once per bulletin, zone and state); True if it is new."""
     cur = conn.execute("INSERT OR IGNORE INTO link_receipts (bulletin, zone, state, at, reason, asrun_token)"

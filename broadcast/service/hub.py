@@ -134,6 +134,10 @@ def pending_bulletins(conn: psycopg.Connection, station: str, after: int) -> lis
     return [b.to_json() for b in bulletins.pending(conn, station, after)]
 
 
+def last_seq(conn: psycopg.Connection, station: str) -> int:
+    return bulletins.last_seq(conn, station)
+
+
 def bulletin_audio(conn: psycopg.Connection, station: str, bulletin_id: str) -> tuple[str, bytes]:
     return bulletins.audio(conn, station, bulletin_id)
 

@@ -30,7 +30,7 @@ def test_bulletin_reaches_only_its_stations(enrol, hub_conn):
     got = a.get("/api/v1/bulletins?after=0").json()["bulletins"]
     assert [(g["id"], g["seq"], g["priority"], g["zones"]) for g in got] == [(bid, 1, "priority", ["thon-1"])]
     assert got[0]["text"] == "Kính thưa bà con." and got[0]["by"] == "bien-tap"
-    assert b.get("/api/v1/bulletins?after=0").json() == {"bulletins": []}
+    assert b.get("/api/v1/bulletins?after=0").json() == {"bulletins": [], "last_seq": 0}
 
 
 def test_seq_is_per_station_and_after_skips_applied(enrol, hub_conn):
@@ -97,7 +97,7 @@ def test_long_poll_wakes_on_a_bulletin_from_another_connection(enrol, hub_db):
         assert [x["id"] for x in reply.json()["bulletins"]] == [bid]
         assert took < 1.5, took
         started = time.monotonic()
-        assert waiting_b.result(timeout=10).json() == {"bulletins": []}        # not b's: times out empty
+        assert waiting_b.result(timeout=10).json() == {"bulletins": [], "last_seq": 0}        # not b's: times out empty
         assert time.monotonic() - started > 0.5
 
 
@@ -105,7 +105,7 @@ def test_long_poll_times_out_empty(enrol):
     station = enrol("xa-a")
     started = time.monotonic()
     reply = station.get("/api/v1/bulletins?after=0&wait=1")
-    assert reply.status_code == 200 and reply.json() == {"bulletins": []}
+    assert reply.status_code == 200 and reply.json() == {"bulletins": [], "last_seq": 0}
     assert 0.9 <= time.monotonic() - started < 5
 
 
@@ -148,4 +148,4 @@ def test_waiting_long_polls_hold_no_database_connection(hub_db, hub_conn):
             assert stations[3].post("/api/v1/heartbeat", heartbeat_json()).status_code == 200
             assert time.monotonic() - started < 2
             assert not any(w.done() for w in waiting)
-            assert all(w.result(timeout=10).json() == {"bulletins": []} for w in waiting)
+            assert all(w.result(timeout=10).json() == {"bulletins": [], "last_seq": 0} for w in waiting)

@@ -165,3 +165,18 @@ def test_emergency_airs_through_the_daemon_with_its_receipt(daemon_station, hub_
     assert [r[0] for r in reach] == ["emergency"]
     log_text = (tmp_path / "daemon.log").read_text()
     assert read_link(daemon_station.root).token not in log_text
+
+
+def test_after_a_restored_hub_the_station_asks_again_and_misses_nothing(linked, hub_conn):
+    """The hub's database came back from a backup: its seqs are behind the station's. A bulletin
+    sent afterwards (seq 1 again) still reaches the station, and the one applied before stays once."""
+    first_id, _n = hub.send_bulletin(hub_conn, bulletin("priority"), Addressees(zones=["thon-1"]), now())
+    assert sync_until(linked, lambda: ("thon-1", "queued") in receipts(hub_conn, first_id))
+    with closing(db.connect(linked.db_path)) as conn:
+        conn.execute("UPDATE link_state SET bulletin_seq = 50")      # the seq the lost hub had reached
+    hub_conn.execute("UPDATE deliveries SET seq = 1 WHERE bulletin_id = %s", (first_id,))   # restored: seq 1 again
+    later_id, _n = hub.send_bulletin(hub_conn, bulletin("normal"), Addressees(), now())
+    assert sync_until(linked, lambda: ("thon-2", "received") in receipts(hub_conn, later_id))
+    with closing(db.connect(linked.db_path)) as conn:
+        assert [e.script for e in queue.entries(conn)] == [script_id(first_id)]      # not queued twice
+        assert state.applied(conn, later_id) is not None

@@ -98,21 +98,28 @@ async def bulletins(request: Request) -> Response:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     station, found = await signed(request, body, hub.pending_bulletins, after)
-    if found or wait == 0:
-        return JSONResponse({"bulletins": found})
+    if found or wait == 0 or after > await state.run(hub.last_seq, station):    # behind: say so at once
+        return await _answer(state, station, found)
     with state.waiters.registered(station) as woken:       # then look again: nothing is missed in between
         while True:
             woken.clear()
             found = await state.run(hub.pending_bulletins, station, after)
             left = deadline - loop.time()
             if found or left <= 0:
-                return JSONResponse({"bulletins": found})
+                return await _answer(state, station, found)
             if not state.waiters.listening.is_set():
                 left = min(left, UNLISTENED_POLL)
             try:
                 await asyncio.wait_for(woken.wait(), left)
             except TimeoutError:
                 pass
+
+
+async def _answer(state, station: str, found: list[dict]) -> Response:
+    """The bulletins found; with none, the newest seq delivered to the station too (docs/hub.md)."""
+    if found:
+        return JSONResponse({"bulletins": found})
+    return JSONResponse({"bulletins": [], "last_seq": await state.run(hub.last_seq, station)})
 
 
 async def audio(request: Request) -> Response:
